@@ -1,0 +1,67 @@
+"""Mål: one SDG (``?goal=11``): dimension, commitments, targets and indicators."""
+
+import streamlit as st
+
+from sdg.errors import SdgError
+from ui.goals import tile_css
+from ui.i18n import tr
+from ui.state import get_store, lang, municipality, municipality_label, show_error
+from ui.tables import goal_targets_table, indicator_table, ks_table, un_table
+
+store = get_store()
+goals = store.goals()
+code = municipality()
+
+raw = st.query_params.get("goal", "1")
+try:
+    number = int(raw)
+    goal = store.goal(number)
+except ValueError:
+    show_error(SdgError("err.bad_goal_param", value=raw))
+    st.stop()
+except SdgError as err:
+    show_error(err)
+    st.stop()
+
+choice = st.selectbox(tr("goal.pick"), goals["goal"].tolist(), index=number - 1,
+                      format_func=lambda g: f"{g} {goals.at[g - 1, f'short_{lang()}']}")
+if choice != number:
+    st.query_params["goal"] = str(choice)
+    st.rerun()
+st.query_params["goal"] = str(number)
+
+tile_css(goals.loc[goals.goal == number])
+with st.container(key=f"goal-{number}"):
+    st.markdown(f"## {number} {goal[f'short_{lang()}']}")
+    st.markdown(goal[f"title_{lang()}"])
+st.markdown(tr("goal.dimension", dimension=goal[f"dimension_{lang()}"]))
+if number in store.focus_goals(code):
+    st.success(tr("goal.focus_badge", municipality=municipality_label()))
+
+st.subheader(tr("goal.commitments"))
+commitments = store.local_goals(code, number)
+if commitments.empty:
+    st.caption(tr("goal.no_commitments", municipality=municipality_label()))
+for c in commitments.itertuples():
+    st.markdown(f"- {c.text_en if lang() == 'en' and c.text_en else c.text_nb}")
+
+targets = store.targets(number)
+st.subheader(tr("goal.targets", n=len(targets)))
+st.dataframe(goal_targets_table(targets), hide_index=True)
+
+st.subheader(tr("goal.indicators"))
+st.markdown(f"**{tr('goal.our_indicators')}**")
+ours = indicator_table(store.indicators(number), store.observation_summary(code))
+if ours.empty:
+    st.caption(tr("goal.no_our_indicators"))
+else:
+    st.dataframe(ours, hide_index=True)
+
+ks = store.ks_indicators(number, scheme="De-norske-målepunktene")
+with st.expander(tr("goal.ks", n=len(ks))):
+    st.caption(tr("goal.ks.help"))
+    st.dataframe(ks_table(ks), hide_index=True)
+un = store.un_indicators(number)
+with st.expander(tr("goal.un", n=len(un))):
+    st.caption(tr("goal.un.help"))
+    st.dataframe(un_table(un), hide_index=True)

@@ -1,0 +1,87 @@
+"""Load the text seed files under ``data/seed/`` into an empty database.
+
+The seed holds the SDG catalogue, the municipalities and their changes, the KS
+indicator catalogue, our indicator definitions with real figures (population,
+grunnskolepoeng), the seven goal areas, new Asker's local commitments and focus goals.
+Everything is loaded in one transaction; the figures come in as import batch "seed".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from sdg.store import Store
+
+SEED_DIR = Path(__file__).resolve().parents[1] / "data" / "seed"
+SEED_ACTOR = "system"
+
+
+def _read(seed_dir: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(seed_dir / name, dtype=str, keep_default_na=False, na_values=[""])
+
+
+def _split_pipe(df: pd.DataFrame, key: str, col: str, out: str) -> pd.DataFrame:
+    """One row per element of a ``"a|b"`` column."""
+    long = df[[key, col]].dropna().assign(**{col: lambda d: d[col].str.split("|")})
+    return long.explode(col).rename(columns={col: out}).reset_index(drop=True)
+
+
+def seed_frames(seed_dir: Path = SEED_DIR) -> dict[str, pd.DataFrame]:
+    """Read every seed file into frames shaped like their tables."""
+    goals = _read(seed_dir, "goals.csv").astype({"goal": int})
+    targets = _read(seed_dir, "targets.csv").astype({"goal": int, "sort": int})
+    ks = _read(seed_dir, "ks_catalogue.csv")
+    ks_t = _split_pipe(ks, "id", "targets", "target")
+    ks_t = ks_t[ks_t["target"].isin(targets["target"])].drop_duplicates()
+    ind = _read(seed_dir, "indicators.csv")
+    ind_t = _split_pipe(ind, "id", "targets", "target").rename(columns={"id": "indicator"})
+    ind = ind.drop(columns="targets").astype({"direction": int, "decimals": int})
+    ind["is_demo"] = ind["is_demo"].eq("true")
+    muni = _read(seed_dir, "municipalities.csv").astype(
+        {"valid_from": int, "valid_to": "Int64", "population": "Int64", "area_km2": float})
+    obs = _read(seed_dir, "observations.csv").astype({"year": int, "value": float})
+    fd = _read(seed_dir, "focus_decisions.csv")
+    fd["goals"] = fd["goals"].str.split("|").map(lambda gs: [int(g) for g in gs])
+    return {
+        "dimension": _read(seed_dir, "dimensions.csv").astype({"sort": int}),
+        "goal": goals,
+        "target": targets,
+        "un_indicator": _read(seed_dir, "un_indicators.csv"),
+        "ks_indicator": ks.drop(columns=["targets", "sdg_goal"]),
+        "ks_indicator_target": ks_t,
+        "municipality": muni,
+        "municipality_change": _read(seed_dir, "municipality_changes.csv").astype({"year": int}),
+        "indicator": ind,
+        "indicator_target": ind_t,
+        "observation": obs,
+        "goal_area": _read(seed_dir, "goal_areas.csv").astype({"sort": int}),
+        "local_goal": _read(seed_dir, "local_goals.csv").astype({"goal": int, "sort": int}),
+        "focus_decision": fd,
+    }
+
+
+def _insert(cur, table: str, frame: pd.DataFrame) -> None:
+    cur.register("seed_frame", frame)
+    cols = ", ".join(frame.columns)
+    cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM seed_frame")  # noqa: S608 (names from our own seed files)
+    cur.unregister("seed_frame")
+
+
+def load_seed(store: Store, seed_dir: Path = SEED_DIR) -> dict[str, int]:
+    """Load all seed files into ``store`` in one transaction; return rows per table."""
+    frames = seed_frames(seed_dir)
+    obs = frames.pop("observation")
+    with store.transaction() as cur:
+        for table, frame in frames.items():
+            if table == "focus_decision":
+                frame = frame.assign(actor=SEED_ACTOR)
+            _insert(cur, table, frame)
+        batch = cur.execute(
+            "INSERT INTO import_batch (file_name, layout, actor, rows_total)"
+            " VALUES ($f, $l, $a, $n) RETURNING id",
+            {"f": "data/seed/observations.csv", "l": "seed", "a": SEED_ACTOR, "n": len(obs)},
+        ).fetchone()[0]
+        _insert(cur, "observation", obs.assign(batch_id=batch))
+    return {t: len(f) for t, f in frames.items()} | {"observation": len(obs)}

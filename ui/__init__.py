@@ -1,0 +1,1 @@
+"""Streamlit glue shared by the pages: store resource, state, i18n, widgets, charts."""

@@ -1,0 +1,65 @@
+"""Table alternatives for charts and tiles (plain DataFrames with translated headers)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ui.i18n import tr
+from ui.state import lang
+
+
+def goal_table(goals: pd.DataFrame, focus: set[int], commitments: pd.DataFrame) -> pd.DataFrame:
+    """The goal grid as a table: number, name, dimension, focus, commitments."""
+    counts = commitments.groupby("goal").size()
+    return pd.DataFrame({
+        tr("home.table.goal"): goals["goal"],
+        tr("home.table.name"): goals[f"short_{lang()}"],
+        tr("home.table.dimension"): goals[f"dimension_{lang()}"],
+        tr("home.table.focus"): goals["goal"].isin(focus).map({True: "★", False: ""}),
+        tr("home.table.commitments"): goals["goal"].map(counts).fillna(0).astype(int),
+    })
+
+
+def goal_targets_table(targets: pd.DataFrame) -> pd.DataFrame:
+    """Targets with the bokmål text and the UN's English wording."""
+    return pd.DataFrame({
+        tr("goal.target.code"): targets["target"],
+        tr("goal.target.nb"): targets["title_nb"],
+        tr("goal.target.en"): targets["title_en"],
+    })
+
+
+def indicator_table(indicators: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFrame:
+    """Our indicators for a goal, with the years the municipality has figures for."""
+    cov = coverage.set_index("indicator")
+    years = indicators["id"].map(
+        lambda i: f"{cov.at[i, 'first_year']}–{cov.at[i, 'last_year']}" if i in cov.index else "–"
+    )
+    return pd.DataFrame({
+        tr("goal.ind.name"): indicators[f"name_{lang()}"],
+        tr("goal.ind.targets"): indicators["targets"],
+        tr("goal.ind.unit"): indicators[f"unit_{lang()}"],
+        tr("goal.ind.direction"): indicators["direction"].map(lambda d: tr(f"direction.{d}")),
+        tr("goal.ind.coverage", municipality=""): years,
+        tr("common.source"): indicators["source"],
+    })
+
+
+def ks_table(ks: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        tr("goal.ks.title"): ks["title"],
+        tr("goal.ind.targets"): ks["targets"],
+        tr("goal.ks.periodicity"): ks["periodicity"],
+        tr("common.source"): ks["source_url"],
+    })
+
+
+def un_table(un: pd.DataFrame) -> pd.DataFrame:
+    repeat = un["repeat_of"].map(
+        lambda r: tr("goal.un.repeat", code=r) if isinstance(r, str) and r else "")
+    return pd.DataFrame({
+        tr("goal.ind.name"): un["indicator"],
+        tr("goal.ind.targets"): un["target"],
+        tr("goal.target.en"): un["title_en"],
+        "": repeat,
+    })

@@ -29,7 +29,7 @@ else:
 st.header(tr("home.grid.header"))
 st.caption(tr("home.grid.help"))
 tile_css(goals)
-for dim, group in goals.groupby("dimension_sort", sort=True):
+for _, group in goals.groupby("dimension_sort", sort=True):
     st.subheader(pick(group.iloc[0], "dimension"))
     goal_grid(group, focus, lang())
 with st.expander(tr("common.table_alternative")):

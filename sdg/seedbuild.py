@@ -116,6 +116,17 @@ def _change_kinds(pairs: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
     return rows
 
 
+def _display_names(df: pd.DataFrame) -> pd.Series:
+    """Norwegian name first, with the Sami or Kven name where it differs.
+
+    >>> _display_names(pd.DataFrame({"kommunenavn": ["Asker", "Aarborte"],
+    ...                              "kommunenavn_norsk": ["Asker", "Hattfjelldal"]})).tolist()
+    ['Asker', 'Hattfjelldal – Aarborte']
+    """
+    same = df["kommunenavn"] == df["kommunenavn_norsk"]
+    return df["kommunenavn_norsk"].where(same, df["kommunenavn_norsk"] + " – " + df["kommunenavn"])
+
+
 def build_municipalities(src: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """All municipalities 2013–2024 with validity years, and their changes.
 
@@ -135,10 +146,10 @@ def build_municipalities(src: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
             seen[code][year] = name
     k2020 = pd.read_csv(src / "municipalities" / "kommuner_2020_2023.csv", dtype=str)
     k2024 = pd.read_csv(src / "municipalities" / "kommuner_2024.csv", dtype=str)
-    for code, name in zip(k2020["kommunenummer"], k2020["kommunenavn"], strict=True):
+    for code, name in zip(k2020["kommunenummer"], _display_names(k2020), strict=True):
         for year in (2020, 2023):
             seen[code][year] = name
-    for code, name in zip(k2024["kommunenummer"], k2024["kommunenavn"], strict=True):
+    for code, name in zip(k2024["kommunenummer"], _display_names(k2024), strict=True):
         seen[code][2024] = name
 
     county = {}
@@ -173,11 +184,12 @@ def build_municipalities(src: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
                         ("kommuner_med_endringer_fra2018_til2019.csv", 2019),
                         ("kommuner_med_endringer_fra2019_til2020.csv", 2020)):
         df = pd.read_csv(klass / fname, sep=";", dtype=str, encoding="latin-1")
-        pairs = []
-        for a, b in zip(df.iloc[:, 0], df.iloc[:, 1], strict=True):
-            (pa, _), (pb, _) = _parse_label(a), _parse_label(b)
-            if pa != pb:  # same code: a change of name only
-                pairs.append((pa, pb))
+        pairs = [(_parse_label(a)[0], _parse_label(b)[0])
+                 for a, b in zip(df.iloc[:, 0], df.iloc[:, 1], strict=True)]
+        # Same code on both sides is a change of name only, unless the municipality
+        # also absorbed another (then it is one of its own predecessors).
+        grown = {s for p, s in pairs if p != s}
+        pairs = [(p, s) for p, s in pairs if p != s or s in grown]
         changes += [(p, s, year, kind) for p, s, kind in _change_kinds(pairs)]
     cw = pd.read_csv(src / "municipalities" / "kommuner_crosswalk_2020_2024.csv", dtype=str)
     pairs = [(a, b) for a, b in zip(cw["kommunenummer_2020_2023"], cw["kommunenummer_2024"],

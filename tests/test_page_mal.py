@@ -1,0 +1,57 @@
+"""The goal page: ?goal=N, targets in both languages, commitments, indicators."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.apptest import run_app, texts
+
+PAGE = "pages/mal.py"
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_goal_11_shows_its_targets_in_both_languages(app_db, lang):
+    at = run_app(PAGE, goal="11", lang=lang)
+    targets = at.dataframe[0].value
+    assert len(targets) == 10  # 11.1–11.7, 11.a–11.c
+    assert targets.iloc[0, 0] == "11.1"
+    assert targets.iloc[0, 2].startswith("By 2030, ensure access for all to adequate")
+    assert targets.iloc[0, 1].startswith("Innen 2030")
+    body = texts(at)
+    assert ("Sosiale forhold" if lang == "nb" else "Social conditions") in body
+    assert ("Fokusmål" if lang == "nb" else "Focus goal") in body
+
+
+def test_goal_4_lists_grunnskolepoeng_with_coverage(app_db):
+    at = run_app(PAGE, goal="4")
+    ours = at.dataframe[1].value
+    assert ours.iloc[0, 0] == "Grunnskolepoeng"
+    assert "Vi må legge til rette for økt teknisk og yrkesfaglig opplæring." in texts(at)
+
+
+def test_goal_without_commitments(app_db):
+    at = run_app(PAGE, goal="1")
+    assert "har ikke formulert lokale forpliktelser" in texts(at)
+
+
+def test_picking_another_goal_updates_the_url(app_db):
+    at = run_app(PAGE, goal="11")
+    at.selectbox[0].set_value(13).run()
+    assert at.query_params["goal"] in ("13", ["13"])
+    assert any("13 Stoppe klimaendringene" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("99", "Det finnes ikke noe bærekraftsmål 99"),
+    ("0", "Det finnes ikke noe bærekraftsmål 0"),
+    ("abc", "«abc» er ikke et gyldig målnummer"),
+])
+def test_bad_goal_gives_a_clear_message(app_db, bad, message):
+    at = run_app(PAGE, goal=bad)
+    assert at.error and message in at.error[0].value
+    assert not at.dataframe
+
+
+def test_bad_goal_in_english(app_db):
+    at = run_app(PAGE, goal="99", lang="en")
+    assert "There is no SDG 99" in at.error[0].value

@@ -1,0 +1,142 @@
+"""The store's plumbing: one DuckDB connection, cursors, transactions, migrations.
+
+One :class:`Store` per process (the app caches it with ``st.cache_resource``); every
+call takes its own cursor, writes are serialised by a lock and run in a transaction.
+SQL uses named parameters only (``$name``): no value is ever formatted into a string.
+
+Migrations are plain SQL files ``sdg/sql/migrations/NNNN_name.sql``, applied in order,
+each in one transaction, and recorded in ``schema_migration``; opening an older
+database applies what it lacks.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "sql" / "migrations"
+DEFAULT_DB = Path(__file__).resolve().parents[2] / "data" / "sdg.duckdb"
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    """The migration files in order of their number.
+
+    >>> [m.version for m in migrations()][:1]
+    [1]
+    """
+    found = []
+    for path in sorted(directory.glob("*.sql")):
+        m = _MIGRATION_NAME.match(path.name)
+        if not m:
+            raise ValueError(f"migration file name {path.name!r} is not NNNN_name.sql")
+        found.append(Migration(int(m.group(1)), path.stem, path.read_text(encoding="utf-8")))
+    versions = [m.version for m in found]
+    if len(set(versions)) != len(versions):
+        raise ValueError("two migration files share a number")
+    return found
+
+
+def db_path() -> Path:
+    """The database file: ``$SDG_DB`` if set, else ``data/sdg.duckdb``."""
+    return Path(os.environ.get("SDG_DB") or DEFAULT_DB)
+
+
+class StoreBase:
+    """The connection, cursors, transactions and migrations (queries live in mixins).
+
+    Parameters
+    ----------
+    path : str or Path
+        The DuckDB file (created if missing) or ``":memory:"``.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._con = duckdb.connect(self.path)
+        self._write_lock = threading.RLock()
+
+    # ------------------------------------------------------------ plumbing
+    def close(self) -> None:
+        self._con.close()
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of the shared connection for one call."""
+        cur = self._con.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A serialised write transaction: all of it is committed, or none."""
+        with self._write_lock, self.cursor() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            cur.execute("COMMIT")
+
+    def df(self, sql: str, params: dict | None = None) -> pd.DataFrame:
+        """Run one parameterised query and return a DataFrame."""
+        with self.cursor() as cur:
+            return cur.execute(sql, params or {}).df()
+
+    def scalar(self, sql: str, params: dict | None = None):
+        with self.cursor() as cur:
+            row = cur.execute(sql, params or {}).fetchone()
+        return None if row is None else row[0]
+
+    # ----------------------------------------------------------- migrations
+    def schema_version(self) -> int:
+        """The highest applied migration (0 for an empty database)."""
+        exists = self.scalar(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = $t",
+            {"t": "schema_migration"},
+        )
+        if not exists:
+            return 0
+        return int(self.scalar("SELECT coalesce(max(version), 0) FROM schema_migration"))
+
+    def migrate(self, directory: Path = MIGRATIONS_DIR) -> list[str]:
+        """Apply the migrations this database lacks, in order; return their names."""
+        with self.transaction() as cur:
+            cur.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migration ("
+                " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+                " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+            )
+        current = self.schema_version()
+        applied = []
+        for m in migrations(directory):
+            if m.version <= current:
+                continue
+            with self.transaction() as cur:
+                cur.execute(m.sql)
+                cur.execute(
+                    "INSERT INTO schema_migration (version, name) VALUES ($v, $n)",
+                    {"v": m.version, "n": m.name},
+                )
+            applied.append(m.name)
+        return applied

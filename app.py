@@ -14,9 +14,9 @@ pickers()
 
 sections = {
     tr("nav.section.overview"): [
-        st.Page("pages/oversikt.py", title=tr("nav.home"), icon="🏠", url_path="oversikt",
+        st.Page("pages/oversikt.py", title=tr("nav.home"), icon=":material/home:", url_path="oversikt",
                 default=True),
-        st.Page("pages/mal.py", title=tr("nav.goals"), icon="🎯", url_path="mal"),
+        st.Page("pages/mal.py", title=tr("nav.goals"), icon=":material/target:", url_path="mal"),
     ],
 }
 st.navigation(sections).run()

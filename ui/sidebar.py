@@ -10,12 +10,12 @@ from ui.state import lang, municipality, municipality_names, sync_url
 
 def pickers() -> None:
     """Language switch and municipality picker; keeps both in the URL."""
-    lang()  # initialise from the URL before the widgets take over
-    municipality()
     names = municipality_names()
+    codes = list(names)
     with st.sidebar:
-        st.radio(t("sidebar.lang", lang()), LANGS, key="lang", horizontal=True,
-                 format_func=lambda code: t(f"lang.{code}", code))
-        st.selectbox(t("sidebar.municipality", lang()), list(names), key="kommune",
+        st.radio(t("sidebar.lang", lang()), LANGS, index=LANGS.index(lang()), key="lang",
+                 horizontal=True, format_func=lambda code: t(f"lang.{code}", code))
+        st.selectbox(t("sidebar.municipality", lang()), codes, key="kommune",
+                     index=codes.index(municipality()),
                      format_func=lambda code: f"{code} {names[code]}")
     sync_url()

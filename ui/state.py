@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from sdg.errors import SdgError
-from sdg.i18n import normalise_lang
+from sdg.i18n import LANGS, normalise_lang
 from sdg.store import Store, open_store
 
 DEFAULT_MUNICIPALITY = "3203"  # Asker
@@ -30,20 +30,25 @@ def municipality_names() -> dict[str, str]:
 
 
 def lang() -> str:
-    """The language of this session ('nb' or 'en')."""
-    if "lang" not in st.session_state:
-        st.session_state["lang"] = normalise_lang(st.query_params.get("lang"))
-    return st.session_state["lang"]
+    """The language of this session ('nb' or 'en').
+
+    The sidebar radio (key ``lang``) owns it once drawn; before that, and in a new
+    session, the URL decides. (Widgets get their start value through ``index``, not
+    by writing ``st.session_state`` first: a value written that way is lost when the
+    user follows a page link.)
+    """
+    value = st.session_state.get("lang")
+    return value if value in LANGS else normalise_lang(st.query_params.get("lang"))
 
 
 def municipality() -> str:
-    """The municipality code of this session (default Asker 3203)."""
-    if "kommune" not in st.session_state:
-        code = st.query_params.get("kommune", DEFAULT_MUNICIPALITY)
-        st.session_state["kommune"] = (
-            code if code in municipality_names() else DEFAULT_MUNICIPALITY
-        )
-    return st.session_state["kommune"]
+    """The municipality code of this session (default Asker 3203), as :func:`lang`."""
+    names = municipality_names()
+    value = st.session_state.get("kommune")
+    if value in names:
+        return value
+    code = st.query_params.get("kommune")
+    return code if code in names else DEFAULT_MUNICIPALITY
 
 
 def municipality_label(code: str | None = None) -> str:
@@ -65,3 +70,12 @@ def link_params(**extra: object) -> dict[str, str]:
 def show_error(err: SdgError) -> None:
     """Show a domain error in the user's language."""
     st.error(err.message(lang()))
+
+
+def actor() -> str:
+    """Who is acting, for the audit trail: the signed-in user's e-mail when there is
+    one (``st.user``), else ``"lokal"`` for a local single-user deployment."""
+    user = getattr(st, "user", None)
+    if user is not None and getattr(user, "is_logged_in", False):
+        return str(user.get("email") or user.get("name") or "innlogget")
+    return "lokal"

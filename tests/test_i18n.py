@@ -1,0 +1,41 @@
+"""The text catalogue: both languages everywhere, same placeholders, no missing keys."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from sdg.i18n import LANGS, TEXTS, normalise_lang, t
+
+ROOT = Path(__file__).resolve().parents[1]
+_USED = re.compile(r"""\btr\(\s*["']([a-z0-9_.\-]+)["']""")
+
+
+def _fields(text: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+
+
+@pytest.mark.parametrize("key", sorted(TEXTS))
+def test_every_text_has_both_languages_with_the_same_placeholders(key):
+    entry = TEXTS[key]
+    assert all(entry[lang].strip() for lang in LANGS)
+    assert _fields(entry["nb"]) == _fields(entry["en"])
+
+
+def test_every_literal_key_used_in_the_ui_exists():
+    missing = []
+    for path in [*ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py"), ROOT / "app.py"]:
+        for key in _USED.findall(path.read_text(encoding="utf-8")):
+            if key not in TEXTS and not key.endswith("."):
+                missing.append(f"{path.name}: {key}")
+    assert missing == []
+
+
+def test_lookup_and_fallbacks():
+    assert t("app.title", "en") == "The SDGs in the municipality"
+    assert t("app.title", "sv") == "Bærekraftsmålene i kommunen"  # unknown → bokmål
+    assert t("no.such.key") == "no.such.key"
+    assert normalise_lang("EN") == "en"

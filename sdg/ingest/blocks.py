@@ -1,0 +1,150 @@
+"""A :class:`Block` (aligned arrays of candidate value cells) → :class:`ParsedTable`.
+
+Every layout parser produces blocks; this module turns them into the long data frame,
+records cell problems, and decides when a block is not municipal at all (an
+explanation instead of a table).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sdg.ingest.cells import to_values
+from sdg.ingest.model import Explanation, ParsedTable
+from sdg.ingest.problems import Problems, column_letter
+from sdg.ingest.regions import resolve
+
+#: Above this share of aggregate labels (counties, nation) a block is not municipal.
+AGGREGATE_SHARE = 0.75
+
+
+@dataclass
+class Block:
+    """One indicator block: 1-D arrays aligned per candidate value cell.
+
+    Rows and columns are 0-based grid positions; ``label_cols`` is the column each
+    region label was read from, ``year_cells`` the raw year text (for problems).
+    """
+
+    layout: str
+    title: str
+    unit: str | None
+    source: str | None
+    labels: np.ndarray
+    label_cols: np.ndarray
+    years: np.ndarray
+    cells: np.ndarray
+    rows: np.ndarray
+    cols: np.ndarray
+    measures: np.ndarray
+    year_cells: np.ndarray | None = None
+    year_cols: np.ndarray | None = None
+
+
+@dataclass
+class Context:
+    """What every parser needs: the sheet name, known names and the problem log."""
+
+    sheet: str
+    known: dict[str, str]
+    problems: Problems
+
+
+def map_unique(values: np.ndarray, fn: Callable[[object], object]) -> np.ndarray:
+    """``fn`` applied to each distinct value once, broadcast back (missing → None).
+
+    >>> map_unique(np.array([1, 2, 1], dtype=object), lambda v: v * 10).tolist()
+    [10, 20, 10]
+    """
+    index, uniques = pd.factorize(pd.Series(values, dtype=object))
+    mapped = np.empty(len(uniques) + 1, dtype=object)
+    mapped[:-1] = [fn(u) for u in uniques]
+    return mapped[index]
+
+
+def _letters(cols: np.ndarray) -> np.ndarray:
+    """Excel letters for an int array of 0-based columns."""
+    return map_unique(cols.astype(np.int64).astype(object), lambda c: column_letter(int(c)))
+
+
+def _first_rows(keys: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Indices of the first element of each distinct key among ``mask``."""
+    idx = np.flatnonzero(mask)
+    if not len(idx):
+        return idx
+    _, first = np.unique(pd.factorize(pd.Series(keys[idx], dtype=object))[0], return_index=True)
+    return idx[np.sort(first)]
+
+
+def _explanation_for(kinds: np.ndarray, labels: np.ndarray, ctx: Context) -> Explanation | None:
+    """An explanation when the labels are not municipalities, else None."""
+    index, _ = pd.factorize(pd.Series(labels, dtype=object))
+    distinct = kinds[np.unique(index, return_index=True)[1]]
+    municipal = np.isin(distinct, ["code", "name"]).sum()
+    aggregates = (distinct == "aggregate").sum()
+    unknown = (distinct == "unknown").sum()
+    if municipal == 0 and unknown == 0 or aggregates >= AGGREGATE_SHARE * len(distinct):
+        return Explanation(ctx.sheet, "ingest.explain.aggregates_only", {"sheet": ctx.sheet})
+    if municipal == 0 and ctx.known:
+        return Explanation(ctx.sheet, "ingest.explain.no_regions", {"sheet": ctx.sheet})
+    return None
+
+
+def finish(block: Block, ctx: Context) -> ParsedTable | Explanation:
+    """Convert values, resolve regions, log problems; or explain why not municipal."""
+    values = to_values(block.cells)
+    keep = ~values.empty
+    if not keep.any():
+        return Explanation(ctx.sheet, "ingest.explain.no_figures", {"sheet": ctx.sheet})
+    codes, kinds = resolve(block.labels, ctx.known)
+    labelled = keep & (kinds != "empty")
+    explanation = _explanation_for(kinds[labelled], block.labels[labelled], ctx)
+    if explanation is not None:
+        return explanation
+    for i, key, params in values.problems:
+        if keep[i]:
+            ctx.problems.add(ctx.sheet, int(block.rows[i]) + 1, int(block.cols[i]),
+                             block.cells[i], key, **params)  # fmt: skip
+    for i in _first_rows(block.labels, keep & (kinds == "unknown")):
+        ctx.problems.add(ctx.sheet, int(block.rows[i]) + 1, int(block.label_cols[i]),
+                         block.labels[i], "ingest.problem.unknown_region")  # fmt: skip
+    for i in _first_rows(block.rows, keep & (kinds == "empty")):
+        col = column_letter(int(block.label_cols[i]))
+        ctx.problems.add(ctx.sheet, int(block.rows[i]) + 1, col, None,
+                         "ingest.problem.no_region")  # fmt: skip
+    no_year = keep & np.isnan(block.years)
+    if block.year_cells is not None and block.year_cols is not None:
+        for i in np.flatnonzero(no_year):
+            ctx.problems.add(ctx.sheet, int(block.rows[i]) + 1, int(block.year_cols[i]),
+                             block.year_cells[i], "ingest.problem.bad_year")  # fmt: skip
+    keep &= ~no_year
+    data = pd.DataFrame(
+        {
+            "region_label": map_unique(block.labels[keep], _label_text),
+            "municipality": pd.Series(codes[keep], dtype=object),
+            "year": block.years[keep].astype(np.int64),
+            "value": values.value[keep],
+            "status_symbol": pd.Series(values.status[keep], dtype=object),
+            "measure": pd.Series(block.measures[keep], dtype=object),
+            "src_row": block.rows[keep].astype(np.int64) + 1,
+            "src_col": pd.Series(_letters(block.cols[keep]), dtype=object),
+        }
+    )
+    return ParsedTable(ctx.sheet, block.layout, block.title, block.unit, block.source, data)
+
+
+def _label_text(label: object) -> object:
+    """Labels as text: integral numbers without ``.0`` (Udir/NVDB codes).
+
+    >>> _label_text(220.0), _label_text("3203 Asker"), _label_text(None)
+    ('220', '3203 Asker', None)
+    """
+    if isinstance(label, float) and label.is_integer():
+        return str(int(label))
+    if isinstance(label, str):
+        return label.strip()
+    return None if label is None else str(label)

@@ -1,0 +1,149 @@
+"""Cell values → numbers, status symbols and years (vectorised).
+
+Numeric cells pass through :func:`pandas.to_numeric` in one go; only the text cells
+that are not plain numbers are looked at one by one (status symbols, decimal commas,
+numbers stored as text with spaces as thousands separators).
+
+Year convention: a plain year is itself; a school year ``2018-19`` (or ``2018/19``)
+is the year it ends, 2019 (exit points are awarded in June); a multi-year period
+``2013-2015`` (FHI rolling means) is its last year, 2015.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+# "..." (older SSB tables, "oppgave mangler") is read as "..".
+_SYMBOLS = {".": ".", "..": "..", "...": "..", ":": ":", "-": "-", "*": "*"}
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$")
+_POINT_DECIMAL = re.compile(r"^[+-]?\d*\.\d+$")
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_YEAR = re.compile(r"^(\d{4})(?:\s*[-/]\s*(\d{2}|\d{4}))?$")
+YEAR_MIN, YEAR_MAX = 1900, 2100
+_NUMERIC_KINDS = {"floating", "integer", "mixed-integer-float", "empty"}
+
+
+@dataclass
+class Cells:
+    """Result of :func:`to_values` for a 1-D array of cells."""
+
+    value: np.ndarray
+    status: np.ndarray
+    empty: np.ndarray
+    problems: list[tuple[int, str, dict[str, object]]] = field(default_factory=list)
+
+
+def text_number(text: str) -> tuple[float, str | None, str | None, str | None]:
+    """Read one text cell: (value, status symbol, problem key, decimal style).
+
+    >>> text_number("12,5")[0], text_number("1 234")[0], text_number("..")[1]
+    (12.5, 1234.0, '..')
+    >>> text_number("-")[:2], text_number("*")[:2]
+    ((0.0, '-'), (nan, '*'))
+    >>> text_number("1.234,5")[2], text_number("n/a")[2]
+    ('ingest.problem.mixed_separators', 'ingest.problem.not_a_number')
+    """
+    s = text.strip().strip("\u00a0")
+    if s in _SYMBOLS:
+        symbol = _SYMBOLS[s]
+        return (0.0 if symbol == "-" else np.nan), symbol, None, None
+    s = _SPACES.sub("", s).rstrip("%").replace("\u2212", "-")
+    if _INTEGER.match(s):
+        return float(s), None, None, None
+    if _COMMA_DECIMAL.match(s):
+        return float(s.replace(",", ".")), None, None, "comma"
+    if _POINT_DECIMAL.match(s):
+        return float(s), None, None, "point"
+    if "," in s and "." in s:
+        return np.nan, None, "ingest.problem.mixed_separators", None
+    return np.nan, None, "ingest.problem.not_a_number", None
+
+
+def to_values(cells: np.ndarray) -> Cells:
+    """Numbers, status symbols and problems for a 1-D object array of cells.
+
+    Empty cells (``""`` or None) are flagged in ``empty`` and are not problems.
+
+    >>> c = to_values(np.array([1.5, "2,5", ".", "", "x", "3.5", "4,5"], dtype=object))
+    >>> c.value.tolist()[:3], c.status.tolist()[:3], c.empty.tolist()[2:5]
+    ([1.5, 2.5, nan], [None, None, '.'], [False, True, False])
+    >>> [(i, k) for i, k, _ in c.problems]
+    [(4, 'ingest.problem.not_a_number'), (5, 'ingest.problem.mixed_decimal_column')]
+    """
+    series = pd.Series(cells, dtype=object)
+    value = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan, copy=True)
+    if pd.api.types.infer_dtype(series, skipna=True) in _NUMERIC_KINDS:
+        is_str = np.zeros(len(cells), dtype=bool)
+    else:
+        is_str = np.fromiter((type(x) is str for x in cells), dtype=bool, count=len(cells))
+    empty = series.isna().to_numpy(copy=True) | (is_str & (series == "").to_numpy())
+    status = np.full(len(cells), None, dtype=object)
+    problems: list[tuple[int, str, dict[str, object]]] = []
+    parsed_text = is_str & ~np.isnan(value)
+    point = np.flatnonzero(parsed_text)
+    point = point[series.iloc[point].str.contains(".", regex=False).to_numpy(dtype=bool)]
+    styles: dict[str, list[int]] = {"comma": [], "point": point.tolist()}
+    for i in np.flatnonzero(is_str & ~empty & np.isnan(value)):
+        text = cells[i]
+        if text.strip().strip("\u00a0") == "":
+            empty[i] = True
+            continue
+        number, symbol, problem, style = text_number(text)
+        value[i], status[i] = number, symbol
+        if problem:
+            problems.append((int(i), problem, {}))
+        if style:
+            styles[style].append(int(i))
+    if styles["comma"] and styles["point"]:
+        minority = min(styles.values(), key=len)
+        problems += [
+            (i, "ingest.problem.mixed_decimal_column", {"number": value[i]}) for i in minority
+        ]
+        problems.sort(key=lambda p: p[0])
+    return Cells(value, status, empty, problems)
+
+
+def parse_year(cell: object) -> int | None:
+    """A year from a cell, or None (see the module's year convention).
+
+    >>> [parse_year(x) for x in (2015, 2015.0, "2015", "2018-19", "2013-2015", "2019/20")]
+    [2015, 2015, 2015, 2019, 2015, 2020]
+    >>> [parse_year(x) for x in ("1999-05-01", 12.5, "Asker", "1850", True)]
+    [None, None, None, None, None]
+    """
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, int | float):
+        year = int(cell) if float(cell).is_integer() else None
+    elif isinstance(cell, str):
+        m = _YEAR.match(cell.strip().strip("\u00a0"))
+        if not m:
+            return None
+        start, end = int(m.group(1)), m.group(2)
+        if end is None:
+            year = start
+        elif len(end) == 2:
+            year = start // 100 * 100 + int(end)
+            year += 100 if year < start else 0
+            year = year if year == start + 1 else None
+        else:
+            year = int(end) if start < int(end) <= start + 10 else None
+    else:
+        return None
+    return year if year is not None and YEAR_MIN <= year <= YEAR_MAX else None
+
+
+def parse_years(cells: np.ndarray) -> np.ndarray:
+    """Vectorised :func:`parse_year` (float array, NaN where not a year).
+
+    >>> parse_years(np.array(["2018-19", 2020.0, "x"], dtype=object)).tolist()
+    [2019.0, 2020.0, nan]
+    """
+    index, uniques = pd.factorize(pd.Series(cells, dtype=object))
+    years = np.array([parse_year(u) for u in uniques] + [None], dtype=float)  # -1 = missing
+    return years[index]

@@ -1,0 +1,97 @@
+"""Layout detection: try each parser in order, else explain why there are no figures.
+
+Order: Udir export → long table (the project template) → KOSTRA blocks → wide years
+(SSB Statbank and analysts' sheets). A sheet none of them fits gets an explanation:
+no figures at all (or the UN framework), region codes but no years, years in rows
+without regions (a national series), county/national labels only, or "unrecognised".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from sdg.ingest.blocks import Block
+from sdg.ingest.cells import parse_years, to_values
+from sdg.ingest.layouts import norm, parse_kostra_blocks, parse_long, parse_udir, parse_wide
+from sdg.ingest.model import Explanation
+from sdg.ingest.regions import classify_label, code_from_label
+
+PARSERS = (parse_udir, parse_long, parse_kostra_blocks, parse_wide)
+_UN_MARKERS = ("sustainable development goal", "global indicator framework")
+_REGION_HEADERS = {"kommune", "kommunenummer", "kommunenr", "knr", "kommunekode"}
+
+
+def detect(grid: np.ndarray, sheet: str, known: Mapping[str, str]) -> list[Block] | Explanation:
+    """Blocks from the first parser that fits, or an explanation."""
+    if not has_content(grid):
+        return Explanation(sheet, "ingest.explain.no_figures", {"sheet": sheet})
+    for parser in PARSERS:
+        blocks = parser(grid, sheet)
+        if blocks:
+            return blocks
+    return explain(grid, sheet, known)
+
+
+def has_content(grid: np.ndarray) -> bool:
+    """True when any cell is non-empty (stops at the first one).
+
+    >>> has_content(np.array([["", ""], ["", 1.0]], dtype=object)), has_content(np.empty((0, 0)))
+    (True, False)
+    """
+    return any(cell != "" for cell in grid.flat)
+
+
+def _has_numbers(grid: np.ndarray) -> bool:
+    """True when any cell is a number (not a year-like text)."""
+    values = to_values(grid.ravel())
+    return bool((~values.empty & ~np.isnan(values.value)).any())
+
+
+def _code_column(grid: np.ndarray, known: Mapping[str, str]) -> bool:
+    """A column of municipalities: ``0301 Oslo`` texts, known names, or codes under a
+    ``kommune`` header."""
+    for c in range(grid.shape[1]):
+        column = grid[:, c]
+        texts = {x for x in column if isinstance(x, str) and classify_label(x, known)[0]}
+        if len(texts) >= 3:
+            return True
+        header = next((norm(x) for x in column if x != ""), "")
+        codes = [x for x in column if not isinstance(x, str) and code_from_label(x)]
+        if header in _REGION_HEADERS and len(codes) >= 3:
+            return True
+    return False
+
+
+def _aggregate_labels(grid: np.ndarray) -> bool:
+    """The first text column (below its header), or the first row, holds mostly
+    county/national labels."""
+    top = [x for x in grid[0] if isinstance(x, str) and x != ""]
+    if len(top) >= 3 and sum(classify_label(x, {})[1] == "aggregate" for x in top) * 2 >= len(top):
+        return True
+    for c in range(grid.shape[1]):
+        labels = [x for x in pd.unique(pd.Series(grid[1:, c], dtype=object)) if x != ""]
+        if labels and all(isinstance(x, str) for x in labels):
+            kinds = [classify_label(x, {})[1] for x in labels]
+            return kinds.count("aggregate") * 2 >= len(kinds) or norm(grid[0, c]) == "fylke"
+    return False
+
+
+def explain(grid: np.ndarray, sheet: str, known: Mapping[str, str]) -> Explanation:
+    """Why a sheet that fits no layout holds no municipal figures."""
+    params = {"sheet": sheet}
+    text = " ".join(str(x) for x in grid[:4].ravel() if isinstance(x, str)).casefold()
+    if any(marker in text for marker in _UN_MARKERS):
+        return Explanation(sheet, "ingest.explain.un_framework", params)
+    if not _has_numbers(grid):
+        return Explanation(sheet, "ingest.explain.no_figures", params)
+    if _code_column(grid, known):
+        return Explanation(sheet, "ingest.explain.no_years", params)
+    years_in_rows = [int((~np.isnan(parse_years(grid[:, c]))).sum()) for c in range(grid.shape[1])]
+    if max(years_in_rows, default=0) >= 3:
+        return Explanation(sheet, "ingest.explain.national_series", params)
+    if _aggregate_labels(grid):
+        return Explanation(sheet, "ingest.explain.aggregates_only", params)
+    return Explanation(sheet, "ingest.explain.unrecognised", params)

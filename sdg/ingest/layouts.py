@@ -1,0 +1,402 @@
+"""One parser per layout: a raw sheet → :class:`~sdg.ingest.blocks.Block` list, or None.
+
+Each parser returns None when the sheet does not have its layout, so
+:mod:`sdg.ingest.detect` can try them in order. Positions are 0-based here; the
+blocks carry them to the problems and data (1-based rows, column letters).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from sdg.ingest.blocks import Block, map_unique
+from sdg.ingest.cells import parse_year, parse_years, to_values
+from sdg.ingest.regions import classify_label
+
+#: The project's own long template, in order (see :func:`template_columns`).
+TEMPLATE_COLUMNS: tuple[str, ...] = (
+    "kommunenummer", "kommunenavn", "indikator", "år", "verdi", "enhet", "kilde", "status",
+)  # fmt: skip
+TEMPLATE_REQUIRED: tuple[str, ...] = ("kommunenummer", "indikator", "år", "verdi")
+
+_SYNONYMS: dict[str, set[str]] = {
+    "kommunenummer": {"kommunenummer", "kommunenr", "knr", "kommune_nr", "kommunekode",
+                      "kommune", "region", "geografi", "municipality"},
+    "kommunenavn": {"kommunenavn", "navn"},
+    "indikator": {"indikator", "indicator"},
+    "år": {"år", "aar", "year", "tid", "skoleår", "periode"},
+    "verdi": {"verdi", "value"},
+    "enhet": {"enhet", "unit", "måleenhet"},
+    "kilde": {"kilde", "source"},
+    "status": {"status", "statussymbol", "symbol"},
+}  # fmt: skip
+_HEADER_SCAN = 40
+_STATBANK_TITLE = re.compile(r"^(\d{5}):\s*(.+)$", re.S)
+_YEAR_SUFFIX = re.compile(r"^(.*\S)\s+(\d{4}(?:[-/]\d{2,4})?)$")
+_UDIR_COLUMN = re.compile(r"^(\d{4}-\d{2})\.(.+)$")
+_KOSTRA_HEADER = re.compile(r"^år\s*\\\s*region", re.I)
+_UNIT = re.compile(r"\(([^()]+)\)\s*$")
+
+
+def template_columns() -> list[str]:
+    """Columns of the project's own template (one row per municipality, indicator, year).
+
+    ``kommunenummer`` (``3203`` or ``3203 Asker``), ``indikator`` (name), ``år``
+    (year or school year ``2018-19``) and ``verdi`` (number, or an SSB symbol) are
+    required; ``kommunenavn``, ``enhet``, ``kilde`` and ``status`` are optional.
+
+    >>> template_columns()[:5]
+    ['kommunenummer', 'kommunenavn', 'indikator', 'år', 'verdi']
+    """
+    return list(TEMPLATE_COLUMNS)
+
+
+def norm(cell: object) -> str:
+    """Header text normalised for matching.
+
+    >>> norm("  Verdi\\xa0"), norm(2020.0)
+    ('verdi', '')
+    """
+    return cell.strip().strip("\u00a0").casefold() if isinstance(cell, str) else ""
+
+
+def nonempty(grid: np.ndarray) -> np.ndarray:
+    """Boolean mask of non-empty cells (readers write empty cells as ``""``).
+
+    >>> nonempty(np.array([["", 1.0]], dtype=object)).tolist()
+    [[False, True]]
+    """
+    return np.asarray(grid != "", dtype=bool).reshape(grid.shape)
+
+
+def _unit_of(text: str) -> str | None:
+    """Unit in trailing parentheses.
+
+    >>> _unit_of("Barn 6-15 år i kommunens kulturskole  (prosent)"), _unit_of("Innbyggere")
+    ('prosent', None)
+    """
+    m = _UNIT.search(text)
+    return m.group(1).strip() if m else None
+
+
+# --- template_long / long ------------------------------------------------------------
+
+
+def _long_header(grid: np.ndarray) -> tuple[int, dict[str, int]] | None:
+    """Row and field → column of a long header (region, year and value required)."""
+    for r in range(min(_HEADER_SCAN, grid.shape[0])):
+        fields: dict[str, int] = {}
+        for c, cell in enumerate(grid[r]):
+            key = norm(cell)
+            for field, names in _SYNONYMS.items():
+                if key in names and field not in fields:
+                    fields[field] = c
+                    break
+        if {"kommunenummer", "år", "verdi"} <= fields.keys():
+            return r, fields
+    return None
+
+
+def parse_long(grid: np.ndarray, sheet: str) -> list[Block] | None:
+    """The project template (or any long table with region, year and value columns)."""
+    found = _long_header(grid)
+    if found is None:
+        return None
+    header, fields = found
+    body = grid[header + 1 :]
+    region, year, value = (body[:, fields[f]] for f in ("kommunenummer", "år", "verdi"))
+    cells = value.copy()
+    if "status" in fields:
+        status = body[:, fields["status"]]
+        use_status = (value == "") & (status != "")
+        cells[use_status] = status[use_status]
+    keep = (region != "") | (year != "") | (cells != "")
+    rows = np.flatnonzero(keep) + header + 1
+    body, region, year, cells = body[keep], region[keep], year[keep], cells[keep]
+    years = parse_years(year)
+    layout = "template_long" if "indikator" in fields else "long"
+    indicator = body[:, fields["indikator"]] if "indikator" in fields else np.full(len(body), sheet)
+    groups, titles = pd.factorize(pd.Series(indicator, dtype=object))
+    blocks = []
+    for g, title in enumerate(titles):
+        sel = groups == g
+        blocks.append(
+            Block(
+                layout=layout, title=str(title).strip(),
+                unit=_first_text(body, fields.get("enhet"), sel),
+                source=_first_text(body, fields.get("kilde"), sel),
+                labels=region[sel], label_cols=np.full(sel.sum(), fields["kommunenummer"]),
+                years=years[sel], cells=cells[sel], rows=rows[sel],
+                cols=np.full(sel.sum(), fields["verdi"]),
+                measures=np.full(sel.sum(), None, dtype=object),
+                year_cells=year[sel], year_cols=np.full(sel.sum(), fields["år"]),
+            )
+        )  # fmt: skip
+    return blocks
+
+
+def _first_text(body: np.ndarray, col: int | None, sel: np.ndarray) -> str | None:
+    """First non-empty text in column ``col`` among the selected rows."""
+    if col is None:
+        return None
+    values = body[sel, col]
+    hits = values[values != ""]
+    return str(hits[0]).strip() if len(hits) else None
+
+
+# --- udir ------------------------------------------------------------------------------
+
+
+def parse_udir(grid: np.ndarray, sheet: str) -> list[Block] | None:
+    """Udir statistikkbank export: ``Kommunekode`` + ``<skoleår>.<…>.<måltall>`` columns.
+
+    Municipality rows are those with ``EnhetNivaa`` = 3 (1 nation, 2 county, 4 school).
+    Columns ending ``.Brudd`` hold break notes and are skipped.
+    """
+    for r in range(min(_HEADER_SCAN, grid.shape[0])):
+        header = [norm(c) for c in grid[r]]
+        if "kommunekode" in header and any(_UDIR_COLUMN.match(str(c)) for c in grid[r]):
+            break
+    else:
+        return None
+    code_col = header.index("kommunekode")
+    body = grid[r + 1 :]
+    if "enhetnivaa" in header:
+        level = pd.to_numeric(pd.Series(body[:, header.index("enhetnivaa")]), errors="coerce")
+        municipal = (level == 3).to_numpy()
+    else:
+        municipal = body[:, code_col] != ""
+    columns = [
+        (c, _UDIR_COLUMN.match(str(cell)))
+        for c, cell in enumerate(grid[r])
+        if _UDIR_COLUMN.match(str(cell)) and not str(cell).endswith(".Brudd")
+    ]
+    parts = [m.group(2).split(".") for _, m in columns]
+    varying = {len({tuple(p[:-1]) for p in parts}) > 1}
+    measures = [" / ".join(p) if True in varying else p[-1] for p in parts]
+    cols = np.array([c for c, _ in columns])
+    years = np.array([parse_year(m.group(1)) for _, m in columns], dtype=float)
+    rows = np.flatnonzero(municipal) + r + 1
+    sub = body[municipal][:, cols]
+    n_rows, n_cols = sub.shape
+    return [
+        Block(
+            layout="udir", title=measures[0] if measures else sheet, unit=None, source="Udir",
+            labels=np.repeat(body[municipal, code_col], n_cols),
+            label_cols=np.full(n_rows * n_cols, code_col),
+            years=np.tile(years, n_rows), cells=sub.ravel(),
+            rows=np.repeat(rows, n_cols), cols=np.tile(cols, n_rows),
+            measures=np.tile(np.array(measures, dtype=object), n_rows),
+        )
+    ]  # fmt: skip
+
+
+# --- kostra_blocks ---------------------------------------------------------------------
+
+
+def parse_kostra_blocks(grid: np.ndarray, sheet: str) -> list[Block] | None:
+    """KOSTRA key-figure sheets: per indicator a title row, ``År \\ Region`` + regions,
+    then one row per year (years as text)."""
+    heads = [r for r in range(grid.shape[0]) if _KOSTRA_HEADER.match(norm(grid[r, 0]))]
+    if not heads:
+        return None
+    source = next(
+        (str(c)[6:].split(".")[0].strip() for c in grid[:4, 0] if norm(c).startswith("kilde:")),
+        None,
+    )
+    blocks = []
+    for head in heads:
+        title = next((str(grid[r, 0]).strip() for r in range(head - 1, max(head - 4, -1), -1)
+                      if grid[r, 0] != ""), sheet)  # fmt: skip
+        end = head + 1
+        while end < grid.shape[0] and parse_year(grid[end, 0]) is not None:
+            end += 1
+        cols = np.flatnonzero(grid[head] != "")[1:]
+        n_rows, n_cols = end - head - 1, len(cols)
+        if not n_rows or not n_cols:
+            continue
+        years = np.array([parse_year(y) for y in grid[head + 1 : end, 0]], dtype=float)
+        blocks.append(
+            Block(
+                layout="kostra_blocks", title=title, unit=_unit_of(title), source=source,
+                labels=np.tile(grid[head, cols], n_rows), label_cols=np.tile(cols, n_rows),
+                years=np.repeat(years, n_cols), cells=grid[head + 1 : end][:, cols].ravel(),
+                rows=np.repeat(np.arange(head + 1, end), n_cols), cols=np.tile(cols, n_rows),
+                measures=np.full(n_rows * n_cols, title, dtype=object),
+            )
+        )  # fmt: skip
+    return blocks
+
+
+# --- wide_years / ssb_statbank -----------------------------------------------------------
+
+
+def header_year(cell: object) -> tuple[int, str | None] | None:
+    """(year, text before it) for a year header cell, else None.
+
+    >>> header_year("2015"), header_year("Sysselsatte personer bosatt i regionen 2021")
+    ((2015, None), (2021, 'Sysselsatte personer bosatt i regionen'))
+    >>> header_year("15-74 år") is None
+    True
+    """
+    year = parse_year(cell)
+    if year is not None:
+        return year, None
+    if isinstance(cell, str):
+        m = _YEAR_SUFFIX.match(cell.strip())
+        if m and (year := parse_year(m.group(2))) is not None:
+            return year, m.group(1)
+    return None
+
+
+def _span_end(filled: np.ndarray, r: int, first: int) -> int:
+    """End (exclusive) of the header block starting at ``first`` in row ``r``: the
+    first column empty in both this row and the next (so outer labels written only
+    over the first column of their block do not end it)."""
+    below = filled[r + 1] if r + 1 < filled.shape[0] else filled[r]
+    gaps = np.flatnonzero(~filled[r, first:] & ~below[first:])
+    return first + int(gaps[0]) if len(gaps) else filled.shape[1]
+
+
+def _year_row(grid: np.ndarray, filled: np.ndarray) -> tuple[int, dict[int, tuple]] | None:
+    """The row (of the first 40) with the most year cells right of a label column.
+
+    Only the contiguous header block starting at the first year counts (an analyst's
+    side table further right is ignored); year cells must be at least half of the
+    block's non-empty cells. Ties go to the upper row.
+    """
+    best: tuple[int, dict[int, tuple]] | None = None
+    for r in range(min(_HEADER_SCAN, grid.shape[0])):
+        years = {c: y for c in np.flatnonzero(filled[r]) if (y := header_year(grid[r, c]))}
+        if not years:
+            continue
+        first = min(years)
+        end = _span_end(filled, r, first)
+        years = {c: y for c, y in years.items() if c < end}
+        if best is not None and len(years) <= len(best[1]):
+            continue
+        others = int(filled[r, first:end].sum())
+        if first > 0 and len(years) * 2 >= others and filled[r + 1 :, :first].any():
+            best = (r, years)
+    return best
+
+
+def _data_start(grid: np.ndarray, year_row: int, cols: np.ndarray) -> int | None:
+    """First row below the year row with a number or status symbol in a year column."""
+    for r in range(year_row + 1, min(year_row + 12, grid.shape[0])):
+        values = to_values(grid[r, cols])
+        if (~values.empty & (~np.isnan(values.value) | (values.status != None))).any():  # noqa: E711
+            return r
+    return None
+
+
+def _measures(grid: np.ndarray, filled: np.ndarray, rows: list[int], cols: np.ndarray,
+              prefixes: list[str | None]) -> list[str]:  # fmt: skip
+    """Column header text per year column: stacked header rows, forward-filled."""
+    parts: list[list[str]] = [[] for _ in cols]
+    for r in rows:
+        if not filled[r, cols].any():
+            continue
+        text = pd.Series([str(c).strip() if c != "" else None for c in grid[r, cols]]).ffill()
+        for i, t in enumerate(text):
+            if isinstance(t, str) and t and parse_year(t) is None:
+                parts[i].append(t)
+    for i, prefix in enumerate(prefixes):
+        if prefix:
+            parts[i].insert(0, prefix)
+    return [" / ".join(dict.fromkeys(p)) for p in parts]
+
+
+def _label_columns(body: np.ndarray, first: int) -> tuple[int, list[int]] | None:
+    """Region column and the other (category) label columns left of the years."""
+    scores = {}
+    for c in range(first):
+        labels = pd.unique(pd.Series(body[:, c], dtype=object))
+        labels = [x for x in labels if x != ""]
+        if labels:
+            kinds = [classify_label(x, {})[1] for x in labels]
+            scores[c] = sum(k in ("code", "aggregate") for k in kinds) / len(labels)
+    if not scores:
+        return None
+    region = max(scores, key=lambda c: (scores[c], -c))
+    if scores[region] == 0:
+        region = min(scores)
+    return region, [c for c in scores if c != region and scores[c] < 0.5]
+
+
+def parse_wide(grid: np.ndarray, sheet: str) -> list[Block] | None:
+    """One row per region, years as columns (SSB Statbank xlsx/csv and analysts' sheets)."""
+    filled = nonempty(grid)
+    found = _year_row(grid, filled)
+    if found is None:
+        return None
+    year_row, years = found
+    cols = np.array(sorted(years))
+    first = int(cols[0])
+    start = _data_start(grid, year_row, cols)
+    if start is None:
+        return None
+    empty_rows = np.flatnonzero(~filled[start:].any(axis=1))
+    end = start + int(empty_rows[0]) if len(empty_rows) else grid.shape[0]
+    body = grid[start:end].copy()
+    found_labels = _label_columns(body, first)
+    if found_labels is None:
+        return None
+    region, categories = found_labels
+    if categories:
+        for c in [region, *categories]:
+            body[:, c] = pd.Series(body[:, c], dtype=object).replace("", None).ffill().fillna("")
+    header_rows = [r for r in range(year_row) if filled[r, first:].any()]
+    header_rows += list(range(year_row + 1, start))
+    measures = np.array(
+        _measures(grid, filled, header_rows, cols, [years[c][1] for c in cols]), dtype=object
+    )
+    n_rows, n_cols = body.shape[0], len(cols)
+    row_measure = np.full(n_rows, "", dtype=object)
+    for c in categories:
+        part = map_unique(body[:, c], lambda x: str(x).strip() if x != "" else "")
+        row_measure = np.where(row_measure == "", part, row_measure + " / " + part)
+    measure = np.repeat(row_measure, n_cols) + np.where(
+        np.repeat(row_measure, n_cols) != "", " / ", ""
+    ) + np.tile(measures, n_rows)
+    measure = np.array([m.strip(" /") or None for m in pd.unique(measure)], dtype=object)[
+        pd.factorize(measure)[0]
+    ]
+    layout, title, source = _title(grid, sheet)
+    distinct = [m for m in pd.unique(measures) if m]
+    if layout == "wide_years" and len(distinct) == 1:
+        title = distinct[0]
+    unit = _footer_unit(grid, end) or (_unit_of(distinct[0]) if len(distinct) == 1 else None)
+    if unit is None and layout == "ssb_statbank":
+        unit = _unit_of(title)
+    return [
+        Block(
+            layout=layout, title=title, unit=unit, source=source,
+            labels=np.repeat(body[:, region], n_cols), label_cols=np.full(n_rows * n_cols, region),
+            years=np.tile(np.array([years[c][0] for c in cols], dtype=float), n_rows),
+            cells=body[:, cols].ravel(), rows=np.repeat(np.arange(start, end), n_cols),
+            cols=np.tile(cols, n_rows), measures=measure,
+        )
+    ]  # fmt: skip
+
+
+def _title(grid: np.ndarray, sheet: str) -> tuple[str, str, str | None]:
+    """(layout, title, source) from a Statbank title line ``13135: … , etter …``."""
+    first = next((c for c in grid[0] if c != ""), "") if grid.shape[0] else ""
+    m = _STATBANK_TITLE.match(str(first).strip())
+    if not m:
+        return "wide_years", sheet, None
+    title = re.sub(r",\s*etter\s.*$", "", m.group(2).strip(), flags=re.S)
+    return "ssb_statbank", title, f"SSB {m.group(1)}"
+
+
+def _footer_unit(grid: np.ndarray, end: int) -> str | None:
+    """The unit under ``Måleenhet:`` in a Statbank footer."""
+    column = [str(c).strip() for c in grid[end:, 0] if c != ""]
+    if "Måleenhet:" not in column:
+        return None
+    after = column[column.index("Måleenhet:") + 1 :]
+    return next((c for c in after if not c.endswith(":")), None)

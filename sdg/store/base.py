@@ -120,17 +120,21 @@ class StoreBase:
         return int(self.scalar("SELECT coalesce(max(version), 0) FROM schema_migration"))
 
     def migrate(self, directory: Path = MIGRATIONS_DIR) -> list[str]:
-        """Apply the migrations this database lacks, in order; return their names."""
+        """Apply the migrations this database lacks, in order; return their names.
+
+        "Lacks" means not recorded in ``schema_migration``, so a migration numbered
+        below one already applied (merged from a parallel branch) is applied too.
+        """
         with self.transaction() as cur:
             cur.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migration ("
                 " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
                 " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
             )
-        current = self.schema_version()
+            done = {v for (v,) in cur.execute("SELECT version FROM schema_migration").fetchall()}
         applied = []
         for m in migrations(directory):
-            if m.version <= current:
+            if m.version in done:
                 continue
             with self.transaction() as cur:
                 cur.execute(m.sql)

@@ -1,11 +1,20 @@
-"""Mål: one SDG (``?goal=11``): dimension, commitments, targets and indicators."""
+"""Mål: one SDG (``?goal=11``): dimension, commitments, targets and indicators, the
+status of its indicators against the 2019 zero point, and the status of all 17 goals."""
 
 import streamlit as st
 
 from sdg.errors import SdgError
+from ui.gains import (
+    ZERO_YEAR,
+    goal_indicator_table,
+    goal_overview,
+    goal_status_chart,
+    goal_status_table,
+    report,
+)
 from ui.goals import tile_css
 from ui.i18n import tr
-from ui.state import get_store, lang, municipality, municipality_label, show_error
+from ui.state import get_store, lang, link_params, municipality, municipality_label, show_error
 from ui.tables import goal_targets_table, indicator_table, ks_table, un_table
 
 store = get_store()
@@ -56,6 +65,12 @@ if ours.empty:
     st.caption(tr("goal.no_our_indicators"))
 else:
     st.dataframe(ours, hide_index=True)
+    mine = report(code, lang())
+    mine = mine[mine["goals"].map(lambda gs: number in gs)]
+    st.markdown(f"**{tr('gains.goals.this')}**")
+    st.dataframe(goal_indicator_table(mine), hide_index=True)
+    st.page_link("pages/nullpunkt.py", label=tr("gains.goals.link"),
+                 query_params=link_params(goal=number))
 
 ks = store.ks_indicators(number, scheme="De-norske-målepunktene")
 with st.expander(tr("goal.ks", n=len(ks))):
@@ -65,3 +80,10 @@ un = store.un_indicators(number)
 with st.expander(tr("goal.un", n=len(un))):
     st.caption(tr("goal.un.help"))
     st.dataframe(un_table(un), hide_index=True)
+
+st.subheader(tr("gains.goals.header"))
+st.caption(tr("gains.goals.help", year=ZERO_YEAR, municipality=municipality_label()))
+overview = goal_overview(code, lang())
+st.altair_chart(goal_status_chart(overview, goals, lang()), width="stretch")
+with st.expander(tr("common.table_alternative")):
+    st.dataframe(goal_status_table(overview, goals), hide_index=True)

@@ -55,3 +55,41 @@ def test_bad_goal_gives_a_clear_message(app_db, bad, message):
 def test_bad_goal_in_english(app_db):
     at = run_app(PAGE, goal="99", lang="en")
     assert "There is no SDG 99" in at.error[0].value
+
+
+# ------------------------------------------------- goal status (issue 4, sdg.gains)
+def _vega(at):
+    import json
+
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    return [(json.loads(c.proto.spec),
+             {d.name: convert_arrow_bytes_to_pandas_df(d.data.data) for d in c.proto.datasets})
+            for c in at.get("vega_lite_chart")]
+
+
+@pytest.mark.parametrize("lang, name, status", [
+    ("nb", "Grunnskolepoeng", "På rett spor"),
+    ("en", "Lower-secondary exit points", "On track"),
+])
+def test_goal_4_shows_the_status_of_its_indicators(app_db, lang, name, status):
+    at = run_app(PAGE, goal="4", lang=lang)
+    table = at.dataframe[2].value  # after the targets and our indicators
+    row = table[table.iloc[:, 0] == name].iloc[0]
+    assert row.iloc[1] == 43.09 and row.iloc[2] == 44.0
+    assert row.iloc[3] == "2019–2021" and row.iloc[4] == f"🟩 {status}"
+
+
+def test_overview_of_all_17_goals_with_status(app_db):
+    at = run_app(PAGE, goal="4")
+    (spec, datasets), = _vega(at)
+    frame = next(iter(datasets.values()))
+    assert sorted(frame["goal"]) == list(range(1, 18))
+    by_goal = frame.set_index("goal")
+    # goal 4: grunnskolepoeng with the benefits plan's target 44.5 (2030): score 5
+    assert by_goal.at[4, "label"] == "På rett spor" and by_goal.at[4, "score"] == 5
+    # a goal without indicators has no status; its tile is grey
+    assert by_goal.at[1, "label"] == "Ikke tilgjengelig" and by_goal.at[1, "fill"] == "#999999"
+    overview = at.dataframe[-1].value  # the table alternative
+    assert len(overview) == 17 and overview.iloc[3, 0].startswith("4 ")
+    assert "Status for alle mål" in texts(at)

@@ -1,0 +1,93 @@
+"""Nullpunkt 2019: every indicator of the municipality against its 2019 zero point,
+with provenance, gain, Open SDG status, trend charts and an Excel download."""
+
+import streamlit as st
+
+from ui.gains import (
+    CHARTS_PER_PAGE,
+    ZERO_YEAR,
+    chart_frame,
+    chart_table,
+    comparison,
+    goal_area_links,
+    report,
+    report_series,
+    report_table,
+    trend_chart,
+    xlsx_bytes,
+)
+from ui.i18n import tr
+from ui.state import get_store, lang, municipality, municipality_label
+
+store = get_store()
+code = municipality()
+goals = store.goals()
+
+st.title(tr("gains.title", year=ZERO_YEAR))
+st.caption(tr("gains.intro", municipality=municipality_label(), year=ZERO_YEAR))
+
+rep = report(code, lang())
+series = report_series(code, lang())
+if rep["is_demo"].any():
+    st.warning(tr("demo.badge"))
+
+# ------------------------------------------------------------------ filters
+with_goal = sorted({g for gs in rep["goals"] for g in gs})
+names = goals.set_index("goal")[f"short_{lang()}"]
+raw = st.query_params.get("goal", "")
+options = [0, *with_goal]
+left, right = st.columns(2)
+with left:
+    goal = st.selectbox(tr("gains.filter.goal"), options, key="gains_goal",
+                        index=options.index(int(raw)) if raw.isdigit() and int(raw) in options
+                        else 0,
+                        format_func=lambda g: f"{g} {names[g]}" if g else tr("gains.filter.goal_all"))
+if goal:
+    rep = rep[rep["goals"].map(lambda gs: goal in gs)]
+    st.query_params["goal"] = str(goal)
+elif "goal" in st.query_params:
+    del st.query_params["goal"]
+
+links = goal_area_links(code)
+if not links.empty:
+    areas = store.goal_areas().set_index("code")[f"name_{lang()}"]
+    with right:
+        area = st.selectbox(tr("gains.filter.area"), ["", *sorted(set(links["goal_area"]))],
+                            key="gains_area",
+                            format_func=lambda a: areas.get(a, a) if a
+                            else tr("gains.filter.area_all"))
+    if area:
+        rep = rep[rep["indicator"].isin(links.loc[links["goal_area"] == area, "indicator"])]
+
+if rep.empty:
+    st.info(tr("gains.none"))
+    st.stop()
+
+# -------------------------------------------------------------------- table
+table = report_table(rep)
+st.subheader(tr("gains.table.header", n=len(rep)))
+st.dataframe(table, hide_index=True)
+st.download_button(tr("gains.download"), data=lambda: xlsx_bytes(table),
+                   file_name=f"nullpunkt_{ZERO_YEAR}_{code}.xlsx", on_click="ignore",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+# ------------------------------------------------------------------- charts
+st.subheader(tr("gains.charts.header"))
+pages = max(1, -(-len(rep) // CHARTS_PER_PAGE))
+page = 1
+if pages > 1:
+    page = st.selectbox(tr("gains.charts.page"), range(1, pages + 1))
+shown = rep.iloc[(page - 1) * CHARTS_PER_PAGE: page * CHARTS_PER_PAGE]
+comp = comparison(code, tuple(shown["indicator"]))
+size_year = comp["size_year"].iloc[0] if not comp.empty else ""
+st.caption(tr("gains.charts.help", size_year=size_year))
+
+frame = chart_frame(shown, series, comp, lang())
+st.altair_chart(trend_chart(frame, lang()),
+                alt=tr("gains.charts.alt", names=", ".join(shown["name"])))
+for row in shown.itertuples():
+    st.caption(f"**{row.name}** – {tr('gains.col.provenance')}: {row.provenance}"
+               + (f" {tr('gains.charts.sum_note')}" if row.aggregation == "sum" else ""))
+with st.expander(tr("common.table_alternative")):
+    st.dataframe(chart_table(chart_frame(shown, series, comp, lang(), keep_total=True)),
+                 hide_index=True)

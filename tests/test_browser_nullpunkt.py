@@ -1,0 +1,28 @@
+"""End to end in Debian's Chromium: the zero-point page for Asker."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_asker_zero_point_page_shows_grunnskolepoeng(live_app, page, tmp_path):
+    page.goto(f"{live_app}/nullpunkt?kommune=3203&goal=4")
+    page.get_by_role("heading", name="Nullpunktsmåling 2019").wait_for()
+    # st.dataframe draws on a canvas; the cells in view are also in an accessible
+    # table inside it (attached to the DOM, not "visible")
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.wait_for()
+    row = grid.locator("tr[role='row']").filter(has_text="Grunnskolepoeng").first
+    row.wait_for(state="attached")
+    cells = row.locator("td").all_text_contents()
+    text = " | ".join(cells)
+    assert "43.09" in cells, text
+    assert "beregnet fra 0220, 0627, 0628, elevvektet" in cells, text
+    # the trend chart and its provenance caption are there too
+    page.get_by_text("Slik er nullpunktet laget: beregnet fra 0220, 0627, 0628, elevvektet"
+                     ).wait_for()
+    page.locator("[data-testid='stVegaLiteChart']").first.wait_for()
+    assert page.get_by_text("Traceback").count() == 0
+    page.screenshot(path=str(tmp_path / "nullpunkt.png"), full_page=True)

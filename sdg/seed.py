@@ -84,4 +84,65 @@ def load_seed(store: Store, seed_dir: Path = SEED_DIR) -> dict[str, int]:
             {"f": "data/seed/observations.csv", "l": "seed", "a": SEED_ACTOR, "n": len(obs)},
         ).fetchone()[0]
         _insert(cur, "observation", obs.assign(batch_id=batch))
-    return {t: len(f) for t, f in frames.items()} | {"observation": len(obs)}
+    counts = {t: len(f) for t, f in frames.items()} | {"observation": len(obs)}
+    counts["demo_rating"] = store.load_demo_ratings(municipality="3203")
+    return counts | load_demo_benefits(store, seed_dir)
+
+
+# ------------------------------------------------------------ demo benefits plan
+def load_demo_benefits(store: Store, seed_dir: Path = SEED_DIR) -> dict[str, int]:
+    """Load the demo benefits plan of Asker 3203 in one transaction.
+
+    ``demo_indicators.csv`` and ``demo_observations.csv`` add demo indicators (all
+    ``is_demo``) with made-up figures for 3203 (2015–2024, today's borders) and its
+    predecessors 0220, 0627, 0628 (2015–2019), in an import batch marked demo;
+    ``benefits.csv`` adds about a dozen benefit records (``is_demo``) over the seven
+    goal areas, each with its SDG targets and a first change-log entry. Files that are
+    absent are skipped. Returns rows per table.
+    """
+    import json
+
+    from sdg.benefits import history_record, normalise, parse_targets
+
+    counts: dict[str, int] = {}
+    with store.transaction() as cur:
+        if (seed_dir / "demo_indicators.csv").exists():
+            ind = _read(seed_dir, "demo_indicators.csv")
+            ind_t = _split_pipe(ind, "id", "targets", "target").rename(columns={"id": "indicator"})
+            ind = ind.drop(columns="targets").astype({"direction": int, "decimals": int})
+            ind["is_demo"] = ind["is_demo"].eq("true")
+            _insert(cur, "indicator", ind)
+            _insert(cur, "indicator_target", ind_t)
+            counts |= {"demo_indicator": len(ind), "demo_indicator_target": len(ind_t)}
+        if (seed_dir / "demo_observations.csv").exists():
+            obs = _read(seed_dir, "demo_observations.csv").astype({"year": int, "value": float})
+            batch = cur.execute(
+                "INSERT INTO import_batch (file_name, layout, actor, rows_total, is_demo)"
+                " VALUES ($f, $l, $a, $n, true) RETURNING id",
+                {"f": "data/seed/demo_observations.csv", "l": "seed", "a": SEED_ACTOR,
+                 "n": len(obs)},
+            ).fetchone()[0]
+            _insert(cur, "observation", obs.assign(batch_id=batch))
+            counts["demo_observation"] = len(obs)
+        if (seed_dir / "benefits.csv").exists():
+            raw = _read(seed_dir, "benefits.csv")
+            raw["disbenefit"] = raw["disbenefit"].eq("true")
+            records = normalise(raw).assign(is_demo=True, municipality=raw["municipality"])
+            fields = [c for c in records.columns if c not in ("id", "targets")]
+            insert = (f"INSERT INTO benefit ({', '.join(fields)}, updated_by)"  # noqa: S608 (names from sdg.benefits.FIELDS)
+                      f" VALUES ({', '.join('$' + f for f in fields)}, $actor) RETURNING id")
+            for rec in records.to_dict("records"):
+                new_id = cur.execute(
+                    insert, {f: rec[f] for f in fields} | {"actor": SEED_ACTOR}).fetchone()[0]
+                for code in parse_targets(rec["targets"]):
+                    cur.execute("INSERT INTO benefit_target VALUES ($id, $t)",
+                                {"id": new_id, "t": code})
+                record = history_record({k: rec[k] for k in rec if k != "municipality"})
+                cur.execute(
+                    "INSERT INTO benefit_history (benefit_id, changed_by, record, action)"
+                    " VALUES ($id, $a, $r, 'insert')",
+                    {"id": new_id, "a": SEED_ACTOR,
+                     "r": json.dumps(record | {"id": new_id}, ensure_ascii=False)},
+                )
+            counts["benefit"] = len(records)
+    return counts

@@ -1,0 +1,93 @@
+"""Gevinstplan: the benefits-realisation plan of the municipality (METHODS.md §5).
+
+Tabs: the editable plan (validated as a whole before one atomic save), the benefit
+map goal → goal area → benefit → indicator, the owner's view, and the change log.
+"""
+
+import streamlit as st
+
+from sdg.benefits import benefit_map, owner_view, owners
+from sdg.errors import SdgError
+from ui import benefits as ub
+from ui.i18n import tr
+from ui.state import actor, get_store, lang, municipality, municipality_label, show_error
+
+store = get_store()
+code = municipality()
+cat = ub.catalogue()
+records = ub.plan(code)
+
+st.title(tr("benefits.title", municipality=municipality_label()))
+st.markdown(tr("benefits.intro"))
+if records["is_demo"].any():
+    st.warning(f"**{tr('demo.badge')}** – "
+               + tr("benefits.demo_note", municipality=municipality_label()))
+
+tab_plan, tab_map, tab_owner, tab_log = st.tabs(
+    [tr("benefits.tab.plan"), tr("benefits.tab.map"), tr("benefits.tab.owner"),
+     tr("benefits.tab.log")])
+
+# ------------------------------------------------------------------ plan
+with tab_plan:
+    flash = st.session_state.pop(ub.FLASH_KEY, None)
+    if flash is not None:
+        st.success(tr("benefits.saved", **flash["saved"]))
+        if not flash["problems"].empty:
+            st.warning(tr("benefits.warnings", n=len(flash["problems"])))
+            st.dataframe(ub.problem_table(flash["problems"]), hide_index=True)
+    if records.empty:
+        st.info(tr("benefits.empty", municipality=municipality_label()))
+    st.caption(tr("benefits.editor_help"))
+    edited = st.data_editor(
+        ub.editor_frame(records), key=ub.editor_key(code), num_rows="dynamic",
+        hide_index=True, column_config=ub.column_config(cat["indicators"], cat["goal_areas"]))
+    if st.button(tr("benefits.save"), type="primary", key="benefits_save"):
+        try:
+            outcome = ub.save(store, code, records, edited, actor())
+        except SdgError as err:
+            show_error(err)
+        else:
+            if outcome.saved is None:
+                errors = outcome.problems[outcome.problems["level"] == "error"]
+                st.error(tr("benefits.not_saved", n=len(errors)))
+                st.dataframe(ub.problem_table(outcome.problems), hide_index=True)
+            elif not any(outcome.saved.values()):
+                st.info(tr("benefits.nothing_to_save"))
+            else:
+                st.session_state[ub.FLASH_KEY] = {"saved": outcome.saved,
+                                                 "problems": outcome.problems}
+                st.session_state[ub.VERSION_KEY] = st.session_state.get(ub.VERSION_KEY, 0) + 1
+                st.rerun()
+
+# ------------------------------------------------------------------ map
+with tab_map:
+    st.caption(tr("benefits.map.help"))
+    if not records.empty:
+        nodes, edges = benefit_map(records, cat["goals"], cat["goal_areas"],
+                                   cat["indicators"], lang())
+        st.altair_chart(ub.map_chart(nodes, edges), width="stretch")
+        with st.expander(tr("common.table_alternative")):
+            st.dataframe(ub.map_table(nodes, edges), hide_index=True)
+
+# ------------------------------------------------------------------ owner's view
+with tab_owner:
+    people = owners(records)
+    if not people:
+        st.caption(tr("benefits.owner.none"))
+    else:
+        owner = st.selectbox(tr("benefits.owner.pick"), people, key="benefits_owner")
+        latest = ub.latest(code, tuple(sorted(records["indicator"].dropna().unique())))
+        view = owner_view(records, latest, cat["indicators"], owner)
+        st.markdown(tr("benefits.owner.count", owner=owner, n=len(view)))
+        st.dataframe(ub.owner_table(view, cat["indicators"]), hide_index=True)
+
+# ------------------------------------------------------------------ change log
+with tab_log:
+    ever = store.benefits_ever(code)
+    if not ever.empty:
+        names = dict(zip(ever["id"], ever["name"], strict=True))
+        picked = st.selectbox(tr("benefits.log.pick"), list(names), key="benefits_log",
+                              format_func=lambda i: f"{i} {names[i]}")
+        history = store.benefit_history(picked)
+        st.caption(tr("benefits.log.versions", n=len(history)))
+        st.dataframe(ub.history_table(history), hide_index=True)

@@ -1,0 +1,175 @@
+"""sdg.store.ratings: sources and ratings round-trip, atomic imports, settings, decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+import pytest
+
+from sdg.errors import InvalidInput, NotFound
+from sdg.materiality import aggregate
+from sdg.survey import read_survey
+
+M = "3203"
+SURVEY = "id;gruppe;SDG 4;Mål 13;11.2\n1;ungdom;5;4;3\n2;eldre;3;;2\n3;ungdom;4;5;5\n".encode()
+
+
+def snapshot(store) -> tuple:
+    """Row counts and a checksum of every rating table."""
+    return (
+        store.df("SELECT count(*) AS n, coalesce(sum(hash(id, name, kind)), 0) AS h"
+                 " FROM rating_source").to_dict("records"),
+        store.df("SELECT count(*) AS n, coalesce(sum(hash(id, source_id, external_id, weight)), 0)"
+                 " AS h FROM respondent").to_dict("records"),
+        store.df("SELECT count(*) AS n, coalesce(sum(hash(respondent_id, subject, axis, value)), 0)"
+                 " AS h FROM rating").to_dict("records"),
+    )
+
+
+def test_seed_loads_demo_ratings_labelled_demo(store):
+    sources = store.rating_sources(M)
+    assert set(sources["kind"]) == {"survey", "workshop", "administration"}
+    assert sources["is_demo"].all() and sources["current"].all()
+    assert (sources["name"].str.startswith("Workshop sivilsamfunn")).sum() == 4
+    assert store.load_demo_ratings(M) == 0  # loaded once only
+
+
+def test_ratings_in_aggregate_form_with_filters(store):
+    feeds = store.materiality_settings()["feeds"]
+    r = store.ratings(M, feeds=feeds)
+    assert {"source", "respondent", "subject", "axis", "value", "scale_min", "scale_max",
+            "weight", "source_kind", "group"} <= set(r.columns)
+    assert set(r["subject"]) == {str(g) for g in range(1, 18)}
+    assert set(r.loc[r["axis"] == "influence", "source_kind"]) == {"administration"}
+    assert set(r.loc[r["axis"] == "priority", "source_kind"]) == {"survey", "workshop"}
+    assert len(aggregate(r)) == 34
+
+    t11 = store.ratings(M, level="target", goals=[11])
+    assert set(t11["subject"].str.split(".").str[0]) == {"11"}
+    assert t11["subject"].nunique() == 10
+    survey_id = int(store.rating_sources(M).query("kind == 'survey'")["id"].iat[0])
+    only = store.ratings(M, source_ids=[survey_id])
+    assert set(only["source_kind"]) == {"survey"}
+    youth = store.ratings(M, groups=["ungdom"])
+    assert set(youth["group"]) == {"ungdom"} and set(youth["source_kind"]) == {"workshop"}
+
+
+def test_import_survey_round_trip(store):
+    parsed = read_survey(SURVEY, "s.csv", known_targets=store.targets()["target"])
+    assert parsed.problems.empty
+    sid = store.import_survey(M, parsed.ratings, name="Undersøkelse 2025", actor="ola",
+                              file_name="s.csv", sha256="abc", detected=parsed.detected,
+                              held_on=dt.date(2025, 5, 1))
+    src = store.rating_sources(M).set_index("id").loc[sid]
+    assert (src["kind"], src["actor"], src["respondents"], src["ratings"]) == \
+        ("survey", "ola", 3, 8)
+    assert json.loads(store.scalar("SELECT detected FROM rating_source WHERE id = $i",
+                                   {"i": sid}))["layout"] == "wide"
+    back = store.ratings(M, source_ids=[sid], level="goal")
+    assert sorted(back["value"].tolist()) == [3, 4, 4, 5, 5]
+    assert set(back["group"]) == {"ungdom", "eldre"}
+    assert store.ratings(M, source_ids=[sid], level="target")["value"].tolist() == [3, 2, 5]
+
+
+@pytest.mark.parametrize("change, key", [
+    (lambda r: r.assign(value=r["value"].where(r.index != 2, 9.0)), "materiality.err.import_values"),
+    (lambda r: r.assign(subject=r["subject"].where(r.index != 0, "99.9")),
+     "materiality.err.import_subjects"),
+    (lambda r: pd.concat([r, r.iloc[[0]]]), "materiality.err.import_duplicates"),
+    (lambda r: r.iloc[0:0], "materiality.err.import_empty"),
+])
+def test_bad_survey_writes_nothing(store, change, key):
+    parsed = read_survey(SURVEY, "s.csv")
+    before = snapshot(store)
+    with pytest.raises(InvalidInput) as err:
+        store.import_survey(M, change(parsed.ratings), name="Dårlig", actor="ola")
+    assert err.value.key == key
+    assert snapshot(store) == before
+
+
+def test_failure_inside_the_transaction_rolls_everything_back(store, monkeypatch):
+    """The source and respondents are written before the ratings: a failure there must
+    take them back too."""
+    parsed = read_survey(SURVEY, "s.csv")
+    before = snapshot(store)
+
+    def broken(self, cur, source_id, frame):
+        raise InvalidInput("materiality.err.import_incomplete", written=0, total=len(frame))
+
+    monkeypatch.setattr(type(store), "_insert_ratings", broken)
+    with pytest.raises(InvalidInput):
+        store.import_survey(M, parsed.ratings, name="Halv", actor="ola")
+    assert snapshot(store) == before
+
+
+def test_source_name_must_be_new(store):
+    parsed = read_survey(SURVEY, "s.csv")
+    store.import_survey(M, parsed.ratings, name="A", actor="ola")
+    before = snapshot(store)
+    with pytest.raises(InvalidInput, match="allerede"):
+        store.import_survey(M, parsed.ratings, name="A", actor="ola")
+    assert snapshot(store) == before
+
+
+def test_assessment_versions_latest_is_used(store):
+    old = store.assessment(M).set_index("subject")["value"]
+    assert len(old) == 17 + 169
+    sid = store.save_assessment(M, pd.DataFrame({"subject": ["4", "11", "11.1"],
+                                                 "value": [2.0, 5.0, None]}), actor="kari")
+    sources = store.rating_sources(M)
+    admin = sources[sources["kind"] == "administration"]
+    assert len(admin) == 2 and admin.set_index("id")["current"].to_dict()[sid]
+    assert store.assessment(M).set_index("subject")["value"].to_dict() == {"4": 2.0, "11": 5.0}
+    infl = store.ratings(M, feeds={"influence": ["administration"]})
+    assert sorted(infl["subject"].unique()) == ["11", "4"]
+    with pytest.raises(InvalidInput):
+        store.save_assessment(M, pd.DataFrame({"subject": ["4"], "value": [6.0]}), actor="kari")
+
+
+def test_settings_defaults_and_save(store):
+    s = store.materiality_settings()
+    assert (s["x_axis"], s["y_axis"], s["threshold"]["method"]) == ("influence", "priority",
+                                                                    "median")
+    saved = store.save_materiality_settings({"threshold": {"method": "fixed", "x": 0.6},
+                                             "axis_names": {"priority": {"nb": "Viktighet"}}})
+    assert saved["threshold"] == {"method": "fixed", "x": 0.6, "y": 0.5}
+    assert store.materiality_settings() == saved
+    with pytest.raises(InvalidInput):
+        store.save_materiality_settings({"threshold": {"method": "mode"}})
+
+
+def test_focus_decision_saves_goals_rationale_settings_and_who(store):
+    view = {"level": "goal", "weights": {"Innbyggerundersøkelse 2018": 2.0},
+            "threshold": {"method": "mean", "x": 0.5, "y": 0.5}}
+    did = store.save_focus_decision(M, [13, 4, 11], rationale="Matrisen 2025", settings=view,
+                                    actor="ordfører", decided_on=dt.date(2025, 6, 19))
+    row = store.focus_decisions(M).set_index("id").loc[did]
+    assert list(row["goals"]) == [4, 11, 13]
+    assert (row["rationale_nb"], row["actor"], pd.Timestamp(row["decided_on"]).date()) == \
+        ("Matrisen 2025", "ordfører", dt.date(2025, 6, 19))
+    assert store.decision_settings(did) == view
+    assert store.focus_goals(M) == [4, 11, 13]
+    seeded = store.focus_decisions(M).query("id != @did")["id"].iat[0]
+    assert store.decision_settings(int(seeded)) is None
+    with pytest.raises(InvalidInput):
+        store.save_focus_decision(M, [], rationale="x", settings={}, actor="a")
+    with pytest.raises(NotFound):
+        store.save_focus_decision(M, [18], rationale="x", settings={}, actor="a")
+    with pytest.raises(NotFound):
+        store.decision_settings(9999)
+
+
+def test_notes_round_trip(store):
+    store.save_note(M, "11.2", "challenge", "Kollektivtilbudet i Hurum", actor="per")
+    store.save_note(M, "11.2", "opportunity", "Fjordbyen", actor="per")
+    store.save_note(M, "11.3", "opportunity", "Medvirkning", actor="per")
+    notes = store.notes(M, ["11.2"])
+    assert notes[["kind", "text"]].values.tolist() == [
+        ["challenge", "Kollektivtilbudet i Hurum"], ["opportunity", "Fjordbyen"]]
+    assert len(store.notes(M)) == 3
+    with pytest.raises(InvalidInput):
+        store.save_note(M, "11.2", "idea", "x", actor="per")
+    with pytest.raises(InvalidInput):
+        store.save_note(M, "11.2", "challenge", "  ", actor="per")

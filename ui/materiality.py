@@ -1,0 +1,652 @@
+"""The materiality matrix in the UI: chart and table builders, cached computations, panels.
+
+Pure builders (no Streamlit): :func:`matrix_chart` (Altair) and :func:`ranking_table`
+take the output of :func:`sdg.materiality.quadrants` (optionally with a ``p_focus``
+column) and ``store.goals()``; the live workshop projector reuses them.
+
+Streamlit glue: :func:`compute_matrix` (cached on the filter and weight settings),
+the filter panel in the sidebar, the decision, note and export panels, presentation
+mode. Widget keys start with ``mat_``; a saved view (a decision's settings) is applied
+through :func:`apply_view`, which the page calls before it draws the widgets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+import vl_convert
+
+from sdg.errors import SdgError
+from sdg.i18n import t
+from sdg.materiality import aggregate, quadrants, robustness
+from ui.i18n import tr
+from ui.state import actor, get_store, lang, show_error
+
+B_ROBUSTNESS = 200
+THRESHOLD_METHODS = ("median", "mean", "fixed")
+_PENDING = "mat_pending_view"
+
+
+# --------------------------------------------------------------------------- pure builders
+def _goal_of(subject: str) -> int:
+    return int(str(subject).split(".")[0])
+
+
+def _fmt_interval(lo: float, hi: float) -> str:
+    return "–" if pd.isna(lo) or pd.isna(hi) else f"{lo:.2f}–{hi:.2f}"
+
+
+def _titles(matrix: pd.DataFrame, goals: pd.DataFrame, lang: str,
+            targets: pd.DataFrame | None) -> pd.Series:
+    """Goal short name, or the target's title (falling back to its goal's name)."""
+    goal_name = dict(zip(goals["goal"].astype(int), goals[f"short_{lang}"], strict=True))
+    target_name = {} if targets is None else dict(
+        zip(targets["target"], targets[f"title_{lang}"], strict=True))
+    return matrix["subject"].map(
+        lambda s: target_name.get(s) or goal_name.get(_goal_of(s), str(s)))
+
+
+def chart_data(matrix: pd.DataFrame, goals: pd.DataFrame, lang: str,
+               targets: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The matrix rows with what the chart needs: colour, label, title, n, tooltip texts."""
+    colour = dict(zip(goals["goal"].astype(int), goals["colour"], strict=True))
+    data = matrix[matrix["x"].notna() & matrix["y"].notna()].copy()
+    data["goal"] = data["subject"].map(_goal_of)
+    data["colour"] = data["goal"].map(colour)
+    data["title"] = _titles(data, goals, lang, targets)
+    data["n"] = (data["x_n"] + data["y_n"]).astype(int)
+    data["x_interval"] = [_fmt_interval(a, b) for a, b in zip(data["x_ci_low"], data["x_ci_high"],
+                                                               strict=True)]
+    data["y_interval"] = [_fmt_interval(a, b) for a, b in zip(data["y_ci_low"], data["y_ci_high"],
+                                                               strict=True)]
+    data["quadrant_name"] = data["quadrant"].map(
+        lambda q: t(f"materiality.quadrant.{q}", lang) if isinstance(q, str) else "")
+    if "p_focus" not in data.columns:
+        data["p_focus"] = float("nan")
+    data["robust"] = data["p_focus"].map(lambda p: "–" if pd.isna(p) else f"{p:.0%}")
+    data["thin"] = data["thin"].astype(bool)
+    keep = ["subject", "goal", "colour", "title", "x", "y", "x_ci_low", "x_ci_high", "y_ci_low",
+            "y_ci_high", "x_n", "y_n", "n", "x_interval", "y_interval", "quadrant_name",
+            "robust", "thin"]
+    return data[keep].reset_index(drop=True)
+
+
+def matrix_chart(matrix: pd.DataFrame, goals: pd.DataFrame, lang: str, *, big: bool = False,
+                 x_title: str | None = None, y_title: str | None = None,
+                 targets: pd.DataFrame | None = None) -> alt.LayerChart:
+    """The materiality matrix: one point per subject in its goal's UN colour.
+
+    Parameters
+    ----------
+    matrix : DataFrame
+        Output of :func:`sdg.materiality.quadrants`, optionally with ``p_focus``.
+    goals : DataFrame
+        ``store.goals()`` (number, short names, colour).
+    lang : {"nb", "en"}
+    big : bool
+        Presentation size (larger chart, type and points).
+    x_title, y_title : str, optional
+        Axis names (default the catalogue's Påvirkning / Prioritet).
+    targets : DataFrame, optional
+        ``store.targets()``, for target titles in the tooltips.
+
+    Returns
+    -------
+    alt.LayerChart
+        Interval whiskers (rule marks) on both axes, points sized by n (hollow and thin
+        when n < 5), number labels, threshold lines and quadrant names; rendered as SVG.
+    """
+    data = chart_data(matrix, goals, lang, targets)
+    font = 22 if big else 12
+    x_title = x_title or t("materiality.axis.influence", lang)
+    y_title = y_title or t("materiality.axis.priority", lang)
+    scale = alt.Scale(domain=[0, 1], nice=False, zero=False)
+    x = alt.X("x:Q", title=x_title, scale=scale,
+              axis=alt.Axis(titleFontSize=font + 2, labelFontSize=font))
+    y = alt.Y("y:Q", title=y_title, scale=scale,
+              axis=alt.Axis(titleFontSize=font + 2, labelFontSize=font))
+    colour = alt.Color("colour:N", scale=None, legend=None)
+    tooltip = [
+        alt.Tooltip("subject:N", title=t("materiality.col.subject", lang)),
+        alt.Tooltip("title:N", title=t("materiality.col.name", lang)),
+        alt.Tooltip("x:Q", title=x_title, format=".2f"),
+        alt.Tooltip("x_interval:N", title=t("materiality.col.interval", lang, axis=x_title)),
+        alt.Tooltip("y:Q", title=y_title, format=".2f"),
+        alt.Tooltip("y_interval:N", title=t("materiality.col.interval", lang, axis=y_title)),
+        alt.Tooltip("n:Q", title=t("materiality.col.n", lang)),
+        alt.Tooltip("quadrant_name:N", title=t("materiality.col.quadrant", lang)),
+        alt.Tooltip("robust:N", title=t("materiality.col.p_focus", lang)),
+    ]
+    base = alt.Chart(data)
+    x_whisker = base.mark_rule(opacity=0.55).encode(
+        x=alt.X("x_ci_low:Q", scale=scale), x2="x_ci_high:Q", y="y:Q", color=colour)
+    y_whisker = base.mark_rule(opacity=0.55).encode(
+        x="x:Q", y=alt.Y("y_ci_low:Q", scale=scale), y2="y_ci_high:Q", color=colour)
+    size_range = [200, 1400] if big else [60, 500]
+    points = base.mark_point(filled=True, opacity=1).encode(
+        x=x, y=y, color=colour, fill=colour,
+        size=alt.Size("n:Q", scale=alt.Scale(range=size_range), legend=None),
+        fillOpacity=alt.condition("datum.thin", alt.value(0.0), alt.value(0.85)),
+        strokeWidth=alt.condition("datum.thin", alt.value(1.0), alt.value(2.0)),
+        tooltip=tooltip)
+    labels = base.mark_text(dx=0, dy=-(16 if big else 11), fontSize=font, fontWeight="bold",
+                            color="#333333").encode(x="x:Q", y="y:Q", text="subject:N")
+    layers = [x_whisker, y_whisker, points, labels]
+    if len(matrix):
+        tx, ty = float(matrix["x_threshold"].iat[0]), float(matrix["y_threshold"].iat[0])
+        layers += _threshold_layers(tx, ty, lang, font)
+    size = (900, 640) if big else (600, 460)
+    return alt.layer(*layers).properties(
+        width=size[0], height=size[1],
+        usermeta={"embedOptions": {"renderer": "svg", "actions": False}},
+    ).configure_view(stroke="#999999")
+
+
+def _threshold_layers(tx: float, ty: float, lang: str, font: int) -> list:
+    """Dashed threshold lines and the four quadrant names in the corners."""
+    layers = []
+    dash = {"strokeDash": [6, 4], "color": "#666666"}
+    if pd.notna(tx):
+        layers.append(alt.Chart(pd.DataFrame({"t": [tx]})).mark_rule(**dash).encode(x="t:Q"))
+    if pd.notna(ty):
+        layers.append(alt.Chart(pd.DataFrame({"t": [ty]})).mark_rule(**dash).encode(y="t:Q"))
+    corners = pd.DataFrame({
+        "q": [t(f"materiality.quadrant.{q}", lang) for q in ("focus", "advocate", "monitor", "low")],
+        "x": [0.99, 0.01, 0.99, 0.01], "y": [0.99, 0.99, 0.01, 0.01],
+        "align": ["right", "left", "right", "left"],
+        "baseline": ["top", "top", "bottom", "bottom"],
+    })
+    for row in corners.itertuples():
+        layers.append(alt.Chart(pd.DataFrame([row._asdict()])).mark_text(
+            align=row.align, baseline=row.baseline, fontSize=font + 2, fontStyle="italic",
+            color="#777777").encode(x="x:Q", y="y:Q", text="q:N"))
+    return layers
+
+
+def ranking_table(matrix: pd.DataFrame, goals: pd.DataFrame, lang: str, *,
+                  x_title: str | None = None, y_title: str | None = None,
+                  targets: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The matrix as a ranked table (the chart's table alternative), headers in ``lang``.
+
+    Columns: rank, subject, name, quadrant, priority, its interval, influence, its
+    interval, n, robustness (share of bootstrap resamples in focus), few answers.
+    """
+    x_title = x_title or t("materiality.axis.influence", lang)
+    y_title = y_title or t("materiality.axis.priority", lang)
+    m = matrix.sort_values("rank", na_position="last", kind="stable")
+    p_focus = m["p_focus"] if "p_focus" in m.columns else pd.Series(float("nan"), index=m.index)
+    return pd.DataFrame({
+        t("materiality.col.rank", lang): m["rank"],
+        t("materiality.col.subject", lang): m["subject"],
+        t("materiality.col.name", lang): _titles(m, goals, lang, targets),
+        t("materiality.col.quadrant", lang): m["quadrant"].map(
+            lambda q: t(f"materiality.quadrant.{q}", lang) if isinstance(q, str) else "–"),
+        y_title: m["y"].round(2),
+        t("materiality.col.interval", lang, axis=y_title): [
+            _fmt_interval(a, b) for a, b in zip(m["y_ci_low"], m["y_ci_high"], strict=True)],
+        x_title: m["x"].round(2),
+        t("materiality.col.interval", lang, axis=x_title): [
+            _fmt_interval(a, b) for a, b in zip(m["x_ci_low"], m["x_ci_high"], strict=True)],
+        t("materiality.col.n", lang): (m["x_n"] + m["y_n"]).astype(int),
+        t("materiality.col.p_focus", lang): p_focus.round(2),
+        t("materiality.col.thin", lang): m["thin"].map({True: "⚠", False: ""}),
+    }).reset_index(drop=True)
+
+
+def xlsx_bytes(table: pd.DataFrame, sheet: str) -> bytes:
+    """The table as an Excel workbook (one sheet)."""
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+        table.to_excel(writer, sheet_name=sheet[:31], index=False)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- cached data
+@st.cache_data(ttl=600, max_entries=64, show_spinner=False)
+def cached_ratings(code: str, source_ids: tuple[int, ...] | None, groups: tuple[str, ...] | None,
+                   level: str, goals: tuple[int, ...] | None, feeds_json: str) -> pd.DataFrame:
+    """The ratings for one filter setting (see ``Store.ratings``)."""
+    return get_store().ratings(code, source_ids=source_ids, groups=groups, level=level,
+                               goals=goals, feeds=json.loads(feeds_json))
+
+
+def _threshold_args(threshold: dict) -> dict:
+    if threshold["method"] == "fixed":
+        return {"x_threshold": float(threshold["x"]), "y_threshold": float(threshold["y"])}
+    return {"method": threshold["method"]}
+
+
+@st.cache_data(ttl=600, max_entries=64, show_spinner=False)
+def compute_matrix(view_json: str) -> pd.DataFrame:
+    """:func:`sdg.materiality.quadrants` of the view with ``p_focus`` (B = 200) merged in.
+
+    ``view_json`` is :func:`view_key` of the view: the cache key covers every filter,
+    weight and threshold setting. Raises SdgError when nothing matches.
+    """
+    from sdg.errors import InvalidInput
+
+    view = json.loads(view_json)
+    ratings = cached_ratings(view["municipality"], _tuple(view["sources"]),
+                             _tuple(view["groups"]), view["level"], _tuple(view["goals"]),
+                             json.dumps(view["feeds"], sort_keys=True))
+    if ratings.empty:
+        raise InvalidInput("materiality.err.no_ratings")
+    weights = view["weights"]
+    axes = {"x_axis": view["x_axis"], "y_axis": view["y_axis"]}
+    matrix = quadrants(aggregate(ratings, weights), **axes, **_threshold_args(view["threshold"]))
+    robust = robustness(ratings, weights, **axes, **_threshold_args(view["threshold"]),
+                        B=B_ROBUSTNESS, seed=0)
+    return matrix.merge(robust, on="subject", how="left")
+
+
+def _tuple(values: list | None) -> tuple | None:
+    return None if values is None else tuple(values)
+
+
+def view_key(view: dict) -> str:
+    return json.dumps(view, sort_keys=True, default=str)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def chart_image(spec_json: str, fmt: str) -> bytes:
+    """The chart as PNG or SVG bytes (vl-convert)."""
+    if fmt == "png":
+        return vl_convert.vegalite_to_png(spec_json, scale=2)
+    return vl_convert.vegalite_to_svg(spec_json).encode("utf-8")
+
+
+def clear_caches() -> None:
+    """Forget cached ratings and matrices (after a write)."""
+    cached_ratings.clear()
+    compute_matrix.clear()
+
+
+# --------------------------------------------------------------------------- panels
+def source_label(row) -> str:
+    demo = f" · {tr('demo.badge')}" if row.is_demo else ""
+    return f"{row.name} ({tr(f'materiality.kind.{row.kind}')}){demo}"
+
+
+def apply_view(view: dict) -> None:
+    """Queue a view (a decision's settings) to be written into the widgets next run."""
+    st.session_state[_PENDING] = view
+
+
+def _apply_pending(sources: pd.DataFrame) -> None:
+    view = st.session_state.pop(_PENDING, None)
+    if not view:
+        return
+    ids = set(sources["id"])
+    st.session_state["mat_sources"] = [i for i in view.get("sources") or sources["id"] if i in ids]
+    if view.get("groups") is not None:
+        st.session_state["mat_groups"] = view["groups"]
+    st.session_state["mat_level"] = view.get("level", "goal")
+    if view.get("goals"):
+        st.session_state["mat_goals"] = view["goals"]
+    thr = view.get("threshold", {})
+    st.session_state["mat_thr_method"] = thr.get("method", "median")
+    st.session_state["mat_thr_x"] = float(thr.get("x", 0.5))
+    st.session_state["mat_thr_y"] = float(thr.get("y", 0.5))
+    by_name = dict(zip(sources["name"], sources["id"], strict=False))
+    for name, weight in (view.get("weights") or {}).items():
+        if name in by_name:
+            st.session_state[f"mat_w_{by_name[name]}"] = float(weight)
+
+
+def labeller(prefix: str):
+    """A ``format_func`` giving the catalogue text ``prefix.<value>`` in the session's
+    language, fixed when the widget is drawn."""
+    language = lang()
+    return lambda value: t(f"{prefix}.{value}", language)
+
+
+def _unset(key: str, default):
+    """A widget's start value, or None when Session State already holds one (a value
+    given both ways makes Streamlit warn)."""
+    return None if key in st.session_state else default
+
+
+def filter_panel(code: str, settings: dict, goal_param: str | None) -> dict:
+    """The sidebar filters; returns the view (everything that decides the matrix)."""
+    store = get_store()
+    sources = store.rating_sources(code)
+    sources = sources[sources["current"]].reset_index(drop=True)
+    _apply_pending(sources)
+    labels = {r.id: source_label(r) for r in sources.itertuples()}
+    groups = store.respondent_groups(code)
+    with st.sidebar:
+        st.subheader(tr("materiality.filters"))
+        level = st.radio(tr("materiality.level"), ["goal", "target"], key="mat_level",
+                         format_func=labeller("materiality.level"), horizontal=True)
+        chosen_goals = None
+        if level == "target":
+            default = [int(goal_param)] if goal_param in {str(g) for g in range(1, 18)} else [11]
+            chosen_goals = st.multiselect(tr("materiality.level.goals"), list(range(1, 18)),
+                                          default=_unset("mat_goals", default), key="mat_goals")
+        picked = st.multiselect(tr("materiality.sources"), list(labels),
+                                default=_unset("mat_sources", list(labels)), key="mat_sources",
+                                format_func=lambda i: labels.get(i, str(i)))
+        picked_groups = st.multiselect(tr("materiality.groups"), groups,
+                                       default=_unset("mat_groups", groups), key="mat_groups")
+        st.caption(tr("materiality.weights.help"))
+        weights = {}
+        for row in sources[sources["id"].isin(picked)].itertuples():
+            key = f"mat_w_{row.id}"
+            weights[row.name] = st.slider(row.name, 0.0, 3.0, _unset(key, 1.0), 0.1, key=key)
+        method = st.radio(tr("materiality.threshold"), THRESHOLD_METHODS, key="mat_thr_method",
+                          format_func=labeller("materiality.threshold"), horizontal=True)
+        thr = {"method": method, "x": settings["threshold"]["x"], "y": settings["threshold"]["y"]}
+        if method == "fixed":
+            for axis in ("x", "y"):
+                key = f"mat_thr_{axis}"
+                thr[axis] = st.slider(tr(f"materiality.threshold.{axis}"), 0.0, 1.0,
+                                      _unset(key, float(settings["threshold"][axis])), 0.05,
+                                      key=key)
+    return {
+        "municipality": code, "level": level,
+        "goals": sorted(chosen_goals) if chosen_goals is not None else None,
+        "sources": sorted(int(i) for i in picked),
+        "groups": None if set(picked_groups) == set(groups) else sorted(picked_groups),
+        "weights": weights, "threshold": thr, "x_axis": settings["x_axis"],
+        "y_axis": settings["y_axis"], "feeds": settings["feeds"],
+        "demo": bool(sources[sources["id"].isin(picked)]["is_demo"].any()),
+    }
+
+
+def axis_title(settings: dict, axis: str) -> str:
+    names = settings["axis_names"].get(axis) or {}
+    return names.get(lang()) or t(f"materiality.axis.{axis}", lang())
+
+
+def settings_panel(settings: dict) -> None:
+    """Axis names and which kinds of source feed each axis (the ``setting`` table)."""
+    with st.expander(tr("materiality.settings")), st.form("mat_settings"):
+        new = {"axis_names": {}, "feeds": {}}
+        kinds = ["survey", "workshop", "administration"]
+        for axis in (settings["x_axis"], settings["y_axis"]):
+            names = settings["axis_names"].get(axis, {})
+            new["axis_names"][axis] = {
+                code: st.text_input(tr("materiality.settings.name", axis=axis, language=code),
+                                    names.get(code, ""), key=f"mat_set_{axis}_{code}")
+                for code in ("nb", "en")}
+            new["feeds"][axis] = st.multiselect(
+                tr("materiality.settings.feeds", axis=axis_title(settings, axis)), kinds,
+                default=settings["feeds"].get(axis, []), key=f"mat_set_feeds_{axis}",
+                format_func=labeller("materiality.kind"))
+        if st.form_submit_button(tr("materiality.settings.save")):
+            try:
+                get_store().save_materiality_settings(settings | new)
+            except SdgError as err:
+                show_error(err)
+                return
+            clear_caches()
+            st.success(tr("materiality.settings.saved"))
+
+
+def decision_panel(code: str, matrix: pd.DataFrame, view: dict) -> None:
+    """Save the chosen focus goals with date, rationale and the view; list earlier ones."""
+    store = get_store()
+    st.subheader(tr("materiality.decision"))
+    suggested = sorted(int(s) for s in matrix.loc[matrix["quadrant"] == "focus", "subject"])
+    with st.form("mat_decision"):
+        goals = st.multiselect(tr("materiality.decision.goals"), list(range(1, 18)),
+                               default=suggested, key="mat_dec_goals")
+        decided = st.date_input(tr("materiality.decision.date"), dt.date.today(),
+                                key="mat_dec_date")
+        rationale = st.text_area(tr("materiality.decision.rationale"), key="mat_dec_text")
+        if st.form_submit_button(tr("materiality.decision.save"), type="primary"):
+            try:
+                new_id = store.save_focus_decision(code, goals, rationale=rationale,
+                                                   settings=view, actor=actor(),
+                                                   decided_on=decided, lang=lang())
+            except SdgError as err:
+                show_error(err)
+            else:
+                st.success(tr("materiality.decision.saved", id=new_id))
+    earlier = store.focus_decisions(code)
+    if earlier.empty:
+        return
+    st.markdown(f"**{tr('materiality.decision.earlier')}**")
+    rationale = earlier[f"rationale_{lang()}"].fillna(earlier["rationale_nb"]).fillna("")
+    st.dataframe(pd.DataFrame({
+        tr("materiality.decision.date"): earlier["decided_on"],
+        tr("materiality.decision.goals"): earlier["goals"].map(
+            lambda gs: ", ".join(str(int(g)) for g in gs)),
+        tr("materiality.decision.rationale"): rationale,
+        tr("materiality.decision.who"): earlier["actor"],
+    }), hide_index=True)
+    pick = st.selectbox(tr("materiality.decision.pick"), earlier["id"].tolist(),
+                        key="mat_dec_pick", format_func=lambda i: _decision_label(earlier, i))
+    if st.button(tr("materiality.decision.show"), key="mat_dec_show"):
+        saved = store.decision_settings(pick)
+        if saved is None:
+            st.info(tr("materiality.decision.no_settings"))
+        else:
+            apply_view(saved)
+            st.rerun()
+
+
+def _decision_label(earlier: pd.DataFrame, decision_id: int) -> str:
+    row = earlier.loc[earlier["id"] == decision_id].iloc[0]
+    goals = ", ".join(str(int(g)) for g in row["goals"])
+    return f"{row['decided_on']:%Y-%m-%d} · {goals}"
+
+
+def notes_panel(code: str, matrix: pd.DataFrame, targets: pd.DataFrame) -> None:
+    """Level 3 of the method tool: opportunities and challenges per target."""
+    store = get_store()
+    st.subheader(tr("materiality.notes"))
+    subjects = matrix["subject"].tolist()
+    if not subjects:
+        return
+    title = dict(zip(targets["target"], targets[f"title_{lang()}"], strict=True))
+    subject = st.selectbox(tr("materiality.notes.target"), subjects, key="mat_note_subject",
+                           format_func=lambda s: f"{s} {title.get(s, '')}"[:120])
+    with st.form("mat_note", clear_on_submit=True):
+        kind = st.radio(tr("materiality.notes.kind"), ["opportunity", "challenge"],
+                        horizontal=True, key="mat_note_kind",
+                        format_func=labeller("materiality.note"))
+        text = st.text_area(tr("materiality.notes.text"), key="mat_note_text")
+        if st.form_submit_button(tr("materiality.notes.save")):
+            try:
+                store.save_note(code, subject, kind, text, actor=actor())
+            except SdgError as err:
+                show_error(err)
+    notes = store.notes(code, [subject])
+    if notes.empty:
+        st.caption(tr("materiality.notes.none"))
+        return
+    st.dataframe(pd.DataFrame({
+        tr("materiality.notes.kind"): notes["kind"].map(lambda k: tr(f"materiality.note.{k}")),
+        tr("materiality.notes.text"): notes["text"],
+        tr("materiality.decision.who"): notes["actor"],
+        tr("materiality.decision.date"): notes["created_at"],
+    }), hide_index=True)
+
+
+def export_buttons(chart: alt.LayerChart, table: pd.DataFrame) -> None:
+    """Download the chart as PNG and SVG (made on click) and the table as xlsx."""
+    spec = chart.to_json()
+    cols = st.columns(3)
+    cols[0].download_button(tr("materiality.export.png"), lambda: chart_image(spec, "png"),
+                            file_name="vesentlighetsmatrise.png", mime="image/png",
+                            on_click="ignore", key="mat_png")
+    cols[1].download_button(tr("materiality.export.svg"), lambda: chart_image(spec, "svg"),
+                            file_name="vesentlighetsmatrise.svg", mime="image/svg+xml",
+                            on_click="ignore", key="mat_svg")
+    cols[2].download_button(tr("materiality.export.xlsx"),
+                            lambda: xlsx_bytes(table, tr("materiality.title")),
+                            file_name="vesentlighetsmatrise.xlsx", on_click="ignore",
+                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            key="mat_xlsx")
+
+
+def presentation_css() -> None:
+    """Presentation mode: no sidebar or header, large type."""
+    st.html("<style>"
+            "[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'],"
+            " [data-testid='stHeader'] {display: none !important;}"
+            " .stMainBlockContainer {max-width: 100% !important; padding-top: 1rem;}"
+            " .stMainBlockContainer p, .stMainBlockContainer td, .stMainBlockContainer th"
+            " {font-size: 1.35rem !important;}"
+            " h1 {font-size: 3rem !important;}"
+            "</style>")
+
+
+# --------------------------------------------------------------------------- input page
+SCALES = ((1.0, 5.0), (1.0, 7.0), (0.0, 10.0))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def parse_survey(data: bytes, filename: str, scale: tuple[float, float] | None, axis: str,
+                 known_targets: tuple[str, ...]):
+    """:func:`sdg.survey.read_survey`, cached on the file's bytes and the choices."""
+    from sdg.survey import read_survey
+
+    lo, hi = scale if scale else (None, None)
+    return read_survey(data, filename, scale_min=lo, scale_max=hi, axis=axis,
+                       known_targets=known_targets)
+
+
+def _detected_lines(detected: dict) -> list[str]:
+    subjects = detected.get("subject_columns") or detected.get("subjects") or {}
+    lines = [tr("innspill.detected.layout", layout=tr(f"innspill.layout.{detected['layout']}")),
+             tr("innspill.detected.subjects", n=len(subjects),
+                codes=", ".join(dict.fromkeys(subjects.values()))),
+             tr("innspill.detected.scale", lo=detected["scale"][0], hi=detected["scale"][1])
+             if detected.get("scale") else ""]
+    if detected.get("columns"):
+        lines.append(tr("innspill.detected.columns", columns=", ".join(
+            f"{role} = {name}" for role, name in detected["columns"].items())))
+    if detected.get("delimiter"):
+        lines.append(tr("innspill.detected.csv", delimiter=repr(detected["delimiter"]),
+                        encoding=detected.get("encoding")))
+    if detected.get("sheet"):
+        lines.append(tr("innspill.detected.sheet", sheet=detected["sheet"]))
+    if detected.get("ignored_columns"):
+        lines.append(tr("innspill.detected.ignored", columns=", ".join(detected["ignored_columns"])))
+    return [line for line in lines if line]
+
+
+def problem_table(problems: pd.DataFrame) -> pd.DataFrame:
+    """Every problem of a survey file with row, column and the reason in words."""
+    from sdg.survey import describe_problems
+
+    return pd.DataFrame({
+        tr("innspill.problem.row"): problems["row"],
+        tr("innspill.problem.column"): problems["column"],
+        tr("innspill.problem.value"): problems["value"],
+        tr("innspill.problem.reason"): describe_problems(problems, lang()),
+        tr("innspill.problem.severity"): problems["severity"].map(
+            lambda s: tr(f"innspill.severity.{s}")),
+    })
+
+
+def survey_panel(code: str, known_targets: tuple[str, ...]) -> None:
+    """Upload a survey, show what was detected and every problem, import it atomically."""
+    import hashlib
+    from pathlib import PurePath
+
+    upload = st.file_uploader(tr("innspill.upload"), type=["xlsx", "csv"], key="inn_file")
+    if upload is None:
+        st.caption(tr("innspill.upload.help"))
+        return
+    data = upload.getvalue()
+    try:
+        first = parse_survey(data, upload.name, None, "priority", known_targets)
+    except SdgError as err:
+        show_error(err)
+        return
+    detected_scale = tuple(first.detected.get("scale") or SCALES[0])
+    options = list(dict.fromkeys([detected_scale, *SCALES]))
+    cols = st.columns(4)
+    scale = cols[0].selectbox(tr("innspill.scale"), options, key="inn_scale",
+                              format_func=lambda s: f"{s[0]:g}–{s[1]:g}")
+    axis = cols[1].selectbox(tr("innspill.axis"), ["priority", "influence"], key="inn_axis",
+                             format_func=labeller("materiality.axis"))
+    name = cols[2].text_input(tr("innspill.name"), PurePath(upload.name).stem, key="inn_name")
+    held_on = cols[3].date_input(tr("innspill.held_on"), dt.date.today(), key="inn_held_on")
+    parsed = parse_survey(data, upload.name, scale, axis, known_targets)
+    st.markdown("\n".join(f"- {line}" for line in _detected_lines(parsed.detected)))
+    if parsed.detected.get("scale_source") == "inferred" and len(first.ratings):
+        st.caption(tr("materiality.scale_note.inferred", lo=f"{scale[0]:g}", hi=f"{scale[1]:g}",
+                      min=f"{first.ratings['value'].min():g}",
+                      max=f"{first.ratings['value'].max():g}"))
+    errors = parsed.problems[parsed.problems["severity"] == "error"]
+    if len(parsed.problems):
+        if len(errors):
+            st.error(tr("materiality.err.import_has_errors", count=len(errors)))
+        st.dataframe(problem_table(parsed.problems), hide_index=True)
+    respondents = parsed.ratings["respondent"].nunique() if len(parsed.ratings) else 0
+    st.markdown(tr("innspill.summary", ratings=len(parsed.ratings), respondents=respondents))
+    if st.button(tr("innspill.import"), type="primary", disabled=bool(len(errors)),
+                 key="inn_import"):
+        try:
+            source_id = get_store().import_survey(
+                code, parsed.ratings, name=name, actor=actor(), held_on=held_on,
+                file_name=upload.name, sha256=hashlib.sha256(data).hexdigest(),
+                detected=parsed.detected)
+        except SdgError as err:
+            show_error(err)
+            return
+        clear_caches()
+        st.success(tr("innspill.imported", id=source_id, ratings=len(parsed.ratings)))
+
+
+def merge_assessment(current: pd.DataFrame, edited: pd.DataFrame) -> pd.DataFrame:
+    """The full assessment (subject, value): ``current`` with the edited rows laid over it.
+
+    >>> cur = pd.DataFrame({"subject": ["1", "2"], "value": [2.0, 3.0]})
+    >>> merge_assessment(cur, pd.DataFrame({"subject": ["2", "3"], "value": [5.0, 4.0]}))
+      subject  value
+    0       1    2.0
+    1       2    5.0
+    2       3    4.0
+    """
+    merged = pd.concat([current[["subject", "value"]], edited[["subject", "value"]]])
+    return merged.drop_duplicates("subject", keep="last").reset_index(drop=True)
+
+
+def assessment_panel(code: str, goals: pd.DataFrame, targets: pd.DataFrame) -> None:
+    """The administration's influence (1–5) per goal or per target of one goal."""
+    store = get_store()
+    sources = store.rating_sources(code)
+    latest = sources[(sources["kind"] == "administration") & sources["current"]]
+    if len(latest):
+        row = latest.iloc[0]
+        st.caption(tr("innspill.assessment.latest", who=row["actor"] or "–",
+                      when=f"{row['created_at']:%Y-%m-%d %H:%M}"))
+    level = st.radio(tr("materiality.level"), ["goal", "target"], horizontal=True,
+                     key="inn_level", format_func=labeller("materiality.level"))
+    if level == "goal":
+        subjects = goals["goal"].astype(str)
+        names = goals[f"short_{lang()}"]
+    else:
+        goal = st.selectbox(tr("goal.pick"), goals["goal"].tolist(), index=10, key="inn_goal")
+        part = targets[targets["goal"] == goal]
+        subjects, names = part["target"], part[f"title_{lang()}"]
+    current = store.assessment(code)
+    value = subjects.map(dict(zip(current["subject"], current["value"], strict=True)))
+    frame = pd.DataFrame({"subject": subjects.to_numpy(), "name": names.to_numpy(),
+                          "value": value.round(1).to_numpy()})
+    edited = st.data_editor(
+        frame, hide_index=True, disabled=["subject", "name"], key=f"inn_editor_{level}",
+        column_config={
+            "subject": st.column_config.TextColumn(tr("materiality.col.subject")),
+            "name": st.column_config.TextColumn(tr("materiality.col.name"), width="large"),
+            "value": st.column_config.NumberColumn(tr("innspill.assessment.value"),
+                                                   min_value=1, max_value=5, step=0.1),
+        })
+    if st.button(tr("innspill.assessment.save"), type="primary", key="inn_save"):
+        try:
+            new_id = store.save_assessment(code, merge_assessment(current, edited), actor=actor())
+        except SdgError as err:
+            show_error(err)
+            return
+        clear_caches()
+        st.success(tr("innspill.assessment.saved", id=new_id))

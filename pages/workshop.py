@@ -1,0 +1,91 @@
+"""Workshop (facilitator): create a session, show its code, QR code and link, open and
+close voting, show results, reset a mistaken session, compare two sessions."""
+
+import streamlit as st
+
+from sdg.errors import SdgError
+from sdg.workshop import close_voting, live_ratings, open_voting, reset_session, show_results
+from ui.i18n import tr
+from ui.state import actor, get_store, lang, municipality, show_error
+from ui.workshop import (
+    create_form,
+    join_panel,
+    results,
+    session_picker,
+    state_label,
+    subject_labels,
+)
+
+store = get_store()
+code_m = municipality()
+goals, targets = store.goals(), store.targets()
+labels = subject_labels(goals, targets, lang())
+
+st.title(tr("workshop.title"))
+st.caption(tr("workshop.intro"))
+
+sessions = store.workshops(code_m)
+with st.expander(tr("workshop.new"), expanded=sessions.empty):
+    created = create_form(goals, targets, code_m, actor())
+if created:
+    st.query_params["ws"] = created
+    st.success(tr("workshop.created", code=created))
+    sessions = store.workshops(code_m)
+if sessions.empty:
+    st.info(tr("workshop.none"))
+    st.stop()
+
+code = session_picker(sessions, "workshop-pick", tr("workshop.pick"),
+                      default=st.query_params.get("ws"))
+st.query_params["ws"] = code
+row = sessions.set_index("code").loc[code]
+
+# ------------------------------------------------------------ code and controls
+left, right = st.columns([2, 3])
+with left:
+    join_panel(code)
+with right:
+    st.subheader(f"{row['name']} · {state_label(row['state'])}")
+    st.write(tr("workshop.counts", joined=row["joined"], voted=row["voted"],
+                ratings=row["ratings"]))
+    try:
+        if row["state"] == "open":
+            if st.button(tr("workshop.close"), icon=":material/lock:"):
+                close_voting(store, code)
+                st.rerun()
+        elif st.button(tr("workshop.open"), type="primary", icon=":material/play_arrow:"):
+            open_voting(store, code)
+            st.rerun()
+        shown = st.toggle(tr("workshop.show_results"), value=bool(row["show_results"]),
+                          key=f"workshop-show-{code}")
+        if shown != bool(row["show_results"]):
+            show_results(store, code, shown)
+            st.rerun()
+        st.page_link("pages/projektor.py", label=tr("workshop.projector_link"),
+                     icon=":material/tv:", query_params={"w": code})
+        with st.expander(tr("workshop.reset")):
+            st.caption(tr("workshop.reset.help"))
+            sure = st.checkbox(tr("workshop.reset.confirm"), key=f"workshop-sure-{code}")
+            if st.button(tr("workshop.reset"), disabled=not sure, key=f"workshop-reset-{code}"):
+                new = reset_session(store, code, actor())
+                st.query_params["ws"] = new
+                st.session_state.pop("workshop-pick", None)
+                st.success(tr("workshop.reset.done", old=code, new=new))
+                st.rerun()
+    except SdgError as err:
+        show_error(err)
+
+# --------------------------------------------------------------------- results
+st.header(tr("workshop.results"))
+results(live_ratings(store, code), labels, goals)
+
+# --------------------------------------------------------------------- compare
+with st.expander(tr("workshop.compare")):
+    all_sessions = store.workshops(code_m, include_archived=True)
+    columns = st.columns(2)
+    for i, col in enumerate(columns, start=1):
+        with col:
+            other = session_picker(all_sessions, f"workshop-compare-{i}",
+                                   tr("workshop.compare.pick", n=i),
+                                   default=all_sessions["code"].iloc[min(i - 1, len(all_sessions) - 1)])
+            results(live_ratings(store, other), labels, goals)

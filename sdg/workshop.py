@@ -1,0 +1,528 @@
+"""Live workshops: sessions, join codes, anonymous participants and their votes.
+
+A facilitator creates a session (what is rated, on which axes, with which scale) and
+opens it; participants join with a short code (``?w=CODE``) from their phones and rate
+each subject; the projector shows the matrix as it fills. Storage (migration 0005):
+
+- the session is a ``workshop_session`` with its own ``rating_source`` (kind
+  ``workshop``), so the materiality page includes its ratings;
+- each participant is a ``respondent`` of that source, known by an anonymous token
+  kept in the participant's URL (``?w=CODE&p=TOKEN``);
+- a vote is a ``rating`` row; the primary key (respondent, subject, axis) makes a
+  changed answer replace the earlier one (``INSERT … ON CONFLICT DO UPDATE``).
+
+Life cycle: ``draft`` → ``open`` ⇄ ``closed``; :func:`reset_session` moves any state to
+``archived`` (nothing is deleted) and creates a fresh copy with a new code.
+
+:func:`record_vote` is the one write path of a participant: the subjects, axis and
+values are checked against the session before the store is touched, then one
+transaction re-checks that voting is open and upserts the ratings. Before that, in
+memory (one Store per process, so one memory for all participants): the rate limit (at
+most :data:`RATE_LIMIT` submissions per :data:`RATE_WINDOW_S` seconds per participant)
+and replay recognition (the same ratings as the participant's last accepted submission
+on that axis: nothing is written; after a restart a replay is simply upserted again,
+which changes nothing). Keeping these and the sessions' fixed settings out of the
+transaction keeps it short: it is serialised with every other write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import secrets
+import threading
+import weakref
+from collections import deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import pandas as pd
+
+from sdg.errors import InvalidInput, NotFound
+from sdg.materiality import aggregate, subject_level, subject_sort_key
+
+# No 0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G: easy to read off a wall and to type on a phone.
+CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"
+CODE_LENGTH = 5
+AXES = ("priority", "influence")
+STATES = ("draft", "open", "closed", "archived")
+RATE_LIMIT = 5
+RATE_WINDOW_S = 10.0
+MAX_SCALE_STEPS = 11
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+@dataclass(frozen=True)
+class SessionSpec:
+    """What a facilitator sets up before opening a session.
+
+    Parameters
+    ----------
+    name : str
+        Shown to participants, e.g. "Verksted frivillige organisasjoner".
+    subjects : sequence of str
+        Goal codes (``"4"``) or target codes (``"11.2"``) to rate.
+    axes : sequence of str
+        One or both of :data:`AXES`.
+    held_on : date, optional
+    group : str, optional
+        Stakeholder group; stored on every participant (``respondent.grp``).
+    scale_min, scale_max : int
+        Whole-number scale, default 1–5.
+    scale_labels : sequence of str, optional
+        One label per step (``scale_max - scale_min + 1``); blank labels are dropped.
+    """
+
+    name: str
+    subjects: tuple[str, ...]
+    axes: tuple[str, ...] = ("priority",)
+    held_on: date | None = None
+    group: str | None = None
+    scale_min: int = 1
+    scale_max: int = 5
+    scale_labels: tuple[str, ...] | None = field(default=None)
+
+    def validated(self) -> SessionSpec:
+        """The spec with tidy values; :class:`InvalidInput` for what cannot be fixed.
+
+        >>> SessionSpec(" Ungdom ", ("4", "11"), ("influence", "priority")).validated().axes
+        ('priority', 'influence')
+        >>> SessionSpec("X", ("4",), scale_min=1, scale_max=1).validated()
+        Traceback (most recent call last):
+        sdg.errors.InvalidInput: Skalaen 1–1 er ugyldig: ...
+        """
+        name = (self.name or "").strip()
+        if not name:
+            raise InvalidInput("workshop.err.no_name")
+        subjects = tuple(sorted(dict.fromkeys(str(s).strip() for s in self.subjects),
+                                key=subject_sort_key))
+        if not subjects:
+            raise InvalidInput("workshop.err.no_subjects")
+        bad = [s for s in subjects if subject_level(s) == "other"]
+        if bad:
+            raise InvalidInput("workshop.err.bad_subject", subject=bad[0])
+        axes = tuple(a for a in AXES if a in set(self.axes))
+        if not axes or len(axes) != len(set(self.axes)):
+            raise InvalidInput("workshop.err.bad_axes", axes=", ".join(map(str, self.axes)))
+        lo, hi = int(self.scale_min), int(self.scale_max)
+        if hi <= lo or hi - lo + 1 > MAX_SCALE_STEPS:
+            raise InvalidInput("workshop.err.bad_scale", lo=lo, hi=hi, steps=MAX_SCALE_STEPS)
+        labels = tuple(str(x).strip() for x in self.scale_labels or ())
+        if not any(labels):
+            labels = None
+        elif len(labels) != hi - lo + 1:
+            raise InvalidInput("workshop.err.bad_labels", n=len(labels), steps=hi - lo + 1)
+        group = (self.group or "").strip() or None
+        return SessionSpec(name, subjects, axes, self.held_on, group, lo, hi, labels)
+
+
+@dataclass(frozen=True)
+class VoteResult:
+    """What :func:`record_vote` did: ``saved`` ratings written, or a ``replay``."""
+
+    status: str  # "saved" | "replay"
+    n_ratings: int
+
+
+class _Memory:
+    """Per-store, in-process state of the vote path (guarded by ``lock``): recent
+    submission times per participant, the last accepted digest per participant and
+    axis, and the fixed settings of sessions (subjects, axes, scale never change)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.recent: dict[str, deque[float]] = {}
+        self.last: dict[tuple[str, str], str] = {}
+        self.sessions: dict[str, dict] = {}
+
+
+_MEMORY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_MEMORY_LOCK = threading.Lock()
+
+
+def _memory(store) -> _Memory:
+    with _MEMORY_LOCK:
+        mem = _MEMORY.get(store)
+        if mem is None:
+            mem = _MEMORY[store] = _Memory()
+        return mem
+
+
+# --------------------------------------------------------------------- codes, tokens
+def new_code() -> str:
+    """A random join code of :data:`CODE_LENGTH` unambiguous characters.
+
+    >>> code = new_code()
+    >>> len(code) == CODE_LENGTH and set(code) <= set(CODE_ALPHABET)
+    True
+    """
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(text: str | None) -> str:
+    """A code as typed (any case, spaces, dashes) → the stored form; InvalidInput if
+    it cannot be a code.
+
+    >>> normalise_code(" k7m-4p ")
+    'K7M4P'
+    >>> normalise_code("hello")
+    Traceback (most recent call last):
+    sdg.errors.InvalidInput: «hello» er ikke en gyldig kode. ...
+    """
+    code = re.sub(r"[\s-]", "", str(text or "")).upper()
+    if len(code) != CODE_LENGTH or not set(code) <= set(CODE_ALPHABET):
+        raise InvalidInput("workshop.err.bad_code", code=str(text or "").strip())
+    return code
+
+
+def new_token() -> str:
+    """An anonymous participant token (URL-safe, 16 characters).
+
+    >>> valid_token(new_token())
+    True
+    """
+    return secrets.token_urlsafe(12)
+
+
+def valid_token(token: str | None) -> bool:
+    """Whether ``token`` looks like one of ours (it is checked against the store too).
+
+    >>> valid_token("abcDEF12_-"), valid_token("x"), valid_token("a b c d e f g h")
+    (True, False, False)
+    """
+    return bool(token) and _TOKEN_RE.match(token) is not None
+
+
+# ------------------------------------------------------------------------ subjects
+def subjects_for(goals: Sequence[int] | None, targets: pd.DataFrame | None = None
+                 ) -> tuple[str, ...]:
+    """What a session rates: the 17 goals (``goals`` None/empty) or the targets of
+    the chosen goals (``targets`` = the catalogue's target table).
+
+    >>> subjects_for(None)[:3], len(subjects_for([]))
+    (('1', '2', '3'), 17)
+    >>> t = pd.DataFrame({"target": ["4.1", "4.a", "11.2"], "goal": [4, 4, 11]})
+    >>> subjects_for([4], t)
+    ('4.1', '4.a')
+    """
+    if not goals:
+        return tuple(str(g) for g in range(1, 18))
+    if targets is None:
+        raise InvalidInput("workshop.err.no_subjects")
+    chosen = targets.loc[targets["goal"].isin([int(g) for g in goals]), "target"]
+    return tuple(sorted(chosen.astype(str), key=subject_sort_key))
+
+
+def scale_steps(scale_min: float, scale_max: float) -> list[int]:
+    """The whole-number steps of a scale.
+
+    >>> scale_steps(1, 5)
+    [1, 2, 3, 4, 5]
+    """
+    return list(range(int(scale_min), int(scale_max) + 1))
+
+
+def check_ratings(session: Mapping, ratings: Mapping[str, float], axis: str | None
+                  ) -> tuple[str, dict[str, float]]:
+    """Validate one submission against its session; return (axis, clean ratings).
+
+    ``None`` values (unanswered items) are dropped. Every subject must be one of the
+    session's, the axis one of its axes (may be omitted when it has only one), every
+    value a whole step of its scale.
+
+    >>> s = {"subjects": ["4", "11"], "axes": ["priority"], "scale_min": 1, "scale_max": 5}
+    >>> check_ratings(s, {"4": 5, "11": None}, None)
+    ('priority', {'4': 5.0})
+    >>> check_ratings(s, {"4": 6}, "priority")
+    Traceback (most recent call last):
+    sdg.errors.InvalidInput: Verdien 6 for 4 ligger utenfor skalaen 1–5.
+    """
+    axes = list(session["axes"])
+    if axis is None:
+        if len(axes) != 1:
+            raise InvalidInput("workshop.err.bad_axis", axis="", axes=", ".join(axes))
+        axis = axes[0]
+    if axis not in axes:
+        raise InvalidInput("workshop.err.bad_axis", axis=axis, axes=", ".join(axes))
+    subjects = set(session["subjects"])
+    lo, hi = float(session["scale_min"]), float(session["scale_max"])
+    clean: dict[str, float] = {}
+    for subject, value in ratings.items():
+        if value is None:
+            continue
+        subject = str(subject)
+        if subject not in subjects:
+            raise InvalidInput("workshop.err.unknown_subject", subject=subject)
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            raise InvalidInput("workshop.err.out_of_scale", subject=subject, value=value,
+                               lo=_num(lo), hi=_num(hi)) from None
+        if not (math.isfinite(v) and lo <= v <= hi and v == round(v)):
+            raise InvalidInput("workshop.err.out_of_scale", subject=subject, value=value,
+                               lo=_num(lo), hi=_num(hi))
+        clean[subject] = v
+    if not clean:
+        raise InvalidInput("workshop.err.empty_vote")
+    return axis, clean
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def digest(axis: str, ratings: Mapping[str, float]) -> str:
+    """A fingerprint of one submission (axis and ratings, order-free).
+
+    >>> digest("priority", {"4": 5.0, "11": 3.0}) == digest("priority", {"11": 3, "4": 5})
+    True
+    """
+    text = axis + ";" + ";".join(f"{s}={float(v):g}" for s, v in sorted(ratings.items()))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+# --------------------------------------------------------------------- life cycle
+def create_session(store, municipality: str, spec: SessionSpec, actor: str) -> str:
+    """Create a draft session with its rating source; return its join code.
+
+    Every subject must be a goal (1–17) or a target of the catalogue.
+    """
+    spec = spec.validated()
+    known = {str(g) for g in range(1, 18)} | set(store.targets()["target"].astype(str))
+    unknown = [s for s in spec.subjects if s not in known]
+    if unknown:
+        raise InvalidInput("workshop.err.bad_subject", subject=unknown[0])
+    for _ in range(20):  # 23⁵ ≈ 6.4 million codes: a clash is rare, twenty in a row never
+        code = new_code()
+        if store.create_workshop(code, municipality, spec, actor):
+            return code
+    raise InvalidInput("workshop.err.no_code")
+
+
+def session(store, code: str) -> dict:
+    """The session with its source's name, date, scale and counts; NotFound if unknown."""
+    found = store.workshop(normalise_code(code))
+    if found is None:
+        raise NotFound("workshop.err.unknown_code", code=code)
+    return found
+
+
+def _transition(store, code: str, to: str, allowed: tuple[str, ...]) -> None:
+    current = session(store, code)
+    if not store.set_workshop_state(current["code"], to, allowed):
+        raise InvalidInput("workshop.err.bad_transition", code=current["code"],
+                           state=current["state"], to=to)
+
+
+def open_voting(store, code: str) -> None:
+    """Open (or reopen) voting: draft/closed → open."""
+    _transition(store, code, "open", ("draft", "closed", "open"))
+
+
+def close_voting(store, code: str) -> None:
+    """Close voting: open → closed (answers stay; it can be reopened)."""
+    _transition(store, code, "closed", ("open", "closed"))
+
+
+def show_results(store, code: str, show: bool) -> None:
+    """Let participants see the result (or not)."""
+    store.set_workshop_show_results(session(store, code)["code"], bool(show))
+
+
+def reset_session(store, code: str, actor: str) -> str:
+    """Archive a mistaken session and create a fresh draft copy with a new code.
+
+    Nothing is deleted: the archived session keeps its participants and ratings and
+    points to its replacement (``replaced_by``). Returns the new code.
+    """
+    old = session(store, code)
+    if old["state"] == "archived":
+        raise InvalidInput("workshop.err.archived", code=old["code"],
+                           new=old["replaced_by"] or "")
+    spec = spec_of(old)
+    for _ in range(20):
+        new = new_code()
+        if store.reset_workshop(old["code"], new, spec, actor):
+            return new
+    raise InvalidInput("workshop.err.no_code")
+
+
+def spec_of(s: Mapping) -> SessionSpec:
+    """The spec a stored session was created with (for a reset or a copy)."""
+    held = s.get("held_on")
+    labels = s.get("scale_labels")
+    return SessionSpec(
+        name=s["name"], subjects=tuple(s["subjects"]), axes=tuple(s["axes"]),
+        held_on=None if held is None or pd.isna(held) else pd.Timestamp(held).date(),
+        group=s.get("grp"), scale_min=int(s["scale_min"]), scale_max=int(s["scale_max"]),
+        scale_labels=tuple(labels) if labels is not None and len(labels) else None)
+
+
+# -------------------------------------------------------------------- participants
+def join(store, code: str, token: str | None = None) -> str:
+    """Enter a session as an anonymous participant; return the participant token.
+
+    A ``token`` already registered for this session is returned as it is (a reload
+    does not make a second participant); otherwise a new participant is created.
+    Joining needs a draft or open session (a closed one: InvalidInput; archived:
+    InvalidInput naming the replacement; unknown: NotFound).
+    """
+    s = session(store, code)
+    if token and valid_token(token):
+        known = store.workshop_participant(token)
+        if known is not None and known["code"] == s["code"]:
+            return token
+    _require_joinable(s)
+    token = new_token()
+    store.add_workshop_participant(s["code"], token)
+    return token
+
+
+def _require_joinable(s: Mapping) -> None:
+    if s["state"] == "archived":
+        raise InvalidInput("workshop.err.archived", code=s["code"], new=s["replaced_by"] or "")
+    if s["state"] == "closed":
+        raise InvalidInput("workshop.err.closed", code=s["code"])
+
+
+def record_vote(store, code: str, token: str, ratings: Mapping[str, float | None],
+                axis: str | None = None, *, now: datetime | None = None) -> VoteResult:
+    """Store one participant's submission for one axis, in one transaction.
+
+    Parameters
+    ----------
+    store : Store
+    code : str
+        The session's join code.
+    token : str
+        The participant's token from :func:`join`.
+    ratings : mapping
+        Subject → value on the session's scale; ``None`` = not answered (skipped).
+        A subject rated before gets the new value; subjects left out keep theirs.
+    axis : str, optional
+        ``priority`` or ``influence``; may be omitted when the session has one axis.
+    now : datetime, optional
+        Naive UTC time of the submission (for tests of the rate limit).
+
+    Returns
+    -------
+    VoteResult
+        ``status`` ``"saved"``, or ``"replay"`` when the ratings equal the participant's
+        last accepted submission on this axis (nothing is written, the rate limit is
+        not charged).
+
+    Raises
+    ------
+    NotFound
+        Unknown code or a token that is not a participant of this session.
+    InvalidInput
+        Voting not open; a subject, axis or value the session does not have;
+        more than :data:`RATE_LIMIT` submissions in :data:`RATE_WINDOW_S` seconds.
+    """
+    if not valid_token(token):
+        raise NotFound("workshop.err.unknown_participant")
+    mem = _memory(store)
+    key = normalise_code(code)
+    fixed = mem.sessions.get(key)
+    if fixed is None:
+        fixed = session(store, key)
+        fixed = mem.sessions.setdefault(key, {k: fixed[k] for k in (
+            "code", "subjects", "axes", "scale_min", "scale_max")})
+    axis, clean = check_ratings(fixed, ratings, axis)
+    fingerprint = digest(axis, clean)
+    at = (now or _utcnow()).timestamp()
+    with mem.lock:  # check and charge the rate limit atomically
+        if mem.last.get((token, axis)) == fingerprint:
+            return VoteResult("replay", len(clean))
+        times = mem.recent.setdefault(token, deque())
+        while times and times[0] <= at - RATE_WINDOW_S:
+            times.popleft()
+        if len(times) >= RATE_LIMIT:
+            raise InvalidInput("workshop.err.too_fast", n=RATE_LIMIT, seconds=_num(RATE_WINDOW_S))
+        times.append(at)
+    status = store.save_workshop_vote(fixed["code"], token, axis, clean)
+    if status == "saved":
+        with mem.lock:
+            mem.last[(token, axis)] = fingerprint
+        return VoteResult(status, len(clean))
+    if status == "unknown_participant":
+        with mem.lock:
+            mem.recent.pop(token, None)  # keep no state for strangers
+        raise NotFound("workshop.err.unknown_participant")
+    current = session(store, key)  # closed or archived while the participant voted
+    _require_joinable(current)
+    raise InvalidInput("workshop.err.not_open", code=current["code"])
+
+
+def my_ratings(store, code: str, token: str) -> dict[str, dict[str, float]]:
+    """A participant's current answers: axis → subject → value (for the form)."""
+    df = store.workshop_participant_ratings(normalise_code(code), token)
+    out: dict[str, dict[str, float]] = {}
+    for axis, subject, value in df[["axis", "subject", "value"]].itertuples(index=False):
+        out.setdefault(axis, {})[subject] = value
+    return out
+
+
+# ------------------------------------------------------------------------ results
+def live_ratings(store, code: str) -> pd.DataFrame:
+    """The session's ratings as the long frame :func:`sdg.materiality.aggregate` takes.
+
+    This is the one query the projector runs on every refresh.
+    """
+    return store.workshop_ratings([normalise_code(code)])
+
+
+def counts(ratings: pd.DataFrame) -> dict[str, int]:
+    """Participants who have voted and ratings given.
+
+    >>> counts(pd.DataFrame({"respondent": [1, 1, 2], "value": [1, 2, 3]}))
+    {'participants': 2, 'ratings': 3}
+    """
+    return {"participants": int(ratings["respondent"].nunique()), "ratings": len(ratings)}
+
+
+def ranking(ratings: pd.DataFrame) -> pd.DataFrame:
+    """Per axis: subjects by score (0–1, the materiality method), with n and rank.
+
+    Parameters
+    ----------
+    ratings : DataFrame
+        :func:`live_ratings` output (one or more sources).
+
+    Returns
+    -------
+    DataFrame
+        ``axis, subject, score, mean, n, ci_low, ci_high, rank``: ``mean`` is the score
+        back on the scale, lo + score·(hi − lo), when all ratings share one scale (else
+        NaN); rank 1 = highest, ties in UN order; sorted by axis (as in :data:`AXES`)
+        and rank. Empty without ratings.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"source": "W", "respondent": [1, 2, 1, 2], "subject": ["4", "4", "13", "13"],
+    ...     "axis": "priority", "value": [5, 4, 2, 3], "scale_min": 1, "scale_max": 5})
+    >>> ranking(r)[["subject", "score", "mean", "n", "rank"]].to_dict("records")
+    [{'subject': '4', 'score': 0.875, 'mean': 4.5, 'n': 2, 'rank': 1}, {'subject': '13', 'score': 0.375, 'mean': 2.5, 'n': 2, 'rank': 2}]
+    """
+    cols = ["axis", "subject", "score", "mean", "n", "ci_low", "ci_high", "rank"]
+    if ratings.empty:
+        return pd.DataFrame(columns=cols)
+    scores = aggregate(ratings)
+    scales = ratings[["scale_min", "scale_max"]].drop_duplicates()
+    if len(scales) == 1:
+        lo, hi = (float(x) for x in scales.iloc[0])
+        scores["mean"] = lo + scores["score"] * (hi - lo)
+    else:
+        scores["mean"] = float("nan")
+    scores["_ax"] = scores["axis"].map({a: i for i, a in enumerate(AXES)}).fillna(len(AXES))
+    scores["_un"] = range(len(scores))  # aggregate returns UN order: keep it for ties
+    scores = scores.sort_values(["_ax", "score", "_un"], ascending=[True, False, True],
+                                kind="stable")
+    scores["rank"] = scores.groupby("axis").cumcount() + 1
+    return scores[cols].reset_index(drop=True)

@@ -25,7 +25,7 @@ TEMPLATE_REQUIRED: tuple[str, ...] = ("kommunenummer", "indikator", "år", "verd
 _SYNONYMS: dict[str, set[str]] = {
     "kommunenummer": {"kommunenummer", "kommunenr", "knr", "kommune_nr", "kommunekode",
                       "kommune", "region", "geografi", "municipality"},
-    "kommunenavn": {"kommunenavn", "navn"},
+    "kommunenavn": {"kommunenavn", "navn", "municipality name"},
     "indikator": {"indikator", "indicator"},
     "år": {"år", "aar", "year", "tid", "skoleår", "periode"},
     "verdi": {"verdi", "value"},

@@ -66,10 +66,12 @@ def parse_file(
         ctx = Context(name, known, problems)
         outcomes = [finish(b, ctx) for b in parse_jsonstat(read.read_json(data, name), name)]
         return _result(outcomes, problems)
+    zf = None
     if kind == "csv":
         sheets = [read.read_csv(data, name)]
     elif kind == "xlsx":
-        sheets = read.read_workbook(data, name, read.check_zip(data, name))
+        zf = read.check_zip(data, name)
+        sheets = read.read_workbook(data, name, zf, scan_formulas=False)
     else:
         sheets = read.read_ole(data, name)
     if not any(has_content(s.grid) for s in sheets):
@@ -80,16 +82,28 @@ def parse_file(
             names = ", ".join(s.name for s in sheets)
             raise InvalidInput("ingest.err.sheet_not_found", file=name, sheet=sheet, sheets=names)
         sheets = chosen
+    detected = [(raw, detect(raw.grid, raw.name, known)) for raw in sheets]
+    formulas = None
     outcomes: list[ParsedTable | Explanation] = []
-    for raw in sheets:
-        for r, c in raw.formula_no_value:
+    for raw, found in detected:
+        missing = raw.formula_no_value
+        if zf is not None and _may_hide_formulas(found):
+            formulas = read.formula_cells(data, zf) if formulas is None else formulas
+            missing = read.missing_values(raw.grid, formulas.get(raw.name, []))
+        for r, c in missing:
             problems.add(raw.name, r + 1, c, None, "ingest.problem.formula_no_value")
-        found = detect(raw.grid, raw.name, known)
         if isinstance(found, Explanation):
             outcomes.append(found)
         else:
             outcomes += [finish(b, Context(raw.name, known, problems)) for b in found]
     return _result(outcomes, problems)
+
+
+def _may_hide_formulas(found: list | Explanation) -> bool:
+    """True when a sheet may hold formulas without cached values that matter: it has
+    no figures, or an empty cell where a block expects a value (calamine reads a
+    formula without a cached value as an empty cell)."""
+    return isinstance(found, Explanation) or any((b.cells == "").any() for b in found)
 
 
 def _result(outcomes: list[ParsedTable | Explanation], problems: Problems) -> ParseResult:

@@ -4,8 +4,8 @@ Order of checks, all before anything is unpacked: size (``max_bytes``), file typ
 its first bytes (zip, OLE compound file, JSON, CSV), and for zip files the sum of the
 uncompressed sizes and the compression ratio of the members (zip bomb). Workbooks
 are read with python-calamine (cached values of formulas, merged ranges); openpyxl is
-used, read-only and only when a worksheet holds formulas, to find formula cells
-without a cached value. ``import defusedxml`` makes openpyxl parse XML with it
+used, read-only and only when a worksheet holds formulas *and* a sheet has empty
+value cells or no figures, to find formula cells without a cached value. ``import defusedxml`` makes openpyxl parse XML with it
 (``openpyxl.DEFUSEDXML`` is then True).
 """
 
@@ -112,11 +112,25 @@ def check_zip(
             unpacked_mb=round(unpacked / MB, 1),
             ratio=round(max(worst, unpacked / packed)),
         )
+    for info in infos:  # Excel never writes a DTD: entity expansion (XML bomb) refused
+        if info.filename.endswith((".xml", ".rels")) and _has_dtd(zf, info):
+            raise InvalidInput("ingest.err.xml_bomb", file=filename, part=info.filename)
     if "xl/workbook.xml" not in zf.namelist() and not any(
         n.startswith("xl/workbook") for n in zf.namelist()
     ):
         raise InvalidInput("ingest.err.unsupported_type", file=filename)
     return zf
+
+
+def _has_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """True when an XML part declares a DTD or entities (only its start is read: a
+    DOCTYPE must come before the root element)."""
+    try:
+        with zf.open(info) as fh:
+            head = fh.read(4096)
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
+        return False  # unreadable members are reported as a corrupt file later
+    return b"<!DOCTYPE" in head or b"<!ENTITY" in head
 
 
 def _fill_merged(grid: np.ndarray, merged: list | None) -> None:
@@ -147,8 +161,13 @@ def _has_formula(xml: bytes) -> bool:
     return b"<f" in xml
 
 
-def _formula_cells(data: bytes, zf: zipfile.ZipFile | None) -> dict[str, list[tuple[int, int]]]:
-    """0-based (row, col) of every formula cell, per sheet; {} when there are none."""
+def formula_cells(data: bytes, zf: zipfile.ZipFile | None) -> dict[str, list[tuple[int, int]]]:
+    """0-based (row, col) of every formula cell, per sheet; {} when there are none.
+
+    Costs a pass over every worksheet's XML, so :func:`sdg.ingest.parse_file` calls it
+    only when a sheet has empty value cells or no figures (where a formula without a
+    cached value may sit: calamine reads such a cell as empty).
+    """
     if zf is None:
         return {}
     parts = [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
@@ -171,11 +190,26 @@ def _formula_cells(data: bytes, zf: zipfile.ZipFile | None) -> dict[str, list[tu
         wb.close()
 
 
-def read_workbook(data: bytes, filename: str, zf: zipfile.ZipFile | None) -> list[RawSheet]:
-    """Read every worksheet of an xlsx/xls file into :class:`RawSheet` objects."""
+def missing_values(grid: np.ndarray, cells: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The formula cells of a sheet that have no cached value (empty in the grid).
+
+    >>> missing_values(np.array([[1.0, ""]], dtype=object), [(0, 0), (0, 1), (5, 5)])
+    [(0, 1), (5, 5)]
+    """
+    return [(r, c) for r, c in cells
+            if r >= grid.shape[0] or c >= grid.shape[1] or grid[r, c] == ""]
+
+
+def read_workbook(data: bytes, filename: str, zf: zipfile.ZipFile | None, *,
+                  scan_formulas: bool = True) -> list[RawSheet]:
+    """Read every worksheet of an xlsx/xls file into :class:`RawSheet` objects.
+
+    With ``scan_formulas`` False the formula cells are not looked for
+    (``formula_no_value`` stays empty; see :func:`formula_cells`).
+    """
     try:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        formulas = _formula_cells(data, zf)
+        formulas = formula_cells(data, zf) if scan_formulas else {}
         sheets = []
         for meta in wb.sheets_metadata:
             if str(meta.typ) != "SheetTypeEnum.WorkSheet":
@@ -183,11 +217,7 @@ def read_workbook(data: bytes, filename: str, zf: zipfile.ZipFile | None) -> lis
             sh = wb.get_sheet_by_name(meta.name)
             grid = _grid(sh.to_python(skip_empty_area=False))
             _fill_merged(grid, sh.merged_cell_ranges)
-            missing = [
-                (r, c)
-                for r, c in formulas.get(meta.name, [])
-                if r >= grid.shape[0] or c >= grid.shape[1] or grid[r, c] == ""
-            ]
+            missing = missing_values(grid, formulas.get(meta.name, []))
             sheets.append(RawSheet(meta.name, grid, missing))
     except pc.PasswordError as exc:
         raise InvalidInput("ingest.err.password", file=filename) from exc

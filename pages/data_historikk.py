@@ -1,0 +1,44 @@
+"""Data → Importhistorikk: every import batch, with undo and redo."""
+
+import streamlit as st
+
+from sdg.errors import SdgError
+from ui.i18n import tr
+from ui.importer import batches_table
+from ui.state import actor, get_store, show_error
+
+store = get_store()
+st.title(tr("importer.history.title"))
+st.markdown(tr("importer.history.intro"))
+
+if done := st.session_state.pop("history_done", None):
+    st.success(done)
+
+batches = store.import_batches()
+if batches.empty:
+    st.info(tr("importer.history.empty"))
+    st.stop()
+st.dataframe(batches_table(batches), hide_index=True)
+
+ids = batches["id"].tolist()
+chosen = st.selectbox(tr("importer.history.pick"), ids, key="history_batch",
+                      format_func=lambda i: tr("importer.history.option", batch=i,
+                                               file=batches.set_index("id").at[i, "file_name"]))
+row = batches.set_index("id").loc[chosen]
+with st.expander(tr("importer.history.rows", batch=chosen)):
+    st.dataframe(store.batch_observations(int(chosen)).head(500), hide_index=True)
+if row["state"] == "active":
+    clicked = st.button(tr("importer.history.undo"), key="undo", icon=":material/undo:")
+    state, message = "undone", tr("importer.history.undone", batch=chosen)
+else:
+    clicked = st.button(tr("importer.history.redo"), key="redo", icon=":material/redo:")
+    state, message = "active", tr("importer.history.redone", batch=chosen)
+if clicked:
+    try:
+        store.set_batch_state(int(chosen), state, actor())
+    except SdgError as err:
+        show_error(err)
+        st.stop()
+    st.cache_data.clear()
+    st.session_state["history_done"] = message
+    st.rerun()

@@ -1,0 +1,91 @@
+"""Data → Importer tall: the import wizard (upload, detection, mapping, check, import)."""
+
+import streamlit as st
+
+from sdg.errors import SdgError
+from sdg.importer import commit, default_mapping, detected_series, plan_import
+from sdg.template import template_name, template_workbook
+from ui.i18n import tr
+from ui.importer import (
+    conflicts_table,
+    detection,
+    mapping_form,
+    preview_table,
+    problems_table,
+    read_upload,
+)
+from ui.state import actor, get_store, lang, show_error
+
+store = get_store()
+st.title(tr("importer.title"))
+st.markdown(tr("importer.intro"))
+indicators = store.indicators()
+st.download_button(tr("importer.template.download"), template_workbook(indicators, lang()),
+                   file_name=template_name(lang()), icon=":material/download:")
+
+if done := st.session_state.pop("import_done", None):
+    st.success(tr("importer.done", batch=done["batch"], rows=done["rows"]))
+
+st.subheader(tr("importer.step.upload"))
+upload = st.file_uploader(tr("importer.upload"), type=["xlsx", "xlsm", "xls", "csv", "json"],
+                          key="import_file")
+if upload is None:
+    st.stop()
+
+history = store.municipalities(current_only=False)
+try:
+    fr = read_upload(upload.getvalue(), upload.name, history)
+    series = detected_series(fr)
+except SdgError as err:
+    show_error(err)
+    st.stop()
+
+st.subheader(tr("importer.step.detect"))
+detection(fr, series)
+
+st.subheader(tr("importer.step.map"))
+ks = store.ks_indicators()
+targets = store.targets()["target"].tolist()
+mapping = mapping_form(series, default_mapping(series, indicators), indicators, targets, ks)
+if not mapping.assign:
+    st.info(tr("importer.nothing_chosen"))
+    st.stop()
+
+st.subheader(tr("importer.step.check"))
+try:
+    plan = plan_import(store, fr, mapping, series=series, history=history,
+                       indicators=indicators)
+except SdgError as err:
+    show_error(err)
+    st.stop()
+if plan.same_file:
+    st.warning(tr("importer.same_file", batches=", ".join(map(str, plan.same_file))))
+if not plan.problems.empty:
+    st.error(tr("importer.problems", n=len(plan.problems)))
+    st.dataframe(problems_table(plan), hide_index=True)
+    st.stop()
+st.success(tr("importer.valid", rows=len(plan.rows), unchanged=plan.unchanged,
+              skipped=plan.skipped_aggregates))
+if not plan.conflicts.empty:
+    st.warning(tr("importer.conflicts", n=len(plan.conflicts)))
+    st.dataframe(conflicts_table(plan), hide_index=True)
+
+st.subheader(tr("importer.step.preview"))
+if plan.new_indicators:
+    st.markdown(tr("importer.new_indicators",
+                   names=", ".join(f"{s.id} ({s.name_nb})" for s in plan.new_indicators)))
+st.dataframe(plan.summary().rename(columns={"indicator": tr("importer.col.indicator"),
+                                            "rows": tr("importer.col.rows")}), hide_index=True)
+st.dataframe(preview_table(plan), hide_index=True)
+if st.button(tr("importer.import", rows=len(plan.rows)), type="primary", key="import_go"):
+    try:
+        with st.spinner(tr("importer.working")):
+            batch = commit(store, plan, actor())
+    except SdgError as err:
+        show_error(err)
+        st.stop()
+    st.cache_data.clear()
+    st.session_state.pop("import_read", None)
+    st.session_state.pop("import_file", None)
+    st.session_state["import_done"] = {"batch": batch, "rows": len(plan.rows)}
+    st.rerun()

@@ -1,0 +1,599 @@
+"""The indicator import (issue 5): file → mapping → validation → preview → one commit.
+
+Steps, each a pure function except where the store is named:
+
+1. :func:`read_file` — :func:`sdg.ingest.parse_file` with the municipality names the
+   store knows (any year 2013–2024), plus the file's sha256.
+2. :func:`series_table` — what was detected: one *series* per table and measure (a
+   Udir export has two: ``Grunnskolepoeng`` and ``Antall elever``).
+3. :func:`default_mapping` — each series → an indicator id: an existing indicator
+   whose id or name equals the series' measure or title (case-insensitive), else a
+   new :class:`NewIndicator` (direction 0 "not set", aggregation ``none``).
+   :func:`suggest_indicator` and :func:`suggest_targets` rank the catalogue by token
+   overlap for the wizard.
+4. :func:`plan_import` — all problems at once (the reader's cell problems, unknown
+   regions, names that are no municipality in that year, years outside
+   1990–next year, duplicate rows with different values) and the conflicts with the
+   database (old → new; not errors: the import supersedes them).
+5. :func:`commit` — one transaction through :meth:`sdg.store.Store.commit_import`;
+   refused while there are problems. Undo and redo are
+   :meth:`~sdg.store.Store.set_batch_state`.
+
+Region labels: a code written in the label is used as written (``0220`` stays the old
+Asker code in 2019 data); a name becomes the code valid *in that row's year*
+(``Horten`` 2015 → 0701, 2020 → 3801), from ``store.municipalities(current_only=False)``.
+Duplicate rows with the same value and symbol (the same figure on two sheets) are
+kept once and are not problems. Grunnskolepoeng and the number of pupils of a Udir
+export are two series mapped to two indicators (``grunnskolepoeng`` and
+``elever_10_trinn``), as in the seed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from sdg.errors import InvalidInput, NotFound
+from sdg.ingest import ParseResult, code_from_label, parse_file
+from sdg.ingest.problems import Problems
+from sdg.ingest.read import MAX_BYTES
+from sdg.ingest.regions import normalise_name
+
+YEAR_MIN = 1990
+#: SSB region codes outside the municipalities (Svalbard 21xx, Jan Mayen 22xx,
+#: the continental shelf 23xx): skipped like county and national totals.
+SVALBARD = r"^2[123]\d\d$"
+#: Columns of :attr:`Plan.problems` shown to the user.
+PROBLEM_VIEW = ("sheet", "row", "column", "value", "reason", "reason_en")
+_TOKEN = re.compile(r"[0-9a-zæøå]+")
+_STOP = frozenset({"i", "og", "av", "på", "per", "for", "med", "til", "the", "of", "and",
+                   "in", "a", "en", "et", "som", "år", "prosent", "antall"})  # fmt: skip
+
+
+def year_max(today: dt.date | None = None) -> int:
+    """The latest year accepted: next year (budgets and projections)."""
+    return (today or dt.date.today()).year + 1
+
+
+# ----------------------------------------------------------------- 1 read the file
+@dataclass(frozen=True)
+class FileRead:
+    """A parsed file with what the batch record needs."""
+
+    file_name: str
+    sha256: str
+    result: ParseResult
+
+
+def sha256_of(data: bytes) -> str:
+    """Hex sha256 of the file.
+
+    >>> sha256_of(b"abc")[:12]
+    'ba7816bf8f01'
+    """
+    return hashlib.sha256(data).hexdigest()
+
+
+def known_names(history: pd.DataFrame) -> dict[str, str]:
+    """Name → code for the reader's detection (the newest code of each name).
+
+    The code actually stored for a name is chosen by year in :func:`resolve_regions`.
+
+    >>> h = pd.DataFrame({"code": ["0701", "3801"], "name": ["Horten", "Horten"],
+    ...                   "valid_from": [2013, 2018], "valid_to": [2017, None]})
+    >>> known_names(h)
+    {'Horten': '3801'}
+    """
+    ordered = history.sort_values("valid_from", kind="stable")
+    return dict(zip(ordered["name"], ordered["code"], strict=True))
+
+
+def read_file(data: bytes, file_name: str, history: pd.DataFrame, *,
+              sheet: str | None = None, max_bytes: int = MAX_BYTES) -> FileRead:
+    """Read an upload with :func:`sdg.ingest.parse_file` (raises InvalidInput)."""
+    result = parse_file(data, file_name, sheet=sheet, known_codes=known_names(history),
+                        max_bytes=max_bytes)
+    return FileRead(file_name, sha256_of(data), result)
+
+
+# ------------------------------------------------------------------- 2 detection
+def series_key(table: int, measure: object) -> str:
+    """Key of one series: table index and measure.
+
+    >>> series_key(0, None), series_key(2, "Antall elever")
+    ('0', '2|Antall elever')
+    """
+    return str(table) if measure is None or measure != measure else f"{table}|{measure}"
+
+
+def measure_keys(table: int, measure: pd.Series) -> tuple[pd.Series, dict[str, str | None]]:
+    """The series key of every row of a table, and key → measure of each series.
+
+    >>> keys, measures = measure_keys(1, pd.Series(["a", None, "a"], dtype=object))
+    >>> keys.tolist(), measures
+    (['1|a', '1', '1|a'], {'1|a': 'a', '1': None})
+    """
+    codes, uniques = pd.factorize(measure.astype(object), use_na_sentinel=True)
+    names = np.array([series_key(table, m) for m in uniques] + [str(table)], dtype=object)
+    keys = pd.Series(names[codes], index=measure.index)  # code -1 (no measure) → last
+    distinct = {names[i]: str(u) for i, u in enumerate(uniques)}
+    if (codes < 0).any():
+        distinct[str(table)] = None
+    return keys, distinct
+
+
+def series_table(result: ParseResult) -> pd.DataFrame:
+    """One row per detected series: key, sheet, layout, title, measure, unit, source,
+    rows, years (``first–last``) and the label of the series for the wizard."""
+    rows = []
+    for i, table in enumerate(result.tables):
+        data = table.data
+        keys, measures = measure_keys(i, data["measure"])
+        for key, measure in measures.items():
+            part = data[keys.to_numpy() == key]
+            years = part["year"]
+            rows.append({
+                "key": series_key(i, measure), "table": i, "sheet": table.sheet,
+                "layout": table.layout, "title": table.title, "measure": measure,
+                "unit": table.unit, "source": table.source, "rows": len(part),
+                "regions": part["municipality"].nunique(),
+                "years": f"{years.min()}–{years.max()}",
+                "label": series_label(table.title, measure),
+            })  # fmt: skip
+    cols = ["key", "table", "sheet", "layout", "title", "measure", "unit", "source", "rows",
+            "regions", "years", "label"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def detected_series(fr: FileRead) -> pd.DataFrame:
+    """:func:`series_table`, or :class:`InvalidInput` saying why the file has none."""
+    series = series_table(fr.result)
+    if series.empty:
+        why = [e.message("nb") for e in fr.result.explanations]
+        why += fr.result.problems["reason"].head(3).tolist()  # e.g. formulas without values
+        raise InvalidInput("importer.err.no_series", file=fr.file_name, why=" ".join(why))
+    return series
+
+
+def series_label(title: str, measure: str | None) -> str:
+    """The name a new indicator for a series gets.
+
+    >>> series_label("Grunnskolepoeng", "Antall elever"), series_label("Folketall", None)
+    ('Grunnskolepoeng – Antall elever', 'Folketall')
+    >>> series_label("Netto driftsresultat (%)", "Netto driftsresultat (%)")
+    'Netto driftsresultat (%)'
+    """
+    if not measure or measure == title:
+        return title
+    return f"{title} – {measure}"
+
+
+# --------------------------------------------------------------------- 3 mapping
+@dataclass(frozen=True)
+class NewIndicator:
+    """An indicator the import creates (the wizard lets the user fill in the rest).
+
+    ``direction`` 0 means "not set yet"; ``aggregation`` is the merger rule
+    (``sum``, ``weighted`` with a ``denominator`` indicator, or ``none``).
+    """
+
+    id: str
+    name_nb: str
+    name_en: str
+    unit_nb: str | None = None
+    unit_en: str | None = None
+    direction: int = 0
+    aggregation: str = "none"
+    denominator: str | None = None
+    source: str | None = None
+    targets: tuple[str, ...] = ()
+
+
+@dataclass
+class Mapping:
+    """Series key → indicator id, the new indicators, and the series left out."""
+
+    assign: dict[str, str]
+    new: dict[str, NewIndicator] = field(default_factory=dict)
+
+    def indicators(self) -> list[str]:
+        return sorted(set(self.assign.values()))
+
+
+def tokens(text: object) -> set[str]:
+    """Words of a title for similarity, without stop words and unit words.
+
+    >>> sorted(tokens("Andel sysselsatte i befolkningen (prosent)"))
+    ['andel', 'befolkningen', 'sysselsatte']
+    """
+    return set(_TOKEN.findall(str(text or "").casefold())) - _STOP
+
+
+def similarity(a: object, b: object) -> float:
+    """Token overlap (Jaccard) of two titles, 0–1.
+
+    >>> similarity("Grunnskolepoeng", "Gjennomsnittlige grunnskolepoeng")
+    0.5
+    >>> similarity("Folketall", "Klimagassutslipp")
+    0.0
+    """
+    ta, tb = tokens(a), tokens(b)
+    return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
+
+
+def suggest_indicator(title: str, indicators: pd.DataFrame, threshold: float = 0.3
+                      ) -> str | None:
+    """The existing indicator most similar to ``title`` (names nb/en), if any is close.
+
+    >>> ind = pd.DataFrame({"id": ["grunnskolepoeng", "befolkning"],
+    ...                     "name_nb": ["Grunnskolepoeng", "Folkemengde 1. januar"],
+    ...                     "name_en": ["Exit points", "Population"]})
+    >>> suggest_indicator("Grunnskolepoeng, gjennomsnitt", ind), suggest_indicator("Vann", ind)
+    ('grunnskolepoeng', None)
+    """
+    if indicators.empty:
+        return None
+    scores = [max(similarity(title, r.name_nb), similarity(title, r.name_en))
+              for r in indicators.itertuples()]
+    best = int(np.argmax(scores))
+    return str(indicators["id"].iloc[best]) if scores[best] >= threshold else None
+
+
+def suggest_targets(title: str, ks: pd.DataFrame, top: int = 3) -> list[str]:
+    """SDG targets of the KS catalogue entries most similar to ``title``.
+
+    ``ks`` is ``store.ks_indicators()`` (``title`` and ``targets`` as ``'4.1, 4.2'``).
+
+    >>> ks = pd.DataFrame({"title": ["Grunnskolepoeng", "Utslipp av klimagasser"],
+    ...                    "targets": ["4.1", "13.2"]})
+    >>> suggest_targets("Gjennomsnittlige grunnskolepoeng", ks)
+    ['4.1']
+    """
+    if ks.empty:
+        return []
+    scores = ks["title"].map(lambda t: similarity(title, t))
+    best = ks.assign(score=scores).query("score > 0").nlargest(top, "score")
+    found: list[str] = []
+    for targets in best["targets"].dropna():
+        found += [t for t in (x.strip() for x in targets.split(",")) if t and t not in found]
+    return found
+
+
+def slug(text: str) -> str:
+    """An indicator id from a name.
+
+    >>> slug("Andel sysselsatte 15–74 år (prosent)")
+    'andel_sysselsatte_15_74_ar_prosent'
+    """
+    table = str.maketrans({"æ": "ae", "ø": "o", "å": "a"})
+    words = re.findall(r"[a-z0-9]+", text.casefold().translate(table))
+    return "_".join(words)[:60].strip("_") or "indikator"
+
+
+def new_indicator_for(series: pd.Series, taken: set[str]) -> NewIndicator:
+    """A new indicator for one series row of :func:`series_table`, with a free id."""
+    base = slug(series["label"])
+    ident, n = base, 2
+    while ident in taken:
+        ident, n = f"{base}_{n}", n + 1
+    unit = series["unit"] if isinstance(series["unit"], str) else None
+    source = series["source"] if isinstance(series["source"], str) else None
+    return NewIndicator(ident, series["label"], series["label"], unit, unit, source=source)
+
+
+def default_mapping(series: pd.DataFrame, indicators: pd.DataFrame,
+                    indicator: str | None = None) -> Mapping:
+    """Each series → ``indicator`` when given, else an existing indicator whose id or
+    name equals the measure or label (or the title of a table with one series;
+    case-insensitive), else a new one.
+
+    Series with the same label share one new indicator (one SSB table on three sheets).
+    Raises :class:`NotFound` when ``indicator`` does not exist.
+    """
+    if indicator is not None:
+        if indicator not in set(indicators["id"]):
+            raise NotFound("importer.err.unknown_indicator", indicator=indicator)
+        return Mapping({k: indicator for k in series["key"]})
+    by_name: dict[str, str] = {}
+    for r in indicators.itertuples():
+        for name in (r.id, r.name_nb, r.name_en):
+            if isinstance(name, str):
+                by_name.setdefault(name.strip().casefold(), r.id)
+    taken = set(indicators["id"])
+    mapping = Mapping({})
+    new_by_label: dict[str, str] = {}
+    per_table = series["table"].value_counts()
+    for _, s in series.iterrows():
+        names = [s["measure"], s["label"]]
+        if per_table[s["table"]] == 1:  # the title names the table's only series
+            names.append(s["title"])
+        hit = next((by_name[n.strip().casefold()] for n in names
+                    if isinstance(n, str) and n.strip().casefold() in by_name), None)
+        if hit is None and s["label"] in new_by_label:
+            hit = new_by_label[s["label"]]
+        if hit is None:
+            spec = new_indicator_for(s, taken)
+            taken.add(spec.id)
+            mapping.new[spec.id] = spec
+            new_by_label[s["label"]] = hit = spec.id
+        mapping.assign[s["key"]] = hit
+    return mapping
+
+
+# ------------------------------------------------------------------ 4 validation
+@dataclass
+class Plan:
+    """What an import would write, and why it may not.
+
+    ``rows`` (municipality, indicator, year, value, status_symbol, note) is what
+    :func:`commit` inserts; ``problems`` blocks the commit; ``conflicts`` (old → new
+    values already in the database) and ``same_file`` (active batches of the same
+    file and indicators) are for the user to see.
+    """
+
+    file_name: str
+    sha256: str
+    sheet: str
+    layout: str
+    rows: pd.DataFrame
+    problems: pd.DataFrame
+    conflicts: pd.DataFrame
+    new_indicators: list[NewIndicator]
+    same_file: list[int]
+    unchanged: int = 0
+    skipped_aggregates: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when the plan can be committed (no problems, at least one row)."""
+        return self.problems.empty and not self.rows.empty
+
+    def summary(self) -> pd.DataFrame:
+        """Rows per indicator (for the preview and the CLI's one-line summary)."""
+        return (self.rows.groupby("indicator").size().rename("rows").reset_index()
+                if not self.rows.empty else pd.DataFrame({"indicator": [], "rows": []}))
+
+
+def _name_periods(history: pd.DataFrame) -> dict[str, list[tuple[int, int, str]]]:
+    """Normalised name → [(first year, last year, code)]; 2013 means "2013 or earlier"."""
+    periods: dict[str, list[tuple[int, int, str]]] = {}
+    for r in history.itertuples():
+        first = -10_000 if r.valid_from <= 2013 else int(r.valid_from)
+        last = 10_000 if pd.isna(r.valid_to) else int(r.valid_to)
+        periods.setdefault(normalise_name(r.name), []).append((first, last, r.code))
+    return periods
+
+
+def resolve_regions(data: pd.DataFrame, history: pd.DataFrame
+                    ) -> tuple[pd.Series, pd.Series]:
+    """Codes by year for the reader's rows, and why a row has none.
+
+    A code in the label is kept as written; a name becomes the code valid in the row's
+    year (a name that did not exist that year: the code of its nearest period, as
+    when FHI publishes earlier years on today's borders). Returns ``(codes, reason)``:
+    ``reason`` is None (fine), ``aggregate`` (no municipality and not a problem: the
+    reader already reported unknown labels; Svalbard codes), ``unknown_code`` or
+    ``ambiguous`` (two municipalities of that name that year).
+
+    >>> h = pd.DataFrame({"code": ["0701", "3801", "1515", "1818"],
+    ...                   "name": ["Horten", "Horten", "Herøy", "Herøy"],
+    ...                   "valid_from": [2013, 2018, 2013, 2013], "valid_to": [2017, None, None, None]})
+    >>> d = pd.DataFrame({"region_label": ["Horten", "Horten", "9999", "Herøy", "2100", "Landet"],
+    ...                   "municipality": ["3801", "3801", "9999", "1515", "2100", None],
+    ...                   "year": [2015, 2020, 2020, 2020, 2020, 2020]})
+    >>> codes, why = resolve_regions(d, h)
+    >>> codes.tolist()
+    ['0701', '3801', None, None, None, None]
+    >>> why.tolist()
+    [None, None, 'unknown_code', 'ambiguous', 'aggregate', 'aggregate']
+    """
+    known = set(history["code"])
+    svalbard = re.compile(SVALBARD)
+    # Each distinct label and code is looked at once (100,000 rows have a few hundred).
+    label_idx, labels = pd.factorize(data["region_label"].astype(object))
+    has_code = np.array([code_from_label(u) is not None for u in labels] + [False])[label_idx]
+    code_idx, uniq = pd.factorize(data["municipality"].astype(object))
+    why = [None if u in known else "aggregate" if svalbard.match(str(u)) else "unknown_code"
+           for u in uniq]
+    code_why = np.array(why + ["aggregate"], dtype=object)[code_idx]  # -1: no code
+    codes = pd.Series(data["municipality"].to_numpy(dtype=object), index=data.index)
+    named = pd.Series(~has_code & (code_idx >= 0), index=data.index)
+    reason = pd.Series(np.where(named, None, code_why), index=data.index, dtype=object)
+    if named.any():
+        periods = _name_periods(history)
+        pairs = data.loc[named, ["region_label", "year"]].drop_duplicates()
+        found: dict[tuple[str, int], tuple[str | None, str | None]] = {}
+        for label, year in pairs.itertuples(index=False):
+            spans = periods.get(normalise_name(label), [])
+            hits = {c for a, b, c in spans if a <= year <= b}
+            if not hits and spans:  # figures on later (or earlier) borders: nearest period
+                gap = min(min(abs(year - a), abs(year - b)) for a, b, _ in spans)
+                hits = {c for a, b, c in spans if min(abs(year - a), abs(year - b)) == gap}
+            found[(label, year)] = (hits.pop(), None) if len(hits) == 1 else (None, "ambiguous")
+        keys = list(zip(data.loc[named, "region_label"], data.loc[named, "year"], strict=True))
+        codes[named] = [found[k][0] for k in keys]
+        reason[named] = [found[k][1] for k in keys]
+    out = codes.to_numpy(dtype=object, copy=True)
+    out[reason.notna().to_numpy()] = None
+    return pd.Series(out, index=data.index, dtype=object), reason
+
+
+_REASON_KEYS = {"unknown_code": "importer.problem.unknown_code",
+                "ambiguous": "importer.problem.ambiguous_name"}
+
+
+def _add_rows(problems: Problems, rows: pd.DataFrame, col: str, value: str, key: str,
+              **params: object) -> None:
+    """One problem per row of ``rows`` (capped: the first 1000 of a kind are listed)."""
+    for r in rows.head(1000).itertuples(index=False):
+        problems.add(r.sheet, int(r.src_row), getattr(r, col), getattr(r, value), key,
+                     **params)
+
+
+def validate(fr: FileRead, series: pd.DataFrame, mapping: Mapping, history: pd.DataFrame,
+             *, today: dt.date | None = None) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """The rows to import and every problem of the mapped series (pure).
+
+    Returns ``(rows, problems, skipped_aggregates)``; ``rows`` keeps the source
+    position (``sheet``, ``src_row``, ``src_col``) for the preview.
+    """
+    problems = Problems(fr.file_name)
+    chosen = series[series["key"].isin(mapping.assign)]
+    frames = []
+    for t in chosen["table"].unique():
+        table = fr.result.tables[int(t)]
+        data = table.data
+        keys, _ = measure_keys(int(t), data["measure"])
+        part = data[keys.isin(mapping.assign)]
+        frames.append(part.assign(sheet=table.sheet,
+                                  indicator=keys[part.index].map(mapping.assign)))
+    cols = ["region_label", "municipality", "year", "value", "status_symbol", "src_row",
+            "src_col", "sheet", "indicator"]
+    data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
+    data = data[cols]
+    sheets = set(chosen["sheet"])
+    reader = fr.result.problems
+    reader = reader[reader["sheet"].isin(sheets)] if not reader.empty else reader
+    codes, reason = resolve_regions(data, history)
+    data["municipality"] = codes
+    for why, key in _REASON_KEYS.items():
+        bad = data[reason == why].drop_duplicates(["sheet", "region_label"])
+        _add_rows(problems, bad.assign(no_col=None), "no_col", "region_label", key)
+    hi = year_max(today)
+    bad_year = data[(data["year"] < YEAR_MIN) | (data["year"] > hi)]
+    _add_rows(problems, bad_year, "src_col", "year", "importer.problem.year_range",
+              first=YEAR_MIN, last=hi)
+    skipped = int((reason == "aggregate").sum())
+    data = data[reason.isna()]
+    key = ["municipality", "indicator", "year"]
+    repeated = data.duplicated(key, keep=False)
+    if repeated.any():
+        dup = data[repeated]
+        clash = dup.groupby(key)[["value", "status_symbol"]].transform("nunique", dropna=False)
+        differing = dup[(clash > 1).any(axis=1)]
+        _add_rows(problems, differing, "src_col", "value", "importer.problem.duplicate")
+        data = data.drop_duplicates(key)
+    out = pd.concat([reader, problems.frame()], ignore_index=True)
+    return data.reset_index(drop=True), out, skipped
+
+
+def _conflicts(store, rows: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Values in the database the import would change (old → new), and the unchanged."""
+    cols = ["municipality", "indicator", "year", "old_value", "new_value", "old_symbol",
+            "new_symbol", "old_batch"]
+    if rows.empty:
+        return pd.DataFrame(columns=cols), 0
+    old = store.current_for(rows)
+    if old.empty:
+        return pd.DataFrame(columns=cols), 0
+    merged = old.merge(rows.rename(columns={"value": "new_value",
+                                            "status_symbol": "new_symbol"}),
+                       on=["municipality", "indicator", "year"])
+    same_value = (merged["old_value"] == merged["new_value"]) | (
+        merged["old_value"].isna() & merged["new_value"].isna())
+    same_symbol = merged["old_symbol"].fillna("") == merged["new_symbol"].fillna("")
+    same = same_value & same_symbol
+    return merged.loc[~same, cols].reset_index(drop=True), int(same.sum())
+
+
+def plan_import(store, fr: FileRead, mapping: Mapping, *, series: pd.DataFrame | None = None,
+                history: pd.DataFrame | None = None, indicators: pd.DataFrame | None = None,
+                today: dt.date | None = None) -> Plan:
+    """Validate a mapped file against the database: the :class:`Plan` to show and commit.
+
+    ``series``, ``history`` (all municipalities) and ``indicators`` are fetched when
+    not given.
+    """
+    series = series_table(fr.result) if series is None else series
+    if history is None:
+        history = store.municipalities(current_only=False)
+    rows, problems, skipped = validate(fr, series, mapping, history, today=today)
+    existing = set((store.indicators() if indicators is None else indicators)["id"])
+    new = [spec for ident, spec in mapping.new.items()
+           if ident in mapping.assign.values() and ident not in existing]
+    unknown = set(mapping.assign.values()) - existing - {s.id for s in new}
+    if unknown:
+        raise NotFound("importer.err.unknown_indicator", indicator=", ".join(sorted(unknown)))
+    conflicts, unchanged = _conflicts(store, rows)
+    chosen = series[series["key"].isin(mapping.assign)]
+    rows = rows.assign(note=None)
+    return Plan(
+        file_name=fr.file_name, sha256=fr.sha256,
+        sheet=", ".join(dict.fromkeys(chosen["sheet"])),
+        layout=", ".join(dict.fromkeys(chosen["layout"])),
+        rows=rows, problems=problems.loc[:, list(PROBLEM_VIEW) + ["reason_key"]],
+        conflicts=conflicts, new_indicators=new,
+        same_file=store.batches_with_file(fr.sha256, mapping.indicators()),
+        unchanged=unchanged, skipped_aggregates=skipped,
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------------- 5 commit
+def _indicator_frame(specs: list[NewIndicator]) -> pd.DataFrame:
+    """New indicators as the frame :meth:`Store.commit_import` inserts."""
+    for s in specs:
+        if not s.name_nb.strip() or not s.id.strip():
+            raise InvalidInput("importer.err.indicator_name")
+        if s.aggregation == "weighted" and not s.denominator:
+            raise InvalidInput("importer.err.denominator", indicator=s.id)
+    rows = [{**s.__dict__, "name_en": s.name_en or s.name_nb, "targets": list(s.targets)}
+            for s in specs]
+    return pd.DataFrame(rows)
+
+
+def commit(store, plan: Plan, actor: str) -> int:
+    """Write the plan as one import batch (one transaction); return the batch id.
+
+    Raises :class:`InvalidInput` ``importer.err.has_problems`` while the plan has
+    problems and ``importer.err.no_rows`` when there is nothing to import.
+    """
+    if not plan.problems.empty:
+        raise InvalidInput("importer.err.has_problems", n=len(plan.problems))
+    if plan.rows.empty:
+        raise InvalidInput("importer.err.no_rows", file=plan.file_name)
+    batch = {"file_name": plan.file_name, "sha256": plan.sha256, "sheet": plan.sheet,
+             "layout": plan.layout, "actor": actor}
+    new = _indicator_frame(plan.new_indicators) if plan.new_indicators else None
+    return store.commit_import(batch, plan.rows, new)
+
+
+def with_indicator(mapping: Mapping, key: str, spec: NewIndicator | str) -> Mapping:
+    """A copy of ``mapping`` with series ``key`` mapped to an existing id or a new spec.
+
+    >>> m = with_indicator(Mapping({"0": "a"}), "0", NewIndicator("b", "B", "B"))
+    >>> m.assign, list(m.new)
+    ({'0': 'b'}, ['b'])
+    """
+    assign = dict(mapping.assign)
+    new = dict(mapping.new)
+    if isinstance(spec, NewIndicator):
+        assign[key] = spec.id
+        new[spec.id] = spec
+    else:
+        assign[key] = spec
+    return replace(mapping, assign=assign, new=new)
+
+
+def import_file(store, data: bytes, file_name: str, *, actor: str, sheet: str | None = None,
+                indicator: str | None = None, dry_run: bool = False,
+                max_bytes: int = MAX_BYTES) -> tuple[Plan, int | None]:
+    """Read, map by default, validate and (unless ``dry_run`` or problems) commit.
+
+    The command line and the benchmark use this; the wizard calls the steps itself.
+    Returns the plan and the batch id (None when nothing was written).
+    """
+    history = store.municipalities(current_only=False)
+    fr = read_file(data, file_name, history, sheet=sheet, max_bytes=max_bytes)
+    series = detected_series(fr)
+    indicators = store.indicators()
+    mapping = default_mapping(series, indicators, indicator)
+    plan = plan_import(store, fr, mapping, series=series, history=history,
+                       indicators=indicators)
+    if dry_run or not plan.ok:
+        return plan, None
+    return plan, commit(store, plan, actor)

@@ -1,0 +1,36 @@
+"""End to end in Chromium: upload the real SSB CSV export, import it, see it in history."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_upload_ssb_csv_and_see_the_batch(live_app, page, shared_data, tmp_path):
+    csv = shared_data / "indicators" / "ssb_exports" / "SSB_11616_20220427-120901.csv"
+    page.goto(f"{live_app}/")
+    page.get_by_role("link", name="Importer tall").click()  # the sidebar's Data section
+    page.get_by_role("heading", name="Importer indikatortall").wait_for()
+    assert page.url.endswith("/data") or "/data?" in page.url
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(csv))
+    page.get_by_text("92 rader er klare til import", exact=False).wait_for(timeout=60_000)
+    page.screenshot(path=str(tmp_path / "import.png"), full_page=True)
+    page.get_by_role("button", name="Importer 92 rader").click()
+    done = page.get_by_text("Importerte 92 rader som import", exact=False)
+    done.wait_for(timeout=60_000)
+    batch = re.search(r"som import (\d+)", done.inner_text()).group(1)
+
+    page.get_by_role("link", name="Importhistorikk").click()
+    page.get_by_role("heading", name="Importhistorikk").wait_for()
+    page.get_by_text("Angre importen").wait_for()
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.wait_for()
+    page.screenshot(path=str(tmp_path / "historikk.png"), full_page=True)
+    # the data grid is drawn on a canvas; the newest batch is picked and its rows listed
+    page.get_by_text(f"Radene i import {batch}").wait_for()
+    cell = page.locator("[role='gridcell']", has_text="SSB_11616_20220427-120901.csv").first
+    assert cell.text_content() == "SSB_11616_20220427-120901.csv"  # the grid's a11y layer
+    assert page.get_by_text("Traceback").count() == 0

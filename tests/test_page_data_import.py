@@ -1,0 +1,64 @@
+"""The Data pages: the import wizard (AppTest with file_uploader) and the history."""
+
+from __future__ import annotations
+
+from sdg.store import open_store
+from tests.apptest import run_app, texts
+
+PAGE = "pages/data_import.py"
+HISTORY = "pages/data_historikk.py"
+CSV = ('"kommunenummer";"indikator";"år";"verdi"\n'
+       '"3203";"Lekeplasser";2024;12\n"3201";"Lekeplasser";2024;30\n').encode()
+
+
+def _checksum(path):
+    store = open_store(path, seed=False)
+    try:
+        return store.content_checksum()
+    finally:
+        store.close()
+
+
+def test_good_file_is_imported_and_shown_in_history(app_db):
+    at = run_app(PAGE)
+    assert "Importer indikatortall" in texts(at)
+    at.file_uploader[0].set_value(("lek.csv", CSV, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    body = texts(at)
+    assert "2 rader er klare til import" in body
+    assert at.selectbox[0].value == "__new__"  # a new indicator, fields prefilled
+    assert at.text_input(key="nb_0").value == "Lekeplasser"
+    at.button(key="import_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Importerte 2 rader som import" in texts(at)
+
+    at.switch_page(HISTORY).run()
+    table = at.dataframe[0].value
+    assert table.iloc[0]["Fil"] == "lek.csv" and table.iloc[0]["Tilstand"] == "aktiv"
+    at.button(key="undo").click().run()
+    assert "er angret" in texts(at)
+    assert at.dataframe[0].value.iloc[0]["Tilstand"] == "angret"
+    at.button(key="redo").click().run()
+    assert at.dataframe[0].value.iloc[0]["Tilstand"] == "aktiv"
+
+
+def test_bad_file_gives_an_error_and_writes_nothing(app_db):
+    before = _checksum(app_db)
+    at = run_app(PAGE)
+    at.file_uploader[0].set_value(("x.xlsx", b"PK\x03\x04 broken", "application/zip")).run()
+    assert at.error and "skadet eller ufullstendig" in at.error[0].value
+    assert "import_go" not in [b.key for b in at.button]
+    assert _checksum(app_db) == before
+
+
+def test_problems_are_listed_and_block_the_import(app_db):
+    before = _checksum(app_db)
+    at = run_app(PAGE, lang="en")
+    bad = CSV + b'"9999";"Lekeplasser";1900;mye\n'
+    at.file_uploader[0].set_value(("bad.csv", bad, "text/csv")).run()
+    assert at.error and "problems" in at.error[0].value
+    problems = at.dataframe[-1].value
+    assert list(problems.columns) == ["Sheet", "Row", "Column", "Value", "Problem"]
+    assert len(problems) == 3
+    assert "import_go" not in [b.key for b in at.button]
+    assert _checksum(app_db) == before

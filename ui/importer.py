@@ -1,0 +1,136 @@
+"""Widgets and tables of the Data pages (import wizard and import history)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from sdg.importer import FileRead, Mapping, NewIndicator, Plan, read_file, sha256_of, slug
+from sdg.importer import suggest_targets as _suggest_targets
+from ui.i18n import tr
+from ui.state import lang
+
+NEW = "__new__"
+SKIP = "__skip__"
+
+
+def read_upload(data: bytes, name: str, history: pd.DataFrame) -> FileRead:
+    """The parsed upload, kept in the session so reruns do not read the file again."""
+    key = (sha256_of(data), name)
+    cached = st.session_state.get("import_read")
+    if cached is None or cached[0] != key:
+        cached = (key, read_file(data, name, history))
+        st.session_state["import_read"] = cached
+    return cached[1]
+
+
+def detection(fr: FileRead, series: pd.DataFrame) -> None:
+    """Step 2: what was found — sheets, layouts, series — and what was explained."""
+    st.dataframe(pd.DataFrame({
+        tr("importer.col.sheet"): series["sheet"],
+        tr("importer.col.layout"): series["layout"],
+        tr("importer.col.series"): series["label"],
+        tr("importer.col.unit"): series["unit"],
+        tr("importer.col.source"): series["source"],
+        tr("importer.col.rows"): series["rows"],
+        tr("importer.col.regions"): series["regions"],
+        tr("importer.col.years"): series["years"],
+    }), hide_index=True)
+    for e in fr.result.explanations:
+        st.caption(e.message(lang()))
+
+
+def mapping_form(series: pd.DataFrame, default: Mapping, indicators: pd.DataFrame,
+                 targets: list[str], ks: pd.DataFrame) -> Mapping:
+    """Step 3: per series an existing indicator, a new one, or skip it."""
+    names = dict(zip(indicators["id"], indicators[f"name_{lang()}"], strict=True))
+    options = [NEW, SKIP, *names]
+    label = {NEW: tr("importer.map.new"), SKIP: tr("importer.map.skip")} | {
+        i: f"{i} – {n}" for i, n in names.items()}
+    assign: dict[str, str] = {}
+    new: dict[str, NewIndicator] = {}
+    for n, s in enumerate(series.itertuples()):
+        chosen = default.assign.get(s.key)
+        start = chosen if chosen in names else NEW
+        pick = st.selectbox(s.label, options, index=options.index(start),
+                            format_func=label.get, key=f"map_{n}")
+        if pick == SKIP:
+            continue
+        if pick != NEW:
+            assign[s.key] = pick
+            continue
+        spec = _new_indicator(n, s, default.new.get(chosen), list(names), targets, ks)
+        assign[s.key] = spec.id
+        new.setdefault(spec.id, spec)
+    return Mapping(assign, new)
+
+
+def _new_indicator(n: int, s, proposed: NewIndicator | None, existing: list[str],
+                   targets: list[str], ks: pd.DataFrame) -> NewIndicator:
+    """The fields of a new indicator for series number ``n``."""
+    with st.container(border=True):
+        c1, c2 = st.columns(2)
+        name_nb = c1.text_input(tr("importer.map.name_nb"), s.label, key=f"nb_{n}")
+        name_en = c2.text_input(tr("importer.map.name_en"), s.label, key=f"en_{n}")
+        unit = c1.text_input(tr("importer.map.unit"), s.unit or "", key=f"unit_{n}")
+        ident = c2.text_input(tr("importer.map.id"), proposed.id if proposed else slug(s.label),
+                              key=f"id_{n}")
+        direction = c1.selectbox(tr("importer.map.direction"), [0, 1, -1], key=f"dir_{n}",
+                                 format_func=lambda d: tr(f"direction.{d}"))
+        aggregation = c2.selectbox(tr("importer.map.aggregation"), ["none", "sum", "weighted"],
+                                   key=f"agg_{n}",
+                                   format_func=lambda a: tr(f"importer.agg.{a}"))
+        denominator = None
+        if aggregation == "weighted":
+            denominator = st.selectbox(tr("importer.map.denominator"), existing, key=f"den_{n}")
+        suggested = [t for t in _suggest_targets(s.label, ks) if t in targets]
+        chosen = st.multiselect(tr("importer.map.targets"), targets, default=suggested,
+                                key=f"tg_{n}", help=tr("importer.map.targets_help"))
+    return NewIndicator(ident.strip(), name_nb.strip(), name_en.strip() or name_nb.strip(),
+                        unit or None, unit or None, int(direction), aggregation, denominator,
+                        s.source, tuple(chosen))
+
+
+def problems_table(plan: Plan) -> pd.DataFrame:
+    """Step 4: every problem with sheet, row, column, value and reason."""
+    p = plan.problems
+    return pd.DataFrame({
+        tr("importer.col.sheet"): p["sheet"], tr("importer.col.row"): p["row"],
+        tr("importer.col.column"): p["column"], tr("importer.col.value"): p["value"],
+        tr("importer.col.reason"): p["reason" if lang() == "nb" else "reason_en"],
+    })  # fmt: skip
+
+
+def conflicts_table(plan: Plan) -> pd.DataFrame:
+    """Values the import changes: old → new."""
+    c = plan.conflicts
+    return pd.DataFrame({
+        tr("importer.col.municipality"): c["municipality"],
+        tr("importer.col.indicator"): c["indicator"], tr("importer.col.year"): c["year"],
+        tr("importer.col.old"): c["old_value"], tr("importer.col.new"): c["new_value"],
+        tr("importer.col.old_batch"): c["old_batch"],
+    })  # fmt: skip
+
+
+def preview_table(plan: Plan, n: int = 200) -> pd.DataFrame:
+    """The first rows that would be written."""
+    r = plan.rows.head(n)
+    return pd.DataFrame({
+        tr("importer.col.municipality"): r["municipality"],
+        tr("importer.col.indicator"): r["indicator"], tr("importer.col.year"): r["year"],
+        tr("importer.col.value"): r["value"], tr("importer.col.status"): r["status_symbol"],
+        tr("importer.col.sheet"): r["sheet"], tr("importer.col.row"): r["src_row"],
+    })  # fmt: skip
+
+
+def batches_table(batches: pd.DataFrame) -> pd.DataFrame:
+    """The import history with translated headers and states."""
+    b = batches
+    return pd.DataFrame({
+        tr("importer.col.batch"): b["id"], tr("importer.col.when"): b["created_at"],
+        tr("importer.col.who"): b["actor"], tr("importer.col.file"): b["file_name"],
+        tr("importer.col.sheet"): b["sheet"], tr("importer.col.layout"): b["layout"],
+        tr("importer.col.indicator"): b["indicators"], tr("importer.col.rows"): b["rows_total"],
+        tr("importer.col.current"): b["rows_current"],
+        tr("importer.col.state"): b["state"].map(lambda s: tr(f"importer.state.{s}")),
+    })  # fmt: skip

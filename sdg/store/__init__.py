@@ -6,6 +6,12 @@ per call, serialised write transactions, numbered SQL migrations) with one mixin
 queries per area, so each area's SQL sits in one readable file:
 
 - :mod:`sdg.store.catalogue`: goals, targets, indicators, municipalities, observations.
+- :mod:`sdg.store.benefits`: the benefits plan, its saves and change log.
+- :mod:`sdg.store.gains`: observations for zero points and national comparisons.
+- :mod:`sdg.store.ratings`: rating sources and ratings, matrix settings, focus decisions, notes.
+- :mod:`sdg.store.users`: local accounts, OIDC e-mail roles, sign-in lockout, audit log.
+- :mod:`sdg.store.imports`: import batches, one-transaction commit, undo and redo.
+- :mod:`sdg.store.workshops`: live workshop sessions, participants and their votes.
 
 SQL uses named parameters only (``$name``); no value is ever formatted into a string.
 """
@@ -15,13 +21,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from sdg.store.base import DEFAULT_DB, MIGRATIONS_DIR, Migration, StoreBase, db_path, migrations
+from sdg.store.benefits import BenefitQueries
 from sdg.store.catalogue import CatalogueQueries
+from sdg.store.gains import GainQueries
+from sdg.store.imports import ImportQueries
+from sdg.store.ratings import RatingQueries
+from sdg.store.users import UserQueries
+from sdg.store.workshops import WorkshopQueries
 
 __all__ = ["DEFAULT_DB", "MIGRATIONS_DIR", "Migration", "Store", "db_path", "migrations",
            "open_store"]
 
 
-class Store(CatalogueQueries, StoreBase):
+class Store(BenefitQueries, CatalogueQueries, GainQueries, ImportQueries, RatingQueries, UserQueries, WorkshopQueries, StoreBase):
     """The app's single DuckDB connection and all its queries.
 
     Parameters

@@ -1,35 +1,66 @@
-"""Entry point: page config, the sidebar pickers and the page router. Nothing else.
+"""Entry point: page config, the role-based page lists and the router. Nothing else.
 
-Run with ``streamlit run app.py``. Pages live in ``pages/``; sections appear as the
-screens behind them exist.
+Run with ``streamlit run app.py``. Each page names the permission it needs
+(:mod:`sdg.auth`); the menu shows a role only its pages, and a forbidden page opened by
+URL gives a polite refusal. A workshop link (``?w=CODE``) opens the participant page
+(or the projector) without the menu.
 """
 
 import streamlit as st
 
-from ui.i18n import tr
+from ui.auth import login_required, signed_in
+from ui.nav import PageSpec, navigation
 from ui.sidebar import pickers
+from ui.state import actor
 
 st.set_page_config(page_title="Bærekraftsmålene i kommunen", page_icon="🌍", layout="wide")
-if "w" in st.query_params:  # a workshop link ?w=CODE: participant (root URL) or projector, no sidebar
-    st.navigation([st.Page("pages/delta.py", title=tr("workshop.nav.delta"), icon=":material/how_to_vote:", url_path="delta", default=True), st.Page("pages/projektor.py", title=tr("workshop.nav.projector"), icon=":material/tv:", url_path="projektor")], position="hidden").run()
-    st.stop()
-pickers()
 
-sections = {
-    tr("nav.section.overview"): [
-        st.Page("pages/oversikt.py", title=tr("nav.home"), icon=":material/home:", url_path="oversikt",
-                default=True),
-        st.Page("pages/mal.py", title=tr("nav.goals"), icon=":material/target:", url_path="mal"),
+ACCOUNT = PageSpec("pages/konto.py", "auth.page.title", ":material/account_circle:", "konto")
+SECTIONS = {
+    "nav.section.overview": [
+        PageSpec("pages/oversikt.py", "nav.home", ":material/home:", "oversikt", default=True),
+        PageSpec("pages/mal.py", "nav.goals", ":material/target:", "mal"),
     ],
-    tr("gains.nav.section"): [
-        st.Page("pages/nullpunkt.py", title=tr("gains.nav.nullpunkt"), icon=":material/flag:", url_path="nullpunkt"),
-        st.Page("pages/gevinstplan.py", title=tr("benefits.nav.page"), icon=":material/checklist:", url_path="gevinstplan"),
+    "gains.nav.section": [
+        PageSpec("pages/nullpunkt.py", "gains.nav.nullpunkt", ":material/flag:", "nullpunkt"),
+        PageSpec("pages/gevinstplan.py", "benefits.nav.page", ":material/checklist:",
+                 "gevinstplan"),
     ],
-    tr("nav.section.materiality"): [st.Page("pages/vesentlighet.py", title=tr("materiality.nav.matrix"), icon=":material/scatter_plot:", url_path="vesentlighet"), st.Page("pages/innspill.py", title=tr("materiality.nav.input"), icon=":material/upload_file:", url_path="innspill")],
-    tr("nav.section.workshop"): [st.Page("pages/workshop.py", title=tr("workshop.nav.facilitator"), icon=":material/groups:", url_path="workshop"), st.Page("pages/delta.py", title=tr("workshop.nav.delta"), icon=":material/how_to_vote:", url_path="delta"), st.Page("pages/projektor.py", title=tr("workshop.nav.projector"), icon=":material/tv:", url_path="projektor")],
-    tr("nav.section.data"): [
-        st.Page("pages/data_import.py", title=tr("importer.nav.import"), icon=":material/upload_file:", url_path="data"),
-        st.Page("pages/data_historikk.py", title=tr("importer.nav.history"), icon=":material/history:", url_path="historikk"),
+    "nav.section.materiality": [
+        PageSpec("pages/vesentlighet.py", "materiality.nav.matrix", ":material/scatter_plot:",
+                 "vesentlighet"),
+        PageSpec("pages/innspill.py", "materiality.nav.input", ":material/upload_file:",
+                 "innspill", permission="ratings.write"),
+    ],
+    "nav.section.workshop": [
+        PageSpec("pages/workshop.py", "workshop.nav.facilitator", ":material/groups:",
+                 "workshop", permission="workshop.run"),
+        PageSpec("pages/delta.py", "workshop.nav.delta", ":material/how_to_vote:", "delta"),
+        PageSpec("pages/projektor.py", "workshop.nav.projector", ":material/tv:", "projektor"),
+    ],
+    "nav.section.data": [
+        PageSpec("pages/data_import.py", "importer.nav.import", ":material/upload_file:",
+                 "data", permission="data.import"),
+        PageSpec("pages/data_historikk.py", "importer.nav.history", ":material/history:",
+                 "historikk", permission="data.import"),
+    ],
+    "nav.section.account": [
+        ACCOUNT,
+        PageSpec("pages/admin.py", "admin.title", ":material/admin_panel_settings:", "admin",
+                 permission="users.admin"),
     ],
 }
-st.navigation(sections).run()
+WORKSHOP_LINK = {"": [
+    PageSpec("pages/delta.py", "workshop.nav.delta", ":material/how_to_vote:", "delta",
+             default=True),
+    PageSpec("pages/projektor.py", "workshop.nav.projector", ":material/tv:", "projektor"),
+]}
+
+if "w" in st.query_params:
+    page = navigation(WORKSHOP_LINK, actor(), menu=False)
+elif login_required() and not signed_in():
+    page = navigation({"nav.section.account": [ACCOUNT]}, actor(), menu=False)
+else:
+    page = navigation(SECTIONS, actor())
+    pickers()
+page.run()

@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import openpyxl  # noqa: E402
 
+from sdg.auth import Actor
 from sdg.importer import import_file  # noqa: E402
 from sdg.ingest import template_columns  # noqa: E402
 from sdg.store import open_store  # noqa: E402
@@ -73,7 +74,7 @@ def main(runs: int = RUNS) -> None:
             shutil.copy(seeded, db)
             store = open_store(db)
             start = time.perf_counter()
-            plan, batch = import_file(store, data, "bench.xlsx", actor="bench")
+            plan, batch = import_file(store, data, "bench.xlsx", actor=Actor("bench", "analyst"))
             ours_times.append(time.perf_counter() - start)
             store.close()
         pandas_openpyxl = timed(lambda: pd.read_excel(io.BytesIO(data), engine="openpyxl"))

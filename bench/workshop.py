@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from sdg.auth import Actor
 from sdg.materiality import aggregate  # noqa: E402
 from sdg.store import Store, open_store  # noqa: E402
 from sdg.workshop import (  # noqa: E402
@@ -74,8 +75,8 @@ def one_round(path: Path, n: int, seed: int, spread: float = 0.0) -> dict:
     store = TimedStore(path)
     store.service = []
     store.migrate()
-    code = create_session(store, "3203", SessionSpec(f"Bench {seed}", tuple(GOALS)), "bench")
-    open_voting(store, code)
+    code = create_session(store, "3203", SessionSpec(f"Bench {seed}", tuple(GOALS)), Actor("bench", "facilitator"))
+    open_voting(store, code, Actor("bench", "facilitator"))
     tokens = [join(store, code) for _ in range(n)]
     store.service = []
     rng = np.random.default_rng(seed + 1000)

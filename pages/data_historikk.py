@@ -5,7 +5,10 @@ import streamlit as st
 from sdg.errors import SdgError
 from ui.i18n import tr
 from ui.importer import batches_table
+from ui.nav import require_router
 from ui.state import actor, get_store, show_error
+
+require_router()
 
 store = get_store()
 st.title(tr("importer.history.title"))

@@ -14,7 +14,10 @@ from ui.importer import (
     problems_table,
     read_upload,
 )
+from ui.nav import require_router
 from ui.state import actor, get_store, lang, show_error
+
+require_router()
 
 store = get_store()
 st.title(tr("importer.title"))

@@ -7,8 +7,11 @@ import streamlit as st
 from sdg.errors import SdgError
 from sdg.workshop import live_ratings, my_ratings, normalise_code, session
 from ui.i18n import tr
+from ui.nav import require_router
 from ui.state import get_store, lang, show_error
 from ui.workshop import no_sidebar, participant_token, results, subject_labels, vote_form
+
+require_router()
 
 no_sidebar("phone")
 store = get_store()

@@ -10,7 +10,10 @@ from sdg.benefits import benefit_map, owner_view, owners
 from sdg.errors import SdgError
 from ui import benefits as ub
 from ui.i18n import tr
+from ui.nav import require_router
 from ui.state import actor, get_store, lang, municipality, municipality_label, show_error
+
+require_router()
 
 store = get_store()
 code = municipality()
@@ -37,27 +40,23 @@ with tab_plan:
             st.dataframe(ub.problem_table(flash["problems"]), hide_index=True)
     if records.empty:
         st.info(tr("benefits.empty", municipality=municipality_label()))
-    st.caption(tr("benefits.editor_help"))
-    edited = st.data_editor(
-        ub.editor_frame(records), key=ub.editor_key(code), num_rows="dynamic",
-        hide_index=True, column_config=ub.column_config(cat["indicators"], cat["goal_areas"]))
-    if st.button(tr("benefits.save"), type="primary", key="benefits_save"):
-        try:
-            outcome = ub.save(store, code, records, edited, actor())
-        except SdgError as err:
-            show_error(err)
-        else:
-            if outcome.saved is None:
-                errors = outcome.problems[outcome.problems["level"] == "error"]
-                st.error(tr("benefits.not_saved", n=len(errors)))
-                st.dataframe(ub.problem_table(outcome.problems), hide_index=True)
-            elif not any(outcome.saved.values()):
-                st.info(tr("benefits.nothing_to_save"))
+    if not actor().may("benefits.write"):  # council members read the plan
+        st.caption(tr("benefits.read_only"))
+        st.dataframe(ub.editor_frame(records), hide_index=True,
+                     column_config=ub.column_config(cat["indicators"], cat["goal_areas"]))
+    else:
+        st.caption(tr("benefits.editor_help"))
+        edited = st.data_editor(
+            ub.editor_frame(records), key=ub.editor_key(code), num_rows="dynamic",
+            hide_index=True,
+            column_config=ub.column_config(cat["indicators"], cat["goal_areas"]))
+        if st.button(tr("benefits.save"), type="primary", key="benefits_save"):
+            try:
+                outcome = ub.save(store, code, records, edited, actor())
+            except SdgError as err:
+                show_error(err)
             else:
-                st.session_state[ub.FLASH_KEY] = {"saved": outcome.saved,
-                                                 "problems": outcome.problems}
-                st.session_state[ub.VERSION_KEY] = st.session_state.get(ub.VERSION_KEY, 0) + 1
-                st.rerun()
+                ub.show_outcome(outcome)
 
 # ------------------------------------------------------------------ map
 with tab_map:

@@ -5,7 +5,10 @@ import streamlit as st
 
 from ui.i18n import tr
 from ui.materiality import assessment_panel, survey_panel
+from ui.nav import require_router
 from ui.state import get_store, municipality, municipality_label
+
+require_router()
 
 store = get_store()
 code = municipality()

@@ -14,8 +14,11 @@ from ui.gains import (
 )
 from ui.goals import tile_css
 from ui.i18n import tr
+from ui.nav import require_router
 from ui.state import get_store, lang, link_params, municipality, municipality_label, show_error
 from ui.tables import goal_targets_table, indicator_table, ks_table, un_table
+
+require_router()
 
 store = get_store()
 goals = store.goals()

@@ -10,6 +10,7 @@ from ui.gains import (
     chart_table,
     comparison,
     goal_area_links,
+    metric_cards,
     report,
     report_series,
     report_table,
@@ -17,7 +18,10 @@ from ui.gains import (
     xlsx_bytes,
 )
 from ui.i18n import tr
+from ui.nav import require_router
 from ui.state import get_store, lang, municipality, municipality_label
+
+require_router()
 
 store = get_store()
 code = municipality()
@@ -82,6 +86,8 @@ comp = comparison(code, tuple(shown["indicator"]))
 size_year = comp["size_year"].iloc[0] if not comp.empty else ""
 st.caption(tr("gains.charts.help", size_year=size_year))
 
+st.markdown(f"**{tr('gains.cards.header')}**")
+metric_cards(shown)
 frame = chart_frame(shown, series, comp, lang())
 st.altair_chart(trend_chart(frame, lang()),
                 alt=tr("gains.charts.alt", names=", ".join(shown["name"])))

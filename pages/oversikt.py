@@ -5,8 +5,11 @@ import streamlit as st
 
 from ui.goals import goal_grid, tile_css
 from ui.i18n import pick, tr
+from ui.nav import require_router
 from ui.state import get_store, lang, municipality, municipality_label
 from ui.tables import goal_table
+
+require_router()
 
 store = get_store()
 code = municipality()

@@ -6,8 +6,11 @@ import streamlit as st
 from sdg.errors import SdgError
 from sdg.workshop import normalise_code, session
 from ui.i18n import tr
+from ui.nav import require_router
 from ui.state import get_store, lang, show_error
 from ui.workshop import join_url, live_board, no_sidebar, subject_labels
+
+require_router()
 
 no_sidebar("big")
 store = get_store()

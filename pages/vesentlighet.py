@@ -20,7 +20,10 @@ from ui.materiality import (
     settings_panel,
     view_key,
 )
+from ui.nav import require_router
 from ui.state import get_store, lang, municipality, municipality_label, show_error
+
+require_router()
 
 store = get_store()
 code = municipality()

@@ -6,6 +6,7 @@ import streamlit as st
 from sdg.errors import SdgError
 from sdg.workshop import close_voting, live_ratings, open_voting, reset_session, show_results
 from ui.i18n import tr
+from ui.nav import require_router
 from ui.state import actor, get_store, lang, municipality, show_error
 from ui.workshop import (
     create_form,
@@ -15,6 +16,8 @@ from ui.workshop import (
     state_label,
     subject_labels,
 )
+
+require_router()
 
 store = get_store()
 code_m = municipality()
@@ -51,15 +54,15 @@ with right:
     try:
         if row["state"] == "open":
             if st.button(tr("workshop.close"), icon=":material/lock:"):
-                close_voting(store, code)
+                close_voting(store, code, actor())
                 st.rerun()
         elif st.button(tr("workshop.open"), type="primary", icon=":material/play_arrow:"):
-            open_voting(store, code)
+            open_voting(store, code, actor())
             st.rerun()
         shown = st.toggle(tr("workshop.show_results"), value=bool(row["show_results"]),
                           key=f"workshop-show-{code}")
         if shown != bool(row["show_results"]):
-            show_results(store, code, shown)
+            show_results(store, code, shown, actor())
             st.rerun()
         st.page_link("pages/projektor.py", label=tr("workshop.projector_link"),
                      icon=":material/tv:", query_params={"w": code})

@@ -1,15 +1,20 @@
-"""Command line: ``python -m sdg init|info|build-seed|import``.
+"""Command line: ``python -m sdg init|info|build-seed|import|user``.
 
 The database is ``$SDG_DB`` (default ``data/sdg.duckdb``). Messages go to stdout,
 problems to stderr with a non-zero exit code.
+
+Whoever runs the command line can open the database file itself, so it acts with the
+``admin`` role (:func:`cli_actor`); the name it records is ``--actor`` or ``cli:<login>``.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
 
+from sdg.auth import ROLES, Actor
 from sdg.errors import SdgError
 from sdg.store import db_path, open_store
 
@@ -42,6 +47,35 @@ def _build_seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def cli_actor(name: str | None = None) -> Actor:
+    """The actor of a command-line write: ``name`` or ``cli:<login>``, role admin."""
+    return Actor(name or f"cli:{getpass.getuser()}", "admin")
+
+
+def _user_add(args: argparse.Namespace) -> int:
+    """Create a local account (password from the prompt or stdin) or an OIDC mapping."""
+    password = None
+    if not args.email or args.password_stdin:
+        password = (sys.stdin.readline().rstrip("\n") if args.password_stdin
+                    else getpass.getpass(f"Passord for {args.name}: "))
+    store = open_store(db_path())
+    try:
+        store.add_user(cli_actor(), args.name, args.role, password=password, email=args.email)
+    finally:
+        store.close()
+    print(f"{args.name}: {args.role}")
+    return 0
+
+
+def _user_list(args: argparse.Namespace) -> int:
+    store = open_store(db_path())
+    try:
+        print(store.users(cli_actor()).to_string(index=False))
+    finally:
+        store.close()
+    return 0
+
+
 def _import(args: argparse.Namespace) -> int:
     """Import one indicator file; print a one-line summary or the problem table."""
     from sdg.i18n import t
@@ -55,7 +89,8 @@ def _import(args: argparse.Namespace) -> int:
         return 2
     store = open_store(db_path())
     try:
-        plan, batch = import_file(store, data, path.name, actor=args.actor, sheet=args.sheet,
+        plan, batch = import_file(store, data, path.name, actor=cli_actor(args.actor),
+                                  sheet=args.sheet,
                                   indicator=args.indicator, dry_run=args.dry_run)
     finally:
         store.close()
@@ -89,8 +124,18 @@ def main(argv: list[str] | None = None) -> int:
     i.add_argument("--sheet", help="read only this sheet")
     i.add_argument("--indicator", help="existing indicator id for every series in the file")
     i.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
-    i.add_argument("--actor", default="cli", help="who imports (for the history)")
+    i.add_argument("--actor", help="who imports, for the history (default cli:<login>)")
     i.set_defaults(func=_import)
+    u = sub.add_parser("user", help="local accounts and roles").add_subparsers(
+        dest="user_command", required=True)
+    ua = u.add_parser("add", help="add a user: a local account, or an e-mail for OIDC")
+    ua.add_argument("name", help="user name (or the e-mail for single sign-on)")
+    ua.add_argument("--role", required=True, choices=ROLES)
+    ua.add_argument("--email", help="e-mail for single sign-on (then no password is asked)")
+    ua.add_argument("--password-stdin", action="store_true",
+                    help="read the password from standard input instead of a prompt")
+    ua.set_defaults(func=_user_add)
+    u.add_parser("list", help="list users and roles").set_defaults(func=_user_list)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

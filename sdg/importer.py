@@ -38,6 +38,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from sdg.auth import Actor
 from sdg.errors import InvalidInput, NotFound
 from sdg.ingest import ParseResult, code_from_label, parse_file
 from sdg.ingest.problems import Problems
@@ -546,7 +547,7 @@ def _indicator_frame(specs: list[NewIndicator]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def commit(store, plan: Plan, actor: str) -> int:
+def commit(store, plan: Plan, actor: Actor) -> int:
     """Write the plan as one import batch (one transaction); return the batch id.
 
     Raises :class:`InvalidInput` ``importer.err.has_problems`` while the plan has
@@ -557,9 +558,9 @@ def commit(store, plan: Plan, actor: str) -> int:
     if plan.rows.empty:
         raise InvalidInput("importer.err.no_rows", file=plan.file_name)
     batch = {"file_name": plan.file_name, "sha256": plan.sha256, "sheet": plan.sheet,
-             "layout": plan.layout, "actor": actor}
+             "layout": plan.layout}
     new = _indicator_frame(plan.new_indicators) if plan.new_indicators else None
-    return store.commit_import(batch, plan.rows, new)
+    return store.commit_import(actor, batch, plan.rows, new)
 
 
 def with_indicator(mapping: Mapping, key: str, spec: NewIndicator | str) -> Mapping:
@@ -579,7 +580,7 @@ def with_indicator(mapping: Mapping, key: str, spec: NewIndicator | str) -> Mapp
     return replace(mapping, assign=assign, new=new)
 
 
-def import_file(store, data: bytes, file_name: str, *, actor: str, sheet: str | None = None,
+def import_file(store, data: bytes, file_name: str, *, actor: Actor, sheet: str | None = None,
                 indicator: str | None = None, dry_run: bool = False,
                 max_bytes: int = MAX_BYTES) -> tuple[Plan, int | None]:
     """Read, map by default, validate and (unless ``dry_run`` or problems) commit.

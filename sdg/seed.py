@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sdg.auth import SYSTEM
 from sdg.store import Store
 
 SEED_DIR = Path(__file__).resolve().parents[1] / "data" / "seed"
@@ -85,7 +86,7 @@ def load_seed(store: Store, seed_dir: Path = SEED_DIR) -> dict[str, int]:
         ).fetchone()[0]
         _insert(cur, "observation", obs.assign(batch_id=batch))
     counts = {t: len(f) for t, f in frames.items()} | {"observation": len(obs)}
-    counts["demo_rating"] = store.load_demo_ratings(municipality="3203")
+    counts["demo_rating"] = store.load_demo_ratings(SYSTEM, municipality="3203")
     return counts | load_demo_benefits(store, seed_dir)
 
 

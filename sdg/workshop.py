@@ -40,6 +40,7 @@ from datetime import UTC, date, datetime
 
 import pandas as pd
 
+from sdg.auth import Actor
 from sdg.errors import InvalidInput, NotFound
 from sdg.materiality import aggregate, subject_level, subject_sort_key
 
@@ -288,7 +289,7 @@ def _utcnow() -> datetime:
 
 
 # --------------------------------------------------------------------- life cycle
-def create_session(store, municipality: str, spec: SessionSpec, actor: str) -> str:
+def create_session(store, municipality: str, spec: SessionSpec, actor: Actor) -> str:
     """Create a draft session with its rating source; return its join code.
 
     Every subject must be a goal (1–17) or a target of the catalogue.
@@ -313,29 +314,29 @@ def session(store, code: str) -> dict:
     return found
 
 
-def _transition(store, code: str, to: str, allowed: tuple[str, ...]) -> None:
+def _transition(store, code: str, to: str, allowed: tuple[str, ...], actor: Actor) -> None:
     current = session(store, code)
-    if not store.set_workshop_state(current["code"], to, allowed):
+    if not store.set_workshop_state(current["code"], to, allowed, actor):
         raise InvalidInput("workshop.err.bad_transition", code=current["code"],
                            state=current["state"], to=to)
 
 
-def open_voting(store, code: str) -> None:
+def open_voting(store, code: str, actor: Actor) -> None:
     """Open (or reopen) voting: draft/closed → open."""
-    _transition(store, code, "open", ("draft", "closed", "open"))
+    _transition(store, code, "open", ("draft", "closed", "open"), actor)
 
 
-def close_voting(store, code: str) -> None:
+def close_voting(store, code: str, actor: Actor) -> None:
     """Close voting: open → closed (answers stay; it can be reopened)."""
-    _transition(store, code, "closed", ("open", "closed"))
+    _transition(store, code, "closed", ("open", "closed"), actor)
 
 
-def show_results(store, code: str, show: bool) -> None:
+def show_results(store, code: str, show: bool, actor: Actor) -> None:
     """Let participants see the result (or not)."""
-    store.set_workshop_show_results(session(store, code)["code"], bool(show))
+    store.set_workshop_show_results(session(store, code)["code"], bool(show), actor)
 
 
-def reset_session(store, code: str, actor: str) -> str:
+def reset_session(store, code: str, actor: Actor) -> str:
     """Archive a mistaken session and create a fresh draft copy with a new code.
 
     Nothing is deleted: the archived session keeps its participants and ratings and

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -77,44 +78,75 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_app(seeded_db, tmp_path_factory):
-    """``streamlit run app.py`` on a free port over a temporary copy of the seeded
-    database; yields the base URL and stops the server afterwards."""
+@contextmanager
+def _streamlit_server(db: Path, log_path: Path, env: dict | None = None):
+    """``streamlit run app.py`` on a free port over ``db``; yields the base URL."""
     import subprocess
     import sys
     import time
     import urllib.request
 
-    db = tmp_path_factory.mktemp("live") / "live.duckdb"
-    shutil.copy(seeded_db, db)
     port = _free_port()
-    env = os.environ | {"SDG_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    log = (tmp_path_factory.getbasetemp() / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
+    env = os.environ | {"SDG_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"} \
+        | (env or {})
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
         try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"streamlit did not start; see {log.name}")
-        time.sleep(0.3)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"streamlit did not start; see {log_path}")
+                time.sleep(0.3)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@pytest.fixture(scope="session")
+def live_app(seeded_db, tmp_path_factory):
+    """One server for the browser tests of a run, over a temporary copy of the seed."""
+    folder = tmp_path_factory.mktemp("live")
+    shutil.copy(seeded_db, folder / "live.duckdb")
+    with _streamlit_server(folder / "live.duckdb", folder / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_app(seeded_db, tmp_path):
+    """A server of its own, started for one test (e.g. to test its very first request).
+    Call it with ``prepare(store)`` to change the database before the server opens it,
+    and with extra environment variables."""
+    from contextlib import ExitStack
+
+    from sdg.store import open_store
+
+    stack = ExitStack()
+
+    def start(prepare=None, **env: str) -> str:
+        db = tmp_path / "fresh.duckdb"
+        shutil.copy(seeded_db, db)
+        if prepare is not None:
+            store = open_store(db)
+            prepare(store)
+            store.close()
+        return stack.enter_context(_streamlit_server(db, tmp_path / "streamlit.log", env))
+
+    with stack:
+        yield start
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from sdg.auth import Actor
 from sdg.errors import InvalidInput, NotFound
 from sdg.importer import (
     Mapping,
@@ -21,6 +22,8 @@ from sdg.importer import (
     read_file,
     with_indicator,
 )
+
+ANALYST = Actor("test", "analyst")
 
 CSV = ('"kommunenummer";"indikator";"år";"verdi"\n'
        '"3203";"Grunnskolepoeng";2024;44,1\n"3201 Bærum";"Grunnskolepoeng";2024;45,0\n'
@@ -56,7 +59,7 @@ def test_default_mapping_uses_existing_indicator_by_name(store):
 
 def test_default_mapping_creates_a_new_indicator_with_unknown_direction(store):
     data = CSV.replace("Grunnskolepoeng", "Antall lekeplasser").encode()
-    plan, batch = import_file(store, data, "l.csv", actor="test")
+    plan, batch = import_file(store, data, "l.csv", actor=ANALYST)
     (spec,) = plan.new_indicators
     assert (spec.id, spec.name_nb, spec.direction, spec.aggregation) == (
         "antall_lekeplasser", "Antall lekeplasser", 0, "none")
@@ -67,7 +70,7 @@ def test_default_mapping_creates_a_new_indicator_with_unknown_direction(store):
 
 def test_explicit_unknown_indicator_is_refused(store):
     with pytest.raises(NotFound) as err:
-        import_file(store, CSV.encode(), "g.csv", actor="t", indicator="nope")
+        import_file(store, CSV.encode(), "g.csv", actor=ANALYST, indicator="nope")
     assert err.value.key == "importer.err.unknown_indicator"
 
 
@@ -76,7 +79,7 @@ def test_new_indicator_with_targets_and_weighting(store):
     spec = NewIndicator("poeng_ny", "Poeng ny", "Points new", "poeng", "points", 1,
                         "weighted", "elever_10_trinn", "Udir", ("4.1", "4.6"))
     mapping = with_indicator(Mapping({}), "0", spec)
-    batch = commit(store, plan_import(store, fr, mapping), "test")
+    batch = commit(store, plan_import(store, fr, mapping), ANALYST)
     ind = store.indicators().set_index("id").loc["poeng_ny"]
     assert ind["targets"] == "4.1, 4.6" and ind["denominator"] == "elever_10_trinn"
     assert store.batch(batch)["rows_total"] == 3
@@ -91,7 +94,7 @@ def test_all_problems_at_once(store):
             ["3203", "Grunnskolepoeng", 2024, 45.0],         # duplicate, other value
             ["0301", "Grunnskolepoeng", 2023, "1.234,5"]]    # mixed separators
     before = store.content_checksum()
-    plan, batch = import_file(store, xlsx(rows), "bad.xlsx", actor="t")
+    plan, batch = import_file(store, xlsx(rows), "bad.xlsx", actor=ANALYST)
     assert batch is None and not plan.ok
     keys = sorted(plan.problems["reason_key"].str.rsplit(".", n=1).str[-1])
     assert keys == ["duplicate", "duplicate", "mixed_separators", "not_a_number",
@@ -100,20 +103,20 @@ def test_all_problems_at_once(store):
     unknown = plan.problems[plan.problems.reason_key.str.endswith("unknown_code")].iloc[0]
     assert (unknown["sheet"], unknown["row"], unknown["value"]) == ("Data", 3, "9999")
     with pytest.raises(InvalidInput):
-        commit(store, plan, "t")
+        commit(store, plan, ANALYST)
     assert store.content_checksum() == before
 
 
 def test_same_duplicate_values_are_kept_once(store):
     rows = [HEAD, ["3203", "Grunnskolepoeng", 2024, 44.0], ["3203", "Grunnskolepoeng", 2024, 44.0]]
-    plan, batch = import_file(store, xlsx(rows), "d.xlsx", actor="t")
+    plan, batch = import_file(store, xlsx(rows), "d.xlsx", actor=ANALYST)
     assert plan.problems.empty and len(plan.rows) == 1 and batch
 
 
 def test_names_resolve_to_the_code_valid_that_year(store):
     rows = [["kommune", "indikator", "år", "verdi"], ["Horten", "X", 2015, 1.0],
             ["Horten", "X", 2020, 2.0], ["Asker", "X", 2019, 3.0], ["Asker", "X", 2024, 4.0]]
-    plan, _ = import_file(store, xlsx(rows), "n.xlsx", actor="t", dry_run=True)
+    plan, _ = import_file(store, xlsx(rows), "n.xlsx", actor=ANALYST, dry_run=True)
     got = dict(zip(plan.rows.year, plan.rows.municipality, strict=True))
     assert got == {2015: "0701", 2020: "3801", 2019: "0220", 2024: "3203"}
 
@@ -122,23 +125,23 @@ def test_conflicts_are_shown_and_superseded(store):
     old = current(store, "grunnskolepoeng", "0220", 2019)
     assert old == [43.6]
     data = '"kommunenummer";"indikator";"år";"verdi"\n"0220";"Grunnskolepoeng";2019;44,0\n'
-    plan, batch = import_file(store, data.encode(), "c.csv", actor="t")
+    plan, batch = import_file(store, data.encode(), "c.csv", actor=ANALYST)
     assert plan.problems.empty and batch
     c = plan.conflicts.iloc[0]
     assert (c.municipality, c.year, c.old_value, c.new_value) == ("0220", 2019, 43.6, 44.0)
     assert current(store, "grunnskolepoeng", "0220", 2019) == [44.0]
     # undo brings the old value back, redo the new one; earlier values are kept
-    store.set_batch_state(batch, "undone", "t")
+    store.set_batch_state(batch, "undone", ANALYST)
     assert current(store, "grunnskolepoeng", "0220", 2019) == [43.6]
-    store.set_batch_state(batch, "active", "t")
+    store.set_batch_state(batch, "active", ANALYST)
     assert current(store, "grunnskolepoeng", "0220", 2019) == [44.0]
     with pytest.raises(InvalidInput):
-        store.set_batch_state(batch, "active", "t")
+        store.set_batch_state(batch, "active", ANALYST)
 
 
 def test_reupload_of_the_same_file_is_recognised(store):
-    first, b1 = import_file(store, CSV.encode(), "g.csv", actor="t")
-    again, b2 = import_file(store, CSV.encode(), "g.csv", actor="t", dry_run=True)
+    first, b1 = import_file(store, CSV.encode(), "g.csv", actor=ANALYST)
+    again, b2 = import_file(store, CSV.encode(), "g.csv", actor=ANALYST, dry_run=True)
     assert first.same_file == [] and again.same_file == [b1] and b2 is None
     assert again.unchanged == 3 and again.conflicts.empty
 
@@ -190,7 +193,7 @@ def test_bad_files_are_refused_and_nothing_is_written(store, case):
     before = store.content_checksum()
     name = "x.pdf" if case == "unsupported" else "x.xlsx"
     with pytest.raises(InvalidInput) as err:
-        import_file(store, make(), name, actor="t")
+        import_file(store, make(), name, actor=ANALYST)
     assert err.value.key == key
     assert err.value.message("nb") and err.value.message("en") != err.value.message("nb")
     assert store.content_checksum() == before
@@ -199,7 +202,7 @@ def test_bad_files_are_refused_and_nothing_is_written(store, case):
 def test_too_large_file_is_refused(store):
     before = store.content_checksum()
     with pytest.raises(InvalidInput) as err:
-        import_file(store, CSV.encode() * 10, "big.csv", actor="t", max_bytes=100)
+        import_file(store, CSV.encode() * 10, "big.csv", actor=ANALYST, max_bytes=100)
     assert err.value.key == "ingest.err.too_large" and "MB" in err.value.message("en")
     assert store.content_checksum() == before
 
@@ -207,7 +210,7 @@ def test_too_large_file_is_refused(store):
 def test_xml_bomb_is_refused(store):
     before = store.content_checksum()
     with pytest.raises(InvalidInput) as err:
-        import_file(store, _xml_bomb(), "bomb.xlsx", actor="t")
+        import_file(store, _xml_bomb(), "bomb.xlsx", actor=ANALYST)
     assert err.value.key == "ingest.err.xml_bomb" and "XML" in err.value.message("en")
     assert store.content_checksum() == before
 
@@ -215,7 +218,7 @@ def test_xml_bomb_is_refused(store):
 def test_sheet_of_formulas_without_values_says_so(store):
     before = store.content_checksum()
     with pytest.raises(InvalidInput) as err:
-        import_file(store, _formulas(), "f.xlsx", actor="t")
+        import_file(store, _formulas(), "f.xlsx", actor=ANALYST)
     assert err.value.key == "importer.err.no_series"
     assert "formel uten lagret verdi" in err.value.message("nb")
     assert store.content_checksum() == before
@@ -233,7 +236,7 @@ def test_cell_problems_block_the_import(store, case, key):
     }[case]()
     before = store.content_checksum()
     name = "m.csv" if case == "mixed" else "c.xlsx"
-    plan, batch = import_file(store, data, name, actor="t")
+    plan, batch = import_file(store, data, name, actor=ANALYST)
     assert batch is None and key in set(plan.problems["reason_key"])
     assert store.content_checksum() == before
 
@@ -252,11 +255,11 @@ def test_real_workbooks_import_into_a_fresh_store(store, shared_data):
         before = store.content_checksum()
         if n is None:
             with pytest.raises(InvalidInput) as err:
-                import_file(store, path.read_bytes(), path.name, actor="t")
+                import_file(store, path.read_bytes(), path.name, actor=ANALYST)
             assert err.value.key == "importer.err.no_series"
             assert store.content_checksum() == before
             continue
-        plan, batch = import_file(store, path.read_bytes(), path.name, actor="t")
+        plan, batch = import_file(store, path.read_bytes(), path.name, actor=ANALYST)
         assert plan.problems.empty, (prefix, plan.problems.head())
         assert batch and len(plan.rows) == n, (prefix, len(plan.rows))
         assert store.batch(batch)["rows_total"] == n
@@ -274,7 +277,7 @@ def test_udir_grunnskolepoeng_as_two_indicators(store, shared_data):
     asker = plan.rows[(plan.rows.municipality == "0220") & (plan.rows.year == 2019)]
     assert dict(zip(asker.indicator, asker.value, strict=True)) == {
         "grunnskolepoeng": 43.6, "elever_10_trinn": 751.0}
-    commit(store, plan, "t")
+    commit(store, plan, ANALYST)
     assert current(store, "grunnskolepoeng", "0220", 2019) == [43.6]
     assert current(store, "elever_10_trinn", "0220", 2019) == [751.0]
 
@@ -282,10 +285,10 @@ def test_udir_grunnskolepoeng_as_two_indicators(store, shared_data):
 def test_ssb_exports(store, shared_data):
     exports = shared_data / "indicators" / "ssb_exports"
     csv = exports / "SSB_11616_20220427-120901.csv"
-    plan, batch = import_file(store, csv.read_bytes(), csv.name, actor="t")
+    plan, batch = import_file(store, csv.read_bytes(), csv.name, actor=ANALYST)
     assert batch and len(plan.rows) == 92 and len(plan.new_indicators) == 4
     js = exports / "07459_20220914-092711_jsonstat2.json"
-    plan, batch = import_file(store, js.read_bytes(), js.name, actor="t")
+    plan, batch = import_file(store, js.read_bytes(), js.name, actor=ANALYST)
     assert batch and len(plan.rows) == 356 and plan.skipped_aggregates == 3
     assert plan.summary()["indicator"].tolist() == ["befolkning"]
     got = plan.rows[plan.rows.municipality == "3025"].value.tolist()
@@ -301,7 +304,7 @@ def test_template_round_trip_maps_to_existing_indicators(store):
     ws.append(["3201", "Bærum", "Population on 1 January", 2024, None, None, None, ".."])
     out = io.BytesIO()
     wb.save(out)
-    plan, batch = import_file(store, out.getvalue(), "mal.xlsx", actor="t")
+    plan, batch = import_file(store, out.getvalue(), "mal.xlsx", actor=ANALYST)
     assert plan.problems.empty and batch and plan.new_indicators == []
     assert sorted(plan.rows.indicator) == ["befolkning", "grunnskolepoeng"]
     sym = plan.rows.set_index("indicator").loc["befolkning"]

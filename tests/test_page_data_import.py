@@ -20,7 +20,7 @@ def _checksum(path):
 
 
 def test_good_file_is_imported_and_shown_in_history(app_db):
-    at = run_app(PAGE)
+    at = run_app(PAGE, role="analyst")
     assert "Importer indikatortall" in texts(at)
     at.file_uploader[0].set_value(("lek.csv", CSV, "text/csv")).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -44,7 +44,7 @@ def test_good_file_is_imported_and_shown_in_history(app_db):
 
 def test_bad_file_gives_an_error_and_writes_nothing(app_db):
     before = _checksum(app_db)
-    at = run_app(PAGE)
+    at = run_app(PAGE, role="analyst")
     at.file_uploader[0].set_value(("x.xlsx", b"PK\x03\x04 broken", "application/zip")).run()
     assert at.error and "skadet eller ufullstendig" in at.error[0].value
     assert "import_go" not in [b.key for b in at.button]
@@ -53,7 +53,7 @@ def test_bad_file_gives_an_error_and_writes_nothing(app_db):
 
 def test_problems_are_listed_and_block_the_import(app_db):
     before = _checksum(app_db)
-    at = run_app(PAGE, lang="en")
+    at = run_app(PAGE, role="analyst", lang="en")
     bad = CSV + b'"9999";"Lekeplasser";1900;mye\n'
     at.file_uploader[0].set_value(("bad.csv", bad, "text/csv")).run()
     assert at.error and "problems" in at.error[0].value

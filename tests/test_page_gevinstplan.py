@@ -40,7 +40,7 @@ def edit(at, edited_rows=None, added_rows=None, deleted_rows=None):
 
 @pytest.mark.parametrize("lang", ["nb", "en"])
 def test_the_plan_in_both_languages(app_db, lang):
-    at = run_app(PAGE, lang=lang)
+    at = run_app(PAGE, role="analyst", lang=lang)
     assert at.title[0].value == ("Gevinstplan for 3203 Asker" if lang == "nb"
                                  else "Benefits-realisation plan for 3203 Asker")
     assert [t.label for t in at.tabs] == (
@@ -63,7 +63,7 @@ def test_the_plan_in_both_languages(app_db, lang):
      ["The benefit needs a name.", "Unknown SDG target. Write for example “4.1, 11.7”."]),
 ])
 def test_a_bad_edit_shows_every_problem_and_writes_nothing(app_db, lang, message, reasons):
-    at = run_app(PAGE, lang=lang)
+    at = run_app(PAGE, role="analyst", lang=lang)
     before = snapshot(app_db)
     edit(at, edited_rows={0: {"name": ""}, 1: {"status_note": "Endret", "targets": "4.99"}})
     assert at.error[0].value == message
@@ -75,7 +75,7 @@ def test_a_bad_edit_shows_every_problem_and_writes_nothing(app_db, lang, message
 
 
 def test_a_good_edit_is_saved_and_shows_in_the_change_log(app_db):
-    at = run_app(PAGE)
+    at = run_app(PAGE, role="analyst")
     edit(at, edited_rows={0: {"status_note": "Bra fremgang i 2024"}},
          added_rows=[{"goal_area": "klima_miljo", "name": "Flere elbiler", "kind": "others",
                       "indicator": "demo_klimagass", "targets": "13.2, 11.6",
@@ -89,7 +89,7 @@ def test_a_good_edit_is_saved_and_shows_in_the_change_log(app_db):
     new = plan[plan["name"] == "Flere elbiler"].iloc[0]
     assert new["targets"] == "11.6, 13.2" and not new["is_demo"]
     log = table_with(at, "Endret av")  # benefit 1 is picked first in the change log
-    assert log["Endret av"].tolist() == ["lokal", "system"]
+    assert log["Endret av"].tolist() == ["test-analyst", "system"]
     assert log["Endring"].tolist() == ["Endret", "Opprettet"]
     assert log["Status"].tolist()[0] == "Bra fremgang i 2024"
     s = Store(app_db)
@@ -100,7 +100,7 @@ def test_a_good_edit_is_saved_and_shows_in_the_change_log(app_db):
 
 
 def test_saving_without_changes(app_db):
-    at = run_app(PAGE, lang="en")
+    at = run_app(PAGE, role="analyst", lang="en")
     before = snapshot(app_db)
     at.button(key="benefits_save").click().run()
     assert at.info[0].value == "No changes to save."
@@ -108,7 +108,7 @@ def test_saving_without_changes(app_db):
 
 
 def test_the_benefit_map_has_nodes_in_un_colours(app_db):
-    at = run_app(PAGE)
+    at = run_app(PAGE, role="analyst")
     chart = at.get("vega_lite_chart")[0].proto
     frames = [convert_arrow_bytes_to_pandas_df(d.data.data) for d in chart.datasets]
     nodes = next(f for f in frames if "node" in f.columns).set_index("node")
@@ -132,7 +132,7 @@ def test_the_benefit_map_has_nodes_in_un_colours(app_db):
 
 
 def test_the_owner_filter(app_db):
-    at = run_app(PAGE)
+    at = run_app(PAGE, role="analyst")
     assert at.selectbox(key="benefits_owner").options[:2] == ["HR-direktør", "Klimasjef"]
     at.selectbox(key="benefits_owner").set_value("Klimasjef").run()
     view = table_with(at, "Siste verdi")
@@ -149,7 +149,7 @@ def test_the_owner_filter(app_db):
 
 
 def test_a_municipality_without_a_plan(app_db):
-    at = run_app(PAGE, kommune="0301", lang="en")
+    at = run_app(PAGE, role="analyst", kommune="0301", lang="en")
     assert "has no benefits in its plan yet" in at.info[0].value
     assert not at.warning and not at.get("vega_lite_chart")
     assert len(at.data_editor(key="benefits_editor_0301_0").value) == 0

@@ -38,7 +38,7 @@ def xlsx(rows: list[list]) -> bytes:
 
 @pytest.mark.parametrize("lang, word", [("nb", "Importert"), ("en", "Imported")])
 def test_good_csv_is_detected_and_imported(app_db, lang, word):
-    at = upload(run_app(PAGE, lang=lang), GOOD, "innbyggere.csv")
+    at = upload(run_app(PAGE, role="analyst", lang=lang), GOOD, "innbyggere.csv")
     body = texts(at)
     assert "SDG 4" not in body or "4, 13, 11.2" in body
     assert "4, 13, 11.2" in body and "';'" in body and "utf-8" in body
@@ -52,12 +52,12 @@ def test_good_csv_is_detected_and_imported(app_db, lang, word):
     assert after["rating"] == before["rating"] + 8
     source = open_store(app_db, seed=False).rating_sources("3203").iloc[-1]
     assert (source["name"], source["actor"], source["file_name"]) == \
-        ("innbyggere", "lokal", "innbyggere.csv")
+        ("innbyggere", "test-analyst", "innbyggere.csv")
 
 
 def test_xlsx_with_scale_chosen_by_the_user(app_db):
     data = xlsx([["Respondent", "Mål 4", "Mål 13"], [1, 7, 6], [2, 5, 4]])
-    at = upload(run_app(PAGE), data, "u.xlsx",
+    at = upload(run_app(PAGE, role="analyst"), data, "u.xlsx",
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     assert at.selectbox(key="inn_scale").value == (1.0, 7.0)
     at.selectbox(key="inn_scale").set_value((0.0, 10.0)).run()
@@ -70,7 +70,7 @@ def test_xlsx_with_scale_chosen_by_the_user(app_db):
 
 @pytest.mark.parametrize("lang", ["nb", "en"])
 def test_bad_survey_lists_every_problem_and_imports_nothing(app_db, lang):
-    at = upload(run_app(PAGE, lang=lang), BAD, "feil.csv")
+    at = upload(run_app(PAGE, role="analyst", lang=lang), BAD, "feil.csv")
     problems = at.dataframe[0].value
     cells = set(zip(problems.iloc[:, 0], problems.iloc[:, 1], strict=True))
     # unknown goal 19 in the header, "x" not a number, 9 off the scale 1–5, repeated id 2
@@ -87,13 +87,13 @@ def test_bad_survey_lists_every_problem_and_imports_nothing(app_db, lang):
 
 
 def test_unreadable_file_gives_a_message(app_db):
-    at = upload(run_app(PAGE), b"", "tom.csv")
+    at = upload(run_app(PAGE, role="analyst"), b"", "tom.csv")
     assert at.error and "tom" in at.error[0].value
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])
 def test_assessment_edit_is_saved_as_a_new_version(app_db, lang):
-    at = run_app(PAGE, lang=lang)
+    at = run_app(PAGE, role="analyst", lang=lang)
     editor = next(d for d in at.dataframe if d.proto.id and "inn_editor_goal" in d.proto.id)
     assert len(editor.value) == 17
     label = "Lagre vurderingen" if lang == "nb" else "Save the assessment"
@@ -105,7 +105,7 @@ def test_assessment_edit_is_saved_as_a_new_version(app_db, lang):
     assessment = store.assessment("3203").set_index("subject")["value"]
     assert assessment["4"] == 1.0 and len(assessment) == 17 + 169
     admin = store.rating_sources("3203").query("kind == 'administration'")
-    assert len(admin) == 2 and admin.iloc[-1]["current"] and admin.iloc[-1]["actor"] == "lokal"
+    assert len(admin) == 2 and admin.iloc[-1]["current"] and admin.iloc[-1]["actor"] == "test-analyst"
 
 
 def edit_and_run(at, editor, edited_rows: dict) -> None:

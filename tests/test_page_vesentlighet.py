@@ -34,7 +34,7 @@ def button(at, label: str):
 @pytest.mark.parametrize("lang, axis, quadrant", [("nb", "Påvirkning", "Fokus"),
                                                    ("en", "Influence", "Focus")])
 def test_matrix_of_17_goals_in_un_colours_with_intervals(app_db, lang, axis, quadrant):
-    at = run_app(PAGE, lang=lang)
+    at = run_app(PAGE, role="analyst", lang=lang)
     spec, points = chart(at)
     goals = open_store(app_db, seed=False).goals()
     assert len(points) == 17
@@ -56,7 +56,7 @@ def test_matrix_of_17_goals_in_un_colours_with_intervals(app_db, lang, axis, qua
 
 
 def test_sources_groups_and_weights_update_the_matrix(app_db):
-    at = run_app(PAGE)
+    at = run_app(PAGE, role="analyst")
     n_all = chart(at)[1].set_index("subject")["n"]
     sources = at.multiselect(key="mat_sources")
     survey = next(o for o in sources.value if "Innbygger" in sources.format_func(o))
@@ -80,7 +80,7 @@ def test_sources_groups_and_weights_update_the_matrix(app_db):
 
 @pytest.mark.parametrize("lang", ["nb", "en"])
 def test_targets_of_goal_11(app_db, lang):
-    at = run_app(PAGE, lang=lang, goal="11")
+    at = run_app(PAGE, role="analyst", lang=lang, goal="11")
     at.radio(key="mat_level").set_value("target").run()
     spec, points = chart(at)
     assert len(points) == 10 and set(points["colour"]) == {"#FD9D24"}
@@ -97,7 +97,7 @@ def test_targets_of_goal_11(app_db, lang):
 
 
 def test_threshold_methods(app_db):
-    at = run_app(PAGE)
+    at = run_app(PAGE, role="analyst")
     spec, _ = chart(at)
     at.radio(key="mat_thr_method").set_value("fixed").run()
     at.slider(key="mat_thr_x").set_value(0.9).run()
@@ -113,7 +113,7 @@ def test_threshold_methods(app_db):
 
 
 def test_save_decision_and_show_it_again(app_db):
-    at = run_app(PAGE)
+    at = run_app(PAGE, role="analyst")
     slider = next(s for s in at.slider if s.label.startswith("Innbygger"))
     slider.set_value(2.0).run()
     at.radio(key="mat_thr_method").set_value("mean").run()
@@ -124,7 +124,7 @@ def test_save_decision_and_show_it_again(app_db):
     store = open_store(app_db, seed=False)
     latest = store.focus_decisions("3203").iloc[0]
     assert list(latest["goals"]) == [4, 9, 11, 13, 17]
-    assert latest["actor"] == "lokal"
+    assert latest["actor"] == "test-analyst"
     saved = json.loads(latest["settings"])
     assert saved["threshold"]["method"] == "mean"
     assert saved["weights"]["Innbyggerundersøkelse 2018"] == 2.0
@@ -145,13 +145,13 @@ def test_save_decision_and_show_it_again(app_db):
 
 
 def test_decision_needs_a_rationale_in_english(app_db):
-    at = run_app(PAGE, lang="en")
+    at = run_app(PAGE, role="analyst", lang="en")
     button(at, "Save decision").click().run()
     assert "Write a rationale" in at.error[0].value
 
 
 def test_presentation_mode(app_db):
-    at = run_app(PAGE, present="1")
+    at = run_app(PAGE, role="analyst", present="1")
     spec, points = chart(at)
     assert spec["width"] == 900 and len(points) == 17
     assert at.toggle(key="mat_present").value is True
@@ -160,6 +160,6 @@ def test_presentation_mode(app_db):
 
 
 def test_exports_present(app_db):
-    at = run_app(PAGE)
+    at = run_app(PAGE, role="analyst")
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Last ned PNG", "Last ned SVG", "Last ned tabellen (xlsx)"]

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from sdg.auth import Actor
 from sdg.store import open_store
 from sdg.workshop import SessionSpec, close_voting, create_session, join, open_voting, record_vote
 from tests.apptest import run_app, texts
+
+FACILITATOR = Actor("tester", "facilitator")
 
 GOALS = tuple(str(g) for g in range(1, 18))
 
@@ -13,18 +16,18 @@ GOALS = tuple(str(g) for g in range(1, 18))
 def _session(app_db, state="open", **spec):
     store = open_store(app_db)
     try:
-        code = create_session(store, "3203", SessionSpec("Verksted test", GOALS, **spec), "t")
+        code = create_session(store, "3203", SessionSpec("Verksted test", GOALS, **spec), FACILITATOR)
         if state in ("open", "closed"):
-            open_voting(store, code)
+            open_voting(store, code, FACILITATOR)
         if state == "closed":
-            close_voting(store, code)
+            close_voting(store, code, FACILITATOR)
         return code
     finally:
         store.close()
 
 
 def test_facilitator_creates_and_opens_a_session(app_db):
-    at = run_app("pages/workshop.py")
+    at = run_app("pages/workshop.py", role="facilitator")
     at.text_input[0].input("Verksted næringsliv")
     at.button[0].click()  # the form's submit button is the first button on the page
     at.run()

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sdg.auth import Actor
 from sdg.baseline import zero_point
 from sdg.benefits import BenefitChanges, diff, validate
 from sdg.errors import NotFound
@@ -111,7 +112,7 @@ def test_save_inserts_updates_and_deletes_with_history(store):
     edited.loc[edited.id == 2, "status_note"] = "Forsinket"
     edited = edited[edited.id != 12]
     edited = pd.concat([edited, pd.DataFrame([new_record()])], ignore_index=True)
-    result = store.save_benefits("3203", diff(before, edited), "anna@asker.kommune.no")
+    result = store.save_benefits("3203", diff(before, edited), Actor("anna@asker.kommune.no", "analyst"))
     assert result == {"inserted": 1, "updated": 1, "deleted": 1}
 
     after = store.benefits("3203").set_index("id")
@@ -137,7 +138,7 @@ def test_history_keeps_every_version_newest_first(store):
         before = store.benefits("3203")
         edited = before.copy()
         edited.loc[edited.id == 1, ["status_note", "target_value"]] = [note, 44.8]
-        store.save_benefits("3203", diff(before, edited), who)
+        store.save_benefits("3203", diff(before, edited), Actor(who, "analyst"))
     history = store.benefit_history(1)
     assert history["changed_by"].tolist() == ["per", "anna", "system"]
     assert history["action"].tolist() == ["update", "update", "insert"]
@@ -150,7 +151,7 @@ def test_targets_are_replaced_on_update(store):
     before = store.benefits("3203")
     edited = before.copy()
     edited.loc[edited.id == 1, "targets"] = "4.2, 4.1, 4.6"
-    store.save_benefits("3203", diff(before, edited), "anna")
+    store.save_benefits("3203", diff(before, edited), Actor("anna", "analyst"))
     assert store.benefits("3203").set_index("id").at[1, "targets"] == "4.1, 4.2, 4.6"
     assert store.scalar("SELECT count(*) FROM benefit_target WHERE benefit_id = 1") == 3
 
@@ -170,7 +171,7 @@ def test_a_failing_row_leaves_every_benefit_table_unchanged(store, bad):
     good, broken = new_record(name="God"), new_record(name="Dårlig", **bad)
     ch = diff(before, pd.concat([edited, pd.DataFrame([good, broken])], ignore_index=True))
     with pytest.raises(duckdb.Error):
-        store.save_benefits("3203", ch, "anna")
+        store.save_benefits("3203", ch, Actor("anna", "analyst"))
     assert snapshot(store) == snap
     assert store.benefits("3203").set_index("id").at[1, "status_note"] != "Skal ikke lagres"
 
@@ -180,10 +181,10 @@ def test_a_benefit_of_another_municipality_cannot_be_changed(store):
     row = store.benefits("3203").iloc[[0]].assign(status_note="Kapret")
     with pytest.raises(NotFound) as err:
         store.save_benefits("0301", changes(inserts=[new_record()], updates=row.to_dict(
-            "records")), "mallory")
+            "records")), Actor("mallory", "analyst"))
     assert err.value.key == "benefits.err.not_in_plan"
     with pytest.raises(NotFound):
-        store.save_benefits("0301", changes(deletes=[1]), "mallory")
+        store.save_benefits("0301", changes(deletes=[1]), Actor("mallory", "analyst"))
     assert snapshot(store) == snap
 
 
@@ -205,7 +206,7 @@ def test_hostile_text_is_stored_verbatim(seeded_db, tmp_path_factory, text):
     s = open_store(path)
     try:
         rec = new_record(name=text.strip(), owner=text.strip(), actions=text)
-        s.save_benefits("3203", changes(inserts=[rec]), text)
+        s.save_benefits("3203", changes(inserts=[rec]), Actor(text, "analyst"))
         plan = s.benefits("3203")
         assert plan["name"].tolist()[-1] == text.strip() or text.strip() in plan["name"].tolist()
         assert s.counts()["goal"] == 17 and len(plan) == 13

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from sdg.auth import Actor
 from sdg.errors import InvalidInput, NotFound
+
+ANALYST = Actor("ola", "analyst")
 
 BATCH = {"file_name": "a.csv", "sha256": "abc", "sheet": "a.csv", "layout": "long",
          "actor": "test"}
@@ -21,7 +24,7 @@ def test_checksum_changes_only_with_content(store):
     a = store.content_checksum()
     assert a == store.content_checksum()
     assert a["observation"][0] == store.counts()["observation"]
-    store.commit_import(BATCH, obs([1.0]))
+    store.commit_import(ANALYST, BATCH, obs([1.0]))
     b = store.content_checksum()
     assert b["observation"][0] == a["observation"][0] + 1 and b["import_batch"] != a["import_batch"]
 
@@ -30,7 +33,7 @@ def test_commit_writes_batch_rows_and_new_indicators(store):
     new = pd.DataFrame([{"id": "ny", "name_nb": "Ny", "name_en": "New", "unit_nb": None,
                          "unit_en": None, "direction": 0, "aggregation": "none",
                          "denominator": None, "source": None, "targets": ["4.1"]}])
-    batch = store.commit_import(BATCH, obs([1.0, 2.0], "ny"), new)
+    batch = store.commit_import(ANALYST, BATCH, obs([1.0, 2.0], "ny"), new)
     assert store.batch(batch)["rows_total"] == 2
     assert store.batch_observations(batch)["value"].tolist() == [2.0, 1.0]
     assert store.indicators().set_index("id").at["ny", "targets"] == "4.1"
@@ -42,27 +45,27 @@ def test_failed_commit_writes_nothing(store):
     before = store.content_checksum()
     bad = obs([1.0]).assign(indicator="finnes_ikke")  # foreign key violation
     with pytest.raises(Exception):  # noqa: B017 (duckdb's constraint error)
-        store.commit_import(BATCH, bad)
+        store.commit_import(ANALYST, BATCH, bad)
     assert store.content_checksum() == before
 
 
 def test_undo_redo_and_history(store):
-    first = store.commit_import(BATCH, obs([1.0]))
-    second = store.commit_import(BATCH | {"sha256": "def"}, obs([2.0]))
+    first = store.commit_import(ANALYST, BATCH, obs([1.0]))
+    second = store.commit_import(ANALYST, BATCH | {"sha256": "def"}, obs([2.0]))
     current = lambda: store.observations("grunnskolepoeng", ["3203"]).set_index("year").at[2024, "value"]  # noqa: E731
     assert current() == 2.0
-    store.set_batch_state(second, "undone", "ola")
+    store.set_batch_state(second, "undone", ANALYST)
     assert current() == 1.0
     hist = store.import_batches(include_seed=False).set_index("id")
     assert hist.at[second, "state"] == "undone" and hist.at[second, "undone_by"] == "ola"
     assert hist.at[second, "rows_current"] == 0 and hist.at[first, "rows_current"] == 1
-    store.set_batch_state(second, "active", "ola")
+    store.set_batch_state(second, "active", ANALYST)
     assert current() == 2.0
     assert store.batch(second)["undone_by"] is None
     with pytest.raises(InvalidInput):
-        store.set_batch_state(second, "active", "ola")
+        store.set_batch_state(second, "active", ANALYST)
     with pytest.raises(NotFound):
-        store.set_batch_state(9999, "undone", "ola")
+        store.set_batch_state(9999, "undone", ANALYST)
 
 
 def test_current_for_returns_existing_values(store):

@@ -8,9 +8,12 @@ import json
 import pandas as pd
 import pytest
 
+from sdg.auth import SYSTEM, Actor
 from sdg.errors import InvalidInput, NotFound
 from sdg.materiality import aggregate
 from sdg.survey import read_survey
+
+ANALYST = Actor("kari", "analyst")
 
 M = "3203"
 SURVEY = "id;gruppe;SDG 4;Mål 13;11.2\n1;ungdom;5;4;3\n2;eldre;3;;2\n3;ungdom;4;5;5\n".encode()
@@ -33,7 +36,7 @@ def test_seed_loads_demo_ratings_labelled_demo(store):
     assert set(sources["kind"]) == {"survey", "workshop", "administration"}
     assert sources["is_demo"].all() and sources["current"].all()
     assert (sources["name"].str.startswith("Workshop sivilsamfunn")).sum() == 4
-    assert store.load_demo_ratings(M) == 0  # loaded once only
+    assert store.load_demo_ratings(SYSTEM, M) == 0  # loaded once only
 
 
 def test_ratings_in_aggregate_form_with_filters(store):
@@ -59,7 +62,7 @@ def test_ratings_in_aggregate_form_with_filters(store):
 def test_import_survey_round_trip(store):
     parsed = read_survey(SURVEY, "s.csv", known_targets=store.targets()["target"])
     assert parsed.problems.empty
-    sid = store.import_survey(M, parsed.ratings, name="Undersøkelse 2025", actor="ola",
+    sid = store.import_survey(M, parsed.ratings, name="Undersøkelse 2025", actor=Actor("ola", "analyst"),
                               file_name="s.csv", sha256="abc", detected=parsed.detected,
                               held_on=dt.date(2025, 5, 1))
     src = store.rating_sources(M).set_index("id").loc[sid]
@@ -84,7 +87,7 @@ def test_bad_survey_writes_nothing(store, change, key):
     parsed = read_survey(SURVEY, "s.csv")
     before = snapshot(store)
     with pytest.raises(InvalidInput) as err:
-        store.import_survey(M, change(parsed.ratings), name="Dårlig", actor="ola")
+        store.import_survey(M, change(parsed.ratings), name="Dårlig", actor=Actor("ola", "analyst"))
     assert err.value.key == key
     assert snapshot(store) == before
 
@@ -100,16 +103,16 @@ def test_failure_inside_the_transaction_rolls_everything_back(store, monkeypatch
 
     monkeypatch.setattr(type(store), "_insert_ratings", broken)
     with pytest.raises(InvalidInput):
-        store.import_survey(M, parsed.ratings, name="Halv", actor="ola")
+        store.import_survey(M, parsed.ratings, name="Halv", actor=Actor("ola", "analyst"))
     assert snapshot(store) == before
 
 
 def test_source_name_must_be_new(store):
     parsed = read_survey(SURVEY, "s.csv")
-    store.import_survey(M, parsed.ratings, name="A", actor="ola")
+    store.import_survey(M, parsed.ratings, name="A", actor=Actor("ola", "analyst"))
     before = snapshot(store)
     with pytest.raises(InvalidInput, match="allerede"):
-        store.import_survey(M, parsed.ratings, name="A", actor="ola")
+        store.import_survey(M, parsed.ratings, name="A", actor=Actor("ola", "analyst"))
     assert snapshot(store) == before
 
 
@@ -117,7 +120,7 @@ def test_assessment_versions_latest_is_used(store):
     old = store.assessment(M).set_index("subject")["value"]
     assert len(old) == 17 + 169
     sid = store.save_assessment(M, pd.DataFrame({"subject": ["4", "11", "11.1"],
-                                                 "value": [2.0, 5.0, None]}), actor="kari")
+                                                 "value": [2.0, 5.0, None]}), actor=Actor("kari", "analyst"))
     sources = store.rating_sources(M)
     admin = sources[sources["kind"] == "administration"]
     assert len(admin) == 2 and admin.set_index("id")["current"].to_dict()[sid]
@@ -125,7 +128,7 @@ def test_assessment_versions_latest_is_used(store):
     infl = store.ratings(M, feeds={"influence": ["administration"]})
     assert sorted(infl["subject"].unique()) == ["11", "4"]
     with pytest.raises(InvalidInput):
-        store.save_assessment(M, pd.DataFrame({"subject": ["4"], "value": [6.0]}), actor="kari")
+        store.save_assessment(M, pd.DataFrame({"subject": ["4"], "value": [6.0]}), actor=Actor("kari", "analyst"))
 
 
 def test_settings_defaults_and_save(store):
@@ -133,18 +136,19 @@ def test_settings_defaults_and_save(store):
     assert (s["x_axis"], s["y_axis"], s["threshold"]["method"]) == ("influence", "priority",
                                                                     "median")
     saved = store.save_materiality_settings({"threshold": {"method": "fixed", "x": 0.6},
-                                             "axis_names": {"priority": {"nb": "Viktighet"}}})
+                                             "axis_names": {"priority": {"nb": "Viktighet"}}},
+                                            ANALYST)
     assert saved["threshold"] == {"method": "fixed", "x": 0.6, "y": 0.5}
     assert store.materiality_settings() == saved
     with pytest.raises(InvalidInput):
-        store.save_materiality_settings({"threshold": {"method": "mode"}})
+        store.save_materiality_settings({"threshold": {"method": "mode"}}, ANALYST)
 
 
 def test_focus_decision_saves_goals_rationale_settings_and_who(store):
     view = {"level": "goal", "weights": {"Innbyggerundersøkelse 2018": 2.0},
             "threshold": {"method": "mean", "x": 0.5, "y": 0.5}}
     did = store.save_focus_decision(M, [13, 4, 11], rationale="Matrisen 2025", settings=view,
-                                    actor="ordfører", decided_on=dt.date(2025, 6, 19))
+                                    actor=Actor("ordfører", "analyst"), decided_on=dt.date(2025, 6, 19))
     row = store.focus_decisions(M).set_index("id").loc[did]
     assert list(row["goals"]) == [4, 11, 13]
     assert (row["rationale_nb"], row["actor"], pd.Timestamp(row["decided_on"]).date()) == \
@@ -154,22 +158,22 @@ def test_focus_decision_saves_goals_rationale_settings_and_who(store):
     seeded = store.focus_decisions(M).query("id != @did")["id"].iat[0]
     assert store.decision_settings(int(seeded)) is None
     with pytest.raises(InvalidInput):
-        store.save_focus_decision(M, [], rationale="x", settings={}, actor="a")
+        store.save_focus_decision(M, [], rationale="x", settings={}, actor=Actor("a", "analyst"))
     with pytest.raises(NotFound):
-        store.save_focus_decision(M, [18], rationale="x", settings={}, actor="a")
+        store.save_focus_decision(M, [18], rationale="x", settings={}, actor=Actor("a", "analyst"))
     with pytest.raises(NotFound):
         store.decision_settings(9999)
 
 
 def test_notes_round_trip(store):
-    store.save_note(M, "11.2", "challenge", "Kollektivtilbudet i Hurum", actor="per")
-    store.save_note(M, "11.2", "opportunity", "Fjordbyen", actor="per")
-    store.save_note(M, "11.3", "opportunity", "Medvirkning", actor="per")
+    store.save_note(M, "11.2", "challenge", "Kollektivtilbudet i Hurum", actor=Actor("per", "analyst"))
+    store.save_note(M, "11.2", "opportunity", "Fjordbyen", actor=Actor("per", "analyst"))
+    store.save_note(M, "11.3", "opportunity", "Medvirkning", actor=Actor("per", "analyst"))
     notes = store.notes(M, ["11.2"])
     assert notes[["kind", "text"]].values.tolist() == [
         ["challenge", "Kollektivtilbudet i Hurum"], ["opportunity", "Fjordbyen"]]
     assert len(store.notes(M)) == 3
     with pytest.raises(InvalidInput):
-        store.save_note(M, "11.2", "idea", "x", actor="per")
+        store.save_note(M, "11.2", "idea", "x", actor=Actor("per", "analyst"))
     with pytest.raises(InvalidInput):
-        store.save_note(M, "11.2", "challenge", "  ", actor="per")
+        store.save_note(M, "11.2", "challenge", "  ", actor=Actor("per", "analyst"))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from sdg.auth import Actor
 from sdg.workshop import SessionSpec
+
+FACILITATOR = Actor("tester", "facilitator")
 
 GOALS = tuple(str(g) for g in range(1, 18))
 SPEC = SessionSpec("Verksted", GOALS, ("priority", "influence"), group="ungdom",
@@ -15,8 +18,8 @@ def test_migration_adds_the_workshop_tables(store):
 
 
 def test_create_refuses_a_taken_code_and_lists_sessions(store):
-    assert store.create_workshop("ACDEF", "3203", SPEC, "t") is True
-    assert store.create_workshop("ACDEF", "3203", SPEC, "t") is False
+    assert store.create_workshop("ACDEF", "3203", SPEC, FACILITATOR) is True
+    assert store.create_workshop("ACDEF", "3203", SPEC, FACILITATOR) is False
     s = store.workshop("ACDEF")
     assert (s["subjects"], s["axes"], s["grp"], s["scale_labels"], s["state"]) == (
         list(GOALS), ["priority", "influence"], "ungdom", list("abcde"), "draft")
@@ -28,12 +31,12 @@ def test_create_refuses_a_taken_code_and_lists_sessions(store):
 
 
 def test_vote_statuses_and_upsert(store):
-    store.create_workshop("ACDEF", "3203", SPEC, "t")
+    store.create_workshop("ACDEF", "3203", SPEC, FACILITATOR)
     respondent = store.add_workshop_participant("ACDEF", "token-one")
     assert store.workshop_participant("token-one")["respondent_id"] == respondent
     assert store.save_workshop_vote("ACDEF", "token-one", "priority", {"4": 3}) == "not_open"
-    assert store.set_workshop_state("ACDEF", "open", ["draft"]) is True
-    assert store.set_workshop_state("ACDEF", "open", ["closed"]) is False
+    assert store.set_workshop_state("ACDEF", "open", ["draft"], FACILITATOR) is True
+    assert store.set_workshop_state("ACDEF", "open", ["closed"], FACILITATOR) is False
     assert store.save_workshop_vote("ACDEF", "nobody-xyz", "priority", {"4": 3}) \
         == "unknown_participant"
     assert store.save_workshop_vote("ACDEF", "token-one", "priority", {"4": 3, "5": 1}) == "saved"
@@ -50,10 +53,10 @@ def test_vote_statuses_and_upsert(store):
 
 
 def test_reset_archives_in_one_transaction(store):
-    store.create_workshop("ACDEF", "3203", SPEC, "t")
-    assert store.reset_workshop("ACDEF", "ACDEF", SPEC, "t") is False  # taken: nothing changes
+    store.create_workshop("ACDEF", "3203", SPEC, FACILITATOR)
+    assert store.reset_workshop("ACDEF", "ACDEF", SPEC, FACILITATOR) is False  # taken: nothing changes
     assert store.workshop("ACDEF")["state"] == "draft"
-    assert store.reset_workshop("ACDEF", "HJKMN", SPEC, "t") is True
+    assert store.reset_workshop("ACDEF", "HJKMN", SPEC, FACILITATOR) is True
     assert store.workshop("ACDEF")["replaced_by"] == "HJKMN"
     assert store.workshops("3203")["code"].tolist() == ["HJKMN"]
     assert sorted(store.workshops("3203", include_archived=True)["code"]) == ["ACDEF", "HJKMN"]

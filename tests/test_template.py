@@ -7,6 +7,7 @@ import io
 import openpyxl
 import pytest
 
+from sdg.auth import Actor
 from sdg.importer import import_file, year_max
 from sdg.template import HEADERS, template_workbook
 
@@ -34,6 +35,6 @@ def test_filled_template_imports(store):
     wb["Data"].append(["3203", "Asker", "befolkning", 2025, 99000, "personer", "SSB", None])
     out = io.BytesIO()
     wb.save(out)
-    plan, batch = import_file(store, out.getvalue(), "importmal.xlsx", actor="t")
+    plan, batch = import_file(store, out.getvalue(), "importmal.xlsx", actor=Actor("t", "analyst"))
     assert batch and plan.rows[["municipality", "indicator", "year", "value"]].values.tolist() == [
         ["3203", "befolkning", 2025, 99000.0]]

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 import pytest
 
+from sdg.auth import Actor
 from sdg.errors import InvalidInput, NotFound
 from sdg.workshop import (
     CODE_ALPHABET,
@@ -28,6 +29,8 @@ from sdg.workshop import (
     subjects_for,
 )
 
+FACILITATOR = Actor("tester", "facilitator")
+
 GOALS = subjects_for(None)
 T0 = datetime(2026, 3, 5, 18, 0, 0)
 
@@ -37,35 +40,35 @@ def code(store):
     """An open session on the 17 goals, both axes, scale 1–5 with labels."""
     spec = SessionSpec("Verksted ungdom", GOALS, ("priority", "influence"), group="ungdom",
                        scale_labels=("Svært lav", "Lav", "Middels", "Høy", "Svært høy"))
-    c = create_session(store, "3203", spec, "tester")
-    open_voting(store, c)
+    c = create_session(store, "3203", spec, FACILITATOR)
+    open_voting(store, c, FACILITATOR)
     return c
 
 
 def test_life_cycle_draft_open_closed_reopen(store):
-    c = create_session(store, "3203", SessionSpec("V", GOALS), "tester")
+    c = create_session(store, "3203", SessionSpec("V", GOALS), FACILITATOR)
     assert set(c) <= set(CODE_ALPHABET) and len(c) == 5
     s = session(store, c)
     assert (s["state"], s["axes"], s["scale_min"], s["scale_max"]) == ("draft", ["priority"], 1, 5)
     assert store.scalar("SELECT kind FROM rating_source WHERE id = $i", {"i": s["source_id"]}) \
         == "workshop"
-    open_voting(store, c)
+    open_voting(store, c, FACILITATOR)
     assert session(store, c)["state"] == "open"
-    close_voting(store, c)
+    close_voting(store, c, FACILITATOR)
     assert session(store, c)["state"] == "closed"
-    open_voting(store, c)  # reopening is allowed
-    show_results(store, c, True)
+    open_voting(store, c, FACILITATOR)  # reopening is allowed
+    show_results(store, c, True, FACILITATOR)
     assert session(store, c)["show_results"] is True
 
 
 def test_draft_cannot_be_closed_and_archived_cannot_be_opened(store):
-    c = create_session(store, "3203", SessionSpec("V", GOALS), "tester")
+    c = create_session(store, "3203", SessionSpec("V", GOALS), FACILITATOR)
     with pytest.raises(InvalidInput) as err:
-        close_voting(store, c)
+        close_voting(store, c, FACILITATOR)
     assert err.value.key == "workshop.err.bad_transition"
-    reset_session(store, c, "tester")
+    reset_session(store, c, FACILITATOR)
     with pytest.raises(InvalidInput):
-        open_voting(store, c)
+        open_voting(store, c, FACILITATOR)
 
 
 def test_vote_is_stored_as_ratings_of_the_workshop_source(store, code):
@@ -135,7 +138,7 @@ def test_rate_limit_per_participant(store, code):
 def test_closed_session_refuses_votes_and_new_participants(store, code):
     token = join(store, code)
     record_vote(store, code, token, {"4": 5}, "priority")
-    close_voting(store, code)
+    close_voting(store, code, FACILITATOR)
     with pytest.raises(InvalidInput) as err:
         record_vote(store, code, token, {"4": 1}, "priority")
     assert err.value.key == "workshop.err.closed"
@@ -147,7 +150,7 @@ def test_closed_session_refuses_votes_and_new_participants(store, code):
 
 
 def test_draft_session_refuses_votes(store):
-    c = create_session(store, "3203", SessionSpec("V", GOALS), "tester")
+    c = create_session(store, "3203", SessionSpec("V", GOALS), FACILITATOR)
     token = join(store, c)
     with pytest.raises(InvalidInput) as err:
         record_vote(store, c, token, {"4": 1})
@@ -162,8 +165,8 @@ def test_unknown_code_and_unknown_participant(store, code):
         join(store, "0000")  # not even a code
     with pytest.raises(NotFound):
         record_vote(store, code, "not-a-participant", {"4": 1}, "priority")
-    other = create_session(store, "3203", SessionSpec("B", GOALS), "tester")
-    open_voting(store, other)
+    other = create_session(store, "3203", SessionSpec("B", GOALS), FACILITATOR)
+    open_voting(store, other, FACILITATOR)
     stranger = join(store, other)
     with pytest.raises(NotFound):  # a token of another session
         record_vote(store, code, stranger, {"4": 1}, "priority")
@@ -192,7 +195,7 @@ def test_unknown_subject_and_empty_vote(store, code):
 def test_reset_archives_and_makes_a_fresh_session(store, code):
     token = join(store, code)
     record_vote(store, code, token, {"4": 5}, "priority")
-    new = reset_session(store, code, "tester")
+    new = reset_session(store, code, FACILITATOR)
     old = session(store, code)
     assert (old["state"], old["replaced_by"]) == ("archived", new)
     fresh = session(store, new)
@@ -205,15 +208,15 @@ def test_reset_archives_and_makes_a_fresh_session(store, code):
         join(store, code)
     assert err.value.key == "workshop.err.archived" and new in err.value.message("en")
     with pytest.raises(InvalidInput):
-        reset_session(store, code, "tester")
+        reset_session(store, code, FACILITATOR)
 
 
 def test_targets_session_and_custom_scale(store):
     subjects = subjects_for([11], store.targets())
     assert subjects[0] == "11.1" and len(subjects) == 10
     c = create_session(store, "3203", SessionSpec("Mål 11", subjects, ("influence",),
-                                                  scale_min=0, scale_max=10), "tester")
-    open_voting(store, c)
+                                                  scale_min=0, scale_max=10), FACILITATOR)
+    open_voting(store, c, FACILITATOR)
     token = join(store, c)
     record_vote(store, c, token, {"11.2": 10, "11.a": 0})
     with pytest.raises(InvalidInput):
@@ -231,7 +234,7 @@ def test_targets_session_and_custom_scale(store):
 ])
 def test_invalid_specs(store, spec, key):
     with pytest.raises(InvalidInput) as err:
-        create_session(store, "3203", spec, "tester")
+        create_session(store, "3203", spec, FACILITATOR)
     assert err.value.key == key
 
 

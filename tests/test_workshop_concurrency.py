@@ -9,8 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sdg.auth import Actor
 from sdg.materiality import aggregate
 from sdg.workshop import SessionSpec, create_session, join, live_ratings, open_voting, record_vote
+
+FACILITATOR = Actor("tester", "facilitator")
 
 N_PARTICIPANTS = 300
 GOALS = [str(g) for g in range(1, 18)]
@@ -40,8 +43,8 @@ def _run_at_once(n: int, work) -> list[BaseException]:
 
 def test_300_participants_at_once_lose_nothing_and_count_nothing_twice(store):
     assert store.path != ":memory:"
-    code = create_session(store, "3203", SessionSpec("Storsal", tuple(GOALS)), "tester")
-    open_voting(store, code)
+    code = create_session(store, "3203", SessionSpec("Storsal", tuple(GOALS)), FACILITATOR)
+    open_voting(store, code, FACILITATOR)
     rng = np.random.default_rng(6)
     first = rng.integers(1, 6, size=(N_PARTICIPANTS, len(GOALS)))
     changes = rng.integers(1, 6, size=(N_PARTICIPANTS, len(GOALS)))
@@ -82,8 +85,8 @@ def test_300_participants_at_once_lose_nothing_and_count_nothing_twice(store):
 @pytest.mark.parametrize("n", [40])
 def test_the_same_participant_sending_from_two_tabs_at_once(store, n):
     """Replays and changes of one participant racing each other: one rating per item."""
-    code = create_session(store, "3203", SessionSpec("Faner", tuple(GOALS)), "tester")
-    open_voting(store, code)
+    code = create_session(store, "3203", SessionSpec("Faner", tuple(GOALS)), FACILITATOR)
+    open_voting(store, code, FACILITATOR)
     token = join(store, code)
     votes = [{g: 1 + (i % 2) * 4 for g in GOALS} for i in range(n)]  # two distinct ballots
     errors = _run_at_once(n, lambda i: record_vote(store, code, token, votes[i], "priority"))

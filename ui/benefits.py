@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from sdg.auth import Actor
 from sdg.baseline import renumbering_chain
 from sdg.benefits import FIELDS, KINDS, LEVELS, diff, has_errors, latest_values, validate
 from sdg.store import Store
@@ -96,7 +97,7 @@ class SaveOutcome(NamedTuple):
 
 
 def save(store: Store, municipality: str, stored: pd.DataFrame, edited: pd.DataFrame,
-         actor: str) -> SaveOutcome:
+         actor: Actor) -> SaveOutcome:
     """Validate every row; save the changes in one transaction only if none is an error."""
     cat = catalogue()
     problems = validate(edited, cat["indicators"], cat["targets"], cat["goal_areas"])
@@ -194,3 +195,18 @@ def history_table(history: pd.DataFrame) -> pd.DataFrame:
     })
     fields = history[[f for f in FIELDS if f not in ("id", "is_demo")]]
     return pd.concat([head, fields.rename(columns=lambda f: tr(f"benefits.col.{f}"))], axis=1)
+
+
+def show_outcome(outcome: SaveOutcome) -> None:
+    """After "Lagre": the problem table (nothing saved), "nothing to save", or a rerun
+    that shows what was saved."""
+    if outcome.saved is None:
+        errors = outcome.problems[outcome.problems["level"] == "error"]
+        st.error(tr("benefits.not_saved", n=len(errors)))
+        st.dataframe(problem_table(outcome.problems), hide_index=True)
+    elif not any(outcome.saved.values()):
+        st.info(tr("benefits.nothing_to_save"))
+    else:
+        st.session_state[FLASH_KEY] = {"saved": outcome.saved, "problems": outcome.problems}
+        st.session_state[VERSION_KEY] = st.session_state.get(VERSION_KEY, 0) + 1
+        st.rerun()

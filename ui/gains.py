@@ -264,3 +264,26 @@ def goal_indicator_table(rep: pd.DataFrame) -> pd.DataFrame:
         tr("gains.col.status"): status_text(rep["status"], session_lang()),
         tr("gains.col.score"): _round(rep["score"]),
     })
+
+
+def _number(value: object) -> str:
+    return "–" if value is None or pd.isna(value) else f"{value:,.2f}".replace(",", " ").rstrip(
+        "0").rstrip(".")
+
+
+def metric_cards(shown: pd.DataFrame, columns: int = 3) -> None:
+    """One card per indicator: latest value, change since the zero point (green when in
+    the desired direction), the zero point with how it was made, and the status."""
+    lang = session_lang()
+    cols = st.columns(columns)
+    for i, row in enumerate(shown.itertuples()):
+        colour = {1: "normal", -1: "inverse"}.get(int(row.direction), "off")
+        delta = None if pd.isna(row.delta) else tr(
+            "gains.card.delta", delta=f"{row.delta:+.2f}", year=row.zero_year)
+        with cols[i % columns], st.container(border=True):
+            st.metric(row.name, f"{_number(row.latest_value)} "
+                      f"({'' if pd.isna(row.latest_year) else int(row.latest_year)})",
+                      delta, delta_color=colour)
+            st.caption(tr("gains.card.zero", year=row.zero_year,
+                          value=_number(row.zero_value), provenance=row.provenance))
+            st.caption(status_text(pd.Series([row.status]), lang).iloc[0])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from sdg.auth import ANONYMOUS, Actor
 from sdg.errors import SdgError
 from sdg.i18n import LANGS, normalise_lang
 from sdg.store import Store, open_store
@@ -72,10 +73,16 @@ def show_error(err: SdgError) -> None:
     st.error(err.message(lang()))
 
 
-def actor() -> str:
-    """Who is acting, for the audit trail: the signed-in user's e-mail when there is
-    one (``st.user``), else ``"lokal"`` for a local single-user deployment."""
-    user = getattr(st, "user", None)
-    if user is not None and getattr(user, "is_logged_in", False):
-        return str(user.get("email") or user.get("name") or "innlogget")
-    return "lokal"
+def oidc_configured() -> bool:
+    """True when ``[auth]`` is set in the secrets (then ``st.login`` is used)."""
+    return st.secrets.load_if_toml_exists() and "auth" in st.secrets
+
+
+def actor() -> Actor:
+    """Who is acting: the OIDC user (role from the admin's e-mail table) when
+    ``[auth]`` is configured and someone signed in, else the local account signed in
+    on the "Konto" page, else :data:`~sdg.auth.ANONYMOUS` (a viewer)."""
+    if oidc_configured() and st.user.is_logged_in:
+        email = str(st.user.get("email") or "")
+        return Actor(email, get_store().role_for_email(email))
+    return st.session_state.get("actor", ANONYMOUS)

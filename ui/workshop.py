@@ -16,6 +16,7 @@ import pandas as pd
 import segno
 import streamlit as st
 
+from sdg.auth import Actor
 from sdg.errors import SdgError
 from sdg.i18n import t
 from sdg.materiality import aggregate, quadrants
@@ -107,7 +108,7 @@ def scale_legend(s: dict) -> str:
 
 # --------------------------------------------------------------- facilitator
 def create_form(goals: pd.DataFrame, targets: pd.DataFrame, municipality: str,
-                actor: str) -> str | None:
+                actor: Actor) -> str | None:
     """The new-session form; returns the new code after a successful submit."""
     names = dict(zip(goals["goal"], goals[f"short_{lang()}"], strict=True))
     with st.form("workshop-new", border=False):

@@ -11,6 +11,7 @@ import json
 
 import pandas as pd
 
+from sdg.auth import Actor, require
 from sdg.benefits import FIELDS, BenefitChanges, history_record, normalise, parse_targets
 from sdg.errors import NotFound
 
@@ -45,7 +46,7 @@ class BenefitQueries:
             {"m": municipality},
         )
 
-    def save_benefits(self, municipality: str, changes: BenefitChanges, actor: str
+    def save_benefits(self, municipality: str, changes: BenefitChanges, actor: Actor
                       ) -> dict[str, int]:
         """Apply inserts, updates and deletes in one transaction, logging each record.
 
@@ -64,27 +65,29 @@ class BenefitQueries:
             ``benefits.err.not_in_plan`` for an update or delete of an id that is not
             a current record of ``municipality`` (nothing is saved).
         """
+        require(actor, "benefits.write")
         inserts, updates = normalise(changes.inserts), normalise(changes.updates)
+        who = actor.name
         with self.transaction() as cur:
             for rec in inserts.to_dict("records"):
                 params = {f: rec[f] for f in _COLUMNS} | {"municipality": municipality,
-                                                         "actor": actor}
+                                                         "actor": who}
                 new_id = cur.execute(_INSERT, params).fetchone()[0]
-                self._log(cur, rec | {"id": new_id}, "insert", actor)
+                self._log(cur, rec | {"id": new_id}, "insert", who)
             for rec in updates.to_dict("records"):
                 params = {f: rec[f] for f in _COLUMNS} | {
-                    "id": rec["id"], "municipality": municipality, "actor": actor}
+                    "id": rec["id"], "municipality": municipality, "actor": who}
                 if cur.execute(_UPDATE, params).fetchone() is None:
                     raise NotFound("benefits.err.not_in_plan", id=rec["id"])
                 cur.execute("DELETE FROM benefit_target WHERE benefit_id = $id",
                             {"id": rec["id"]})
-                self._log(cur, rec, "update", actor)
+                self._log(cur, rec, "update", who)
             for benefit_id in changes.deletes:
                 row = cur.execute(
                     "UPDATE benefit SET deleted_at = current_timestamp, deleted_by = $actor"
                     " WHERE id = $id AND municipality = $m AND deleted_at IS NULL"
                     " RETURNING id",
-                    {"id": int(benefit_id), "m": municipality, "actor": actor},
+                    {"id": int(benefit_id), "m": municipality, "actor": who},
                 ).fetchone()
                 if row is None:
                     raise NotFound("benefits.err.not_in_plan", id=benefit_id)
@@ -96,13 +99,16 @@ class BenefitQueries:
                 cur.execute(
                     "INSERT INTO benefit_history (benefit_id, changed_by, record, action)"
                     " VALUES ($id, $actor, $record, 'delete')",
-                    {"id": int(benefit_id), "actor": actor, "record": json.dumps(record)},
+                    {"id": int(benefit_id), "actor": who, "record": json.dumps(record)},
                 )
+            self.audit(cur, actor, "benefits.write", {
+                "municipality": municipality, "inserted": len(inserts),
+                "updated": len(updates), "deleted": len(changes.deletes)})
         return {"inserted": len(inserts), "updated": len(updates),
                 "deleted": len(changes.deletes)}
 
     @staticmethod
-    def _log(cur, record: dict, action: str, actor: str) -> None:
+    def _log(cur, record: dict, action: str, who: str) -> None:
         """Write the record's targets and its change-log row (inside a transaction)."""
         for code in parse_targets(record["targets"]):
             cur.execute("INSERT INTO benefit_target (benefit_id, target) VALUES ($id, $t)",
@@ -110,7 +116,7 @@ class BenefitQueries:
         cur.execute(
             "INSERT INTO benefit_history (benefit_id, changed_by, record, action)"
             " VALUES ($id, $actor, $record, $action)",
-            {"id": int(record["id"]), "actor": actor, "action": action,
+            {"id": int(record["id"]), "actor": who, "action": action,
              "record": json.dumps(history_record(record), ensure_ascii=False)},
         )
 

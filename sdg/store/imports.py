@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sdg.auth import Actor, require
 from sdg.errors import InvalidInput, NotFound
 
 #: Columns of the observation frame :meth:`ImportQueries.commit_import` inserts.
@@ -72,19 +73,22 @@ class ImportQueries:
         return [int(i) for i in df["id"]]
 
     # ------------------------------------------------------------------ commit
-    def commit_import(self, batch: dict, observations: pd.DataFrame,
+    def commit_import(self, actor: Actor, batch: dict, observations: pd.DataFrame,
                       new_indicators: pd.DataFrame | None = None) -> int:
         """Write one import in a single transaction and return the batch id.
 
         Parameters
         ----------
+        actor : Actor
+            Who imports; needs ``data.import``. Recorded on the batch and in the log.
         batch : dict
-            ``file_name``, ``sha256``, ``sheet``, ``layout``, ``actor``.
+            ``file_name``, ``sha256``, ``sheet``, ``layout``.
         observations : pandas.DataFrame
             :data:`OBS_COLUMNS`; inserted with one ``INSERT … SELECT``.
         new_indicators : pandas.DataFrame, optional
             :data:`INDICATOR_COLUMNS` plus ``targets`` (list of target codes).
         """
+        require(actor, "data.import")
         obs = observations.loc[:, list(OBS_COLUMNS)]
         with self.transaction() as cur:
             if new_indicators is not None and not new_indicators.empty:
@@ -100,8 +104,8 @@ class ImportQueries:
             batch_id = cur.execute(
                 "INSERT INTO import_batch (file_name, sha256, sheet, layout, actor, rows_total)"
                 " VALUES ($file_name, $sha256, $sheet, $layout, $actor, $n) RETURNING id",
-                {k: batch.get(k) for k in ("file_name", "sha256", "sheet", "layout", "actor")}
-                | {"n": len(obs)},
+                {k: batch.get(k) for k in ("file_name", "sha256", "sheet", "layout")}
+                | {"actor": actor.name, "n": len(obs)},
             ).fetchone()[0]
             cur.register("import_obs", obs)
             cur.execute(
@@ -110,6 +114,9 @@ class ImportQueries:
                 " note, $b FROM import_obs",
                 {"b": batch_id},
             )
+            new_ids = [] if new_indicators is None else list(new_indicators["id"])
+            self.audit(cur, actor, "data.import", {"file": batch.get("file_name"),
+                       "rows": len(obs), "new_indicators": new_ids}, batch_id=int(batch_id))
         return int(batch_id)
 
     # ----------------------------------------------------------------- history
@@ -149,8 +156,9 @@ class ImportQueries:
             {"b": batch_id},
         )
 
-    def set_batch_state(self, batch_id: int, state: str, actor: str) -> None:
+    def set_batch_state(self, batch_id: int, state: str, actor: Actor) -> None:
         """Undo (``'undone'``) or redo (``'active'``) a batch; refuses a no-op."""
+        require(actor, "data.import")
         if state not in ("active", "undone"):
             raise InvalidInput("importer.err.bad_state", state=state)
         with self.transaction() as cur:
@@ -164,5 +172,6 @@ class ImportQueries:
                 "UPDATE import_batch SET state = $s,"
                 " undone_at = CASE WHEN $s = 'undone' THEN current_timestamp END,"
                 " undone_by = CASE WHEN $s = 'undone' THEN $a END WHERE id = $i",
-                {"s": state, "a": actor, "i": batch_id},
+                {"s": state, "a": actor.name, "i": batch_id},
             )
+            self.audit(cur, actor, "data.import", {"batch_state": state}, batch_id=batch_id)

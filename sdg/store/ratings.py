@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from sdg.auth import Actor, require
 from sdg.errors import InvalidInput, NotFound
 from sdg.i18n import t
 
@@ -236,7 +237,7 @@ class RatingQueries:
         if dup.any():
             raise InvalidInput("materiality.err.import_duplicates", count=int(dup.sum()))
 
-    def import_survey(self, municipality: str, ratings: pd.DataFrame, *, name: str, actor: str,
+    def import_survey(self, municipality: str, ratings: pd.DataFrame, *, name: str, actor: Actor,
                       kind: str = "survey", held_on: dt.date | None = None,
                       file_name: str | None = None, sha256: str | None = None,
                       detected: Mapping | None = None) -> int:
@@ -247,6 +248,7 @@ class RatingQueries:
         InvalidInput for an empty frame, a name already used in the municipality, values
         off the scale, unknown subjects or repeated ratings.
         """
+        require(actor, "ratings.write")
         if kind not in ("survey", "workshop"):
             raise InvalidInput("materiality.err.kind", kind=kind)
         name = (name or "").strip()
@@ -265,32 +267,42 @@ class RatingQueries:
                 {"m": municipality, "n": name}).fetchone()[0]
             if taken:
                 raise InvalidInput("materiality.err.source_name_taken", name=name)
-            return self._write_source(cur, municipality, kind, name, ratings, scale=scale,
-                                      actor=actor, held_on=held_on, file_name=file_name,
-                                      sha256=sha256, detected=detected)
+            source_id = self._write_source(cur, municipality, kind, name, ratings, scale=scale,
+                                           actor=actor.name, held_on=held_on,
+                                           file_name=file_name, sha256=sha256,
+                                           detected=detected)
+            self.audit(cur, actor, "ratings.write", {"survey": name, "source_id": source_id,
+                                                     "ratings": len(ratings)})
+            return source_id
 
-    def save_assessment(self, municipality: str, values: pd.DataFrame, *, actor: str) -> int:
+    def save_assessment(self, municipality: str, values: pd.DataFrame, *, actor: Actor) -> int:
         """Save the administration's influence assessment (1–5) as a new version.
 
         ``values`` has ``subject`` and ``value``; rows without a value are skipped. The
         assessment is one collective judgement: one respondent (``actor``). Returns the
         new source id; from now on it is the one used.
         """
+        require(actor, "ratings.write")
         rows = values.dropna(subset=["value"])
-        frame = pd.DataFrame({"respondent": actor, "subject": rows["subject"].astype(str),
+        frame = pd.DataFrame({"respondent": actor.name, "subject": rows["subject"].astype(str),
                               "axis": "influence", "value": rows["value"].astype(float),
                               "group": t("materiality.group.administration", "nb")})
         self._check_ratings(frame, ASSESSMENT_SCALE)
         with self.transaction() as cur:
-            return self._write_source(cur, municipality, "administration",
-                                      t("materiality.source.administration", "nb"), frame,
-                                      scale=ASSESSMENT_SCALE, actor=actor)
+            source_id = self._write_source(cur, municipality, "administration",
+                                           t("materiality.source.administration", "nb"), frame,
+                                           scale=ASSESSMENT_SCALE, actor=actor.name)
+            self.audit(cur, actor, "ratings.write", {"assessment": source_id,
+                                                     "ratings": len(frame)})
+            return source_id
 
-    def load_demo_ratings(self, municipality: str = "3203", seed: int = 2018) -> int:
+    def load_demo_ratings(self, actor: Actor, municipality: str = "3203", seed: int = 2018
+                          ) -> int:
         """Load :func:`sdg.demo_ratings.demo_ratings` for ``municipality`` (marked
         ``is_demo``) unless it has demo sources already; returns the ratings written."""
         from sdg.demo_ratings import demo_ratings
 
+        require(actor, "ratings.write")
         if self.scalar("SELECT count(*) FROM rating_source WHERE municipality = $m AND is_demo",
                        {"m": municipality}):
             return 0
@@ -311,8 +323,9 @@ class RatingQueries:
         raw = self.scalar("SELECT value FROM setting WHERE key = $k", {"k": SETTINGS_KEY})
         return merge_settings(json.loads(raw) if raw else None)
 
-    def save_materiality_settings(self, settings: Mapping) -> dict:
+    def save_materiality_settings(self, settings: Mapping, actor: Actor) -> dict:
         """Store the matrix settings (validated); returns them merged with the defaults."""
+        require(actor, "materiality.decide")
         merged = merge_settings(settings)
         method = merged["threshold"].get("method")
         if method not in ("median", "mean", "fixed"):
@@ -325,14 +338,16 @@ class RatingQueries:
             cur.execute(
                 "INSERT OR REPLACE INTO setting (key, value) VALUES ($k, $v)",
                 {"k": SETTINGS_KEY, "v": json.dumps(merged)})
+            self.audit(cur, actor, "materiality.decide", {"settings": merged})
         return merged
 
     # ------------------------------------------------------------ decisions
     def save_focus_decision(self, municipality: str, goals: Iterable[int], *, rationale: str,
-                            settings: Mapping, actor: str, decided_on: dt.date | None = None,
+                            settings: Mapping, actor: Actor, decided_on: dt.date | None = None,
                             lang: str = "nb") -> int:
         """Record the council's focus goals with date, rationale (in ``lang``), who, and
         the matrix settings that produced them; returns the decision id."""
+        require(actor, "materiality.decide")
         chosen = sorted({int(g) for g in goals})
         if not chosen:
             raise InvalidInput("materiality.err.no_goals")
@@ -343,14 +358,17 @@ class RatingQueries:
         if not text:
             raise InvalidInput("materiality.err.no_rationale")
         with self.transaction() as cur:
-            return int(cur.execute(
+            decision = int(cur.execute(
                 "INSERT INTO focus_decision (municipality, decided_on, goals, rationale_nb,"
                 " rationale_en, settings, actor) VALUES ($m, $d, $g, $nb, $en, $s, $a)"
                 " RETURNING id",
                 {"m": municipality, "d": decided_on or dt.date.today(), "g": chosen,
                  "nb": text if lang != "en" else None, "en": text if lang == "en" else None,
-                 "s": json.dumps(dict(settings), default=str), "a": actor},
+                 "s": json.dumps(dict(settings), default=str), "a": actor.name},
             ).fetchone()[0])
+            self.audit(cur, actor, "materiality.decide", {"decision": decision,
+                                                          "goals": chosen})
+            return decision
 
     def decision_settings(self, decision_id: int) -> dict | None:
         """The matrix settings stored with a decision (None if it has none)."""
@@ -371,16 +389,19 @@ class RatingQueries:
         )
 
     def save_note(self, municipality: str, subject: str, kind: str, text: str, *,
-                  actor: str) -> int:
+                  actor: Actor) -> int:
         """Write down one opportunity or challenge for a subject; returns its id."""
+        require(actor, "ratings.write")
         if kind not in NOTE_KINDS:
             raise InvalidInput("materiality.err.note_kind", kind=kind)
         text = (text or "").strip()
         if not text:
             raise InvalidInput("materiality.err.note_empty")
         with self.transaction() as cur:
-            return int(cur.execute(
+            note = int(cur.execute(
                 "INSERT INTO materiality_note (municipality, subject, kind, text, actor)"
                 " VALUES ($m, $s, $k, $t, $a) RETURNING id",
-                {"m": municipality, "s": str(subject), "k": kind, "t": text, "a": actor},
+                {"m": municipality, "s": str(subject), "k": kind, "t": text, "a": actor.name},
             ).fetchone()[0])
+            self.audit(cur, actor, "ratings.write", {"note": note, "subject": str(subject)})
+            return note

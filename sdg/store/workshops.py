@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 import duckdb
 import pandas as pd
 
+from sdg.auth import Actor, require
+
 _SESSION = (
     "SELECT w.code, w.source_id, w.subjects, w.axes, w.state, w.show_results, w.grp,"
     " w.scale_labels, w.replaced_by, w.created_by, w.created_at, s.municipality, s.name,"
@@ -55,27 +57,33 @@ class WorkshopQueries:
             {"m": municipality, "all": include_archived},
         )
 
-    def create_workshop(self, code: str, municipality: str, spec, actor: str) -> bool:
+    def create_workshop(self, code: str, municipality: str, spec, actor: Actor) -> bool:
         """Create a draft session and its rating source; False if ``code`` is taken.
 
         ``spec`` is a validated :class:`sdg.workshop.SessionSpec`.
         """
+        require(actor, "workshop.run")
         with self.transaction() as cur:
-            return self._insert_workshop(cur, code, municipality, spec, actor)
+            created = self._insert_workshop(cur, code, municipality, spec, actor.name)
+            if created:
+                self.audit(cur, actor, "workshop.run", {"create": code, "name": spec.name})
+            return created
 
-    def reset_workshop(self, code: str, new_code: str, spec, actor: str) -> bool:
+    def reset_workshop(self, code: str, new_code: str, spec, actor: Actor) -> bool:
         """Archive session ``code`` and create a fresh draft copy ``new_code`` (same
         municipality), in one transaction; False if ``new_code`` is taken."""
+        require(actor, "workshop.run")
         with self.transaction() as cur:
             municipality = cur.execute(
                 "SELECT s.municipality FROM workshop_session w"
                 " JOIN rating_source s ON s.id = w.source_id WHERE w.code = $c",
                 {"c": code}).fetchone()[0]
-            if not self._insert_workshop(cur, new_code, municipality, spec, actor):
+            if not self._insert_workshop(cur, new_code, municipality, spec, actor.name):
                 return False
             cur.execute(
                 "UPDATE workshop_session SET state = 'archived', replaced_by = $new,"
                 " updated_at = current_timestamp WHERE code = $c", {"c": code, "new": new_code})
+            self.audit(cur, actor, "workshop.run", {"reset": code, "new": new_code})
         return True
 
     @staticmethod
@@ -100,20 +108,26 @@ class WorkshopQueries:
              "actor": actor})
         return True
 
-    def set_workshop_state(self, code: str, state: str, allowed: Sequence[str]) -> bool:
+    def set_workshop_state(self, code: str, state: str, allowed: Sequence[str],
+                           actor: Actor) -> bool:
         """Move a session to ``state`` if it is now in one of ``allowed``; False if not."""
+        require(actor, "workshop.run")
         with self.transaction() as cur:
             row = cur.execute(
                 "UPDATE workshop_session SET state = $s, updated_at = current_timestamp"
                 " WHERE code = $c AND list_contains($allowed, state) RETURNING code",
                 {"c": code, "s": state, "allowed": list(allowed)}).fetchone()
+            if row is not None:
+                self.audit(cur, actor, "workshop.run", {"session": code, "state": state})
         return row is not None
 
-    def set_workshop_show_results(self, code: str, show: bool) -> None:
+    def set_workshop_show_results(self, code: str, show: bool, actor: Actor) -> None:
+        require(actor, "workshop.run")
         with self.transaction() as cur:
             cur.execute("UPDATE workshop_session SET show_results = $v,"
                         " updated_at = current_timestamp WHERE code = $c",
                         {"c": code, "v": show})
+            self.audit(cur, actor, "workshop.run", {"session": code, "show_results": show})
 
     # -------------------------------------------------------------- participants
     def add_workshop_participant(self, code: str, token: str) -> int:

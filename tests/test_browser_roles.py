@@ -1,0 +1,46 @@
+"""End to end in Debian's Chromium: deep links on a fresh server, sign-in and sign-out."""
+
+from __future__ import annotations
+
+import pytest
+
+from sdg.auth import SYSTEM
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_deep_link_as_the_first_request_gets_the_router(fresh_app, page):
+    url = fresh_app()
+    page.goto(f"{url}/nullpunkt?kommune=3203&lang=en")
+    page.get_by_role("heading", name="Zero-point measurement 2019").wait_for()
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("Municipality").wait_for()  # the pickers are there
+    assert sidebar.get_by_text("data historikk").count() == 0  # no legacy file menu
+
+
+def test_a_deep_link_to_a_forbidden_page_is_refused(fresh_app, page):
+    url = fresh_app()
+    page.goto(f"{url}/admin")
+    page.get_by_text("Du har ikke tilgang til denne siden").wait_for()
+    assert page.get_by_role("button", name="Legg til").count() == 0
+
+
+def test_analyst_signs_in_sees_data_signs_out_and_no_longer_can(fresh_app, page):
+    url = fresh_app(lambda store: store.add_user(SYSTEM, "kari", "analyst",
+                                                 password="et langt passord"))
+    page.goto(f"{url}/konto")
+    page.get_by_label("Brukernavn").fill("kari")
+    page.get_by_label("Passord").fill("et langt passord")
+    page.get_by_role("button", name="Logg inn").click()
+    page.get_by_text("Du er logget inn som").wait_for()
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("Importer tall").click()
+    page.get_by_role("heading", name="Importer indikatortall").wait_for()
+
+    sidebar.get_by_role("link", name="Konto").click()
+    page.get_by_role("button", name="Logg ut").click()
+    page.get_by_role("button", name="Logg inn").wait_for()
+    assert sidebar.get_by_text("Importer tall").count() == 0
+    # The URL of the data page now gives the refusal (a new session: not signed in).
+    page.goto(f"{url}/data")
+    page.get_by_text("Du har ikke tilgang til denne siden").wait_for()

@@ -1,0 +1,201 @@
+"""Roles and access (issue 7): menus per role, refused URLs, refused writes, sign-in."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from sdg.auth import ANONYMOUS, SYSTEM, Actor, PermissionDenied
+from sdg.benefits import BenefitChanges
+from sdg.workshop import SessionSpec
+from tests.apptest import run_app, run_url, texts
+
+
+def menu(at) -> set[str]:
+    return {e.proto.label for e in at.sidebar.get("page_link")}
+
+
+def test_a_viewer_sees_only_the_reading_pages(app_db):
+    labels = menu(run_app())
+    assert "Importer tall" not in labels and "Innspill" not in labels
+    assert not any("Brukere" in label for label in labels)
+    assert {"Oversikt", "Mål", "Konto"} <= labels
+
+
+@pytest.mark.parametrize("role, present, absent", [
+    ("analyst", {"Importer tall", "Innspill"}, {"Brukere og revisjonslogg"}),
+    ("facilitator", set(), {"Importer tall", "Innspill", "Brukere og revisjonslogg"}),
+    ("admin", {"Importer tall", "Innspill", "Brukere og revisjonslogg"}, set()),
+])
+def test_each_role_sees_its_pages(app_db, role, present, absent):
+    labels = menu(run_app(role=role))
+    assert present <= labels, labels
+    assert not absent & labels, labels
+
+
+@pytest.mark.parametrize("url", ["data", "historikk", "innspill", "workshop", "admin"])
+def test_a_forbidden_page_by_url_is_refused_politely(app_db, url):
+    at = run_url(url)
+    assert at.warning and "har ikke tilgang" in at.warning[0].value
+    assert not at.file_uploader and not at.dataframe
+
+
+def test_the_refusal_is_in_english_too(app_db):
+    at = run_url("admin", lang="en")
+    assert "You do not have access" in at.warning[0].value
+
+
+def test_a_viewer_reads_the_benefits_plan_but_cannot_edit_it(app_db):
+    at = run_app("pages/gevinstplan.py")
+    assert "Analytikere logger inn" in texts(at)
+    assert not _has_button(at, "benefits_save")
+
+
+def _has_button(at, key):
+    return any(getattr(b, "key", None) == key for b in at.button)
+
+
+def test_the_analyst_gets_the_editor(app_db):
+    at = run_app("pages/gevinstplan.py", role="analyst")
+    assert _has_button(at, "benefits_save")
+
+
+# -------------------------------------------------------- every write refuses viewers
+def _writes(store):
+    spec = SessionSpec("V", tuple(str(g) for g in range(1, 18)))
+    empty = BenefitChanges(pd.DataFrame(), pd.DataFrame(), ())
+    ratings = pd.DataFrame({"respondent": ["a"], "subject": ["4"], "axis": ["priority"],
+                            "value": [3.0], "scale_min": [1.0], "scale_max": [5.0]})
+    return {
+        "save_benefits": lambda a: store.save_benefits("3203", empty, a),
+        "commit_import": lambda a: store.commit_import(a, {"file_name": "x"}, pd.DataFrame(
+            columns=["municipality", "indicator", "year", "value", "status_symbol", "note"])),
+        "set_batch_state": lambda a: store.set_batch_state(1, "undone", a),
+        "import_survey": lambda a: store.import_survey("3203", ratings, name="x", actor=a),
+        "save_assessment": lambda a: store.save_assessment(
+            "3203", pd.DataFrame({"subject": ["4"], "value": [3.0]}), actor=a),
+        "load_demo_ratings": lambda a: store.load_demo_ratings(a, "0301"),
+        "save_materiality_settings": lambda a: store.save_materiality_settings({}, a),
+        "save_focus_decision": lambda a: store.save_focus_decision(
+            "3203", [4], rationale="x", settings={}, actor=a),
+        "save_note": lambda a: store.save_note("3203", "4.1", "challenge", "x", actor=a),
+        "create_workshop": lambda a: store.create_workshop("ACDEF", "3203", spec, a),
+        "reset_workshop": lambda a: store.reset_workshop("ACDEF", "HJKMN", spec, a),
+        "set_workshop_state": lambda a: store.set_workshop_state("ACDEF", "open", ["draft"], a),
+        "set_workshop_show_results": lambda a: store.set_workshop_show_results("ACDEF", True, a),
+        "add_user": lambda a: store.add_user(a, "x", "admin", password="et langt passord"),
+        "set_role": lambda a: store.set_role(a, "x", "admin"),
+    }
+
+
+def test_every_write_function_refuses_a_viewer_and_writes_nothing(store):
+    before = store.content_checksum()
+    log_before = store.scalar("SELECT count(*) FROM audit_log")
+    for name, write in _writes(store).items():
+        with pytest.raises(PermissionDenied):
+            write(ANONYMOUS)
+        assert store.content_checksum() == before, name
+    assert store.scalar("SELECT count(*) FROM audit_log") == log_before
+
+
+@pytest.mark.parametrize("role, allowed", [
+    ("facilitator", {"create_workshop", "reset_workshop", "set_workshop_state",
+                     "set_workshop_show_results"}),
+    ("analyst", {"save_benefits", "commit_import", "set_batch_state", "import_survey",
+                 "save_assessment", "load_demo_ratings", "save_materiality_settings",
+                 "save_focus_decision", "save_note"}),
+])
+def test_each_role_may_write_only_its_own(store, role, allowed):
+    actor = Actor("x", role)
+    for name, write in _writes(store).items():
+        if name in allowed:
+            continue
+        with pytest.raises(PermissionDenied):
+            write(actor)
+
+
+def test_writes_are_in_the_audit_log(store):
+    analyst = Actor("kari", "analyst")
+    store.save_note("3203", "4.1", "challenge", "Frafall i videregående", actor=analyst)
+    store.save_focus_decision("3203", [4, 11], rationale="Test", settings={}, actor=analyst)
+    log = store.audit_log(SYSTEM)
+    assert log["actor"].tolist()[:2] == ["kari", "kari"]
+    assert log["action"].tolist()[:2] == ["materiality.decide", "ratings.write"]
+
+
+# ------------------------------------------------------------ sign-in in the app
+def _account_page(app_db, **kw):
+    from sdg.store import open_store
+
+    s = open_store(app_db)
+    s.add_user(SYSTEM, "kari", "analyst", password="et langt passord")
+    s.close()
+    return run_app("pages/konto.py", **kw)
+
+
+def test_sign_in_shows_the_analyst_pages_and_sign_out_hides_them(app_db):
+    at = _account_page(app_db)
+    at.text_input(key="user_name").input("kari")
+    at.text_input(key="password").input("et langt passord")
+    at.button[0].click().run()
+    assert "Du er logget inn som **kari** (analytiker)." in [s.value for s in at.success]
+    assert "Importer tall" in menu(at)
+    at.button(key="sign_out").click().run()
+    assert "Importer tall" not in menu(at)
+
+
+def test_wrong_password_and_lockout_in_the_app(app_db):
+    at = _account_page(app_db)
+    for _ in range(5):
+        at.text_input(key="user_name").input("kari")
+        at.text_input(key="password").input("feil")
+        at.button[0].click().run()
+        assert "Feil brukernavn eller passord." in at.error[0].value
+    at.text_input(key="user_name").input("kari")
+    at.text_input(key="password").input("et langt passord")
+    at.button[0].click().run()
+    assert "sperret" in at.error[0].value
+
+
+def test_oidc_user_gets_the_role_mapped_to_the_email(app_db):
+    from streamlit.testing.v1 import AppTest
+
+    from sdg.store import open_store
+    from tests.conftest import APP
+
+    s = open_store(app_db)
+    s.add_user(SYSTEM, "kari@asker.kommune.no", "analyst", email="kari@asker.kommune.no")
+    s.close()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost/oauth2callback",
+                          "cookie_secret": "x", "client_id": "x", "client_secret": "x",
+                          "server_metadata_url": "http://localhost/.well-known"}
+    at.user = {"is_logged_in": True, "email": "kari@asker.kommune.no", "name": "Kari"}
+    at.run()
+    assert not at.exception
+    assert "Importer tall" in menu(at)
+
+
+def test_login_required_deployment_shows_only_the_account_page(app_db, monkeypatch):
+    monkeypatch.setenv("SDG_REQUIRE_LOGIN", "1")
+    at = run_app()
+    assert at.title[0].value == "Konto"
+    assert not menu(at) - {"Konto"}
+    at = run_app(role="viewer")
+    assert at.title[0].value == "Bærekraftsmålene i kommunen"
+
+
+def test_user_text_is_rendered_as_text_not_html(app_db):
+    """Names users type (here a workshop name) never reach the page as HTML."""
+    from sdg.store import open_store
+    from sdg.workshop import create_session
+
+    s = open_store(app_db)
+    code = create_session(s, "3203", SessionSpec("<script>alert(1)</script>",
+                                                 tuple(str(g) for g in range(1, 18))),
+                          Actor("f", "facilitator"))
+    s.close()
+    at = run_app("pages/workshop.py", role="facilitator", ws=code)
+    assert not at.exception
+    for el in at.get("html"):
+        assert "<script>alert(1)</script>" not in el.proto.body

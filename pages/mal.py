@@ -12,7 +12,7 @@ from ui.gains import (
     goal_status_table,
     report,
 )
-from ui.goals import tile_css
+from ui.goals import target_list, tile_css
 from ui.i18n import tr
 from ui.nav import require_router
 from ui.state import get_store, lang, link_params, municipality, municipality_label, show_error
@@ -59,7 +59,9 @@ for c in commitments.itertuples():
 
 targets = store.targets(number)
 st.subheader(tr("goal.targets", n=len(targets)))
-st.dataframe(goal_targets_table(targets), hide_index=True)
+target_list(targets, lang())
+with st.expander(tr("common.table_alternative")):
+    st.dataframe(goal_targets_table(targets), hide_index=True)
 
 st.subheader(tr("goal.indicators"))
 st.markdown(f"**{tr('goal.our_indicators')}**")

@@ -41,3 +41,35 @@ def test_build_seed_reproduces_the_committed_seed(shared_data, tmp_path):
     for generated in ("goals.csv", "targets.csv", "un_indicators.csv", "municipalities.csv",
                       "municipality_changes.csv", "ks_catalogue.csv", "observations.csv"):
         assert (tmp_path / generated).read_bytes() == (SEED_DIR / generated).read_bytes(), generated
+
+
+def test_user_add_with_password_from_stdin_and_list(tmp_path, monkeypatch, capsys):
+    import io
+
+    from sdg.store import open_store
+
+    db = tmp_path / "u.duckdb"
+    monkeypatch.setenv("SDG_DB", str(db))
+    monkeypatch.setattr("sys.stdin", io.StringIO("et langt passord\n"))
+    assert main(["user", "add", "kari", "--role", "analyst", "--password-stdin"]) == 0
+    assert main(["user", "add", "ola@asker.kommune.no", "--role", "facilitator",
+                 "--email", "ola@asker.kommune.no"]) == 0
+    assert main(["user", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "kari" in out and "ola@asker.kommune.no" in out
+    store = open_store(db)
+    assert store.sign_in("kari", "et langt passord").role == "analyst"
+    assert store.role_for_email("ola@asker.kommune.no") == "facilitator"
+    log = store.df("SELECT actor, action FROM audit_log ORDER BY id")
+    assert log["action"].tolist() == ["users.admin", "users.admin"]
+    assert log["actor"].str.startswith("cli:").all()
+    store.close()
+
+
+def test_user_add_refuses_a_short_password(tmp_path, monkeypatch, capsys):
+    import io
+
+    monkeypatch.setenv("SDG_DB", str(tmp_path / "u.duckdb"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("kort\n"))
+    assert main(["user", "add", "kari", "--role", "analyst", "--password-stdin"]) == 2
+    assert "minst 10 tegn" in capsys.readouterr().err

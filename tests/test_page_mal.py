@@ -17,6 +17,9 @@ def test_goal_11_shows_its_targets_in_both_languages(app_db, lang):
     assert targets.iloc[0, 0] == "11.1"
     assert targets.iloc[0, 2].startswith("By 2030, ensure access for all to adequate")
     assert targets.iloc[0, 1].startswith("Innen 2030")
+    # Read as text too: the target in the session's language, the other one below.
+    first = "**11.1** " + ("Innen 2030" if lang == "nb" else "By 2030, ensure access")
+    assert any(m.value.startswith(first) for m in at.markdown)
     body = texts(at)
     assert ("Sosiale forhold" if lang == "nb" else "Social conditions") in body
     assert ("Fokusmål" if lang == "nb" else "Focus goal") in body

@@ -44,3 +44,12 @@ def goal_grid(goals: pd.DataFrame, focus: set[int], lang: str, per_row: int = 4)
         for col, g in zip(cols, chunk.itertuples(), strict=False):
             with col:
                 goal_tile(int(g.goal), getattr(g, f"short_{lang}"), int(g.goal) in focus)
+
+
+def target_list(targets: pd.DataFrame, lang: str) -> None:
+    """Each target with its code, in the session's language, the other language below
+    (bokmål is ours; English is the UN's official wording)."""
+    other = "en" if lang == "nb" else "nb"
+    for t in targets.itertuples():
+        st.markdown(f"**{t.target}** {getattr(t, f'title_{lang}')}")
+        st.caption(getattr(t, f"title_{other}"))

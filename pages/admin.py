@@ -42,3 +42,15 @@ buffer = io.BytesIO()
 log.to_excel(buffer, index=False)
 st.download_button(tr("admin.export"), buffer.getvalue(), "revisjonslogg.xlsx",
                    key="export_audit")
+
+st.subheader(tr("admin.backup"))
+st.caption(tr("admin.backup.help"))
+if st.button(tr("admin.backup.make"), key="make_backup"):
+    try:
+        path = store.backup(actor)
+    except SdgError as err:
+        show_error(err)
+    else:
+        st.success(tr("admin.backup.done", path=str(path)))
+        st.download_button(tr("admin.backup.download"), path.read_bytes(), path.name,
+                           key="download_backup")

@@ -199,3 +199,10 @@ def test_user_text_is_rendered_as_text_not_html(app_db):
     assert not at.exception
     for el in at.get("html"):
         assert "<script>alert(1)</script>" not in el.proto.body
+
+
+def test_admin_makes_a_backup_from_the_admin_page(app_db):
+    at = run_app("pages/admin.py", role="admin")
+    at.button(key="make_backup").click().run()
+    assert at.success and "sdg-" in at.success[0].value
+    assert (app_db.parent / "backup").is_dir()

@@ -84,3 +84,19 @@ def test_hostile_names_are_stored_as_text(seeded_db, tmp_path_factory, name):
         assert s.counts()["goal"] == 17
     finally:
         s.close()
+
+
+def test_backup_is_a_consistent_openable_copy(store, tmp_path):
+    from sdg.store import Store
+
+    store.add_user(SYSTEM, "kari", "analyst", password="et langt passord")
+    with pytest.raises(PermissionDenied):
+        store.backup(Actor("k", "analyst"), tmp_path / "no.duckdb")
+    path = store.backup(ADMIN, tmp_path / "b" / "copy.duckdb")
+    copy = Store(path)
+    try:
+        assert copy.counts() == {k: v for k, v in store.counts().items()}
+        assert "kari" in copy.users(ADMIN)["name"].tolist()
+    finally:
+        copy.close()
+    assert "backup" in store.audit_log(ADMIN).iloc[0]["detail"]

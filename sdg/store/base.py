@@ -98,6 +98,22 @@ class StoreBase:
                 raise
             cur.execute("COMMIT")
 
+    def copy_to(self, dest: Path) -> Path:
+        """A consistent copy of the database file while the app runs.
+
+        Writes are held off (the write lock), ``CHECKPOINT`` folds the write-ahead log
+        into the file, and the file is copied; readers may go on meanwhile. Only for a
+        file database.
+        """
+        import shutil
+
+        dest = Path(dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with self._write_lock, self.cursor() as cur:
+            cur.execute("CHECKPOINT")
+            shutil.copyfile(self.path, dest)
+        return dest
+
     def df(self, sql: str, params: dict | None = None) -> pd.DataFrame:
         """Run one parameterised query and return a DataFrame."""
         with self.cursor() as cur:

@@ -31,6 +31,20 @@ class UserQueries:
         require(actor, "audit.read")
         return self.df("SELECT * FROM audit_log ORDER BY id DESC LIMIT $n", {"n": limit})
 
+    def backup(self, actor: Actor, dest=None):
+        """A consistent copy of the database (admins only), by default into
+        ``backup/sdg-<timestamp>.duckdb`` beside the database file; returns its path."""
+        from pathlib import Path
+
+        require(actor, "users.admin")
+        if dest is None:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            dest = Path(self.path).parent / "backup" / f"sdg-{stamp}.duckdb"
+        path = self.copy_to(dest)
+        with self.transaction() as cur:
+            self.audit(cur, actor, "users.admin", {"backup": str(path)})
+        return path
+
     # ---------------------------------------------------------------- users
     def users(self, actor: Actor) -> pd.DataFrame:
         require(actor, "users.admin")

@@ -2,6 +2,8 @@
 council's focus decision. ``?present=1`` opens presentation mode; ``?goal=11`` picks
 the goal whose targets the target level shows first."""
 
+from functools import partial
+
 import streamlit as st
 
 from sdg.errors import SdgError
@@ -18,6 +20,7 @@ from ui.materiality import (
     presentation_css,
     ranking_table,
     settings_panel,
+    show_chart,
     view_key,
 )
 from ui.nav import require_router
@@ -49,15 +52,16 @@ except SdgError as err:
     show_error(err)
     st.stop()
 
-chart = matrix_chart(matrix, goals, lang(), big=present, x_title=x_title, y_title=y_title,
-                     targets=targets)
+# built only for a new spec (show_chart caches it) or an export
+chart = partial(matrix_chart, matrix, goals, lang(), big=present, x_title=x_title,
+                y_title=y_title, targets=targets)
 table = ranking_table(matrix, goals, lang(), x_title=x_title, y_title=y_title, targets=targets)
 
 if present:
     presentation_css()
 left, right = st.columns([3, 2])
 with left:
-    st.altair_chart(chart, width="stretch")
+    show_chart(chart)
 with right:
     st.subheader(tr("materiality.ranking"))
     st.dataframe(table, hide_index=True, height=640 if present else 460)

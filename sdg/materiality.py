@@ -12,9 +12,9 @@ Implements METHODS.md §4. The pipeline, each step a small function below:
 
 :func:`aggregate` runs steps 1–3 on a long ratings frame with the columns
 ``source, respondent, subject, axis, value, scale_min, scale_max`` and optional
-``weight``. Everything is vectorised over integer group codes (``numpy.bincount``), and
-the bootstrap is one matrix product per source, so millions of ratings take well under
-a second.
+``weight``. Everything is vectorised over integer group codes (scatter-adds in row order,
+see :func:`_group_dot`), and the bootstrap is one matrix product per source, so millions of
+ratings take well under a second.
 
 Quadrants (x = influence, y = priority; "high" means at or above the axis threshold):
 
@@ -32,12 +32,17 @@ code           priority (y)        influence (x)    meaning
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from scipy import stats as sps
 
 from sdg.errors import InvalidInput
@@ -176,8 +181,10 @@ def group_stats(x: np.ndarray, w: np.ndarray, group: np.ndarray, n_groups: int) 
     """Per-group weighted mean, n, Kish n_eff, SE, df and 95 % t interval.
 
     x̄_w = Σ wᵢxᵢ / Σ wᵢ; n = count; n_eff = (Σw)²/Σw² (:func:`kish_n_eff`);
-    SE by :func:`weighted_se`; interval by :func:`t_interval` with df = n_eff − 1.
-    Sums are ``numpy.bincount`` over the integer ``group`` codes (0 … n_groups − 1).
+    SE by :func:`weighted_se` with the two-pass Σ (wᵢ(xᵢ − x̄_w))², so equal values give
+    exactly 0; interval by :func:`t_interval` with df = n_eff − 1. Sums run over the
+    integer ``group`` codes (0 … n_groups − 1) in row order: the same additions as
+    ``numpy.bincount`` with weights, products fused in (:func:`_group_dot`).
 
     >>> s = group_stats(np.array([0, .5, 1, .25]), np.ones(4), np.array([0, 0, 0, 1]), 2)
     >>> s["mean"], s["n"], s["n_eff"]
@@ -185,13 +192,27 @@ def group_stats(x: np.ndarray, w: np.ndarray, group: np.ndarray, n_groups: int) 
     >>> np.round(s["se"], 4)            # s/√n = 0.5/√3; nothing for n = 1
     array([0.2887,    nan])
     """
-    n = np.bincount(group, minlength=n_groups)
-    sum_w = np.bincount(group, weights=w, minlength=n_groups)
-    sum_w2 = np.bincount(group, weights=w * w, minlength=n_groups)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean = np.bincount(group, weights=w * x, minlength=n_groups) / sum_w
-    resid = x - mean[group]
-    r2 = np.bincount(group, weights=(w * resid) ** 2, minlength=n_groups)
+    x = np.ascontiguousarray(x, dtype=float)
+    w = np.ascontiguousarray(w, dtype=float)
+    group = np.asarray(group)
+    if len(group) and (group.min() < 0 or group.max() >= n_groups):
+        raise ValueError(f"group codes must lie in 0 … {n_groups - 1}")
+    idx = group.astype(np.intp, copy=False)
+    dot = _group_dot(group, n_groups)
+    with _helper_thread(len(x)) as submit:
+        w2 = submit(np.multiply, w, w)
+        sum_wx = submit(dot, x, w)      # w as the vector: scipy copies matrix entries that
+        n = np.bincount(idx, minlength=n_groups)            # are a view into a larger block
+        sum_w = np.bincount(idx, weights=w, minlength=n_groups)
+        sum_w2 = np.bincount(idx, weights=w2.result(), minlength=n_groups)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean = sum_wx.result() / sum_w
+        resid = np.empty(len(x))            # wᵢ(xᵢ − x̄_w), each half on its own thread
+        half = len(x) // 2
+        other = submit(_weighted_residuals, resid, x, w, mean, idx, slice(half, None))
+        _weighted_residuals(resid, x, w, mean, idx, slice(0, half))
+        other.result()
+    r2 = dot(resid, resid)
     # A spread below 1e-12 on the 0–1 scale is rounding noise of x̄_w (equal values with
     # unequal weights): treat it as exactly 0, so SE = 0 does not depend on the weights.
     r2[r2 <= 1e-24 * sum_w2] = 0.0
@@ -203,10 +224,94 @@ def group_stats(x: np.ndarray, w: np.ndarray, group: np.ndarray, n_groups: int) 
             "ci_low": ci_low, "ci_high": ci_high}
 
 
+def _weighted_residuals(out: np.ndarray, x: np.ndarray, w: np.ndarray, mean: np.ndarray,
+                        idx: np.ndarray, rows: slice) -> None:
+    """out[rows] = wᵢ(xᵢ − x̄_w of row i's group), in place (``idx`` checked in range)."""
+    part = out[rows]
+    np.take(mean, idx[rows], out=part, mode="clip")  # "raise" would buffer a copy
+    np.subtract(x[rows], part, out=part)
+    np.multiply(w[rows], part, out=part)
+
+
+_PARALLEL_ROWS = 200_000  # below this many rows a helper thread costs more than it saves
+
+
+class _Done:
+    """The result of a task run at once (the serial stand-in for a Future)."""
+
+    def __init__(self, value: object) -> None:
+        self._value = value
+
+    def result(self) -> object:
+        return self._value
+
+
+@contextmanager
+def _helper_thread(rows: int) -> Iterator[Callable]:
+    """``submit(fn, *args)`` → future, run on one helper thread for large inputs (≥
+    ``_PARALLEL_ROWS`` rows on a machine with two or more cores), else at once.
+
+    Only for whole computations that release the GIL (numpy ufuncs and ``take``, scipy's
+    sparse products, BLAS) and that nothing else writes to meanwhile: every result is
+    then exactly what the serial run gives, whatever the threads' timing.
+    """
+    if rows < _PARALLEL_ROWS or (os.cpu_count() or 1) < 2:
+        yield lambda fn, *args: _Done(fn(*args))
+        return
+    with ThreadPoolExecutor(1) as pool:
+        yield pool.submit
+
+
+def _group_dot(group: np.ndarray, n_groups: int) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """A function (a, b) ↦ Σᵢ aᵢbᵢ per group, for codes in [0, n_groups) (not checked).
+
+    The group matrix G (n_groups × rows, one entry aᵢ per column, CSC) times b: scipy's
+    ``csc_matvec`` adds aᵢ·bᵢ into group gᵢ for i = 0, 1, … — the same products added in
+    the same order as ``numpy.bincount(group, weights=a * b)``, so bit-identical to it,
+    without the product array and with 32-bit indices (half the memory traffic).
+
+    >>> dot = _group_dot(np.array([1, 0, 1]), 2)
+    >>> dot(np.array([1.0, 2.0, 3.0]), np.array([4.0, 5.0, 6.0]))     # [2·5, 1·4 + 3·6]
+    array([10., 22.])
+    """
+    rows = len(group)
+    itype = np.int32 if max(rows, n_groups) < 2**31 - 1 else np.int64
+    indices = np.asarray(group).astype(itype, copy=False)
+    indptr = np.arange(rows + 1, dtype=itype)
+
+    def dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return sparse.csc_array((a, indices, indptr), shape=(n_groups, rows)) @ b
+
+    return dot
+
+
+def _mixed_code(codes: list[np.ndarray], sizes: list[int], dtype: type | None = None
+                ) -> np.ndarray:
+    """Dense code of a tuple of integer codes: ((c₀·n₁ + c₁)·n₂ + c₂)…, as ``dtype``.
+
+    Worked in the smallest integer type that holds every code (16, 32 or 64 bits; small
+    codes such as a categorical's int8 come in as they are), returned in it by default.
+
+    >>> _mixed_code([np.array([0, 1], dtype=np.int8), np.array([2, 0])], [2, 3])
+    array([2, 3], dtype=int16)
+    """
+    total = float(np.prod(sizes, dtype=np.float64))
+    work = np.int16 if total < 2**15 else np.int32 if total < 2**31 else np.int64
+    out = codes[0].astype(work)
+    for code, size in zip(codes[1:], sizes[1:], strict=True):
+        out *= size
+        out += code
+    return out if dtype is None else out.astype(dtype, copy=False)
+
+
 # --------------------------------------------------------------------------- input
 @dataclass(frozen=True)
 class _Prepared:
-    """Ratings as integer codes and arrays (rows with a missing value or weight 0 dropped)."""
+    """Ratings as integer codes and arrays (rows with a missing value or weight 0 dropped).
+
+    ``source``, ``subject`` and ``axis`` are integer codes as they come (a categorical's
+    own small codes); :attr:`group` combines them once, on first use.
+    """
 
     x: np.ndarray
     w: np.ndarray
@@ -219,14 +324,24 @@ class _Prepared:
     index: pd.Index
     respondent: pd.Series
 
+    @cached_property
+    def group(self) -> np.ndarray:
+        """Dense code of source × subject × axis (0 … n_groups − 1), smallest int type."""
+        return _mixed_code([self.source, self.subject, self.axis],
+                           [len(self.sources), len(self.subjects), len(self.axes)])
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.sources) * len(self.subjects) * len(self.axes)
+
 
 def _codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes and uniques of a column (categoricals without re-hashing)."""
+    """Integer codes and uniques of a column (a categorical's own small codes, no re-hashing)."""
     if isinstance(col.dtype, pd.CategoricalDtype):
         codes = col.cat.codes.to_numpy()
         if (codes < 0).any():
             raise InvalidInput("materiality.err.missing_key", column=col.name)
-        return codes.astype(np.intp), np.asarray(col.cat.categories, dtype=object)
+        return codes, np.asarray(col.cat.categories, dtype=object)
     codes, uniques = pd.factorize(col)
     if (codes < 0).any():
         raise InvalidInput("materiality.err.missing_key", column=col.name)
@@ -240,19 +355,26 @@ def _check_columns(ratings: pd.DataFrame) -> None:
 
 
 def _validate_values(ratings: pd.DataFrame, v: np.ndarray, lo: np.ndarray, hi: np.ndarray,
-                     w: np.ndarray) -> np.ndarray:
-    """Normalised values; raise InvalidInput naming the first bad row.
+                     w: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Normalised values, and whether every row is kept (value present, weight > 0);
+    raise InvalidInput naming the first bad row.
 
     Checks, in this order: a scale with hi ≤ lo or missing, a value off its scale, a
     negative or missing weight. A fast path (min/max over the arrays) skips the
     row-by-row masks when everything is fine.
     """
-    span = hi - lo
-    with np.errstate(divide="ignore", invalid="ignore"):
-        x = (v - lo) / span
-    if len(v) and span.min() > 0 and x.min() >= 0 and x.max() <= 1 and w.min() >= 0 \
-            and np.isfinite(w.max()):
-        return x  # all finite, on scale, weights valid
+    # the scale span and the weight range on a helper thread while x is computed
+    with _helper_thread(len(v)) as submit, np.errstate(divide="ignore", invalid="ignore"):
+        span_job = submit(np.subtract, hi, lo)
+        span_min = submit(lambda: span_job.result().min() if len(v) else np.nan)
+        w_range = submit(lambda: (w.min(), w.max()) if len(w) else (np.nan, np.nan))
+        x = np.subtract(v, lo)
+        span = span_job.result()
+        x /= span
+        fast = len(v) and span_min.result() > 0 and x.min() >= 0 and x.max() <= 1
+        w_min, w_max = w_range.result()
+    if fast and w_min >= 0 and np.isfinite(w_max):
+        return x, bool(w_min > 0)  # all finite, on scale, weights valid
     bad_scale = ~(np.isfinite(lo) & np.isfinite(hi) & (hi > lo))
     if bad_scale.any():
         i = int(np.flatnonzero(bad_scale)[0])
@@ -267,7 +389,7 @@ def _validate_values(ratings: pd.DataFrame, v: np.ndarray, lo: np.ndarray, hi: n
     if bad_w.any():
         i = int(np.flatnonzero(bad_w)[0])
         raise InvalidInput("materiality.err.bad_weight", row=ratings.index[i], weight=w[i])
-    return x
+    return x, False
 
 
 def _numeric_values(ratings: pd.DataFrame) -> np.ndarray:
@@ -306,12 +428,12 @@ def _prepare(ratings: pd.DataFrame, source_weights: Mapping[str, float] | None
         w = ratings["weight"].to_numpy(dtype=float, na_value=np.nan)
     else:
         w = np.ones(len(ratings))
-    x = _validate_values(ratings, v, lo, hi, w)
+    x, clean = _validate_values(ratings, v, lo, hi, w)
     src, sources = _codes(ratings["source"])
     sw = _source_weights(sources, source_weights)
     sub, subjects = _codes(ratings["subject"])
     ax, axes = _codes(ratings["axis"])
-    all_kept = len(x) == 0 or (w.min() > 0 and sw.min() > 0 and not np.isnan(x.min()))
+    all_kept = len(x) == 0 or (clean and sw.min() > 0)
     if not all_kept:
         idx = np.flatnonzero(np.isfinite(x) & (w > 0) & (sw[src] > 0))
         x, w, src, sub, ax = (a[idx] for a in (x, w, src, sub, ax))
@@ -322,12 +444,6 @@ def _prepare(ratings: pd.DataFrame, source_weights: Mapping[str, float] | None
                      sources=sources, subjects=subjects, axes=axes, index=index,
                      respondent=respondent)
     return prep, sw
-
-
-def _group_codes(p: _Prepared) -> tuple[np.ndarray, int]:
-    """Dense code of source × subject × axis."""
-    n_sub, n_ax = len(p.subjects), len(p.axes)
-    return (p.source * n_sub + p.subject) * n_ax + p.axis, len(p.sources) * n_sub * n_ax
 
 
 # --------------------------------------------------------------------------- public steps
@@ -347,8 +463,7 @@ def source_stats(ratings: pd.DataFrame) -> pd.DataFrame:
 
 
 def _stats_frame(p: _Prepared) -> pd.DataFrame:
-    g, n_groups = _group_codes(p)
-    st = group_stats(p.x, p.w, g, n_groups)
+    st = group_stats(p.x, p.w, p.group, p.n_groups)
     present = np.flatnonzero(st["n"] > 0)
     n_sub, n_ax = len(p.subjects), len(p.axes)
     src, rest = np.divmod(present, n_sub * n_ax)
@@ -393,29 +508,54 @@ def combine(stats: pd.DataFrame, source_weights: Mapping[str, float] | None = No
     key = pd.MultiIndex.from_frame(st[["subject", "axis"]])
     codes, uniques = pd.factorize(key)
     m = len(uniques)
-    total = np.bincount(codes, weights=st["w_src"].to_numpy(), minlength=m)
-    c = st["w_src"].to_numpy() / total[codes]
-    se = st["se"].to_numpy(dtype=float)
+    out = _combine_codes(codes, m, st["w_src"].to_numpy(), *(
+        st[c].to_numpy(dtype=float) for c in ("mean", "se", "n", "n_eff", "df")))
+    return _combined_frame([u[0] for u in uniques], [u[1] for u in uniques], out)
+
+
+def _combine_codes(codes: np.ndarray, m: int, w_src: np.ndarray, mean: np.ndarray,
+                   se: np.ndarray, n: np.ndarray, n_eff: np.ndarray, df: np.ndarray
+                   ) -> dict[str, np.ndarray]:
+    """The formulas of :func:`combine` for per-source rows with subject-axis ``codes``
+    (0 … m − 1): sums over the rows of a code in row order. A code without rows gets
+    ``n_sources`` 0 (and no meaningful values)."""
+    total = np.bincount(codes, weights=w_src, minlength=m)
+    c = w_src / total[codes]
     var_k = c**2 * se**2
 
     def s(values: np.ndarray) -> np.ndarray:
         return np.bincount(codes, weights=values, minlength=m)
 
-    score = s(c * st["mean"].to_numpy(dtype=float))
+    score = s(c * mean)
     var = s(var_k)
     with np.errstate(divide="ignore", invalid="ignore"):
-        df = var**2 / s(var_k**2 / st["df"].to_numpy(dtype=float))
-        n_eff = 1.0 / s(c**2 / st["n_eff"].to_numpy(dtype=float))
+        df_c = var**2 / s(var_k**2 / df)
+        n_eff_c = 1.0 / s(c**2 / n_eff)
     combined_se = np.sqrt(var)
-    ci_low, ci_high = t_interval(score, combined_se, df)
-    out = pd.DataFrame({
-        "subject": [u[0] for u in uniques], "axis": [u[1] for u in uniques],
-        "score": score, "n": s(st["n"].to_numpy(dtype=float)).astype(np.int64),
-        "n_eff": n_eff, "se": combined_se, "df": df, "ci_low": ci_low, "ci_high": ci_high,
-        "n_sources": np.bincount(codes, minlength=m),
-    })
-    out["level"] = [subject_level(x) for x in out["subject"]]
-    return _sort(out)
+    ci_low, ci_high = t_interval(score, combined_se, df_c)
+    return {"score": score, "n": s(n).astype(np.int64), "n_eff": n_eff_c, "se": combined_se,
+            "df": df_c, "ci_low": ci_low, "ci_high": ci_high,
+            "n_sources": np.bincount(codes, minlength=m)}
+
+
+def _combined_frame(subjects: list, axes: list, out: dict[str, np.ndarray],
+                    keep: np.ndarray | slice = slice(None)) -> pd.DataFrame:
+    """The frame :func:`combine` returns, from :func:`_combine_codes` (rows ``keep``).
+
+    Built in the order :func:`_sort` gives (UN subject order, then axis; the pairs are
+    unique), the level looked up once per subject.
+    """
+    subject_rank = {s: i for i, s in enumerate(_ordered_subjects(np.asarray(subjects,
+                                                                            dtype=object)))}
+    axis_rank = {a: i for i, a in enumerate(sorted(set(axes)))}
+    order = np.lexsort((np.array([axis_rank[a] for a in axes], dtype=np.intp),
+                        np.array([subject_rank[s] for s in subjects], dtype=np.intp)))
+    level = {s: subject_level(s) for s in subject_rank}
+    ordered = [subjects[i] for i in order]
+    frame = pd.DataFrame({"subject": ordered, "axis": [axes[i] for i in order],
+                          **{k: v[keep][order] for k, v in out.items()}})
+    frame["level"] = [level[s] for s in ordered]
+    return frame
 
 
 def _sort(frame: pd.DataFrame) -> pd.DataFrame:
@@ -458,8 +598,19 @@ def aggregate(ratings: pd.DataFrame, source_weights: Mapping[str, float] | None 
 
 
 def _combine_prepared(p: _Prepared, sw: np.ndarray) -> pd.DataFrame:
-    weights = dict(zip(p.sources, sw, strict=True))
-    return combine(_stats_frame(p), weights)
+    """``combine(_stats_frame(p), weights)`` on the arrays: the same rows (source-major
+    order of the group codes), codes and sums, without the intermediate frames."""
+    st = group_stats(p.x, p.w, p.group, p.n_groups)
+    n_col = len(p.subjects) * len(p.axes)
+    rows = np.flatnonzero(st["n"] > 0)
+    src, col = np.divmod(rows, n_col)
+    keep = sw[src] > 0
+    rows, src, col = rows[keep], src[keep], col[keep]
+    out = _combine_codes(col, n_col, sw[src], *(
+        st[c][rows].astype(float) for c in ("mean", "se", "n", "n_eff", "df")))
+    used = np.flatnonzero(out["n_sources"] > 0)
+    sub, ax = np.divmod(used, len(p.axes))
+    return _combined_frame(list(p.subjects[sub]), list(p.axes[ax]), out, used)
 
 
 # --------------------------------------------------------------------------- quadrants
@@ -594,34 +745,99 @@ def _bootstrap_counts(rng: np.random.Generator, n_resp: int, b: int) -> np.ndarr
     return np.bincount(flat, minlength=b * n_resp).reshape(b, n_resp)
 
 
-def _resampled_means(p: _Prepared, rows: np.ndarray, cols: np.ndarray, n_cols: int,
-                     counts: np.ndarray, resp: np.ndarray, n_resp: int) -> np.ndarray:
+def _source_blocks(p: _Prepared, resp: np.ndarray, n_resp_all: int
+                   ) -> Iterator[tuple[int, np.ndarray, int, object, object]]:
+    """Per source with ratings, in source order: ``(k, present, n_resp, m_w, m_wx)``.
+
+    ``present`` are the subject-axis columns the source rated (sorted); its respondents
+    are numbered 0 … n_resp − 1 in the order of their codes ``resp``; ``m_w`` and ``m_wx``
+    are the respondent × present-column sums of w and w·x, dense float32 when the matrix
+    has at most ``_DENSE_CELLS`` cells, else sparse (float64).
+
+    When every source's matrix fits together, all are one scatter-add over the rows (each
+    source a block of rows, a respondent of a source a "unit"); otherwise source by source
+    (:func:`_source_blocks_by_rows`). Both give the same sums, added in row order.
+    """
+    n_src, n_col = len(p.sources), len(p.subjects) * len(p.axes)
+    pair = _mixed_code([p.source, resp], [n_src, n_resp_all], np.intp)
+    has = np.bincount(pair, minlength=n_src * n_resp_all).reshape(n_src, n_resp_all) > 0
+    per_source = has.sum(axis=1)
+    n_units = int(per_source.sum())
+    if n_units * n_col > _DENSE_CELLS:
+        yield from _source_blocks_by_rows(p, resp, n_resp_all)
+        return
+    # unit = the respondent's rank within its source (by code), sources one after another
+    unit_of = (np.cumsum(has, dtype=np.int32) - 1).ravel()
+    cell = unit_of[pair]
+    cell *= n_col
+    cell += _mixed_code([p.subject, p.axis], [len(p.subjects), len(p.axes)])
+    dot = _group_dot(cell, n_units * n_col)
+    with _helper_thread(len(cell)) as submit:   # w as the vector (see group_stats)
+        m_wx = submit(dot, p.x, p.w)
+        m_w = dot(np.ones(len(p.w)), p.w).reshape(n_units, n_col)
+        m_wx = m_wx.result().reshape(n_units, n_col)
+    start = 0
+    for k in range(n_src):
+        stop = start + int(per_source[k])
+        if stop == start:
+            continue
+        bw, bwx = m_w[start:stop], m_wx[start:stop]
+        present = np.flatnonzero((bw > 0).any(axis=0))  # every kept row has w > 0
+        if len(present) < n_col:
+            bw, bwx = bw[:, present], bwx[:, present]
+        yield k, present, stop - start, bw.astype(np.float32), bwx.astype(np.float32)
+        start = stop
+
+
+def _source_blocks_by_rows(p: _Prepared, resp_all: np.ndarray, n_resp_all: int
+                           ) -> Iterator[tuple[int, np.ndarray, int, object, object]]:
+    """:func:`_source_blocks` one source at a time (for large inputs)."""
+    n_src, n_col = len(p.sources), len(p.subjects) * len(p.axes)
+    col_all = _mixed_code([p.subject, p.axis], [len(p.subjects), len(p.axes)], np.intp)
+    src = p.source.astype(np.uint16) if n_src < 2**16 else p.source  # radix sort
+    order = np.argsort(src, kind="stable")
+    bounds = np.searchsorted(src[order], np.arange(n_src + 1))
+    for k in range(n_src):
+        rows = order[bounds[k]:bounds[k + 1]]
+        if len(rows) == 0:
+            continue
+        _, resp = _dense_recode(resp_all[rows], n_resp_all)
+        present, cols = _dense_recode(col_all[rows], n_col)
+        n_resp, n_cols = int(resp.max()) + 1, len(present)
+        w = p.w[rows]
+        wx = w * p.x[rows]
+        if n_resp * n_cols <= _DENSE_CELLS:
+            cell = resp * n_cols + cols
+            size = n_resp * n_cols
+            m_w = np.bincount(cell, weights=w, minlength=size).astype(np.float32)
+            m_wx = np.bincount(cell, weights=wx, minlength=size).astype(np.float32)
+            yield (k, present, n_resp, m_w.reshape(n_resp, n_cols),
+                   m_wx.reshape(n_resp, n_cols))
+        else:
+            shape = (n_resp, n_cols)
+            yield (k, present, n_resp, sparse.csr_matrix((w, (resp, cols)), shape=shape),
+                   sparse.csr_matrix((wx, (resp, cols)), shape=shape))
+
+
+def _resampled_means(m_w: np.ndarray | sparse.spmatrix, m_wx: np.ndarray | sparse.spmatrix,
+                     counts: np.ndarray) -> np.ndarray:
     """B × n_cols weighted means of one source with respondents reweighted by ``counts``.
 
     x̄_b = Σᵢ c_b,r(i) wᵢ xᵢ / Σᵢ c_b,r(i) wᵢ for every column (subject × axis), computed
-    as C @ M with M the respondent × column sums of w and w·x (dense, or sparse when
-    the matrix would be large). NaN where no drawn respondent rated the column. The dense
-    product runs in float32 (counts are exact; sums carry ~1e-7 relative error, far
-    below any visible difference) because it is twice as fast.
+    as C @ M with M the respondent × column sums of w and w·x (:func:`_source_blocks`:
+    dense, or sparse when the matrix would be large). NaN where no drawn respondent rated
+    the column. The dense product runs in float32 (counts are exact; sums carry ~1e-7
+    relative error, far below any visible difference) because it is twice as fast.
     """
-    w = p.w[rows]
-    wx = w * p.x[rows]
-    if n_resp * n_cols <= _DENSE_CELLS:
-        cell = resp * n_cols + cols
-        size = n_resp * n_cols
-        c32 = counts.astype(np.float32)
-        m_w = np.bincount(cell, weights=w, minlength=size).astype(np.float32)
-        m_wx = np.bincount(cell, weights=wx, minlength=size).astype(np.float32)
-        sum_w = (c32 @ m_w.reshape(n_resp, n_cols)).astype(float)
-        sum_wx = (c32 @ m_wx.reshape(n_resp, n_cols)).astype(float)
-    else:
-        from scipy import sparse
-
-        shape = (n_resp, n_cols)
-        m_w = sparse.csr_matrix((w, (resp, cols)), shape=shape)
-        m_wx = sparse.csr_matrix((wx, (resp, cols)), shape=shape)
+    if sparse.issparse(m_w):
         sum_w = np.asarray((m_w.T @ counts.T).T)
         sum_wx = np.asarray((m_wx.T @ counts.T).T)
+    else:
+        c32 = counts.astype(np.float32)
+        with _helper_thread(c32.size * m_w.shape[1] // 64) as submit:
+            sum_wx = submit(np.matmul, c32, m_wx)
+            sum_w = (c32 @ m_w).astype(float)
+            sum_wx = sum_wx.result().astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(sum_w > 0, sum_wx / sum_w, np.nan)
 
@@ -668,36 +884,30 @@ def robustness(ratings: pd.DataFrame, source_weights: Mapping[str, float] | None
     if B < 1:
         raise InvalidInput("materiality.err.bootstrap_b", b=B)
     p, sw = _prepare(ratings, source_weights)
-    n_sub, n_ax, n_src = len(p.subjects), len(p.axes), len(p.sources)
+    n_sub, n_ax = len(p.subjects), len(p.axes)
     rng = np.random.default_rng(seed)
     num = np.zeros((B, n_sub * n_ax))
     den = np.zeros((B, n_sub * n_ax))
-    col_all = p.subject * n_ax + p.axis
+    rated = np.zeros(n_sub * n_ax, dtype=bool)
     resp_all, resp_uniques = pd.factorize(p.respondent)
-    src = p.source.astype(np.uint16) if n_src < 2**16 else p.source  # radix sort
-    order = np.argsort(src, kind="stable")
-    bounds = np.searchsorted(src[order], np.arange(n_src + 1))
-    for k in range(n_src):
-        rows = order[bounds[k]:bounds[k + 1]]
-        if len(rows) == 0:
-            continue
-        _, resp = _dense_recode(resp_all[rows], len(resp_uniques))
-        present, cols = _dense_recode(col_all[rows], n_sub * n_ax)
-        n_resp = int(resp.max()) + 1
+    for k, present, n_resp, m_w, m_wx in _source_blocks(p, resp_all, len(resp_uniques)):
         counts = _bootstrap_counts(rng, n_resp, B)
-        means = _resampled_means(p, rows, cols, len(present), counts, resp, n_resp)
-        rated = np.isfinite(means)
-        num[:, present] += sw[k] * np.where(rated, means, 0.0)
-        den[:, present] += sw[k] * rated
+        means = _resampled_means(m_w, m_wx, counts)
+        drawn = np.isfinite(means)
+        num[:, present] += sw[k] * np.where(drawn, means, 0.0)
+        den[:, present] += sw[k] * drawn
+        rated[present] = True
     with np.errstate(divide="ignore", invalid="ignore"):
         score = (num / den).reshape(B, n_sub, n_ax)
-    return _focus_share(p, score, x_axis, y_axis, x_threshold, y_threshold, method)
+    return _focus_share(p, score, rated.reshape(n_sub, n_ax), x_axis, y_axis, x_threshold,
+                        y_threshold, method)
 
 
-def _focus_share(p: _Prepared, score: np.ndarray, x_axis: str, y_axis: str,
-                 x_threshold: float | None, y_threshold: float | None,
+def _focus_share(p: _Prepared, score: np.ndarray, rated: np.ndarray, x_axis: str,
+                 y_axis: str, x_threshold: float | None, y_threshold: float | None,
                  method: str | float) -> pd.DataFrame:
-    """p_focus per subject from the B × subject × axis resampled scores."""
+    """p_focus per subject from the B × subject × axis resampled scores; ``rated`` marks
+    the subject × axis pairs with ratings (after dropping)."""
     axes = list(p.axes)
     n_sub = len(p.subjects)
     b = score.shape[0]
@@ -713,11 +923,9 @@ def _focus_share(p: _Prepared, score: np.ndarray, x_axis: str, y_axis: str,
     # subjects never rated on both axes in the data have no quadrant
     both = np.zeros(n_sub, dtype=bool)
     if x_axis in axes and y_axis in axes:
-        rated = np.zeros((n_sub, len(axes)), dtype=bool)
-        rated[p.subject, p.axis] = True
         both = rated[:, axes.index(x_axis)] & rated[:, axes.index(y_axis)]
     out = pd.DataFrame({"subject": p.subjects, "p_focus": np.where(both, share, np.nan)})
-    rated_at_all = np.bincount(p.subject, minlength=n_sub) > 0  # not only dropped rows
+    rated_at_all = rated.any(axis=1)  # not only dropped rows
     return _sort(out[rated_at_all].assign(axis="")).drop(columns="axis")
 
 

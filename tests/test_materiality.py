@@ -307,3 +307,78 @@ def test_categorical_input_gives_same_result():
     r = two_axis_ratings(n=10)
     cat = r.astype({"source": "category", "subject": "category", "axis": "category"})
     assert_same(m.aggregate(r), m.aggregate(cat))
+
+
+# --------------------------------------------------------------------------- fast paths
+def test_group_dot_is_bincount_of_the_products_bit_for_bit():
+    rng = np.random.default_rng(5)
+    group = rng.integers(0, 7, 1000).astype(np.int16)
+    a, b = rng.random(1000), rng.random(1000)
+    dot = m._group_dot(group, 9)
+    assert np.array_equal(dot(a, b), np.bincount(group.astype(np.intp), weights=a * b,
+                                                 minlength=9))
+
+
+def reference_group_stats(x, w, group, n_groups):
+    """The straightforward two-pass sums (numpy.bincount), as group_stats had them."""
+    s = lambda v: np.bincount(group, weights=v, minlength=n_groups)  # noqa: E731
+    with np.errstate(invalid="ignore"):        # an empty group: 0/0
+        mean = s(w * x) / s(w)
+    r2 = s((w * (x - mean[group])) ** 2)
+    r2[r2 <= 1e-24 * s(w * w)] = 0.0
+    return np.bincount(group, minlength=n_groups), s(w), mean, r2
+
+
+@pytest.mark.parametrize("threads", [False, True])
+def test_group_stats_same_sums_serial_and_on_two_threads(monkeypatch, threads):
+    monkeypatch.setattr(m, "_PARALLEL_ROWS", 0 if threads else 10**12)
+    rng = np.random.default_rng(11)
+    n = 5000
+    group = rng.integers(0, 40, n)
+    x = rng.integers(0, 5, n) / 4
+    x[group == 3] = 0.75                      # a constant group: SE exactly 0
+    w = rng.uniform(0.2, 3, n)
+    got = m.group_stats(x, w, group, 41)      # group 40 empty
+    n_, sum_w, mean, r2 = reference_group_stats(x, w, group, 41)
+    assert np.array_equal(got["n"], n_) and np.array_equal(got["sum_w"], sum_w)
+    assert np.array_equal(got["mean"], mean, equal_nan=True)
+    assert np.array_equal(got["se"], m.weighted_se(n_, sum_w, r2), equal_nan=True)
+    assert got["se"][3] == 0 and np.isnan(got["se"][40])
+    for bad in (39, 0):                       # codes up to 39, and one below 0
+        with pytest.raises(ValueError):
+            m.group_stats(x, w, group - (bad == 0), 41 if bad == 0 else bad)
+
+
+def test_threads_change_no_result(monkeypatch):
+    r = two_axis_ratings(n=40)
+    monkeypatch.setattr(m, "_PARALLEL_ROWS", 10**12)
+    serial = m.aggregate(r), m.robustness(r, B=30, seed=4)
+    monkeypatch.setattr(m, "_PARALLEL_ROWS", 0)
+    threaded = m.aggregate(r), m.robustness(r, B=30, seed=4)
+    pd.testing.assert_frame_equal(serial[0], threaded[0], check_exact=True)
+    pd.testing.assert_frame_equal(serial[1], threaded[1], check_exact=True)
+
+
+def test_robustness_blocks_at_once_equal_source_by_source():
+    # sources share respondent ids, rate different subjects and come interleaved
+    r = two_axis_ratings(n=12)
+    r["respondent"] = r["respondent"].str[-1]
+    r = pd.concat([r, ratings([("admin", "1", "1", "influence", 4, 1.0),
+                               ("admin", "2", "1", "influence", 2, 1.0)])])
+    r = r.sample(frac=1, random_state=3)
+    p, _ = m._prepare(r, None)
+    codes, uniques = pd.factorize(p.respondent)
+    at_once = list(m._source_blocks(p, codes, len(uniques)))
+    by_source = list(m._source_blocks_by_rows(p, codes, len(uniques)))
+    assert [b[0] for b in at_once] == [b[0] for b in by_source] == [0, 1, 2]
+    for a, b in zip(at_once, by_source, strict=True):
+        assert np.array_equal(a[1], b[1]) and a[2] == b[2]
+        assert np.array_equal(a[3], b[3]) and np.array_equal(a[4], b[4])
+        assert a[3].dtype == b[3].dtype == np.float32
+
+
+def test_combine_on_frames_equals_the_array_path():
+    r = two_axis_ratings(n=15)
+    weights = {"survey": 2.0, "ws": 0.5}
+    pd.testing.assert_frame_equal(m.combine(m.source_stats(r), weights),
+                                  m.aggregate(r, weights), check_exact=True)

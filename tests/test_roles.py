@@ -206,3 +206,12 @@ def test_admin_makes_a_backup_from_the_admin_page(app_db):
     at.button(key="make_backup").click().run()
     assert at.success and "sdg-" in at.success[0].value
     assert (app_db.parent / "backup").is_dir()
+
+
+def test_a_viewer_sees_the_matrix_and_decisions_but_no_decision_form(app_db):
+    at = run_app("pages/vesentlighet.py")
+    assert not any(t.key == "mat_dec_text" for t in at.text_area)
+    assert not any(t.key.startswith("mat_set_") for t in at.text_input if t.key)
+    assert at.get("vega_lite_chart") or at.get("arrow_vega_lite_chart")
+    at = run_app("pages/vesentlighet.py", role="analyst")
+    assert any(t.key == "mat_dec_text" for t in at.text_area)

@@ -5,7 +5,8 @@ take the output of :func:`sdg.materiality.quadrants` (optionally with a ``p_focu
 column) and ``store.goals()``; the live workshop projector reuses them.
 
 Streamlit glue: :func:`compute_matrix` (cached on the filter and weight settings),
-the filter panel in the sidebar, the decision, note and export panels, presentation
+:func:`show_chart` (the chart from a spec cached on its inputs), the filter panel in the
+sidebar, the decision, note and export panels (files made only on click), presentation
 mode. Widget keys start with ``mat_``; a saved view (a decision's settings) is applied
 through :func:`apply_view`, which the page calls before it draws the widgets.
 """
@@ -15,6 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from collections.abc import Callable
+from functools import partial
 
 import altair as alt
 import pandas as pd
@@ -252,6 +255,32 @@ def view_key(view: dict) -> str:
     return json.dumps(view, sort_keys=True, default=str)
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def chart_spec(matrix: pd.DataFrame, goals: pd.DataFrame, lang: str, *, big: bool = False,
+               x_title: str | None = None, y_title: str | None = None,
+               targets: pd.DataFrame | None = None) -> dict:
+    """:func:`matrix_chart` as the Vega-Lite spec ``st.altair_chart`` would send (the data
+    as Arrow datasets), cached on the same arguments.
+
+    Building and validating the Altair layers and converting them is most of a rerun of
+    the page otherwise; ``st.vega_lite_chart(spec=…)`` draws the spec unchanged.
+    """
+    chart = matrix_chart(matrix, goals, lang, big=big, x_title=x_title, y_title=y_title,
+                         targets=targets)
+    try:  # what st.altair_chart does with the chart
+        from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+    except ImportError:  # pragma: no cover - a Streamlit without it: data inline
+        return chart.to_dict()
+    return _convert_altair_to_vega_lite_spec(chart)
+
+
+def show_chart(chart: partial) -> None:
+    """Draw ``partial(matrix_chart, …)`` from its cached spec (:func:`chart_spec`)."""
+    if chart.func is not matrix_chart:
+        raise TypeError("show_chart draws partial(matrix_chart, …)")
+    st.vega_lite_chart(spec=chart_spec(*chart.args, **chart.keywords), width="stretch")
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def chart_image(spec_json: str, fmt: str) -> bytes:
     """The chart as PNG or SVG bytes (vl-convert)."""
@@ -364,7 +393,10 @@ def axis_title(settings: dict, axis: str) -> str:
 
 
 def settings_panel(settings: dict) -> None:
-    """Axis names and which kinds of source feed each axis (the ``setting`` table)."""
+    """Axis names and which kinds of source feed each axis (the ``setting`` table);
+    for the roles that may change them."""
+    if not actor().may("materiality.decide"):
+        return
     with st.expander(tr("materiality.settings")), st.form("mat_settings"):
         new = {"axis_names": {}, "feeds": {}}
         kinds = ["survey", "workshop", "administration"]
@@ -380,7 +412,7 @@ def settings_panel(settings: dict) -> None:
                 format_func=labeller("materiality.kind"))
         if st.form_submit_button(tr("materiality.settings.save")):
             try:
-                get_store().save_materiality_settings(settings | new)
+                get_store().save_materiality_settings(settings | new, actor())
             except SdgError as err:
                 show_error(err)
                 return
@@ -393,21 +425,8 @@ def decision_panel(code: str, matrix: pd.DataFrame, view: dict) -> None:
     store = get_store()
     st.subheader(tr("materiality.decision"))
     suggested = sorted(int(s) for s in matrix.loc[matrix["quadrant"] == "focus", "subject"])
-    with st.form("mat_decision"):
-        goals = st.multiselect(tr("materiality.decision.goals"), list(range(1, 18)),
-                               default=suggested, key="mat_dec_goals")
-        decided = st.date_input(tr("materiality.decision.date"), dt.date.today(),
-                                key="mat_dec_date")
-        rationale = st.text_area(tr("materiality.decision.rationale"), key="mat_dec_text")
-        if st.form_submit_button(tr("materiality.decision.save"), type="primary"):
-            try:
-                new_id = store.save_focus_decision(code, goals, rationale=rationale,
-                                                   settings=view, actor=actor(),
-                                                   decided_on=decided, lang=lang())
-            except SdgError as err:
-                show_error(err)
-            else:
-                st.success(tr("materiality.decision.saved", id=new_id))
+    if actor().may("materiality.decide"):
+        _decision_form(store, code, suggested, view)
     earlier = store.focus_decisions(code)
     if earlier.empty:
         return
@@ -431,6 +450,24 @@ def decision_panel(code: str, matrix: pd.DataFrame, view: dict) -> None:
             st.rerun()
 
 
+def _decision_form(store, code: str, suggested: list[int], view: dict) -> None:
+    with st.form("mat_decision"):
+        goals = st.multiselect(tr("materiality.decision.goals"), list(range(1, 18)),
+                               default=suggested, key="mat_dec_goals")
+        decided = st.date_input(tr("materiality.decision.date"), dt.date.today(),
+                                key="mat_dec_date")
+        rationale = st.text_area(tr("materiality.decision.rationale"), key="mat_dec_text")
+        if st.form_submit_button(tr("materiality.decision.save"), type="primary"):
+            try:
+                new_id = store.save_focus_decision(code, goals, rationale=rationale,
+                                                   settings=view, actor=actor(),
+                                                   decided_on=decided, lang=lang())
+            except SdgError as err:
+                show_error(err)
+            else:
+                st.success(tr("materiality.decision.saved", id=new_id))
+
+
 def _decision_label(earlier: pd.DataFrame, decision_id: int) -> str:
     row = earlier.loc[earlier["id"] == decision_id].iloc[0]
     goals = ", ".join(str(int(g)) for g in row["goals"])
@@ -447,6 +484,9 @@ def notes_panel(code: str, matrix: pd.DataFrame, targets: pd.DataFrame) -> None:
     title = dict(zip(targets["target"], targets[f"title_{lang()}"], strict=True))
     subject = st.selectbox(tr("materiality.notes.target"), subjects, key="mat_note_subject",
                            format_func=lambda s: f"{s} {title.get(s, '')}"[:120])
+    if not actor().may("ratings.write"):
+        _notes_table(store.notes(code, [subject]))
+        return
     with st.form("mat_note", clear_on_submit=True):
         kind = st.radio(tr("materiality.notes.kind"), ["opportunity", "challenge"],
                         horizontal=True, key="mat_note_kind",
@@ -457,7 +497,10 @@ def notes_panel(code: str, matrix: pd.DataFrame, targets: pd.DataFrame) -> None:
                 store.save_note(code, subject, kind, text, actor=actor())
             except SdgError as err:
                 show_error(err)
-    notes = store.notes(code, [subject])
+    _notes_table(store.notes(code, [subject]))
+
+
+def _notes_table(notes: pd.DataFrame) -> None:
     if notes.empty:
         st.caption(tr("materiality.notes.none"))
         return
@@ -469,18 +512,24 @@ def notes_panel(code: str, matrix: pd.DataFrame, targets: pd.DataFrame) -> None:
     }), hide_index=True)
 
 
-def export_buttons(chart: alt.LayerChart, table: pd.DataFrame) -> None:
-    """Download the chart as PNG and SVG (made on click) and the table as xlsx."""
-    spec = chart.to_json()
+def export_buttons(chart: Callable[[], alt.TopLevelMixin], table: pd.DataFrame) -> None:
+    """Download the chart as PNG and SVG and the table as xlsx, each made on click.
+
+    ``chart`` builds the Altair chart (e.g. ``partial(matrix_chart, …)``). The callables
+    run outside the script (no session): everything they need is captured here.
+    """
+    sheet = tr("materiality.title")
     cols = st.columns(3)
-    cols[0].download_button(tr("materiality.export.png"), lambda: chart_image(spec, "png"),
+    cols[0].download_button(tr("materiality.export.png"),
+                            lambda: chart_image(chart().to_json(), "png"),
                             file_name="vesentlighetsmatrise.png", mime="image/png",
                             on_click="ignore", key="mat_png")
-    cols[1].download_button(tr("materiality.export.svg"), lambda: chart_image(spec, "svg"),
+    cols[1].download_button(tr("materiality.export.svg"),
+                            lambda: chart_image(chart().to_json(), "svg"),
                             file_name="vesentlighetsmatrise.svg", mime="image/svg+xml",
                             on_click="ignore", key="mat_svg")
     cols[2].download_button(tr("materiality.export.xlsx"),
-                            lambda: xlsx_bytes(table, tr("materiality.title")),
+                            lambda: xlsx_bytes(table, sheet),
                             file_name="vesentlighetsmatrise.xlsx", on_click="ignore",
                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                             key="mat_xlsx")

@@ -98,18 +98,22 @@ def add_synthetic(store: Store, n_indicators: int, seed: int = 4) -> int:
 
 def registered_pages() -> list[str]:
     """The page files registered in app.py (in order, each once)."""
-    found = re.findall(r'st\.Page\("(pages/[a-z_]+\.py)"', (ROOT / "app.py").read_text())
+    found = re.findall(r'(?:st\.Page|PageSpec)\("(pages/[a-z_]+\.py)"',
+                       (ROOT / "app.py").read_text())
     return list(dict.fromkeys(found))
 
 
 def time_pages(repeat: int) -> list[tuple[str, float | None, str]]:
-    """Warm rerun of every registered page: (page, seconds or None, note)."""
+    """Warm rerun of every registered page: (page, seconds or None, note).
+
+    Signed in as an admin (every page allowed; the data pages need ``data.import``).
+    """
     from tests.apptest import run_app
 
     results = []
     for page in registered_pages():
         try:
-            at = run_app(page, kommune=MUNICIPALITY)
+            at = run_app(page, role="admin", kommune=MUNICIPALITY)
         except AssertionError as err:  # the page raised: report it, time the others
             results.append((page, None, f"exception: {str(err)[:80]}"))
             continue

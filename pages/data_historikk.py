@@ -4,7 +4,7 @@ import streamlit as st
 
 from sdg.errors import SdgError
 from ui.i18n import tr
-from ui.importer import batches_table
+from ui.importer import batch_preview, batches_table, history
 from ui.nav import require_router
 from ui.state import actor, get_store, show_error
 
@@ -17,19 +17,20 @@ st.markdown(tr("importer.history.intro"))
 if done := st.session_state.pop("history_done", None):
     st.success(done)
 
-batches = store.import_batches()
+batches = history(store)
 if batches.empty:
     st.info(tr("importer.history.empty"))
     st.stop()
 st.dataframe(batches_table(batches), hide_index=True)
 
 ids = batches["id"].tolist()
+files = dict(zip(ids, batches["file_name"], strict=True))
 chosen = st.selectbox(tr("importer.history.pick"), ids, key="history_batch",
                       format_func=lambda i: tr("importer.history.option", batch=i,
-                                               file=batches.set_index("id").at[i, "file_name"]))
+                                               file=files[i]))
 row = batches.set_index("id").loc[chosen]
 with st.expander(tr("importer.history.rows", batch=chosen)):
-    st.dataframe(store.batch_observations(int(chosen)).head(500), hide_index=True)
+    st.dataframe(batch_preview(store, store.path, int(chosen)), hide_index=True)
 if row["state"] == "active":
     clicked = st.button(tr("importer.history.undo"), key="undo", icon=":material/undo:")
     state, message = "undone", tr("importer.history.undone", batch=chosen)

@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -119,13 +120,20 @@ def measure_keys(table: int, measure: pd.Series) -> tuple[pd.Series, dict[str, s
     >>> keys.tolist(), measures
     (['1|a', '1', '1|a'], {'1|a': 'a', '1': None})
     """
+    codes, names, distinct = _measure_codes(table, measure)
+    return pd.Series(names[codes], index=measure.index), distinct
+
+
+def _measure_codes(table: int, measure: pd.Series
+                   ) -> tuple[np.ndarray, np.ndarray, dict[str, str | None]]:
+    """:func:`measure_keys` as codes into the distinct keys (``names``; code -1, no
+    measure, is the last name), and key → measure."""
     codes, uniques = pd.factorize(measure.astype(object), use_na_sentinel=True)
     names = np.array([series_key(table, m) for m in uniques] + [str(table)], dtype=object)
-    keys = pd.Series(names[codes], index=measure.index)  # code -1 (no measure) → last
     distinct = {names[i]: str(u) for i, u in enumerate(uniques)}
     if (codes < 0).any():
         distinct[str(table)] = None
-    return keys, distinct
+    return codes, names, distinct
 
 
 def series_table(result: ParseResult) -> pd.DataFrame:
@@ -135,14 +143,15 @@ def series_table(result: ParseResult) -> pd.DataFrame:
     for i, table in enumerate(result.tables):
         data = table.data
         keys, measures = measure_keys(i, data["measure"])
+        key_of_row = keys.to_numpy()
         for key, measure in measures.items():
-            part = data[keys.to_numpy() == key]
-            years = part["year"]
+            sel = key_of_row == key if len(measures) > 1 else slice(None)
+            years = data["year"].to_numpy()[sel]
             rows.append({
                 "key": series_key(i, measure), "table": i, "sheet": table.sheet,
                 "layout": table.layout, "title": table.title, "measure": measure,
-                "unit": table.unit, "source": table.source, "rows": len(part),
-                "regions": part["municipality"].nunique(),
+                "unit": table.unit, "source": table.source, "rows": len(years),
+                "regions": data["municipality"][sel].nunique(),
                 "years": f"{years.min()}–{years.max()}",
                 "label": series_label(table.title, measure),
             })  # fmt: skip
@@ -396,14 +405,21 @@ def resolve_regions(data: pd.DataFrame, history: pd.DataFrame
     known = set(history["code"])
     svalbard = re.compile(SVALBARD)
     # Each distinct label and code is looked at once (100,000 rows have a few hundred).
-    label_idx, labels = pd.factorize(data["region_label"].astype(object))
+    label_idx, labels = pd.factorize(data["region_label"])
     has_code = np.array([code_from_label(u) is not None for u in labels] + [False])[label_idx]
-    code_idx, uniq = pd.factorize(data["municipality"].astype(object))
+    written = data["municipality"].to_numpy(dtype=object)
+    code_idx, uniq = pd.factorize(written)
     why = [None if u in known else "aggregate" if svalbard.match(str(u)) else "unknown_code"
            for u in uniq]
     code_why = np.array(why + ["aggregate"], dtype=object)[code_idx]  # -1: no code
-    codes = pd.Series(data["municipality"].to_numpy(dtype=object), index=data.index)
-    named = pd.Series(~has_code & (code_idx >= 0), index=data.index)
+    named_rows = ~has_code & (code_idx >= 0)
+    if not named_rows.any():  # every label carries its code (the template, Statbank)
+        out = written.copy()
+        out[code_why != None] = None  # noqa: E711 (element-wise)
+        return (pd.Series(out, index=data.index, dtype=object),
+                pd.Series(code_why, index=data.index, dtype=object))
+    codes = pd.Series(written, index=data.index)
+    named = pd.Series(named_rows, index=data.index)
     reason = pd.Series(np.where(named, None, code_why), index=data.index, dtype=object)
     if named.any():
         periods = _name_periods(history)
@@ -436,6 +452,29 @@ def _add_rows(problems: Problems, rows: pd.DataFrame, col: str, value: str, key:
                      **params)
 
 
+#: Columns of the rows :func:`validate` returns (before ``note``), in order.
+ROW_COLUMNS = ("region_label", "municipality", "year", "value", "status_symbol", "src_row",
+               "src_col", "sheet", "indicator")
+
+
+def _mapped_rows(fr: FileRead, chosen: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
+    """The reader's rows of the mapped series, with ``sheet`` and ``indicator``."""
+    frames = []
+    for t in chosen["table"].unique():
+        table = fr.result.tables[int(t)]
+        data = table.data
+        codes, names, _ = _measure_codes(int(t), data["measure"])
+        indicator = np.array([mapping.assign.get(n) for n in names], dtype=object)[codes]
+        mapped = indicator != None  # noqa: E711 (element-wise)
+        if not mapped.all():  # a table of several series, some left out
+            data, indicator = data[mapped], indicator[mapped]
+        frames.append(data.assign(sheet=table.sheet, indicator=indicator))
+    if not frames:
+        return pd.DataFrame(columns=list(ROW_COLUMNS))
+    data = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    return data.loc[:, list(ROW_COLUMNS)]
+
+
 def validate(fr: FileRead, series: pd.DataFrame, mapping: Mapping, history: pd.DataFrame,
              *, today: dt.date | None = None) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """The rows to import and every problem of the mapped series (pure).
@@ -445,32 +484,28 @@ def validate(fr: FileRead, series: pd.DataFrame, mapping: Mapping, history: pd.D
     """
     problems = Problems(fr.file_name)
     chosen = series[series["key"].isin(mapping.assign)]
-    frames = []
-    for t in chosen["table"].unique():
-        table = fr.result.tables[int(t)]
-        data = table.data
-        keys, _ = measure_keys(int(t), data["measure"])
-        part = data[keys.isin(mapping.assign)]
-        frames.append(part.assign(sheet=table.sheet,
-                                  indicator=keys[part.index].map(mapping.assign)))
-    cols = ["region_label", "municipality", "year", "value", "status_symbol", "src_row",
-            "src_col", "sheet", "indicator"]
-    data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
-    data = data[cols]
+    data = _mapped_rows(fr, chosen, mapping)
     sheets = set(chosen["sheet"])
     reader = fr.result.problems
     reader = reader[reader["sheet"].isin(sheets)] if not reader.empty else reader
     codes, reason = resolve_regions(data, history)
     data["municipality"] = codes
+    why_of_row = reason.to_numpy()
+    fine = pd.isna(why_of_row)
     for why, key in _REASON_KEYS.items():
-        bad = data[reason == why].drop_duplicates(["sheet", "region_label"])
+        if fine.all():
+            break
+        bad = data[why_of_row == why].drop_duplicates(["sheet", "region_label"])
         _add_rows(problems, bad.assign(no_col=None), "no_col", "region_label", key)
     hi = year_max(today)
-    bad_year = data[(data["year"] < YEAR_MIN) | (data["year"] > hi)]
-    _add_rows(problems, bad_year, "src_col", "year", "importer.problem.year_range",
-              first=YEAR_MIN, last=hi)
-    skipped = int((reason == "aggregate").sum())
-    data = data[reason.isna()]
+    year = data["year"].to_numpy()
+    out_of_range = (year < YEAR_MIN) | (year > hi)
+    if out_of_range.any():
+        _add_rows(problems, data[out_of_range], "src_col", "year",
+                  "importer.problem.year_range", first=YEAR_MIN, last=hi)
+    skipped = int((why_of_row == "aggregate").sum())
+    if not fine.all():
+        data = data[fine]
     key = ["municipality", "indicator", "year"]
     repeated = data.duplicated(key, keep=False)
     if repeated.any():
@@ -483,23 +518,27 @@ def validate(fr: FileRead, series: pd.DataFrame, mapping: Mapping, history: pd.D
     return data.reset_index(drop=True), out, skipped
 
 
-def _conflicts(store, rows: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """Values in the database the import would change (old → new), and the unchanged."""
+def _conflicts(store, rows: pd.DataFrame, existing: set[str] | None = None
+               ) -> tuple[pd.DataFrame, int]:
+    """Values in the database the import would change (old → new), and the unchanged.
+
+    Only rows of ``existing`` indicators (all when None) can have a value already: the
+    rows of indicators the import creates are not looked up.
+    """
     cols = ["municipality", "indicator", "year", "old_value", "new_value", "old_symbol",
             "new_symbol", "old_batch"]
+    if existing is not None and not rows.empty:
+        rows = rows[rows["indicator"].isin(existing).to_numpy()]
     if rows.empty:
         return pd.DataFrame(columns=cols), 0
-    old = store.current_for(rows)
-    if old.empty:
+    found = store.changes_for(rows)
+    if found.empty:
         return pd.DataFrame(columns=cols), 0
-    merged = old.merge(rows.rename(columns={"value": "new_value",
-                                            "status_symbol": "new_symbol"}),
-                       on=["municipality", "indicator", "year"])
-    same_value = (merged["old_value"] == merged["new_value"]) | (
-        merged["old_value"].isna() & merged["new_value"].isna())
-    same_symbol = merged["old_symbol"].fillna("") == merged["new_symbol"].fillna("")
-    same = same_value & same_symbol
-    return merged.loc[~same, cols].reset_index(drop=True), int(same.sum())
+    same = found["same"].to_numpy(dtype=bool)
+    changed = found.loc[~same, cols].reset_index(drop=True)
+    symbols = changed["new_symbol"].to_numpy(dtype=object)  # as in ``rows``: None if none
+    changed["new_symbol"] = pd.Series(np.where(pd.isna(symbols), None, symbols), dtype=object)
+    return changed, int(same.sum())
 
 
 def plan_import(store, fr: FileRead, mapping: Mapping, *, series: pd.DataFrame | None = None,
@@ -520,7 +559,7 @@ def plan_import(store, fr: FileRead, mapping: Mapping, *, series: pd.DataFrame |
     unknown = set(mapping.assign.values()) - existing - {s.id for s in new}
     if unknown:
         raise NotFound("importer.err.unknown_indicator", indicator=", ".join(sorted(unknown)))
-    conflicts, unchanged = _conflicts(store, rows)
+    conflicts, unchanged = _conflicts(store, rows, existing)
     chosen = series[series["key"].isin(mapping.assign)]
     rows = rows.assign(note=None)
     return Plan(
@@ -589,9 +628,12 @@ def import_file(store, data: bytes, file_name: str, *, actor: Actor, sheet: str 
     Returns the plan and the batch id (None when nothing was written).
     """
     history = store.municipalities(current_only=False)
-    fr = read_file(data, file_name, history, sheet=sheet, max_bytes=max_bytes)
+    # The catalogue is fetched while the workbook is read (both release the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        catalogue = pool.submit(store.indicators)
+        fr = read_file(data, file_name, history, sheet=sheet, max_bytes=max_bytes)
+        indicators = catalogue.result()
     series = detected_series(fr)
-    indicators = store.indicators()
     mapping = default_mapping(series, indicators, indicator)
     plan = plan_import(store, fr, mapping, series=series, history=history,
                        indicators=indicators)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
+from sdg.auth import Actor
 from sdg.store import open_store
 from tests.apptest import run_app, texts
 
@@ -62,3 +65,20 @@ def test_problems_are_listed_and_block_the_import(app_db):
     assert len(problems) == 3
     assert "import_go" not in [b.key for b in at.button]
     assert _checksum(app_db) == before
+
+
+def test_history_shows_an_import_made_elsewhere_on_the_next_run(app_db):
+    # The history is cached per batch-list version, not only cleared by this app: an
+    # import from another session or `sdg import` shows on the next rerun.
+    at = run_app(HISTORY, role="analyst")
+    before = len(at.dataframe[0].value)
+    store = open_store(app_db, seed=False)
+    try:
+        store.commit_import(Actor("cli", "analyst"), {"file_name": "cli.csv"}, pd.DataFrame({
+            "municipality": ["3203"], "indicator": ["befolkning"], "year": [2024],
+            "value": [1.0], "status_symbol": [None], "note": [None]}))
+    finally:
+        store.close()
+    at.run()
+    table = at.dataframe[0].value
+    assert len(table) == before + 1 and table.iloc[0]["Fil"] == "cli.csv"

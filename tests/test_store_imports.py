@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -73,3 +74,62 @@ def test_current_for_returns_existing_values(store):
                          "year": [2019, 2019]})
     got = store.current_for(keys)
     assert got["old_value"].tolist() == [43.6]
+
+
+def test_duplicate_keys_in_one_batch_are_refused_and_write_nothing(store):
+    # Migration 0009 dropped the primary key; commit_import keeps refusing duplicates.
+    before = store.content_checksum()
+    twice = pd.concat([obs([1.0]), obs([2.0])], ignore_index=True)
+    with pytest.raises(duckdb.ConstraintException, match="duplicate key"):
+        store.commit_import(ANALYST, BATCH, twice)
+    assert store.content_checksum() == before
+
+
+def test_rows_current_counts_superseded_rows_and_undone_batches(store):
+    first = store.commit_import(ANALYST, BATCH, obs([1.0, 2.0]))
+    second = store.commit_import(ANALYST, BATCH, obs([3.0]))  # supersedes 3203 only
+    other = store.commit_import(ANALYST, BATCH, obs([4.0], "befolkning"))
+    hist = store.import_batches(include_seed=False).set_index("id")
+    assert hist.loc[[first, second, other], "rows_current"].tolist() == [1, 1, 1]
+    assert hist.at[first, "indicators"] == "grunnskolepoeng"
+    store.set_batch_state(second, "undone", ANALYST)
+    hist = store.import_batches(include_seed=False).set_index("id")
+    assert hist.loc[[first, second, other], "rows_current"].tolist() == [2, 0, 1]
+    # the same counts as the view itself
+    view = store.df("SELECT batch_id, count(*) AS n FROM observation_current GROUP BY batch_id")
+    counts = dict(zip(view["batch_id"], view["n"], strict=True))
+    everything = store.import_batches().set_index("id")["rows_current"]
+    assert {i: n for i, n in everything.items() if n} == counts
+
+
+def test_batches_version_changes_with_imports_and_undo(store):
+    v0 = store.batches_version()
+    assert store.batches_version() == v0
+    batch = store.commit_import(ANALYST, BATCH, obs([1.0]))
+    v1 = store.batches_version()
+    store.set_batch_state(batch, "undone", ANALYST)
+    v2 = store.batches_version()
+    store.set_batch_state(batch, "active", ANALYST)
+    assert len({v0, v1, v2}) == 3 and store.batches_version() != v2
+
+
+def test_batch_observations_limit_is_the_first_rows_in_order(store):
+    batch = store.commit_import(ANALYST, BATCH, obs([1.0, 2.0]))
+    assert store.batch_observations(batch, limit=1)["municipality"].tolist() == ["3201"]
+    assert len(store.batch_observations(batch)) == 2
+
+
+def test_unknown_indicator_is_refused_by_name(store):
+    with pytest.raises(duckdb.ConstraintException, match="finnes_ikke"):
+        store.commit_import(ANALYST, BATCH, obs([1.0], "finnes_ikke"))
+
+
+def test_every_observation_has_its_indicator_and_batch(store):
+    # What the foreign keys dropped by migration 0009 used to guarantee, for the seed.
+    store.commit_import(ANALYST, BATCH, obs([1.0]))
+    assert store.scalar("SELECT count(*) FROM observation o WHERE NOT EXISTS"
+                        " (SELECT 1 FROM indicator i WHERE i.id = o.indicator)") == 0
+    assert store.scalar("SELECT count(*) FROM observation o WHERE NOT EXISTS"
+                        " (SELECT 1 FROM import_batch b WHERE b.id = o.batch_id)") == 0
+    assert store.scalar("SELECT count(*) FROM (SELECT 1 FROM observation GROUP BY batch_id,"
+                        " municipality, indicator, year HAVING count(*) > 1)") == 0

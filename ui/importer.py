@@ -123,6 +123,25 @@ def preview_table(plan: Plan, n: int = 200) -> pd.DataFrame:
     })  # fmt: skip
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def import_history(_store, path: str, version: str) -> pd.DataFrame:
+    """``store.import_batches()``, cached per database file and
+    :meth:`~sdg.store.Store.batches_version` (a new import, an undo or a redo changes
+    the version, also from another process, e.g. ``sdg import``)."""
+    return _store.import_batches()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def batch_preview(_store, path: str, batch_id: int, n: int = 500) -> pd.DataFrame:
+    """The first ``n`` rows of a batch (a batch's rows never change), cached."""
+    return _store.batch_observations(batch_id, limit=n)
+
+
+def history(store) -> pd.DataFrame:
+    """The import history of ``store`` (cheap on a rerun: one small version query)."""
+    return import_history(store, store.path, store.batches_version())
+
+
 def batches_table(batches: pd.DataFrame) -> pd.DataFrame:
     """The import history with translated headers and states."""
     b = batches

@@ -8,7 +8,7 @@ explanation instead of a table).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -16,7 +16,7 @@ import pandas as pd
 from sdg.ingest.cells import to_values
 from sdg.ingest.model import Explanation, ParsedTable
 from sdg.ingest.problems import Problems, column_letter
-from sdg.ingest.regions import resolve
+from sdg.ingest.regions import classify_label
 
 #: Above this share of aggregate labels (counties, nation) a block is not municipal.
 AGGREGATE_SHARE = 0.75
@@ -52,6 +52,9 @@ class Context:
     sheet: str
     known: dict[str, str]
     problems: Problems
+    #: label → (code, kind, text), shared by the blocks of a sheet (a template sheet
+    #: has one block per indicator over the same few hundred region labels).
+    labels: dict[tuple, tuple[str | None, str, object]] = field(default_factory=dict)
 
 
 def map_unique(values: np.ndarray, fn: Callable[[object], object]) -> np.ndarray:
@@ -67,22 +70,29 @@ def map_unique(values: np.ndarray, fn: Callable[[object], object]) -> np.ndarray
 
 
 def _letters(cols: np.ndarray) -> np.ndarray:
-    """Excel letters for an int array of 0-based columns."""
-    return map_unique(cols.astype(np.int64).astype(object), lambda c: column_letter(int(c)))
+    """Excel letters for an int array of 0-based columns.
+
+    >>> _letters(np.array([1, 0, 1])).tolist()
+    ['B', 'A', 'B']
+    """
+    distinct, index = np.unique(cols.astype(np.int64), return_inverse=True)
+    letters = np.array([column_letter(int(c)) for c in distinct], dtype=object)
+    return letters[index.reshape(-1)] if len(distinct) else np.array([], dtype=object)
 
 
 def _first_rows(keys: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Indices of the first element of each distinct key among ``mask``."""
+    """Indices of the first element of each distinct key among ``mask`` (``keys`` are
+    integer codes, e.g. from :func:`pandas.factorize`, or plain integers)."""
     idx = np.flatnonzero(mask)
     if not len(idx):
         return idx
-    _, first = np.unique(pd.factorize(pd.Series(keys[idx], dtype=object))[0], return_index=True)
+    _, first = np.unique(keys[idx], return_index=True)
     return idx[np.sort(first)]
 
 
-def _explanation_for(kinds: np.ndarray, labels: np.ndarray, ctx: Context) -> Explanation | None:
-    """An explanation when the labels are not municipalities, else None."""
-    index, _ = pd.factorize(pd.Series(labels, dtype=object))
+def _explanation_for(kinds: np.ndarray, index: np.ndarray, ctx: Context) -> Explanation | None:
+    """An explanation when the labels (``index``: their codes from
+    :func:`pandas.factorize`) are not municipalities, else None."""
     distinct = kinds[np.unique(index, return_index=True)[1]]
     municipal = np.isin(distinct, ["code", "name"]).sum()
     aggregates = (distinct == "aggregate").sum()
@@ -100,16 +110,20 @@ def finish(block: Block, ctx: Context) -> ParsedTable | Explanation:
     keep = ~values.empty
     if not keep.any():
         return Explanation(ctx.sheet, "ingest.explain.no_figures", {"sheet": ctx.sheet})
-    codes, kinds = resolve(block.labels, ctx.known)
+    # Each distinct label is looked at once: codes, kinds, text and first rows.
+    label_index, labels = pd.factorize(pd.Series(block.labels, dtype=object))
+    looked_up = [_looked_up(u, ctx) for u in labels] + [(None, "empty", None)]  # -1: missing
+    codes = np.array([x[0] for x in looked_up], dtype=object)[label_index]
+    kinds = np.array([x[1] for x in looked_up], dtype=object)[label_index]
     labelled = keep & (kinds != "empty")
-    explanation = _explanation_for(kinds[labelled], block.labels[labelled], ctx)
+    explanation = _explanation_for(kinds[labelled], label_index[labelled], ctx)
     if explanation is not None:
         return explanation
     for i, key, params in values.problems:
         if keep[i]:
             ctx.problems.add(ctx.sheet, int(block.rows[i]) + 1, int(block.cols[i]),
                              block.cells[i], key, **params)  # fmt: skip
-    for i in _first_rows(block.labels, keep & (kinds == "unknown")):
+    for i in _first_rows(label_index, keep & (kinds == "unknown")):
         ctx.problems.add(ctx.sheet, int(block.rows[i]) + 1, int(block.label_cols[i]),
                          block.labels[i], "ingest.problem.unknown_region")  # fmt: skip
     for i in _first_rows(block.rows, keep & (kinds == "empty")):
@@ -124,7 +138,8 @@ def finish(block: Block, ctx: Context) -> ParsedTable | Explanation:
     keep &= ~no_year
     data = pd.DataFrame(
         {
-            "region_label": map_unique(block.labels[keep], _label_text),
+            "region_label": np.array([x[2] for x in looked_up],
+                                     dtype=object)[label_index[keep]],
             "municipality": pd.Series(codes[keep], dtype=object),
             "year": block.years[keep].astype(np.int64),
             "value": values.value[keep],
@@ -135,6 +150,19 @@ def finish(block: Block, ctx: Context) -> ParsedTable | Explanation:
         }
     )
     return ParsedTable(ctx.sheet, block.layout, block.title, block.unit, block.source, data)
+
+
+def _looked_up(label: object, ctx: Context) -> tuple[str | None, str, object]:
+    """(code, kind) of :func:`~sdg.ingest.regions.classify_label` and the label's
+    text, each distinct label of a sheet worked out once."""
+    key = (type(label), label)  # 1.0, 1 and True are equal keys, not equal labels
+    try:
+        return ctx.labels[key]
+    except KeyError:
+        found = ctx.labels[key] = (*classify_label(label, ctx.known), _label_text(label))
+        return found
+    except TypeError:  # an unhashable cell: not cached
+        return (*classify_label(label, ctx.known), _label_text(label))
 
 
 def _label_text(label: object) -> object:

@@ -115,7 +115,8 @@ def parse_long(grid: np.ndarray, sheet: str) -> list[Block] | None:
         cells[use_status] = status[use_status]
     keep = (region != "") | (year != "") | (cells != "")
     rows = np.flatnonzero(keep) + header + 1
-    body, region, year, cells = body[keep], region[keep], year[keep], cells[keep]
+    if not keep.all():  # (no copy of the whole body when every row has content)
+        body, region, year, cells = body[keep], region[keep], year[keep], cells[keep]
     years = parse_years(year)
     layout = "template_long" if "indikator" in fields else "long"
     indicator = body[:, fields["indikator"]] if "indikator" in fields else np.full(len(body), sheet)
@@ -142,9 +143,11 @@ def _first_text(body: np.ndarray, col: int | None, sel: np.ndarray) -> str | Non
     """First non-empty text in column ``col`` among the selected rows."""
     if col is None:
         return None
-    values = body[sel, col]
-    hits = values[values != ""]
-    return str(hits[0]).strip() if len(hits) else None
+    column = body[:, col]
+    for i in np.flatnonzero(sel):  # usually the first row has it
+        if column[i] != "":
+            return str(column[i]).strip()
+    return None
 
 
 # --- udir ------------------------------------------------------------------------------

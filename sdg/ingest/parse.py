@@ -95,7 +95,8 @@ def parse_file(
         if isinstance(found, Explanation):
             outcomes.append(found)
         else:
-            outcomes += [finish(b, Context(raw.name, known, problems)) for b in found]
+            ctx = Context(raw.name, known, problems)  # one per sheet: labels looked up once
+            outcomes += [finish(b, ctx) for b in found]
     return _result(outcomes, problems)
 
 

@@ -107,6 +107,13 @@ def resolve(labels: np.ndarray, known: Mapping[str, str]) -> tuple[np.ndarray, n
     (['3203', None, None], ['code', 'unknown', 'aggregate'])
     """
     index, uniques = pd.factorize(pd.Series(labels, dtype=object))
+    return resolve_distinct(index, uniques, known)
+
+
+def resolve_distinct(index: np.ndarray, uniques, known: Mapping[str, str]
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`resolve` for labels already factorized (``index`` into ``uniques``,
+    -1 for a missing label)."""
     pairs = [classify_label(u, known) for u in uniques] + [(None, "empty")]  # -1 = missing
     codes = np.array([p[0] for p in pairs], dtype=object)
     kinds = np.array([p[1] for p in pairs], dtype=object)

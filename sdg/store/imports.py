@@ -9,6 +9,7 @@ it had superseded and redoing it (state ``active`` again) hides that once more.
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 
 from sdg.auth import Actor, require
@@ -50,16 +51,44 @@ class ImportQueries:
         """The current values at the keys of ``rows`` (municipality, indicator, year).
 
         Returns the keys that exist with ``old_value``, ``old_symbol`` and ``old_batch``.
+        The newest active row of each key is chosen among the rows at those keys only
+        (what ``observation_current`` shows there, without ranking the whole table).
         """
         keys = rows[["municipality", "indicator", "year"]]
         with self.cursor() as cur:
             cur.register("import_keys", keys)
             return cur.execute(
-                "SELECT k.municipality, k.indicator, k.year, c.value AS old_value,"
-                " c.status_symbol AS old_symbol, c.batch_id AS old_batch"
-                " FROM import_keys k JOIN observation_current c"
-                " ON c.municipality = k.municipality AND c.indicator = k.indicator"
-                " AND c.year = k.year"
+                "SELECT k.municipality, k.indicator, k.year, o.value AS old_value,"
+                " o.status_symbol AS old_symbol, o.batch_id AS old_batch"
+                " FROM import_keys k JOIN observation o"
+                " ON o.municipality = k.municipality AND o.indicator = k.indicator"
+                " AND o.year = k.year"
+                " JOIN import_batch b ON b.id = o.batch_id AND b.state = 'active'"
+                " QUALIFY row_number() OVER (PARTITION BY o.municipality, o.indicator, o.year"
+                " ORDER BY o.batch_id DESC) = 1"
+            ).df()
+
+    def changes_for(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """:meth:`current_for` with the new ``value`` and ``status_symbol`` of ``rows``
+        beside the old, and ``same`` (True when neither changes; NaN/NULL equals NaN/NULL
+        and a missing symbol equals a missing one), compared in the database so that
+        only the existing keys come back."""
+        new = _arrow_strings(rows.loc[:, ["municipality", "indicator", "year", "value",
+                                          "status_symbol"]])
+        with self.cursor() as cur:
+            cur.register("import_rows", new)
+            return cur.execute(
+                "SELECT k.municipality, k.indicator, k.year, o.value AS old_value,"
+                " k.value AS new_value, o.status_symbol AS old_symbol,"
+                " k.status_symbol AS new_symbol, o.batch_id AS old_batch,"
+                " (o.value IS NOT DISTINCT FROM k.value AND coalesce(o.status_symbol, '')"
+                "  = coalesce(k.status_symbol, '')) AS same"
+                " FROM import_rows k JOIN observation o"
+                " ON o.municipality = k.municipality AND o.indicator = k.indicator"
+                " AND o.year = k.year"
+                " JOIN import_batch b ON b.id = o.batch_id AND b.state = 'active'"
+                " QUALIFY row_number() OVER (PARTITION BY o.municipality, o.indicator, o.year"
+                " ORDER BY o.batch_id DESC) = 1"
             ).df()
 
     def batches_with_file(self, sha256: str, indicators: list[str]) -> list[int]:
@@ -89,7 +118,8 @@ class ImportQueries:
             :data:`INDICATOR_COLUMNS` plus ``targets`` (list of target codes).
         """
         require(actor, "data.import")
-        obs = observations.loc[:, list(OBS_COLUMNS)]
+        obs = _arrow_strings(observations.loc[:, list(OBS_COLUMNS)])
+        _refuse_duplicate_keys(obs)
         with self.transaction() as cur:
             if new_indicators is not None and not new_indicators.empty:
                 ind = new_indicators.loc[:, list(INDICATOR_COLUMNS)]
@@ -107,6 +137,7 @@ class ImportQueries:
                 {k: batch.get(k) for k in ("file_name", "sha256", "sheet", "layout")}
                 | {"actor": actor.name, "n": len(obs)},
             ).fetchone()[0]
+            _refuse_unknown_indicators(cur, obs)
             cur.register("import_obs", obs)
             cur.execute(
                 "INSERT INTO observation (municipality, indicator, year, value, status_symbol,"
@@ -124,22 +155,45 @@ class ImportQueries:
         """Every batch, newest first, with its indicators and current row count.
 
         ``rows_current`` counts the batch's rows that ``observation_current`` shows now
-        (0 for an undone batch; fewer when a newer batch superseded some).
+        (0 for an undone batch; fewer when a newer batch superseded some). Only rows of
+        an indicator that more than one active batch holds can be superseded, so the
+        window over (municipality, indicator, year) runs on those rows alone instead of
+        on the whole of ``observation_current``; the rest is one aggregate per batch and
+        indicator.
         """
         return self.df(
-            "WITH cur AS (SELECT batch_id, count(*) AS n FROM observation_current"
-            "  GROUP BY batch_id),"
-            " ind AS (SELECT batch_id, string_agg(DISTINCT indicator, ', '"
-            "  ORDER BY indicator) AS indicators FROM observation GROUP BY batch_id)"
+            "WITH per AS (SELECT batch_id, indicator, count(*) AS n FROM observation"
+            "  GROUP BY batch_id, indicator),"
+            " agg AS (SELECT batch_id, sum(n) AS n, string_agg(indicator, ', '"
+            "  ORDER BY indicator) AS indicators FROM per GROUP BY batch_id),"
+            " shared AS (SELECT p.indicator FROM per p JOIN import_batch a"
+            "  ON a.id = p.batch_id AND a.state = 'active' GROUP BY p.indicator"
+            "  HAVING count(*) > 1),"
+            " newest AS (SELECT o.batch_id, max(o.batch_id) OVER (PARTITION BY"
+            "  o.municipality, o.indicator, o.year) AS newest FROM observation o"
+            "  JOIN import_batch a ON a.id = o.batch_id AND a.state = 'active'"
+            "  WHERE o.indicator IN (SELECT indicator FROM shared)),"
+            " superseded AS (SELECT batch_id, count(*) AS n FROM newest"
+            "  WHERE batch_id < newest GROUP BY batch_id)"
             " SELECT b.id, b.created_at, b.actor, b.file_name, b.sheet, b.layout, b.sha256,"
-            " b.rows_total, coalesce(cur.n, 0) AS rows_current, ind.indicators, b.state,"
-            " b.undone_at, b.undone_by"
-            " FROM import_batch b LEFT JOIN cur ON cur.batch_id = b.id"
-            " LEFT JOIN ind ON ind.batch_id = b.id"
+            " b.rows_total, CASE WHEN b.state = 'active'"
+            "  THEN coalesce(agg.n, 0) - coalesce(s.n, 0) ELSE 0 END AS rows_current,"
+            " agg.indicators, b.state, b.undone_at, b.undone_by"
+            " FROM import_batch b LEFT JOIN agg ON agg.batch_id = b.id"
+            " LEFT JOIN superseded s ON s.batch_id = b.id"
             " WHERE $seed OR b.layout IS DISTINCT FROM 'seed'"
             " ORDER BY b.id DESC",
             {"seed": include_seed},
         )
+
+    def batches_version(self) -> str:
+        """A digest of the batch list and states: it changes with every import, undo
+        and redo (observations are only ever appended with a new batch), so it can key
+        a cache of :meth:`import_batches` and :meth:`batch_observations`."""
+        return str(self.scalar(
+            "SELECT count(*) || ':' || coalesce(md5(string_agg(concat_ws(';', id, created_at,"
+            " file_name, rows_total, state, undone_at, undone_by), '|' ORDER BY id)), '')"
+            " FROM import_batch"))
 
     def batch(self, batch_id: int) -> dict:
         """One batch as a dict; :class:`NotFound` for an unknown id."""
@@ -148,12 +202,14 @@ class ImportQueries:
             raise NotFound("importer.err.no_batch", batch=batch_id)
         return df.iloc[0].to_dict()
 
-    def batch_observations(self, batch_id: int) -> pd.DataFrame:
-        """The rows a batch imported (whether or not they are current)."""
+    def batch_observations(self, batch_id: int, limit: int | None = None) -> pd.DataFrame:
+        """The rows a batch imported (whether or not they are current), the first
+        ``limit`` of them in order when given (a top-n: a large batch is not sorted and
+        fetched whole for a preview)."""
         return self.df(
             "SELECT municipality, indicator, year, value, status_symbol FROM observation"
-            " WHERE batch_id = $b ORDER BY indicator, municipality, year",
-            {"b": batch_id},
+            " WHERE batch_id = $b ORDER BY indicator, municipality, year LIMIT $n",
+            {"b": batch_id, "n": limit},
         )
 
     def set_batch_state(self, batch_id: int, state: str, actor: Actor) -> None:
@@ -175,3 +231,38 @@ class ImportQueries:
                 {"s": state, "a": actor.name, "i": batch_id},
             )
             self.audit(cur, actor, "data.import", {"batch_state": state}, batch_id=batch_id)
+
+
+def _refuse_duplicate_keys(obs: pd.DataFrame) -> None:
+    """Raise the constraint error of the former primary key when two rows of one
+    import share (municipality, indicator, year).
+
+    Migration 0009 dropped that key: :func:`sdg.importer.validate` already keeps one
+    row per key, and this check (one hash of the keys, before the transaction) is what
+    keeps every other caller from writing duplicates.
+    """
+    key = list(OBS_COLUMNS[:3])
+    if len(obs) > 1 and obs.duplicated(key).any():
+        first = [str(v) for v in obs.loc[obs.duplicated(key), key].iloc[0]]
+        raise duckdb.ConstraintException(
+            f"Constraint Error: duplicate key (municipality, indicator, year) = {first}"
+            " in one import batch")
+
+
+def _arrow_strings(obs: pd.DataFrame) -> pd.DataFrame:
+    """The code and indicator columns as pandas' Arrow-backed strings: DuckDB scans
+    them without touching one Python object per row (and hashing them is cheaper)."""
+    cols = {c: "str" for c in ("municipality", "indicator") if obs[c].dtype == object}
+    return obs.astype(cols) if cols else obs
+
+
+def _refuse_unknown_indicators(cur, obs: pd.DataFrame) -> None:
+    """Raise the constraint error of the former foreign key when ``obs`` names an
+    indicator the table lacks (checked once per distinct id, in the transaction)."""
+    ids = [str(i) for i in pd.unique(obs["indicator"])]
+    missing = cur.execute("SELECT unnest($ids) AS id EXCEPT SELECT id FROM indicator",
+                          {"ids": ids}).fetchall()
+    if missing:
+        raise duckdb.ConstraintException(
+            f'Constraint Error: Violates foreign key constraint because key "id: '
+            f'{sorted(m[0] for m in missing)[0]}" does not exist in the referenced table')

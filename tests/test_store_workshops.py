@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
+import duckdb
+import pytest
+
 from sdg.auth import Actor
+from sdg.store import Store, workshops
 from sdg.workshop import SessionSpec
 
 FACILITATOR = Actor("tester", "facilitator")
@@ -60,3 +67,160 @@ def test_reset_archives_in_one_transaction(store):
     assert store.workshop("ACDEF")["replaced_by"] == "HJKMN"
     assert store.workshops("3203")["code"].tolist() == ["HJKMN"]
     assert sorted(store.workshops("3203", include_archived=True)["code"]) == ["ACDEF", "HJKMN"]
+
+
+# ------------------------------------------------------------------- group commit
+def _open_session(store, code="ACDEF", n=3):
+    store.create_workshop(code, "3203", SPEC, FACILITATOR)
+    store.set_workshop_state(code, "open", ["draft"], FACILITATOR)
+    tokens = [f"{code}-token-{i}" for i in range(n)]
+    for t in tokens:
+        store.add_workshop_participant(code, t)
+    return tokens
+
+
+def _queued_while_locked(store, submissions, between=None):
+    """Submit ``submissions`` (code, token, axis, ratings) from threads, in this order,
+    while this thread holds the write lock, so the first one's writer waits for the
+    lock and the rest queue behind it; then run ``between`` and release the lock.
+    Returns each submission's (status, order) or exception, in order."""
+    queue = store._vote_queue()
+    queue.gather_max_s = 0  # the lock alone decides the batches here
+    results: list = [None] * len(submissions)
+
+    def send(i: int) -> None:
+        try:
+            results[i] = store.submit_workshop_vote(*submissions[i])
+        except Exception as exc:  # noqa: BLE001 - returned and asserted by the test
+            results[i] = exc
+
+    threads = []
+    with store._write_lock:
+        start = queue.order
+        for i in range(len(submissions)):
+            threads.append(threading.Thread(target=send, args=(i,)))
+            threads[-1].start()
+            deadline = time.monotonic() + 10
+            while queue.order < start + i + 1:  # wait until it is queued: keep the order
+                assert time.monotonic() < deadline
+                time.sleep(0.001)
+        if between is not None:
+            between()
+    for t in threads:
+        t.join(timeout=30)
+    return results
+
+
+def test_one_batch_writes_whole_submissions_and_the_later_one_wins(store):
+    a, b, c = _open_session(store)
+    store.create_workshop("HJKMN", "3203", SPEC, FACILITATOR)  # a draft: not open
+    store.add_workshop_participant("HJKMN", "draft-token")
+    before = store.workshop_vote_stats()
+    results = _queued_while_locked(store, [
+        ("ACDEF", a, "priority", {"4": 1, "5": 1}),   # written alone (its writer waited)
+        ("ACDEF", a, "priority", {"4": 2, "6": 2}),   # these five share one transaction
+        ("ACDEF", "nobody-xyz", "priority", {"4": 3}),
+        ("HJKMN", "draft-token", "priority", {"4": 3}),
+        ("ACDEF", b, "influence", {"4": 4, "5": 4, "6": 4}),
+        ("ACDEF", a, "priority", {"4": 5}),           # a's later change of item 4 wins
+    ])
+    assert [r[0] for r in results] == ["saved", "saved", "unknown_participant", "not_open",
+                                       "saved", "saved"]
+    orders = [r[1] for r in results]
+    assert orders == sorted(orders) and len(set(orders)) == len(orders)
+    stats = store.workshop_vote_stats()
+    assert stats["batches"] - before["batches"] == 2 and stats["largest"] >= 5
+    mine = store.workshop_participant_ratings("ACDEF", a)
+    assert mine[["subject", "value"]].values.tolist() == [["4", 5.0], ["5", 1.0], ["6", 2.0]]
+    assert len(store.workshop_participant_ratings("ACDEF", b)) == 3
+    assert store.workshop_participant_ratings("ACDEF", c).empty
+    assert store.workshop_participant_ratings("HJKMN", "draft-token").empty
+
+
+def test_a_session_closed_while_votes_wait_refuses_them_all(store):
+    a, b, c = _open_session(store)
+    results = _queued_while_locked(
+        store, [("ACDEF", t, "priority", {"4": 3, "5": 3}) for t in (a, b, c)],
+        between=lambda: store.set_workshop_state("ACDEF", "closed", ["open"], FACILITATOR))
+    assert [r[0] for r in results] == ["not_open"] * 3
+    assert store.workshop_ratings(["ACDEF"]).empty
+
+
+def test_a_failing_batch_is_written_again_one_by_one(store, monkeypatch):
+    a, b, c = _open_session(store)
+    real = Store._upsert_votes
+
+    def fragile(self, batch, participants):  # the database refuses one, among good ones
+        if any(sub.token == b for sub in batch):
+            raise duckdb.ConstraintException("refused")
+        return real(self, batch, participants)
+
+    monkeypatch.setattr(Store, "_upsert_votes", fragile)
+    before = store.workshop_vote_stats()["fallbacks"]
+    results = _queued_while_locked(store, [
+        ("ACDEF", c, "priority", {"7": 2}),
+        ("ACDEF", a, "priority", {"4": 1, "5": 2}),
+        ("ACDEF", b, "priority", {"4": 5, "5": 5}),
+        ("ACDEF", c, "priority", {"4": 3}),
+    ])
+    assert results[0][0] == results[1][0] == results[3][0] == "saved"
+    assert isinstance(results[2], duckdb.ConstraintException)
+    assert store.workshop_vote_stats()["fallbacks"] == before + 1
+    assert len(store.workshop_participant_ratings("ACDEF", a)) == 2
+    assert store.workshop_participant_ratings("ACDEF", b).empty  # none of its ratings
+    assert len(store.workshop_participant_ratings("ACDEF", c)) == 2
+
+
+def test_a_vote_inside_a_transaction_is_refused_rather_than_deadlocking(store):
+    (a,) = _open_session(store, n=1)
+    with store.transaction(), pytest.raises(RuntimeError):
+        store.save_workshop_vote("ACDEF", a, "priority", {"4": 3})
+    assert store.save_workshop_vote("ACDEF", a, "priority", {"4": 3}) == "saved"
+
+
+def test_an_interrupted_waiter_hands_the_writers_role_on():
+    queue = workshops._VoteQueue()
+    first, second = (workshops._Submission("ACDEF", t, "priority", ["4"], [3.0])
+                     for t in ("t-one", "t-two"))
+    queue.pending += [first, second]
+    queue.writing = True
+    first.wake.release()  # the last writer handed its role to `first` …
+    workshops._withdraw(queue, first)  # … which was interrupted before it could write
+    assert queue.pending == [second] and not second.wake.locked() and queue.writing
+    workshops._withdraw(queue, second)
+    assert queue.pending == [] and not queue.writing
+
+
+def test_a_second_store_looks_participants_up(store):
+    """A store that did not see the join (as after a restart) finds the participant in
+    the database; nothing is cached for strangers."""
+    (a,) = _open_session(store, n=1)
+    other = Store(store.path)  # same process: DuckDB shares the open database
+    try:
+        assert other._vote_queue().participants == {}
+        assert other.save_workshop_vote("ACDEF", a, "priority", {"4": 3}) == "saved"
+        assert other.save_workshop_vote("ACDEF", "nobody-xyz", "priority", {"4": 3}) \
+            == "unknown_participant"
+        assert other.save_workshop_vote("HJKMN", a, "priority", {"4": 3}) \
+            == "unknown_participant"  # a token of another session
+        assert set(other._vote_queue().participants) == {a}
+        assert len(store.workshop_participant_ratings("ACDEF", a)) == 1
+    finally:
+        other.close()
+
+
+def test_the_writer_waits_for_a_burst_to_arrive(store):
+    tokens = _open_session(store, n=4)
+    queue = store._vote_queue()
+    queue.gather_max_s, queue.gather_step_s = 5.0, 0.3  # generous: a slow machine
+    before = store.workshop_vote_stats()
+    threads = [threading.Thread(target=store.save_workshop_vote,
+                                args=("ACDEF", t, "priority", {"4": 3})) for t in tokens]
+    for t in threads:  # arriving 50 ms apart: within a step of each other
+        t.start()
+        time.sleep(0.05)
+    for t in threads:
+        t.join(timeout=30)
+    stats = store.workshop_vote_stats()
+    assert stats["batches"] - before["batches"] == 1 and stats["largest"] == 4
+    assert len(store.workshop_ratings(["ACDEF"])) == 4

@@ -252,3 +252,22 @@ def test_ranking_orders_each_axis_and_breaks_ties_in_un_order():
     assert rk[["axis", "subject", "rank"]].values.tolist() == [
         ["priority", "4", 1], ["priority", "13", 2], ["priority", "2", 3], ["influence", "4", 1]]
     assert ranking(r.iloc[:0]).empty
+
+
+def test_checks_run_before_the_write_queue(store, code):
+    """Scale, rate limit and replays are settled in the caller's thread: what they
+    refuse never reaches the store's group commit."""
+    token = join(store, code)
+    before = store.workshop_vote_stats()["submissions"]
+    with pytest.raises(InvalidInput):
+        record_vote(store, code, token, {"4": 9}, "priority", now=T0)
+    for i in range(RATE_LIMIT):
+        record_vote(store, code, token, {"4": 1 + i}, "priority",
+                    now=T0 + timedelta(seconds=0.1 * i))
+    assert record_vote(store, code, token, {"4": RATE_LIMIT}, "priority",
+                       now=T0 + timedelta(seconds=1)).status == "replay"
+    with pytest.raises(InvalidInput) as err:
+        record_vote(store, code, token, {"4": 1, "5": 1}, "priority",
+                    now=T0 + timedelta(seconds=1))
+    assert err.value.key == "workshop.err.too_fast"
+    assert store.workshop_vote_stats()["submissions"] - before == RATE_LIMIT

@@ -116,13 +116,35 @@ def _streamlit_server(db: Path, log_path: Path, env: dict | None = None):
                 proc.kill()
 
 
+#: Local accounts on the browser tests' server: name → role (password TEST_PASSWORD).
+TEST_USERS = {"analytiker": "analyst", "leder": "facilitator", "admin": "admin"}
+TEST_PASSWORD = "et langt testpassord"
+
+
 @pytest.fixture(scope="session")
 def live_app(seeded_db, tmp_path_factory):
-    """One server for the browser tests of a run, over a temporary copy of the seed."""
+    """One server for the browser tests of a run, over a temporary copy of the seed with
+    the :data:`TEST_USERS` accounts."""
+    from sdg.auth import SYSTEM
+    from sdg.store import open_store
+
     folder = tmp_path_factory.mktemp("live")
     shutil.copy(seeded_db, folder / "live.duckdb")
+    store = open_store(folder / "live.duckdb")
+    for name, role in TEST_USERS.items():
+        store.add_user(SYSTEM, name, role, password=TEST_PASSWORD)
+    store.close()
     with _streamlit_server(folder / "live.duckdb", folder / "streamlit.log") as url:
         yield url
+
+
+def sign_in(page, base_url: str, name: str, password: str = TEST_PASSWORD) -> None:
+    """Sign in on the Konto page as a real user would."""
+    page.goto(f"{base_url}/konto")
+    page.get_by_label("Brukernavn").fill(name)
+    page.get_by_label("Passord").fill(password)
+    page.get_by_role("button", name="Logg inn").click()
+    page.get_by_text("Du er logget inn som").wait_for()
 
 
 @pytest.fixture

@@ -6,12 +6,14 @@ import re
 
 import pytest
 
+from tests.conftest import sign_in
+
 pytestmark = pytest.mark.browser
 
 
 def test_upload_ssb_csv_and_see_the_batch(live_app, page, shared_data, tmp_path):
     csv = shared_data / "indicators" / "ssb_exports" / "SSB_11616_20220427-120901.csv"
-    page.goto(f"{live_app}/")
+    sign_in(page, live_app, "analytiker")
     page.get_by_role("link", name="Importer tall").click()  # the sidebar's Data section
     page.get_by_role("heading", name="Importer indikatortall").wait_for()
     assert page.url.endswith("/data") or "/data?" in page.url

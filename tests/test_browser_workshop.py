@@ -8,12 +8,15 @@ import time
 
 import pytest
 
+from tests.conftest import sign_in
+
 pytestmark = pytest.mark.browser
 
 
 def test_five_participants_vote_and_the_projector_follows(live_app, browser, page, tmp_path):
     # the facilitator creates and opens a session
-    page.goto(f"{live_app}/workshop")
+    sign_in(page, live_app, "leder")
+    page.get_by_role("link", name="Workshop", exact=True).click()
     page.get_by_label("Navn på økten").fill("Verksted i nettleseren")
     page.get_by_role("button", name="Lag økten").click()
     page.wait_for_url(re.compile(r"ws=[A-Z0-9]{5}"))

@@ -56,8 +56,10 @@ if not mapping.assign:
 
 st.subheader(tr("importer.step.check"))
 try:
-    plan = plan_import(store, fr, mapping, series=series, history=history,
-                       indicators=indicators)
+    with st.status(tr("importer.checking"), expanded=False) as status:
+        plan = plan_import(store, fr, mapping, series=series, history=history,
+                           indicators=indicators)
+        status.update(label=tr("importer.checked", rows=len(plan.rows)), state="complete")
 except SdgError as err:
     show_error(err)
     st.stop()
@@ -82,8 +84,9 @@ st.dataframe(plan.summary().rename(columns={"indicator": tr("importer.col.indica
 st.dataframe(preview_table(plan), hide_index=True)
 if st.button(tr("importer.import", rows=len(plan.rows)), type="primary", key="import_go"):
     try:
-        with st.spinner(tr("importer.working")):
+        with st.status(tr("importer.working")) as status:
             batch = commit(store, plan, actor())
+            status.update(state="complete")
     except SdgError as err:
         show_error(err)
         st.stop()

@@ -44,7 +44,7 @@ st.query_params["goal"] = str(number)
 
 tile_css(goals.loc[goals.goal == number])
 with st.container(key=f"goal-{number}"):
-    st.markdown(f"## {number} {goal[f'short_{lang()}']}")
+    st.title(f"{number} {goal[f'short_{lang()}']}")
     st.markdown(goal[f"title_{lang()}"])
 st.markdown(tr("goal.dimension", dimension=goal[f"dimension_{lang()}"]))
 if number in store.focus_goals(code):

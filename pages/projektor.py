@@ -17,6 +17,7 @@ store = get_store()
 
 raw = st.query_params.get("w")
 if not raw:
+    st.title(tr("workshop.nav.projector"))
     typed = st.text_input(tr("workshop.live.code"), max_chars=9)
     if not typed:
         st.stop()

@@ -21,7 +21,8 @@ def tile_css(goals: pd.DataFrame) -> None:
         f".st-key-goal-{int(g.goal)} {{ background:{html.escape(g.colour)}; border-radius:6px;"
         f" padding:0.5rem 0.6rem; min-height:6.5rem; }}\n"
         f".st-key-goal-{int(g.goal)} a, .st-key-goal-{int(g.goal)} p,"
-        f" .st-key-goal-{int(g.goal)} span {{ color:#FFFFFF !important; font-weight:600;"
+        f" .st-key-goal-{int(g.goal)} span, .st-key-goal-{int(g.goal)} h1"
+        f" {{ color:#FFFFFF !important; font-weight:600;"
         f" white-space:normal !important; overflow:visible !important; }}"
         for g in goals.itertuples()
     )

@@ -19,7 +19,9 @@ def read_upload(data: bytes, name: str, history: pd.DataFrame) -> FileRead:
     key = (sha256_of(data), name)
     cached = st.session_state.get("import_read")
     if cached is None or cached[0] != key:
-        cached = (key, read_file(data, name, history))
+        with st.status(tr("importer.reading", file=name, mb=f"{len(data) / 1e6:.1f}")) as status:
+            cached = (key, read_file(data, name, history))
+            status.update(label=tr("importer.read_done", file=name), state="complete")
         st.session_state["import_read"] = cached
     return cached[1]
 

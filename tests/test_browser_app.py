@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -12,10 +13,9 @@ def test_grid_goal_page_and_english(live_app, page, tmp_path):
     page.get_by_role("heading", name="De 17 bærekraftsmålene").wait_for()
     page.locator(".st-key-goal-17 a").wait_for()  # the grid is drawn in order
     assert page.locator("[class*='st-key-goal-'] a").count() == 17
-    # The UN colour of goal 11 on its tile.
-    colour = page.locator(".st-key-goal-11").evaluate(
-        "el => getComputedStyle(el).backgroundColor")
-    assert colour == "rgb(253, 157, 36)"  # #FD9D24
+    # The UN colour of goal 11 (#FD9D24) on its tile, once the style has arrived.
+    expect(page.locator(".st-key-goal-11")).to_have_css("background-color",
+                                                        "rgb(253, 157, 36)")
     page.screenshot(path=str(tmp_path / "oversikt.png"), full_page=True)
 
     page.locator(".st-key-goal-11 a").click()

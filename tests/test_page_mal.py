@@ -29,6 +29,7 @@ def test_goal_4_lists_grunnskolepoeng_with_coverage(app_db):
     at = run_app(PAGE, goal="4")
     ours = at.dataframe[1].value
     assert ours.iloc[0, 0] == "Grunnskolepoeng"
+    assert ours["År med tall (3203 Asker)"].iloc[0] == "2020–2021"  # via 3025 → 3203
     assert "Vi må legge til rette for økt teknisk og yrkesfaglig opplæring." in texts(at)
 
 

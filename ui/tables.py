@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ui.i18n import tr
-from ui.state import lang
+from ui.state import lang, municipality_label
 
 
 def goal_table(goals: pd.DataFrame, focus: set[int], commitments: pd.DataFrame) -> pd.DataFrame:
@@ -40,7 +40,7 @@ def indicator_table(indicators: pd.DataFrame, coverage: pd.DataFrame) -> pd.Data
         tr("goal.ind.targets"): indicators["targets"],
         tr("goal.ind.unit"): indicators[f"unit_{lang()}"],
         tr("goal.ind.direction"): indicators["direction"].map(lambda d: tr(f"direction.{d}")),
-        tr("goal.ind.coverage", municipality=""): years,
+        tr("goal.ind.coverage", municipality=municipality_label()): years,
         tr("common.source"): indicators["source"],
     })
 

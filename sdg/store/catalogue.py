@@ -118,10 +118,15 @@ class CatalogueQueries:
         )
 
     def observation_summary(self, municipality: str) -> pd.DataFrame:
-        """Per indicator: first and last year with a value for one municipality."""
+        """Per indicator: first and last year with a value for one municipality, its
+        series continued back through renumberings (3203 ← 3025), not through mergers."""
         return self.df(
-            "SELECT indicator, min(year) AS first_year, max(year) AS last_year,"
-            " count(value) AS n FROM observation_current WHERE municipality = $m"
+            "WITH RECURSIVE chain(code) AS (SELECT $m UNION"
+            "  SELECT c.predecessor FROM municipality_change c JOIN chain"
+            "  ON c.successor = chain.code WHERE c.kind = 'renumbering')"
+            " SELECT indicator, min(year) AS first_year, max(year) AS last_year,"
+            " count(value) AS n FROM observation_current"
+            " WHERE municipality IN (SELECT code FROM chain)"
             " GROUP BY indicator ORDER BY indicator",
             {"m": municipality},
         )

@@ -11,8 +11,8 @@ pytestmark = pytest.mark.browser
 def test_grid_goal_page_and_english(live_app, page, tmp_path):
     page.goto(f"{live_app}/")
     page.get_by_role("heading", name="De 17 bærekraftsmålene").wait_for()
-    page.locator(".st-key-goal-17 a").wait_for()  # the grid is drawn in order
-    assert page.locator("[class*='st-key-goal-'] a").count() == 17
+    # All 17 tiles (the page streams in; wait until the grid is complete).
+    expect(page.locator("[class*='st-key-goal-'] a")).to_have_count(17)
     # The UN colour of goal 11 (#FD9D24) on its tile, once the style has arrived.
     expect(page.locator(".st-key-goal-11")).to_have_css("background-color",
                                                         "rgb(253, 157, 36)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from sdg.auth import SYSTEM
 
@@ -15,7 +16,7 @@ def test_a_deep_link_as_the_first_request_gets_the_router(fresh_app, page):
     page.get_by_role("heading", name="Zero-point measurement 2019").wait_for()
     sidebar = page.locator("[data-testid='stSidebar']")
     sidebar.get_by_text("Municipality").wait_for()  # the pickers are there
-    assert sidebar.get_by_text("data historikk").count() == 0  # no legacy file menu
+    expect(sidebar.get_by_text("data historikk")).to_have_count(0)  # no legacy menu
 
 
 def test_a_deep_link_to_a_forbidden_page_is_refused(fresh_app, page):
@@ -40,7 +41,7 @@ def test_analyst_signs_in_sees_data_signs_out_and_no_longer_can(fresh_app, page)
     sidebar.get_by_role("link", name="Konto").click()
     page.get_by_role("button", name="Logg ut").click()
     page.get_by_role("button", name="Logg inn").wait_for()
-    assert sidebar.get_by_text("Importer tall").count() == 0
+    expect(sidebar.get_by_text("Importer tall")).to_have_count(0)
     # The URL of the data page now gives the refusal (a new session: not signed in).
     page.goto(f"{url}/data")
     page.get_by_text("Du har ikke tilgang til denne siden").wait_for()

@@ -69,11 +69,12 @@ def test_undo_redo_and_history(store):
         store.set_batch_state(9999, "undone", ANALYST)
 
 
-def test_current_for_returns_existing_values(store):
-    keys = pd.DataFrame({"municipality": ["0220", "9999"], "indicator": "grunnskolepoeng",
-                         "year": [2019, 2019]})
-    got = store.current_for(keys)
-    assert got["old_value"].tolist() == [43.6]
+def test_changes_for_returns_existing_values_only(store):
+    rows = pd.DataFrame({"municipality": ["0220", "9999"], "indicator": "grunnskolepoeng",
+                         "year": [2019, 2019], "value": [43.6, 1.0],
+                         "status_symbol": [None, None]})
+    got = store.changes_for(rows)
+    assert got["old_value"].tolist() == [43.6] and got["same"].tolist() == [True]
 
 
 def test_duplicate_keys_in_one_batch_are_refused_and_write_nothing(store):

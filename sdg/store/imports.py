@@ -47,32 +47,13 @@ class ImportQueries:
                 out[table] = (int(n), digest)
         return out
 
-    def current_for(self, rows: pd.DataFrame) -> pd.DataFrame:
-        """The current values at the keys of ``rows`` (municipality, indicator, year).
-
-        Returns the keys that exist with ``old_value``, ``old_symbol`` and ``old_batch``.
-        The newest active row of each key is chosen among the rows at those keys only
-        (what ``observation_current`` shows there, without ranking the whole table).
-        """
-        keys = rows[["municipality", "indicator", "year"]]
-        with self.cursor() as cur:
-            cur.register("import_keys", keys)
-            return cur.execute(
-                "SELECT k.municipality, k.indicator, k.year, o.value AS old_value,"
-                " o.status_symbol AS old_symbol, o.batch_id AS old_batch"
-                " FROM import_keys k JOIN observation o"
-                " ON o.municipality = k.municipality AND o.indicator = k.indicator"
-                " AND o.year = k.year"
-                " JOIN import_batch b ON b.id = o.batch_id AND b.state = 'active'"
-                " QUALIFY row_number() OVER (PARTITION BY o.municipality, o.indicator, o.year"
-                " ORDER BY o.batch_id DESC) = 1"
-            ).df()
-
     def changes_for(self, rows: pd.DataFrame) -> pd.DataFrame:
-        """:meth:`current_for` with the new ``value`` and ``status_symbol`` of ``rows``
-        beside the old, and ``same`` (True when neither changes; NaN/NULL equals NaN/NULL
-        and a missing symbol equals a missing one), compared in the database so that
-        only the existing keys come back."""
+        """The current values at the keys of ``rows`` (municipality, indicator, year)
+        that already exist, beside the new ``value`` and ``status_symbol`` of ``rows``,
+        with ``old_batch`` and ``same`` (True when neither changes; NaN/NULL equals
+        NaN/NULL and a missing symbol equals a missing one). The newest active row of
+        each key is chosen among the rows at those keys only (what
+        ``observation_current`` shows there, without ranking the whole table)."""
         new = _arrow_strings(rows.loc[:, ["municipality", "indicator", "year", "value",
                                           "status_symbol"]])
         with self.cursor() as cur:

@@ -31,6 +31,7 @@ import pandas as pd
 
 from sdg.errors import InvalidInput
 from sdg.i18n import t
+from sdg.progress import as_year
 
 RULES: tuple[str, ...] = ("sum", "weighted", "none")
 """Aggregation rules of an indicator: counts add up, rates are weighted, medians don't."""
@@ -162,7 +163,7 @@ def predecessors(municipality: str, year: int, changes: pd.DataFrame | None) -> 
     rows = _change_rows(changes)
     codes: list[str] = []
     splits: list[str] = []
-    _walk_back(_code(municipality), _year(year), math.inf, rows, codes, splits)
+    _walk_back(_code(municipality), as_year(year), math.inf, rows, codes, splits)
     return Predecessors(codes, splits)
 
 
@@ -316,7 +317,7 @@ def zero_point(
     """
     if rule not in RULES:
         raise InvalidInput("progress.baseline.err.rule", rule=rule)
-    code, year = _code(municipality), _year(year)
+    code, year = _code(municipality), as_year(year)
     published = _published(code, year, observations, changes)
     if published is not None:
         return published
@@ -399,7 +400,7 @@ def manual_zero_point(municipality: str, value: float, note: str, year: int = 20
         raise InvalidInput("progress.baseline.err.manual_value", value=value)
     if not note or not str(note).strip():
         raise InvalidInput("progress.baseline.err.manual_note")
-    return ZeroPoint(_code(municipality), _year(year), number, "manual", note=str(note).strip())
+    return ZeroPoint(_code(municipality), as_year(year), number, "manual", note=str(note).strip())
 
 
 # ---------------------------------------------------------------------------
@@ -424,7 +425,7 @@ def _value_table(frame: pd.DataFrame, table: str) -> dict[tuple[str, int], float
     for code, year, value in zip(frame["municipality"], frame["year"], frame["value"], strict=True):
         if value is None or pd.isna(value):
             continue
-        key, number = (_code(code), _year(year)), _number(value, table)
+        key, number = (_code(code), as_year(year)), _number(value, table)
         if key in result and result[key] != number:
             raise InvalidInput(
                 "progress.baseline.err.duplicate", table=table, municipality=key[0], year=key[1]
@@ -444,7 +445,7 @@ def _change_rows(changes: pd.DataFrame | None) -> list[Change]:
         kind = str(kind).strip().lower()
         if kind not in CHANGE_KINDS:
             raise InvalidInput("progress.baseline.err.kind", kind=kind)
-        rows.append(Change(_code(pred), _code(succ), _year(year), kind))
+        rows.append(Change(_code(pred), _code(succ), as_year(year), kind))
     return rows
 
 
@@ -458,16 +459,6 @@ def _code(value: object) -> str:
         value = int(value)
     text = str(value).strip()
     return text.zfill(4) if text.isdigit() else text
-
-
-def _year(value: object) -> int:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise InvalidInput("progress.err.year", year=value) from None
-    if not number.is_integer():
-        raise InvalidInput("progress.err.year", year=value)
-    return int(number)
 
 
 def _number(value: object, table: str) -> float:

@@ -297,7 +297,7 @@ def series_progress(
     (0.017914530382436622, 3.957265191218312, 'substantial_progress')
     """
     direction = _check_direction(direction)
-    base_year, target_year = _as_year(base_year), _as_year(target_year)
+    base_year, target_year = as_year(base_year), as_year(target_year)
     target = _optional_finite(target, "target")
     limit = _optional_finite(limit, "limit")
     points = _clean_points(years, values)
@@ -487,14 +487,19 @@ def _clean_points(years: Sequence[object], values: Sequence[object]) -> dict[int
         number = _to_float(value, str(year))
         if not math.isfinite(number):
             raise InvalidInput("progress.err.not_finite", name=year, value=value)
-        whole_year = _as_year(year)
+        whole_year = as_year(year)
         if whole_year in points:
             raise InvalidInput("progress.err.duplicate_year", year=whole_year)
         points[whole_year] = number
     return points
 
 
-def _as_year(year: object) -> int:
+def as_year(year: object) -> int:
+    """A whole year from an int, a float like 2019.0 or a text like "2019".
+
+    >>> as_year("2019"), as_year(2019.0)
+    (2019, 2019)
+    """
     try:
         number = float(year)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -607,7 +612,7 @@ def gain(
     """
     if isinstance(direction, bool) or direction not in (1, -1, 0):
         raise InvalidInput("progress.err.gain_direction", direction=direction)
-    b_year, l_year = _as_year(baseline_year), _as_year(latest_year)
+    b_year, l_year = as_year(baseline_year), as_year(latest_year)
     if l_year < b_year:
         raise InvalidInput("progress.err.gain_years", baseline_year=b_year, latest_year=l_year)
     base = _finite(baseline, "baseline")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from functools import partial
 
 import openpyxl
 import pandas as pd
@@ -22,6 +23,7 @@ from sdg.importer import (
     read_file,
     with_indicator,
 )
+from tests.workbooks import workbook_bytes
 
 ANALYST = Actor("test", "analyst")
 
@@ -30,15 +32,7 @@ CSV = ('"kommunenummer";"indikator";"år";"verdi"\n'
        '"3203";"Grunnskolepoeng";2023;43,9\n')
 
 
-def xlsx(rows: list[list], sheet: str = "Data") -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = sheet
-    for r in rows:
-        ws.append(r)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+xlsx = partial(workbook_bytes, sheet="Data")
 
 
 HEAD = ["kommunenummer", "indikator", "år", "verdi"]

@@ -4,23 +4,16 @@ from __future__ import annotations
 
 import io
 import zipfile
+from functools import partial
 
 import openpyxl
 import pytest
 
 from sdg.errors import InvalidInput
 from sdg.ingest import parse_file
+from tests.workbooks import workbook_bytes
 
-
-def xlsx_bytes(rows: list[list[object]], title: str = "Ark1") -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = title
-    for row in rows:
-        ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+xlsx_bytes = partial(workbook_bytes, sheet="Ark1")
 
 
 def error_key(data: bytes, filename: str, **kwargs: object) -> str:

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import io
+from functools import partial
 
 import pandas as pd
 import pytest
-from openpyxl import Workbook
 
 from sdg.errors import InvalidInput
 from sdg.materiality import aggregate
 from sdg.survey import describe_problems, read_survey
+from tests.workbooks import workbook_bytes
 
-
-def xlsx(rows: list[list], sheet: str = "Svar") -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet
-    for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+xlsx = partial(workbook_bytes, sheet="Svar")
 
 
 def csv_bytes(rows: list[list], sep: str = ";", encoding: str = "utf-8") -> bytes:

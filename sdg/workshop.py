@@ -2,14 +2,17 @@
 
 A facilitator creates a session (what is rated, on which axes, with which scale) and
 opens it; participants join with a short code (``?w=CODE``) from their phones and rate
-each subject; the projector shows the matrix as it fills. Storage (migration 0005):
+each subject; the projector shows the matrix as it fills. Storage (migrations 0005
+and 0010):
 
 - the session is a ``workshop_session`` with its own ``rating_source`` (kind
   ``workshop``), so the materiality page includes its ratings;
 - each participant is a ``respondent`` of that source, known by an anonymous token
   kept in the participant's URL (``?w=CODE&p=TOKEN``);
-- a vote is a ``rating`` row; the primary key (respondent, subject, axis) makes a
-  changed answer replace the earlier one (``INSERT … ON CONFLICT DO UPDATE``).
+- a vote is appended to the ``workshop_vote`` log with its submission's order; what
+  counts for (participant, subject, axis) is the latest, so a changed answer replaces
+  the earlier one in every count while the earlier one is kept (the view
+  ``rating_current`` puts the counted votes beside the imported ratings).
 
 Life cycle: ``draft`` → ``open`` ⇄ ``closed``; :func:`reset_session` moves any state to
 ``archived`` (nothing is deleted) and creates a fresh copy with a new code.
@@ -20,10 +23,10 @@ session's scale, and, in memory (one Store per process, so one memory for all
 participants), the rate limit (at most :data:`RATE_LIMIT` submissions per
 :data:`RATE_WINDOW_S` seconds per participant) and replay recognition (the same ratings
 as the participant's last accepted submission on that axis: nothing is written; after
-a restart a replay is simply upserted again, which changes nothing). Then the
+a restart a replay is simply written again, which changes no count). Then the
 submission is group-committed (:meth:`sdg.store.workshops.WorkshopQueries.submit_workshop_vote`):
 it waits in a queue with the other phones' submissions, one writer writes all that
-are queued in one transaction, which re-checks that voting is open and upserts each
+are queued in one transaction, which re-checks that voting is open and appends each
 submission's ratings, all of them or none, and the call returns after that COMMIT.
 
 Each submission is thus atomic *within* a group-committed transaction rather than in a
@@ -33,7 +36,7 @@ counted, that a change replaces and never adds, that a refused submission writes
 nothing, and that a vote acknowledged to the phone is committed. A transaction that
 holds several whole submissions keeps all four (it commits or rolls back as a whole,
 each submission's rows are admitted or refused as a whole by the state read inside
-it, later submissions overwrite earlier ones in queue order, the caller is answered
+it, later submissions count over earlier ones in queue order, the caller is answered
 after COMMIT), and if it fails, its submissions are retried one per transaction so a
 bad one cannot sink the others. What it removes is paying a DuckDB commit (a WAL sync,
 milliseconds) per phone while 300 phones queue behind the write lock.

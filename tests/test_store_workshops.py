@@ -148,14 +148,14 @@ def test_a_session_closed_while_votes_wait_refuses_them_all(store):
 
 def test_a_failing_batch_is_written_again_one_by_one(store, monkeypatch):
     a, b, c = _open_session(store)
-    real = Store._upsert_votes
+    real = Store._append_votes
 
     def fragile(self, batch, participants):  # the database refuses one, among good ones
         if any(sub.token == b for sub in batch):
             raise duckdb.ConstraintException("refused")
         return real(self, batch, participants)
 
-    monkeypatch.setattr(Store, "_upsert_votes", fragile)
+    monkeypatch.setattr(Store, "_append_votes", fragile)
     before = store.workshop_vote_stats()["fallbacks"]
     results = _queued_while_locked(store, [
         ("ACDEF", c, "priority", {"7": 2}),
@@ -224,3 +224,79 @@ def test_the_writer_waits_for_a_burst_to_arrive(store):
     stats = store.workshop_vote_stats()
     assert stats["batches"] - before["batches"] == 1 and stats["largest"] == 4
     assert len(store.workshop_ratings(["ACDEF"])) == 4
+
+
+# ------------------------------------------------------------- the vote log (0010)
+def _log(store, token):
+    return store.df(
+        "SELECT v.subject, v.axis, v.value, v.seq FROM workshop_vote v"
+        " JOIN workshop_participant p ON p.respondent_id = v.respondent_id"
+        " WHERE p.token = $t ORDER BY v.seq, v.axis, v.subject", {"t": token})
+
+
+def test_a_changed_answer_counts_once_and_the_earlier_one_is_kept(store):
+    (a,) = _open_session(store, n=1)
+    assert store.save_workshop_vote("ACDEF", a, "priority", {"4": 3, "5": 1}) == "saved"
+    assert store.save_workshop_vote("ACDEF", a, "priority", {"4": 5}) == "saved"
+    log = _log(store, a)
+    assert log[["subject", "value"]].values.tolist() == [["4", 3.0], ["5", 1.0], ["4", 5.0]]
+    assert log["seq"].iloc[2] > log["seq"].iloc[0]
+    counted = store.df("SELECT subject, value FROM rating_current r"
+                       " JOIN workshop_participant p ON p.respondent_id = r.respondent_id"
+                       " WHERE p.token = $t ORDER BY subject", {"t": a})
+    assert counted.values.tolist() == [["4", 5.0], ["5", 1.0]]
+    assert store.scalar("SELECT count(*) FROM rating r JOIN workshop_participant p"
+                        " ON p.respondent_id = r.respondent_id") == 0  # votes live in the log
+
+
+def test_the_order_goes_on_after_a_restart(store):
+    (a,) = _open_session(store, n=1)
+    for value in (1, 2, 3):
+        store.save_workshop_vote("ACDEF", a, "priority", {"4": value})
+    highest = store.scalar("SELECT max(seq) FROM workshop_vote")
+    path = store.path
+    store.close()
+    again = Store(path)  # a new process: nothing in memory
+    try:
+        assert again._vote_queue().order == highest
+        assert again.save_workshop_vote("ACDEF", a, "priority", {"4": 4}) == "saved"
+        assert again.workshop_participant_ratings("ACDEF", a)["value"].tolist() == [4.0]
+        assert _log(again, a)["value"].tolist() == [1.0, 2.0, 3.0, 4.0]
+    finally:
+        again.close()
+
+
+def test_migration_0010_moves_workshop_ratings_into_the_log(tmp_path):
+    """A database from before 0010 with a live session's votes in ``rating`` (and an
+    imported survey): after the upgrade each vote is counted once, from the log, and
+    the survey's ratings stay where they were."""
+    from sdg.store import migrations
+
+    old = tmp_path / "before"
+    old.mkdir()
+    for m in migrations():
+        if m.version < 10:
+            (old / f"{m.name}.sql").write_text(m.sql)
+    s = Store(tmp_path / "old.duckdb")
+    s.migrate(old)
+    with s.transaction() as cur:
+        cur.execute("INSERT INTO rating_source (id, municipality, kind, name, scale_min,"
+                    " scale_max) VALUES (1, '3203', 'survey', 'Survey', 1, 5),"
+                    " (2, '3203', 'workshop', 'Live', 1, 5)")
+        cur.execute("INSERT INTO respondent (id, source_id) VALUES (10, 1), (20, 2), (21, 2)")
+        cur.execute("INSERT INTO workshop_session (code, source_id, subjects, axes, state,"
+                    " created_by) VALUES ('ACDEF', 2, ['4', '5'], ['priority'], 'open', 'x')")
+        cur.execute("INSERT INTO workshop_participant (token, code, respondent_id)"
+                    " VALUES ('t-20', 'ACDEF', 20), ('t-21', 'ACDEF', 21)")
+        cur.execute("INSERT INTO rating VALUES (10, '4', 'priority', 2), (20, '4', 'priority', 5),"
+                    " (20, '5', 'priority', 4), (21, '4', 'priority', 1)")
+    assert s.migrate() == ["0010_workshop_vote_log"]
+    assert s.df("SELECT respondent_id, subject, value FROM rating ORDER BY ALL"
+                ).values.tolist() == [[10, "4", 2.0]]
+    assert s.df("SELECT respondent_id, subject, value, seq FROM workshop_vote ORDER BY ALL"
+                ).values.tolist() == [[20, "4", 5.0, 0], [20, "5", 4.0, 0], [21, "4", 1.0, 0]]
+    assert len(s.df("SELECT * FROM rating_current")) == 4
+    # a vote after the upgrade counts over the moved one
+    assert s.save_workshop_vote("ACDEF", "t-20", "priority", {"4": 3}) == "saved"
+    assert s.workshop_participant_ratings("ACDEF", "t-20")["value"].tolist() == [3.0, 4.0]
+    s.close()

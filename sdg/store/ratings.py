@@ -3,7 +3,9 @@
 A *rating source* is one citizen survey, one workshop or one version of the
 administration's assessment; it has respondents, and they have ratings (subject = goal
 ``"11"`` or target ``"11.2"``, axis = ``"priority"`` or ``"influence"``, value on the
-source's scale). :meth:`RatingQueries.ratings` returns them in the input form of
+source's scale). Imported ratings are rows of ``rating``; a live workshop's votes are a
+log (see :mod:`sdg.store.workshops`), and the view ``rating_current`` holds both as they
+count now. :meth:`RatingQueries.ratings` returns them in the input form of
 :func:`sdg.materiality.aggregate`. Every write of a source (survey import, saved
 assessment, demo data) is one transaction: all its respondents and ratings, or nothing.
 
@@ -54,7 +56,7 @@ WITH latest_admin AS (
 SELECT s.name AS source, s.kind AS source_kind, r.respondent_id AS respondent,
        r.subject, r.axis, r.value, s.scale_min, s.scale_max, p.weight,
        p.grp AS "group", s.id AS source_id
-FROM rating r
+FROM rating_current r
 JOIN respondent p ON p.id = r.respondent_id
 JOIN rating_source s ON s.id = p.source_id
 WHERE s.municipality = $m
@@ -111,7 +113,7 @@ class RatingQueries:
             " s.kind <> 'administration' OR s.id = (SELECT max(id) FROM rating_source"
             "   WHERE municipality = $m AND kind = 'administration') AS current"
             " FROM rating_source s LEFT JOIN respondent p ON p.source_id = s.id"
-            " LEFT JOIN rating r ON r.respondent_id = p.id"
+            " LEFT JOIN rating_current r ON r.respondent_id = p.id"
             " WHERE s.municipality = $m GROUP BY ALL ORDER BY s.id",
             {"m": municipality},
         )

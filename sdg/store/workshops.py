@@ -1,18 +1,21 @@
 """Queries of live workshops: sessions, participants, votes (see :mod:`sdg.workshop`).
 
-A session's ratings are ordinary ``rating`` rows of its own ``rating_source`` (kind
-``workshop``); a participant is a ``respondent`` of that source plus a
-``workshop_participant`` row holding the anonymous token. Every write takes the store's
-write lock (in :meth:`transaction`, or directly for the one-statement vote batch).
+A session rates with its own ``rating_source`` (kind ``workshop``); a participant is a
+``respondent`` of that source plus a ``workshop_participant`` row holding the anonymous
+token. Votes are appended to ``workshop_vote``, a log that keeps every submission
+(migration 0010): the counted value of a (participant, subject, axis) is its latest
+vote, and the view ``rating_current`` puts those beside the imported ratings, so the
+materiality page counts them like any other source. Every write takes the store's write
+lock (in :meth:`transaction`, or directly for the one-statement vote batch).
 
 Votes are **group-committed** (:meth:`WorkshopQueries.submit_workshop_vote`): up to 300
 phones submit at once against one process, and a DuckDB commit costs milliseconds, so
 one transaction per submission made the last of a burst wait seconds behind the write
 lock. Instead each submission, already validated by its caller, is queued; one writer
 at a time drains the whole queue and writes it in ONE transaction — a single bulk
-``INSERT … SELECT … ON CONFLICT DO UPDATE … RETURNING`` from a registered Arrow frame,
-run in autocommit, so the statement is the transaction — then wakes every waiting
-caller with its own result. Each submission stays atomic *within* that transaction:
+``INSERT … SELECT … RETURNING`` from a registered Arrow frame, run in autocommit, so
+the statement is the transaction — then wakes every waiting caller with its own result.
+Each submission stays atomic *within* that transaction:
 
 - its fate is decided for the submission as a whole: it is in the frame with all its
   ratings (or, unknown participant, not at all), and the statement keeps its rows only
@@ -21,17 +24,22 @@ caller with its own result. Each submission stays atomic *within* that transacti
   none of a refused one, and a failed batch none at all;
 - a caller is answered only after the commit, exactly as with a transaction of its own;
 - the batch is equivalent to running its submissions one after the other in queue
-  order: the session's state is one value for the whole statement, and for a
-  (participant, subject, axis) written twice in one batch the later submission's value
-  wins, as the later upsert would;
+  order: the session's state is one value for the whole statement, and each row
+  carries its submission's place in the queue (``seq``), so where a (participant,
+  subject, axis) is voted twice the later submission counts, in one batch or two;
 - if the batch fails, its submissions are written again one by one, each in its own
   transaction, so one bad submission fails alone and cannot sink the rest.
 
 So "one transaction per submission" (issue 6) holds in the sense that matters: no
-reader ever sees part of a submission, a changed answer replaces the earlier one, a
-refused submission writes nothing, and an acknowledged vote is committed. Sharing the
-commit with other whole submissions changes none of that; it pays the commit (and the
-statement's fixed cost) once per batch instead of once per phone.
+reader ever sees part of a submission, a changed answer replaces the earlier one in
+the count (and the earlier one is kept in the log), a refused submission writes
+nothing, and an acknowledged vote is committed. Sharing the commit with other whole
+submissions changes none of that; it pays the commit (and the statement's fixed cost)
+once per batch instead of once per phone.
+
+``seq`` continues from the log's highest when a store first votes, so it grows across
+restarts. The app opens one store per database per process (``ui.state.get_store``);
+two stores of one file in one process would each count on from the same number.
 """
 
 from __future__ import annotations
@@ -80,9 +88,10 @@ class WorkshopQueries:
             " len(w.subjects) AS n_subjects, w.replaced_by, w.created_at,"
             " (SELECT count(*) FROM workshop_participant p WHERE p.code = w.code) AS joined,"
             " (SELECT count(DISTINCT r.respondent_id) FROM respondent p"
-            "   JOIN rating r ON r.respondent_id = p.id WHERE p.source_id = s.id) AS voted,"
+            "   JOIN rating_current r ON r.respondent_id = p.id WHERE p.source_id = s.id) AS voted,"
             " (SELECT count(*) FROM respondent p"
-            "   JOIN rating r ON r.respondent_id = p.id WHERE p.source_id = s.id) AS ratings"
+            "   JOIN rating_current r ON r.respondent_id = p.id WHERE p.source_id = s.id)"
+            " AS ratings"
             " FROM workshop_session w JOIN rating_source s ON s.id = w.source_id"
             " WHERE s.municipality = $m AND ($all OR w.state <> 'archived')"
             " ORDER BY w.created_at DESC, w.code",
@@ -184,7 +193,7 @@ class WorkshopQueries:
         """One participant's current ratings: ``axis, subject, value``."""
         return self.df(
             "SELECT r.axis, r.subject, r.value FROM workshop_participant p"
-            " JOIN rating r ON r.respondent_id = p.respondent_id"
+            " JOIN rating_current r ON r.respondent_id = p.respondent_id"
             " WHERE p.token = $t AND p.code = $c ORDER BY r.axis, r.subject",
             {"t": token, "c": code})
 
@@ -193,7 +202,8 @@ class WorkshopQueries:
                            ratings: Mapping[str, float]) -> str:
         """One submission, all its ratings or none; returns what happened.
 
-        ``"saved"``: the ratings were upserted (a rating given before is replaced).
+        ``"saved"``: the ratings were written (a rating given before no longer counts;
+        it stays in the log).
         ``"not_open"``: voting is not open (nothing written). ``"unknown_participant"``:
         the token is not a participant of ``code``. See :meth:`submit_workshop_vote`.
         """
@@ -253,7 +263,9 @@ class WorkshopQueries:
     def _vote_queue(self) -> _VoteQueue:
         queue = self.__dict__.get("_workshop_vote_queue")
         if queue is None:  # dict.setdefault is atomic: two first callers share one
-            queue = self.__dict__.setdefault("_workshop_vote_queue", _VoteQueue())
+            fresh = _VoteQueue()
+            fresh.order = self.scalar("SELECT coalesce(max(seq), 0) FROM workshop_vote")
+            queue = self.__dict__.setdefault("_workshop_vote_queue", fresh)
         return queue
 
     def _write_pending(self, queue: _VoteQueue) -> None:
@@ -302,7 +314,7 @@ class WorkshopQueries:
         gets its own status or error)."""
         _look_up(self, batch, queue.participants)
         try:
-            statuses = self._upsert_votes(batch, queue.participants)
+            statuses = self._append_votes(batch, queue.participants)
         except Exception as exc:  # noqa: BLE001 - whatever it was: retry one by one
             if len(batch) == 1:
                 batch[0].error = exc
@@ -311,31 +323,30 @@ class WorkshopQueries:
                 queue.fallbacks += 1
             for sub in batch:
                 try:
-                    sub.status = self._upsert_votes([sub], queue.participants)[0]
+                    sub.status = self._append_votes([sub], queue.participants)[0]
                 except Exception as one:  # noqa: BLE001 - handed to its own caller
                     sub.error = one
             return
         for sub, status in zip(batch, statuses, strict=True):
             sub.status = status
 
-    def _upsert_votes(self, batch: Sequence[_Submission],
+    def _append_votes(self, batch: Sequence[_Submission],
                       participants: Mapping[str, tuple[str, int]]) -> list[str]:
         """Write ``batch`` (in queue order) as ONE statement, hence one transaction:
-        a bulk ``INSERT … SELECT … ON CONFLICT DO UPDATE`` from a registered Arrow
-        frame, run in autocommit under the write lock; return the statuses in batch
-        order.
+        a bulk ``INSERT … SELECT … RETURNING`` into ``workshop_vote`` from a registered
+        Arrow frame, run in autocommit under the write lock; return the statuses in
+        batch order.
 
         Each submission is judged as a whole. ``unknown_participant``: its token is not
         a participant of its session (``participants``, see :class:`_VoteQueue`).
-        Otherwise all its ratings are in the frame, and the statement keeps a row only
-        while its session is open (``JOIN workshop_session … state = 'open'``: the state
-        is read by the writing statement itself, so a session closed before it refuses
-        and one closed after it was closed too late). Its rows are thus all written or
-        none, and ``RETURNING`` tells which: ``saved`` if its participant's rows were
-        written, else ``not_open``. Where a (participant, subject, axis) occurs twice
-        in the batch the later submission's row wins (``QUALIFY`` on the queue order),
-        as it would one by one. One statement also means one round trip: every round
-        trip hands the GIL to 300 phones' threads and waits to get it back.
+        Otherwise all its ratings are in the frame, each with the submission's queue
+        order as ``seq``, and the statement keeps a row only while its session is open
+        (``JOIN workshop_session … state = 'open'``: the state is read by the writing
+        statement itself, so a session closed before it refuses and one closed after it
+        was closed too late). Its rows are thus all written or none, and ``RETURNING``
+        tells which: ``saved`` if its participant's rows were written, else
+        ``not_open``. One statement also means one round trip: every round trip hands
+        the GIL to 300 phones' threads and waits to get it back.
         """
         statuses: list[str | None] = []
         respondents: list[int] = []
@@ -343,35 +354,30 @@ class WorkshopQueries:
         subjects: list[str] = []
         axes: list[str] = []
         values: list[float] = []
-        queued: list[int] = []
-        seen: set[tuple[int, str]] = set()
-        repeated = False
+        seqs: list[int] = []
         for sub in batch:
             code, respondent = participants.get(sub.token, ("", 0))
             if code != sub.code:
                 statuses.append("unknown_participant")
                 continue
             statuses.append(None)
-            repeated = repeated or (respondent, sub.axis) in seen
-            seen.add((respondent, sub.axis))
             n = len(sub.subjects)
             respondents += [respondent] * n
             codes += [code] * n
             subjects += sub.subjects
             axes += [sub.axis] * n
             values += sub.values
-            queued += [sub.order] * n
+            seqs += [sub.order] * n
         if respondents:
             frame = pa.table({"respondent_id": pa.array(respondents, pa.int32()),
                               "code": pa.array(codes, pa.string()),
                               "subject": pa.array(subjects, pa.string()),
                               "axis": pa.array(axes, pa.string()),
                               "value": pa.array(values, pa.float64()),
-                              "queued": pa.array(queued, pa.int64())})
+                              "seq": pa.array(seqs, pa.int64())})
             with self._write_lock, self.cursor() as cur:  # a fresh cursor: autocommit
                 cur.register("vote_batch", frame)  # lives as long as the cursor
-                written = cur.execute(_UPSERT_LAST_WINS if repeated else _UPSERT
-                                      ).fetchnumpy()["respondent_id"]
+                written = cur.execute(_APPEND).fetchnumpy()["respondent_id"]
             saved = set(written.tolist())
         else:
             saved = set()
@@ -386,7 +392,7 @@ class WorkshopQueries:
             " r.value, s.scale_min, s.scale_max"
             " FROM workshop_session w JOIN rating_source s ON s.id = w.source_id"
             " JOIN respondent p ON p.source_id = s.id"
-            " JOIN rating r ON r.respondent_id = p.id"
+            " JOIN rating_current r ON r.respondent_id = p.id"
             " WHERE list_contains($codes, w.code)"
             " ORDER BY w.code, r.respondent_id, r.axis, r.subject",
             {"codes": list(codes)})
@@ -437,17 +443,12 @@ class _VoteQueue:
         self.fallbacks = 0
 
 
-_UPSERT = (
-    "INSERT INTO rating (respondent_id, subject, axis, value)"
-    " SELECT b.respondent_id, b.subject, b.axis, b.value FROM vote_batch b"
+_APPEND = (
+    "INSERT INTO workshop_vote (respondent_id, subject, axis, value, seq)"
+    " SELECT b.respondent_id, b.subject, b.axis, b.value, b.seq FROM vote_batch b"
     " JOIN workshop_session w ON w.code = b.code AND w.state = 'open'"
-    " ON CONFLICT DO UPDATE SET value = excluded.value"
     " RETURNING respondent_id"
 )
-# the same item twice in one batch: the later submission's row wins, as it would one by one
-_UPSERT_LAST_WINS = _UPSERT.replace(
-    " ON CONFLICT", " QUALIFY row_number() OVER (PARTITION BY b.respondent_id, b.subject,"
-    " b.axis ORDER BY b.queued DESC) = 1 ON CONFLICT")
 
 
 def _look_up(store, batch: Sequence[_Submission],

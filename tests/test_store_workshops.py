@@ -191,6 +191,32 @@ def test_an_interrupted_waiter_hands_the_writers_role_on():
     assert queue.pending == [] and not queue.writing
 
 
+def _chain(*tokens):
+    """Submissions of one written batch, chained as the writer leaves them."""
+    subs = [workshops._Submission("ACDEF", t, "priority", ["4"], [3.0]) for t in tokens]
+    for sub, after in zip(subs, [*subs[1:], None], strict=False):
+        sub.finished, sub.next = True, after
+    return subs
+
+
+def test_the_chain_of_woken_callers_skips_an_interrupted_one():
+    queue = workshops._VoteQueue()
+    first, second, third = _chain("t-one", "t-two", "t-three")
+    workshops._withdraw(queue, second)  # interrupted before the chain reached it
+    assert second.abandoned and second.wake.locked()
+    workshops._wake_from(queue, first.next)  # `first` woke and passes on: to `third`
+    assert second.wake.locked() and not third.wake.locked()
+
+
+def test_an_interrupted_caller_the_chain_had_reached_passes_it_on():
+    queue = workshops._VoteQueue()
+    first, second, third = _chain("t-one", "t-two", "t-three")
+    workshops._wake_from(queue, first.next)  # reaches `second` …
+    assert not second.wake.locked() and third.wake.locked()
+    workshops._withdraw(queue, second)  # … interrupted before it took its turn
+    assert not third.wake.locked()
+
+
 def test_a_second_store_looks_participants_up(store):
     """A store that did not see the join (as after a restart) finds the participant in
     the database; nothing is cached for strangers."""

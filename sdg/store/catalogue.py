@@ -119,17 +119,23 @@ class CatalogueQueries:
 
     def observation_summary(self, municipality: str) -> pd.DataFrame:
         """Per indicator: first and last year with a value for one municipality, its
-        series continued back through renumberings (3203 ← 3025), not through mergers."""
-        return self.df(
-            "WITH RECURSIVE chain(code) AS (SELECT $m UNION"
-            "  SELECT c.predecessor FROM municipality_change c JOIN chain"
-            "  ON c.successor = chain.code WHERE c.kind = 'renumbering')"
-            " SELECT indicator, min(year) AS first_year, max(year) AS last_year,"
-            " count(value) AS n FROM observation_current"
-            " WHERE municipality IN (SELECT code FROM chain)"
-            " GROUP BY indicator ORDER BY indicator",
-            {"m": municipality},
-        )
+        series continued back through renumberings (3203 ← 3025), not through mergers.
+
+        The codes are looked up first and passed as a list: filtered by a subquery
+        (``IN (SELECT …)``) DuckDB may read every municipality's current figures before
+        the semi-join (~100 ms instead of ~8 ms at national scale, bench/pages.py).
+        """
+        with self.cursor() as cur:
+            codes = [code for (code,) in cur.execute(
+                "WITH RECURSIVE chain(code) AS (SELECT $m UNION"
+                "  SELECT c.predecessor FROM municipality_change c JOIN chain"
+                "  ON c.successor = chain.code WHERE c.kind = 'renumbering')"
+                " SELECT code FROM chain", {"m": municipality}).fetchall()]
+            return cur.execute(
+                "SELECT indicator, min(year) AS first_year, max(year) AS last_year,"
+                " count(value) AS n FROM observation_current"
+                " WHERE list_contains($codes, municipality)"
+                " GROUP BY indicator ORDER BY indicator", {"codes": codes}).df()
 
     # -------------------------------------------------------- governance
     def goal_areas(self) -> pd.DataFrame:

@@ -200,3 +200,13 @@ def test_hostile_text_through_read_functions(seeded_db, text):
         assert s.counts()["goal"] == 17
     finally:
         s.close()
+
+
+def test_observation_summary_follows_renumberings_not_mergers(store):
+    """3203's grunnskolepoeng are 3025's (renumbered 2024): 2020–2021; the three old
+    municipalities merged into 3025 (0220, 0627, 0628, up to 2019) are not its own."""
+    summary = store.observation_summary("3203").set_index("indicator")
+    assert summary.loc["grunnskolepoeng", ["first_year", "last_year", "n"]].tolist() \
+        == [2020, 2021, 2]
+    assert store.observation_summary("0220").set_index("indicator").loc[
+        "grunnskolepoeng", "last_year"] == 2019

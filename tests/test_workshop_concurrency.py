@@ -90,6 +90,10 @@ def test_300_participants_at_once_lose_nothing_and_count_nothing_twice(store):
     stored = live_ratings(store, code)
     assert len(stored) == N_PARTICIPANTS * len(GOALS)
     assert not stored.duplicated(["respondent", "subject", "axis"]).any()
+    # the log holds every submitted rating, the changed ones too
+    assert store.scalar(
+        "SELECT count(*) FROM workshop_vote WHERE list_contains($r, respondent_id)",
+        {"r": respondent}) == N_PARTICIPANTS * len(GOALS) + len(changers) * 8
     assert stored["respondent"].nunique() == N_PARTICIPANTS
     merged = expected.merge(stored, on=["respondent", "subject", "axis"], suffixes=("", "_db"))
     assert len(merged) == len(expected)

@@ -83,6 +83,10 @@ def test_vote_is_stored_as_ratings_of_the_workshop_source(store, code):
     mine = all_ratings[all_ratings["source_id"] == session(store, code)["source_id"]]
     assert len(mine) == 2 and set(mine["source_kind"]) == {"workshop"}
     assert set(mine["group"]) == {"ungdom"}
+    close_voting(store, code, FACILITATOR)  # a finished session still counts
+    assert len(store.ratings("3203").query("source_id == @mine.source_id.iloc[0]")) == 2
+    assert store.rating_sources("3203").set_index("id").loc[
+        session(store, code)["source_id"], "current"]
 
 
 def test_change_of_vote_replaces_the_earlier_rating(store, code):
@@ -204,6 +208,11 @@ def test_reset_archives_and_makes_a_fresh_session(store, code):
         old["name"], old["axes"], old["grp"], old["scale_labels"])
     assert len(live_ratings(store, code)) == 1  # nothing deleted
     assert live_ratings(store, new).empty
+    # … but a session reset as a mistake no longer counts in the matrix
+    sources = store.rating_sources("3203").set_index("id")
+    assert not sources.loc[old["source_id"], "current"]
+    assert sources.loc[old["source_id"], "ratings"] == 1
+    assert old["source_id"] not in set(store.ratings("3203")["source_id"])
     with pytest.raises(InvalidInput) as err:
         join(store, code)
     assert err.value.key == "workshop.err.archived" and new in err.value.message("en")

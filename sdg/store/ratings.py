@@ -10,7 +10,9 @@ count now. :meth:`RatingQueries.ratings` returns them in the input form of
 assessment, demo data) is one transaction: all its respondents and ratings, or nothing.
 
 The administration's assessment is versioned: each save is a new source and only the
-newest one counts (``current`` in :meth:`RatingQueries.rating_sources`).
+newest one counts (``current`` in :meth:`RatingQueries.rating_sources`). A workshop
+session reset by its facilitator (archived as a mistake, replaced by a fresh one) keeps
+its votes but no longer counts either.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ JOIN respondent p ON p.id = r.respondent_id
 JOIN rating_source s ON s.id = p.source_id
 WHERE s.municipality = $m
   AND (s.kind <> 'administration' OR s.id = (SELECT id FROM latest_admin))
+  AND s.id NOT IN (SELECT source_id FROM workshop_session WHERE state = 'archived')
   AND ($ids IS NULL OR list_contains($ids, s.id))
   AND ($groups IS NULL OR list_contains($groups, p.grp))
   AND (CASE WHEN $level = 'goal' THEN NOT contains(r.subject, '.')
@@ -105,13 +108,16 @@ class RatingQueries:
     # -------------------------------------------------------------- reading
     def rating_sources(self, municipality: str) -> pd.DataFrame:
         """The sources of a municipality with counts; ``current`` is False for an older
-        version of the administration's assessment."""
+        version of the administration's assessment and for a workshop session that was
+        reset (archived and replaced as a mistake): neither counts in the matrix."""
         return self.df(
             "SELECT s.id, s.kind, s.name, s.held_on, s.scale_min, s.scale_max, s.is_demo,"
             " s.actor, s.file_name, s.created_at,"
             " count(DISTINCT p.id) AS respondents, count(r.value) AS ratings,"
-            " s.kind <> 'administration' OR s.id = (SELECT max(id) FROM rating_source"
-            "   WHERE municipality = $m AND kind = 'administration') AS current"
+            " (s.kind <> 'administration' OR s.id = (SELECT max(id) FROM rating_source"
+            "   WHERE municipality = $m AND kind = 'administration'))"
+            " AND s.id NOT IN (SELECT source_id FROM workshop_session"
+            "   WHERE state = 'archived') AS current"
             " FROM rating_source s LEFT JOIN respondent p ON p.source_id = s.id"
             " LEFT JOIN rating_current r ON r.respondent_id = p.id"
             " WHERE s.municipality = $m GROUP BY ALL ORDER BY s.id",
@@ -137,7 +143,8 @@ class RatingQueries:
         ----------
         municipality : str
         source_ids : iterable of int, optional
-            Only these sources (default all; the administration's latest version only).
+            Only these sources (default all that count: the administration's latest
+            version, no reset workshop session; see :meth:`rating_sources`).
         groups : iterable of str, optional
             Only respondents in these groups.
         level : {"goal", "target"}

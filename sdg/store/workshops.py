@@ -318,7 +318,6 @@ class WorkshopQueries:
                 for sub, after in zip(waiting, [*waiting[1:], None], strict=False):
                     sub.finished = True
                     sub.next = after
-                mine.finished = True
             _wake_from(queue, waiting[0] if waiting else None)
 
     def _write_batch(self, batch: list[_Submission], queue: _VoteQueue) -> None:

@@ -1,9 +1,13 @@
-"""Entry point: page config, the role-based page lists and the router. Nothing else.
+"""Entry point: the ASGI app, and the router (page config, role-based page lists).
 
-Run with ``streamlit run app.py``. Each page names the permission it needs
+``streamlit run app.py`` finds the ``st.App`` below (Streamlit discovers it by reading
+this file) and serves it with uvicorn: Streamlit's own routes plus ours from the
+:mod:`web` package (sign-in and sign-out set and clear the session cookie; workshop
+routes). Streamlit then runs this same file as the page script for every rerun, as
+``__main__``, and that run is the router: each page names the permission it needs
 (:mod:`sdg.auth`); the menu shows a role only its pages, and a forbidden page opened by
-URL gives a polite refusal. A workshop link (``?w=CODE``) opens the participant page
-(or the projector) without the menu.
+URL gives a polite refusal with a sign-in that comes back to it. A workshop link
+(``?w=CODE``) opens the participant page (or the projector) without the menu.
 """
 
 import streamlit as st
@@ -12,8 +16,6 @@ from ui.auth import login_required, signed_in
 from ui.nav import PageSpec, navigation
 from ui.sidebar import pickers
 from ui.state import actor
-
-st.set_page_config(page_title="Bærekraftsmålene i kommunen", page_icon="🌍", layout="wide")
 
 ACCOUNT = PageSpec("pages/konto.py", "auth.page.title", ":material/account_circle:", "konto")
 SECTIONS = {
@@ -56,11 +58,24 @@ WORKSHOP_LINK = {"": [
     PageSpec("pages/projektor.py", "workshop.nav.projector", ":material/tv:", "projektor"),
 ]}
 
-if "w" in st.query_params:
-    page = navigation(WORKSHOP_LINK, actor(), menu=False)
-elif login_required() and not signed_in():
-    page = navigation({"nav.section.account": [ACCOUNT]}, actor(), menu=False)
-else:
-    page = navigation(SECTIONS, actor())
-    pickers()
-page.run()
+
+def route() -> None:
+    """One script run: page config, the page lists for this actor, run the page."""
+    st.set_page_config(page_title="Bærekraftsmålene i kommunen", page_icon="🌍",
+                       layout="wide")
+    if "w" in st.query_params:
+        page = navigation(WORKSHOP_LINK, actor(), menu=False)
+    elif login_required() and not signed_in():
+        page = navigation({"nav.section.account": [ACCOUNT]}, actor(), menu=False)
+    else:
+        page = navigation(SECTIONS, actor())
+        pickers()
+    page.run()
+
+
+if __name__ == "__main__":  # a script run (streamlit's runner and AppTest use __main__)
+    route()
+else:  # imported by `streamlit run app.py` as the ASGI app "app:app"
+    import web
+
+    app = st.App(__file__, routes=web.routes(), middleware=web.middleware())

@@ -20,8 +20,14 @@ open session, and their votes are checked by :mod:`sdg.workshop`, not by role.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -106,8 +112,7 @@ def hash_password(password: str) -> str:
     >>> verify_password(hash_password("korrekt hest"), "korrekt hest")
     True
     """
-    if len(password) < 10:
-        raise SdgError("auth.err.short_password", n=10)
+    check_password(password)
     return _hasher.hash(password)
 
 
@@ -135,3 +140,123 @@ def locked(failed_count: int, last_failure: datetime | None, now: datetime) -> b
     """
     return (failed_count >= MAX_FAILURES and last_failure is not None
             and now - last_failure < LOCKOUT)
+
+
+# ------------------------------------------------------------------ password policy
+#: NIST SP 800-63B §3.1.1.2: a minimum length, a generous maximum, no composition rules,
+#: and a check against values known to be common or guessable.
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256
+COMMON_PASSWORDS_FILE = Path(__file__).parent / "common_passwords.txt"
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of common passwords (``sdg/common_passwords.txt``), case-folded.
+
+    >>> "passord123" in common_passwords()
+    True
+    """
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(x.strip().casefold() for x in lines if x.strip() and not x.startswith("#"))
+
+
+_SEQUENCES = ("0123456789", "abcdefghijklmnopqrstuvwxyzæøå", "qwertyuiopåasdfghjkløæzxcvbnm")
+
+
+def _guessable(password: str, user_name: str | None) -> bool:
+    """True for a common password, one made of a common word plus digits or signs, a
+    run of one character or a keyboard/alphabet sequence, or one built on the user name.
+
+    >>> _guessable("Sommer2024!", None), _guessable("1234567890", None)
+    (True, True)
+    >>> _guessable("kari-kari-kari", "kari"), _guessable("tre blå hester i Hurum", "kari")
+    (True, False)
+    """
+    folded = password.casefold()
+    common = common_passwords()
+    stem = re.sub(r"[\d\W_]+$", "", folded)  # "sommer2024!" -> "sommer"
+    if folded in common or (stem and stem in common):
+        return True
+    if len(set(folded)) <= 2:
+        return True
+    if any(folded in seq or folded in seq[::-1] for seq in _SEQUENCES):
+        return True
+    if user_name:
+        name = user_name.casefold().split("@")[0]
+        if len(name) >= 3 and len(folded.replace(name, "")) < 4:
+            return True
+    return False
+
+
+def check_password(password: str, user_name: str | None = None) -> None:
+    """Refuse a password that is too short, too long or easily guessed (NIST SP
+    800-63B: length and a list check; no rules about digits or capitals).
+
+    >>> check_password("tre blå hester i Hurum")
+    >>> check_password("passord123")
+    Traceback (most recent call last):
+    ...
+    sdg.errors.SdgError: Passordet er for vanlig eller lett å gjette. Velg en lengre setning eller noen tilfeldige ord.
+    """
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise SdgError("auth.err.short_password", n=MIN_PASSWORD_LENGTH)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise SdgError("accounts.err.long_password", n=MAX_PASSWORD_LENGTH)
+    if _guessable(password, user_name):
+        raise SdgError("accounts.err.common_password")
+
+
+def temporary_password() -> str:
+    """A random password for a reset (to be changed at the next sign-in): four groups of
+    four lower-case letters and digits, easy to read out.
+
+    >>> pw = temporary_password(); len(pw), pw.count("-")
+    (19, 3)
+    """
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
+
+
+# ------------------------------------------------------------------ sessions
+#: Default length of a sign-in: a working day. ``SDG_SESSION_HOURS`` overrides it.
+DEFAULT_SESSION_HOURS = 10.0
+#: How often the last use of a session is written (not on every rerun).
+LAST_USE_RESOLUTION = timedelta(minutes=1)
+
+
+def session_lifetime() -> timedelta:
+    """How long a sign-in lasts: ``$SDG_SESSION_HOURS`` hours (default 10, a working
+    day with some slack), at least five minutes.
+
+    >>> os.environ.pop("SDG_SESSION_HOURS", None) and None
+    >>> session_lifetime()
+    datetime.timedelta(seconds=36000)
+    """
+    raw = os.environ.get("SDG_SESSION_HOURS", "")
+    try:
+        hours = float(raw) if raw else DEFAULT_SESSION_HOURS
+    except ValueError as exc:
+        raise SdgError("accounts.err.session_hours", value=raw) from exc
+    if not hours == hours or hours <= 0:  # NaN or not positive
+        raise SdgError("accounts.err.session_hours", value=raw)
+    return max(timedelta(hours=hours), timedelta(minutes=5))
+
+
+def new_session_token() -> str:
+    """A random session token for the cookie: 32 bytes from :mod:`secrets`, URL-safe.
+
+    >>> len(new_session_token()), new_session_token() != new_session_token()
+    (43, True)
+    """
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    """What the database keeps of a token: its SHA-256 in hex (the token has 256 random
+    bits, so a plain hash is enough; a copy of the database signs nobody in).
+
+    >>> token_hash("abc")[:16]
+    'ba7816bf8f01cfea'
+    """
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()

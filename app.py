@@ -66,7 +66,8 @@ def route() -> None:
     if "w" in st.query_params:
         page = navigation(WORKSHOP_LINK, actor(), menu=False)
     elif login_required() and not signed_in():
-        page = navigation({"nav.section.account": [ACCOUNT]}, actor(), menu=False)
+        # Every page stays registered (as a sign-in offer), so /nullpunkt is not lost.
+        page = navigation(SECTIONS, actor(), menu=False, only=frozenset({ACCOUNT.url_path}))
     else:
         page = navigation(SECTIONS, actor())
         pickers()

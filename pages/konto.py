@@ -1,12 +1,12 @@
-"""Konto: sign in (OpenID Connect or a local account) and sign out."""
+"""Konto: who is signed in, until when, sign out; or how to sign in."""
 
 import streamlit as st
 
-from ui.auth import local_sign_in, sign_out, signed_in
+from ui.auth import here, login_required, sign_in_button, sign_out, signed_in
 from ui.i18n import tr
 from ui.nav import require_router
 from ui.state import actor as current_actor
-from ui.state import oidc_configured
+from ui.state import get_store, oidc_configured, oidc_status, session_token
 
 require_router()
 
@@ -14,18 +14,22 @@ st.title(tr("auth.page.title"))
 actor = current_actor()
 if signed_in():
     st.success(tr("auth.signed_in_as", name=actor.name, role=tr(f"auth.role.{actor.role}")))
-    if st.button(tr("auth.sign_out"), key="sign_out"):
+    session = get_store().session(session_token())
+    if session is not None:
+        st.caption(tr("accounts.until", time=session.expires_at.strftime("%d.%m.%Y kl. %H:%M")))
+    if st.button(tr("auth.sign_out"), key="sign_out", icon=":material/logout:"):
         sign_out()
         st.rerun()
-elif oidc_configured():
-    st.caption(tr("auth.oidc_help"))
-    if st.button(tr("auth.sign_in_oidc"), key="sign_in_oidc", type="primary"):
-        st.login()
 else:
-    st.caption(tr("auth.local_help"))
-    with st.form("sign_in"):
-        name = st.text_input(tr("auth.user_name"), key="user_name")
-        password = st.text_input(tr("auth.password"), type="password", key="password")
-        if st.form_submit_button(tr("auth.sign_in"), type="primary") and local_sign_in(
-                name, password):
-            st.rerun()
+    if st.session_state.pop("signed_out", False):
+        st.info(tr("accounts.signed_out"))
+    status = oidc_status()
+    if status == "expired":
+        st.warning(tr("accounts.oidc_expired"))
+    elif status == "disabled":
+        st.error(tr("accounts.oidc_disabled"))
+    if oidc_configured():
+        st.caption(tr("auth.oidc_help"))
+    else:
+        st.caption(tr("accounts.help.required" if login_required() else "accounts.help.open"))
+    sign_in_button(here("konto"))

@@ -219,6 +219,8 @@ def temporary_password() -> str:
 
 
 # ------------------------------------------------------------------ sessions
+#: The cookie that carries a session's token (set by ``web/auth.py``, read by ``ui``).
+SESSION_COOKIE = "sdg_session"
 #: Default length of a sign-in: a working day. ``SDG_SESSION_HOURS`` overrides it.
 DEFAULT_SESSION_HOURS = 10.0
 #: How often the last use of a session is written (not on every rerun).

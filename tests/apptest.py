@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import streamlit as st
+from streamlit.runtime.context import ContextProxy, StreamlitCookies
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from sdg.auth import Actor
+from sdg.auth import SESSION_COOKIE, SYSTEM
 from tests.conftest import APP
 
 _original_init = PagesManager.__init__
@@ -22,14 +24,44 @@ def _init_as_navigation_app(self, *args, **kwargs):
 
 PagesManager.__init__ = _init_as_navigation_app
 
+#: Session-state key under which a test puts the session cookie its "browser" sends.
+TEST_COOKIE = "_test_session_cookie"
+_real_cookies = ContextProxy.cookies
+
+
+def _cookies_with_test_session(self) -> StreamlitCookies:
+    """AppTest cannot send cookies (``st.context.cookies`` is empty there); this adds
+    the session cookie a test put in ``session_state[TEST_COOKIE]``, so the page reads
+    it exactly as it reads a browser's."""
+    cookies = dict(_real_cookies.fget(self))
+    token = st.session_state.get(TEST_COOKIE)
+    if token:
+        cookies[SESSION_COOKIE] = token
+    return StreamlitCookies(cookies)
+
+
+ContextProxy.cookies = property(_cookies_with_test_session)
+
+
+def signed_in_cookie(role: str, name: str | None = None) -> str:
+    """A real session for the user ``name`` (default ``test-<role>``, created with that
+    role in the app's database if missing): the token the sign-in route would set."""
+    from ui.state import get_store
+
+    store = get_store()
+    name = name or f"test-{role}"
+    if store.scalar("SELECT count(*) FROM app_user WHERE name = $n", {"n": name}) == 0:
+        store.add_user(SYSTEM, name, role, email=f"{name}@test.invalid")
+    return store.create_session(name)
+
 
 def run_app(page: str | None = None, timeout: float = 60, role: str | None = None,
             **query: str) -> AppTest:
     """Run the app once, optionally on ``page`` with query parameters, signed in with
-    ``role`` (a local account ``test-<role>``) or anonymous (a viewer)."""
+    ``role`` (a session of the account ``test-<role>``) or anonymous (a viewer)."""
     at = AppTest.from_file(APP, default_timeout=timeout)
     if role is not None:
-        at.session_state["actor"] = Actor(f"test-{role}", role)
+        at.session_state[TEST_COOKIE] = signed_in_cookie(role)
     for k, v in query.items():
         at.query_params[k] = v
     at.run()

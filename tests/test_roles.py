@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from sdg.auth import ANONYMOUS, SYSTEM, Actor, PermissionDenied
 from sdg.benefits import BenefitChanges
 from sdg.workshop import SessionSpec
-from tests.apptest import run_app, run_url, texts
+from tests.apptest import TEST_COOKIE, run_app, run_url, signed_in_cookie, texts
+from tests.conftest import APP
 
 
 def menu(at) -> set[str]:
@@ -124,37 +126,25 @@ def test_writes_are_in_the_audit_log(store):
 
 
 # ------------------------------------------------------------ sign-in in the app
-def _account_page(app_db, **kw):
-    from sdg.store import open_store
-
-    s = open_store(app_db)
-    s.add_user(SYSTEM, "kari", "analyst", password="et langt passord")
-    s.close()
-    return run_app("pages/konto.py", **kw)
-
-
-def test_sign_in_shows_the_analyst_pages_and_sign_out_hides_them(app_db):
-    at = _account_page(app_db)
-    at.text_input(key="user_name").input("kari")
-    at.text_input(key="password").input("et langt passord")
-    at.button[0].click().run()
+def test_a_session_cookie_shows_the_analyst_pages_and_sign_out_hides_them(app_db):
+    """The sign-in itself is the route's (tests/test_web_auth.py); here the page reads
+    the cookie it set, and sign-out ends that session for every tab that has it."""
+    token = signed_in_cookie("analyst", name="kari")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state[TEST_COOKIE] = token
+    at.run()
+    at.switch_page("pages/konto.py").run()
     assert "Du er logget inn som **kari** (analytiker)." in [s.value for s in at.success]
     assert "Importer tall" in menu(at)
+    other_tab = AppTest.from_file(APP, default_timeout=60)
+    other_tab.session_state[TEST_COOKIE] = token
+    other_tab.run()
+    assert "Importer tall" in menu(other_tab)
     at.button(key="sign_out").click().run()
     assert "Importer tall" not in menu(at)
-
-
-def test_wrong_password_and_lockout_in_the_app(app_db):
-    at = _account_page(app_db)
-    for _ in range(5):
-        at.text_input(key="user_name").input("kari")
-        at.text_input(key="password").input("feil")
-        at.button[0].click().run()
-        assert "Feil brukernavn eller passord." in at.error[0].value
-    at.text_input(key="user_name").input("kari")
-    at.text_input(key="password").input("et langt passord")
-    at.button[0].click().run()
-    assert "sperret" in at.error[0].value
+    assert "Du er logget ut, også i andre faner." in texts(at)
+    other_tab.run()  # the other tab's next click
+    assert "Importer tall" not in menu(other_tab)
 
 
 def test_oidc_user_gets_the_role_mapped_to_the_email(app_db):
@@ -176,13 +166,26 @@ def test_oidc_user_gets_the_role_mapped_to_the_email(app_db):
     assert "Importer tall" in menu(at)
 
 
-def test_login_required_deployment_shows_only_the_account_page(app_db, monkeypatch):
+def test_login_required_deployment_offers_sign_in_and_keeps_the_deep_link(app_db, monkeypatch):
     monkeypatch.setenv("SDG_REQUIRE_LOGIN", "1")
     at = run_app()
-    assert at.title[0].value == "Konto"
-    assert not menu(at) - {"Konto"}
+    assert not menu(at)
+    assert "bare for innloggede brukere" in texts(at)
+    assert "Alle kan lese" not in texts(at)
+    at = run_url("nullpunkt", kommune="3203")
+    assert at.title[0].value == "Nullpunkt 2019"
+    link = [h.proto.body for h in at.get("html") if "logg-inn" in h.proto.body]
+    assert link and "next=%2Fnullpunkt%3Fkommune%3D3203" in link[0]
     at = run_app(role="viewer")
     assert at.title[0].value == "Bærekraftsmålene i kommunen"
+    assert "Nullpunkt 2019" in menu(at)
+
+
+def test_the_account_page_text_matches_the_setting(app_db, monkeypatch):
+    assert "Alle kan lese uten å logge inn" in texts(run_url("konto"))
+    monkeypatch.setenv("SDG_REQUIRE_LOGIN", "1")
+    body = texts(run_url("konto"))
+    assert "Alle kan lese" not in body and "bare for innloggede brukere" in body
 
 
 def test_user_text_is_rendered_as_text_not_html(app_db):

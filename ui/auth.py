@@ -2,19 +2,23 @@
 
 OIDC is used when ``[auth]`` is configured in ``.streamlit/secrets.toml`` (see
 ``secrets.toml.example``); the role comes from the e-mail → role table the admin keeps.
-Otherwise local accounts (``python -m sdg user add``) sign in on the "Konto" page. With
-``SDG_REQUIRE_LOGIN=1`` only signed-in users see anything; by default anyone may read.
+Otherwise local accounts (``python -m sdg user add``) sign in on the sign-in page
+(``/logg-inn``, served by ``web/auth.py``), which sets a session cookie that lasts
+across reloads, tabs and bookmarks. With ``SDG_REQUIRE_LOGIN=1`` only signed-in users
+see anything; by default anyone may read.
 """
 
 from __future__ import annotations
 
+import html
 import os
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from sdg.auth import ANONYMOUS
-from sdg.errors import SdgError
-from ui.state import actor, get_store, oidc_configured, show_error
+from ui.i18n import tr
+from ui.state import actor, get_store, lang, oidc_configured, session_token
 
 
 def login_required() -> bool:
@@ -26,17 +30,37 @@ def signed_in() -> bool:
     return actor() != ANONYMOUS
 
 
-def local_sign_in(name: str, password: str) -> bool:
-    """Check a local account; keep the actor in the session. Shows errors itself."""
-    try:
-        st.session_state["actor"] = get_store().sign_in(name, password)
-    except SdgError as err:
-        show_error(err)
-        return False
-    return True
+def here(url_path: str = "", default: bool = False) -> str:
+    """The local URL of the page ``url_path`` with this run's query parameters, for
+    coming back to it after signing in."""
+    path = "/" if default or not url_path else f"/{url_path}"
+    params = st.query_params.to_dict()
+    return f"{path}?{urlencode(params)}" if params else path
+
+
+def sign_in_button(next_path: str, label: str | None = None) -> None:
+    """A sign-in button that opens the sign-in page in this tab and comes back to
+    ``next_path`` afterwards (OIDC: ``st.login``, which returns to the home page)."""
+    label = label or tr("auth.sign_in")
+    if oidc_configured():
+        if st.button(label, key="sign_in_oidc", type="primary", icon=":material/login:"):
+            st.login()
+        return
+    from web.auth import sign_in_url
+
+    # st.link_button and markdown links open a new tab; a plain link keeps this one.
+    st.html(
+        f'<a href="{html.escape(sign_in_url(next_path, lang()))}" data-testid="sdg-sign-in" '
+        'style="display:inline-block;padding:.45rem .9rem;border-radius:.5rem;'
+        'background:#19486A;color:#fff;text-decoration:none;font-weight:600">'
+        f"{html.escape(label)}</a>")
 
 
 def sign_out() -> None:
-    st.session_state.pop("actor", None)
+    """End this sign-in everywhere: the session record is revoked, so every tab with
+    the cookie is signed out on its next request; OIDC also logs out of Streamlit's
+    identity cookie."""
+    get_store().end_session(session_token())
+    st.session_state["signed_out"] = True
     if oidc_configured() and st.user.is_logged_in:
         st.logout()

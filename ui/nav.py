@@ -23,25 +23,48 @@ class PageSpec:
     default: bool = False
 
 
-def _refusal(spec: PageSpec):
+def _refusal(spec: PageSpec, *, sign_in_only: bool = False):
+    """The page shown instead of ``spec``: why, and a sign-in that comes back here.
+
+    ``sign_in_only``: the page is open to every signed-in user, but this deployment
+    lets nobody in without signing in (``SDG_REQUIRE_LOGIN=1``)."""
     def refuse() -> None:
-        roles = ", ".join(tr(f"auth.role.{r}") for r in sorted(roles_allowed(spec.permission)))
+        from ui.auth import here, sign_in_button, signed_in
+        from ui.state import actor
+
         st.title(tr(spec.title))
-        st.warning(tr("auth.refused", roles=roles))
-        st.page_link("pages/konto.py", label=tr("auth.sign_in"), icon=":material/login:")
+        back = here(spec.url_path, spec.default)
+        if sign_in_only:
+            st.info(tr("auth.login_required"))
+            sign_in_button(back)
+            return
+        roles = ", ".join(tr(f"auth.role.{r}") for r in sorted(roles_allowed(spec.permission)))
+        if signed_in():
+            who = actor()
+            st.warning(tr("accounts.refused.wrong_role", name=who.name,
+                          role=tr(f"auth.role.{who.role}"), roles=roles))
+            sign_in_button(back, tr("accounts.refused.other_user"))
+        else:
+            st.warning(tr("auth.refused", roles=roles))
+            sign_in_button(back)
     return refuse
 
 
-def navigation(sections: dict[str, list[PageSpec]], actor: Actor, *, menu: bool = True
-               ) -> st.Page:
+def navigation(sections: dict[str, list[PageSpec]], actor: Actor, *, menu: bool = True,
+               only: frozenset[str] | None = None) -> st.Page:
     """Register every page (forbidden ones as a refusal) and, with ``menu``, draw the
     allowed ones as the sidebar menu grouped in sections (section keys are text keys).
-    Returns the page to run."""
+    With ``only`` (URL paths), every other page is a sign-in offer: the URL is kept, so
+    a deep link comes back to itself after signing in. Returns the page to run."""
     pages, allowed_pages = [], {}
     for section, specs in sections.items():
         for spec in specs:
-            allowed = spec.permission is None or actor.may(spec.permission)
-            page = st.Page(spec.path if allowed else _refusal(spec), title=tr(spec.title),
+            if only is not None and spec.url_path not in only:
+                allowed, content = False, _refusal(spec, sign_in_only=True)
+            else:
+                allowed = spec.permission is None or actor.may(spec.permission)
+                content = spec.path if allowed else _refusal(spec)
+            page = st.Page(content, title=tr(spec.title),
                            icon=spec.icon, url_path=spec.url_path, default=spec.default)
             pages.append(page)
             if allowed:

@@ -7,9 +7,11 @@ switching page (which clears query parameters) keeps it.
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
-from sdg.auth import ANONYMOUS, Actor
+from sdg.auth import ANONYMOUS, SESSION_COOKIE, Actor
 from sdg.errors import SdgError
 from sdg.i18n import LANGS, normalise_lang
 from sdg.store import Store, open_store
@@ -78,11 +80,42 @@ def oidc_configured() -> bool:
     return st.secrets.load_if_toml_exists() and "auth" in st.secrets
 
 
+def session_token() -> str | None:
+    """The sign-in token the browser sent (the ``HttpOnly`` cookie set by ``web/auth.py``
+    on sign-in; ``st.context.cookies`` are those of the page load)."""
+    return st.context.cookies.get(SESSION_COOKIE)
+
+
+def oidc_status() -> str | None:
+    """For an OIDC sign-in (``st.user``): ``"ok"``, ``"expired"`` (the identity
+    token's ``exp`` has passed: Streamlit keeps its identity cookie for 30 days and
+    does not check this) or ``"disabled"`` (the admin disabled the mapped user);
+    None when nobody is signed in through OIDC."""
+    if not (oidc_configured() and st.user.is_logged_in):
+        return None
+    exp = st.user.get("exp")
+    if isinstance(exp, int | float) and not isinstance(exp, bool) and exp <= time.time():
+        return "expired"
+    found = get_store().user_for_email(str(st.user.get("email") or ""))
+    return "disabled" if found is not None and found[2] else "ok"
+
+
 def actor() -> Actor:
-    """Who is acting: the OIDC user (role from the admin's e-mail table) when
-    ``[auth]`` is configured and someone signed in, else the local account signed in
-    on the "Konto" page, else :data:`~sdg.auth.ANONYMOUS` (a viewer)."""
-    if oidc_configured() and st.user.is_logged_in:
+    """Who is acting, as the database says now (so a sign-out elsewhere, a disabled
+    user or a new role holds from the next request):
+
+    - with ``[auth]`` configured and someone signed in through OIDC whose token has not
+      expired: that e-mail, with the role the admin mapped to it (viewer if none);
+    - else the local account whose live session the cookie names;
+    - else :data:`~sdg.auth.ANONYMOUS` (a viewer).
+    """
+    status = oidc_status()
+    if status is not None:
+        if status != "ok":
+            return ANONYMOUS
         email = str(st.user.get("email") or "")
         return Actor(email, get_store().role_for_email(email))
-    return st.session_state.get("actor", ANONYMOUS)
+    session = get_store().session(session_token())
+    if session is None or session.must_change_password:
+        return ANONYMOUS
+    return session.actor

@@ -176,13 +176,19 @@ class UserQueries:
             self.audit(cur, actor, "users.admin", {"reset_password": name})
         return password
 
-    def change_password(self, name: str, old: str, new: str) -> None:
-        """A user's own change of password (required after a reset): checks the old
-        one as a sign-in would (with lockout), then the new one against the policy."""
-        self.sign_in(name, old)
-        if new == old:
-            raise SdgError("accounts.err.same_password")
+    def set_own_password(self, name: str, new: str, *, old: str | None = None) -> None:
+        """A user's own new password. With ``old``, that is checked as a sign-in would
+        (lockout included); without it, only the forced change after a reset is allowed
+        (the caller has just checked the temporary password in :meth:`sign_in`)."""
+        if old is not None:
+            self.sign_in(name, old)
+        elif not self.must_change_password(name):
+            raise SdgError("accounts.err.form_expired")
         check_password(new, name)
+        with self.cursor() as cur:
+            current = self._user_row(cur, name)["password_hash"]
+        if current and verify_password(current, new):
+            raise SdgError("accounts.err.same_password")
         pw_hash = hash_password(new)
         with self.transaction() as cur:
             role = self._user_row(cur, name)["role"]
@@ -284,6 +290,13 @@ class UserQueries:
             "SELECT role FROM app_user WHERE lower(email) = lower($e) AND NOT disabled",
             {"e": email})
         return role or "viewer"
+
+    def user_for_email(self, email: str) -> tuple[str, str, bool] | None:
+        """``(name, role, disabled)`` of the user mapped to an OIDC e-mail, or None."""
+        with self.cursor() as cur:
+            row = cur.execute("SELECT name, role, disabled FROM app_user"
+                              " WHERE lower(email) = lower($e)", {"e": email}).fetchone()
+        return None if row is None else (row[0], row[1], bool(row[2]))
 
     def sign_in(self, name: str, password: str, now: datetime | None = None) -> Actor:
         """Check a local account's password, with lockout after repeated failures.

@@ -1,7 +1,9 @@
 """Command line: ``python -m sdg init|info|build-seed|import|user``.
 
 The database is ``$SDG_DB`` (default ``data/sdg.duckdb``). Messages go to stdout,
-problems to stderr with a non-zero exit code.
+problems to stderr with a non-zero exit code. An expected problem (the database held
+by the running app, a missing file, a bad argument, a refused change) is one line
+saying what to do, never a traceback.
 
 Whoever runs the command line can open the database file itself, so it acts with the
 ``admin`` role (:func:`cli_actor`); the name it records is ``--actor`` or ``cli:<login>``.
@@ -13,6 +15,8 @@ import argparse
 import getpass
 import sys
 from pathlib import Path
+
+import duckdb
 
 from sdg.auth import ROLES, Actor
 from sdg.errors import SdgError
@@ -52,28 +56,145 @@ def cli_actor(name: str | None = None) -> Actor:
     return Actor(name or f"cli:{getpass.getuser()}", "admin")
 
 
+# ------------------------------------------------------------------ user (issue 14)
+def _read_password(args: argparse.Namespace, prompt: str) -> str:
+    """The password from standard input (``--password-stdin``) or a hidden prompt."""
+    if args.password_stdin:
+        line = sys.stdin.readline()
+        if not line.strip():
+            raise SdgError("cli.err.no_password")
+        return line.rstrip("\n")
+    return getpass.getpass(prompt)
+
+
+def _with_store(work) -> int:
+    store = open_store(db_path())
+    try:
+        return work(store)
+    finally:
+        store.close()
+
+
 def _user_add(args: argparse.Namespace) -> int:
     """Create a local account (password from the prompt or stdin) or an OIDC mapping."""
     password = None
     if not args.email or args.password_stdin:
-        password = (sys.stdin.readline().rstrip("\n") if args.password_stdin
-                    else getpass.getpass(f"Passord for {args.name}: "))
-    store = open_store(db_path())
-    try:
-        store.add_user(cli_actor(), args.name, args.role, password=password, email=args.email)
-    finally:
-        store.close()
-    print(f"{args.name}: {args.role}")
-    return 0
+        password = _read_password(args, f"Passord for {args.name}: ")
+
+    def work(store) -> int:
+        store.add_user(cli_actor(args.actor), args.name, args.role, password=password,
+                       email=args.email)
+        print(f"{args.name}: {args.role}")
+        return 0
+    return _with_store(work)
 
 
 def _user_list(args: argparse.Namespace) -> int:
-    store = open_store(db_path())
-    try:
-        print(store.users(cli_actor()).to_string(index=False))
-    finally:
-        store.close()
-    return 0
+    from sdg.accounts import users_table
+
+    def work(store) -> int:
+        table = users_table(store.users(cli_actor(args.actor)), "nb")
+        for col in table.select_dtypes("datetime").columns:
+            table[col] = table[col].dt.strftime("%d.%m.%Y %H:%M")
+        table = table.astype(object).where(table.notna(), "–").replace("", "–")
+        print(table.to_string(index=False) if len(table) else "(ingen brukere)")
+        return 0
+    return _with_store(work)
+
+
+def _user_role(args: argparse.Namespace) -> int:
+    def work(store) -> int:
+        store.set_role(cli_actor(args.actor), args.name, args.role)
+        print(f"{args.name}: {args.role}")
+        return 0
+    return _with_store(work)
+
+
+def _user_disable(args: argparse.Namespace, disabled: bool) -> int:
+    def work(store) -> int:
+        store.set_disabled(cli_actor(args.actor), args.name, disabled)
+        print(f"{args.name}: {'deaktivert' if disabled else 'aktiv'}")
+        return 0
+    return _with_store(work)
+
+
+def _user_unlock(args: argparse.Namespace) -> int:
+    def work(store) -> int:
+        store.unlock(cli_actor(args.actor), args.name)
+        print(f"{args.name}: sperre opphevet")
+        return 0
+    return _with_store(work)
+
+
+def _user_reset_password(args: argparse.Namespace) -> int:
+    """A new password that must be changed at the next sign-in: random (printed once)
+    unless ``--password-stdin`` gives one."""
+    from sdg.i18n import t
+
+    given = _read_password(args, "") if args.password_stdin else None
+
+    def work(store) -> int:
+        password = store.reset_password(cli_actor(args.actor), args.name, given)
+        if given is None:
+            print(t("cli.user.temporary", name=args.name, password=password))
+        else:
+            print(f"{args.name}: passordet må byttes ved neste innlogging")
+        return 0
+    return _with_store(work)
+
+
+def _add_user_commands(sub) -> None:
+    u = sub.add_parser("user", help="local accounts and roles").add_subparsers(
+        dest="user_command", required=True, metavar="list|add|role|disable|enable|unlock|"
+                                                   "reset-password")
+
+    def command(name: str, help_text: str, func, *, with_name: bool = True):
+        p = u.add_parser(name, help=help_text)
+        if with_name:
+            p.add_argument("name", help="user name (or the e-mail for single sign-on)")
+        p.add_argument("--actor", help="who makes the change, for the audit log "
+                                       "(default cli:<login>)")
+        p.set_defaults(func=func)
+        return p
+
+    command("list", "list users, roles and status", _user_list, with_name=False)
+    ua = command("add", "add a user: a local account, or an e-mail for OIDC", _user_add)
+    ua.add_argument("--role", required=True, choices=ROLES)
+    ua.add_argument("--email", help="e-mail for single sign-on (then no password is asked)")
+    ua.add_argument("--password-stdin", action="store_true",
+                    help="read the password from standard input instead of a prompt")
+    ur = command("role", "give a user another role", _user_role)
+    ur.add_argument("role", choices=ROLES)
+    command("disable", "disable a user (ends their sign-ins at once)",
+            lambda a: _user_disable(a, True))
+    command("enable", "enable a disabled user again", lambda a: _user_disable(a, False))
+    command("unlock", "lift the lockout after failed sign-ins", _user_unlock)
+    rp = command("reset-password", "a new password, to be changed at the next sign-in",
+                 _user_reset_password)
+    rp.add_argument("--password-stdin", action="store_true",
+                    help="read the new password from standard input (default: a random one)")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error that says where the help is."""
+
+    def error(self, message: str):
+        from sdg.i18n import t
+
+        problem = message[:1].upper() + message[1:]
+        print(t("cli.err.usage", problem=problem, help=f"{self.prog} --help"), file=sys.stderr)
+        sys.exit(2)
+
+
+def _database_problem(exc: duckdb.Error) -> str:
+    """One line for a database that cannot be opened (held by the running app, or a
+    path that cannot be written)."""
+    from sdg.i18n import t
+
+    text = str(exc)
+    if "lock" in text.lower():
+        return t("cli.err.locked", path=db_path())
+    return t("cli.err.open", path=db_path(), reason=text.splitlines()[0])
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -84,6 +205,9 @@ def _import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     try:
         data = path.read_bytes()
+    except FileNotFoundError:
+        print(t("cli.err.no_file", file=path), file=sys.stderr)
+        return 2
     except OSError as exc:
         print(f"{path}: {exc.strerror}", file=sys.stderr)
         return 2
@@ -109,7 +233,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sdg", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="python -m sdg", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("init", help="create or upgrade the database (and seed an empty one)"
                    ).set_defaults(func=_init)
@@ -126,19 +250,21 @@ def main(argv: list[str] | None = None) -> int:
     i.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
     i.add_argument("--actor", help="who imports, for the history (default cli:<login>)")
     i.set_defaults(func=_import)
-    u = sub.add_parser("user", help="local accounts and roles").add_subparsers(
-        dest="user_command", required=True)
-    ua = u.add_parser("add", help="add a user: a local account, or an e-mail for OIDC")
-    ua.add_argument("name", help="user name (or the e-mail for single sign-on)")
-    ua.add_argument("--role", required=True, choices=ROLES)
-    ua.add_argument("--email", help="e-mail for single sign-on (then no password is asked)")
-    ua.add_argument("--password-stdin", action="store_true",
-                    help="read the password from standard input instead of a prompt")
-    ua.set_defaults(func=_user_add)
-    u.add_parser("list", help="list users and roles").set_defaults(func=_user_list)
+    _add_user_commands(sub)
     args = parser.parse_args(argv)
+    from sdg.i18n import t
+
     try:
         return args.func(args)
     except SdgError as err:
         print(err.message("nb"), file=sys.stderr)
         return 2
+    except duckdb.IOException as exc:
+        print(_database_problem(exc), file=sys.stderr)
+        return 3
+    except FileNotFoundError as exc:
+        print(t("cli.err.no_file", file=exc.filename or exc), file=sys.stderr)
+        return 2
+    except (KeyboardInterrupt, EOFError):
+        print("Avbrutt.", file=sys.stderr)
+        return 130

@@ -155,3 +155,9 @@ def test_users_lists_status_and_live_sessions(users):
     listed = users.users(SYSTEM).set_index("name")
     assert listed.loc["ola", "sessions"] == 1 and listed.loc["kari", "sessions"] == 0
     assert not listed["must_change_password"].any()
+
+
+@pytest.mark.parametrize("name", ["", " kari", "kari "])
+def test_a_user_name_with_spaces_around_is_refused(users, name):
+    with pytest.raises(SdgError, match="Brukernavnet"):
+        users.add_user(SYSTEM, name, "viewer", email="x@example.org")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from sdg.auth import ANONYMOUS, SYSTEM, Actor, PermissionDenied
@@ -72,6 +72,8 @@ def test_hostile_names_are_stored_as_text(seeded_db, tmp_path_factory, name):
 
     from sdg.store import open_store
 
+    name = name.strip()  # a name with spaces around is refused (test_store_sessions.py)
+    assume(name)
     path = tmp_path_factory.mktemp("u") / "u.duckdb"
     shutil.copy(seeded_db, path)
     s = open_store(path)

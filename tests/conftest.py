@@ -139,8 +139,10 @@ def live_app(seeded_db, tmp_path_factory):
 
 
 def sign_in(page, base_url: str, name: str, password: str = TEST_PASSWORD) -> None:
-    """Sign in on the Konto page as a real user would."""
+    """Sign in as a real user would: Konto → "Logg inn" → the sign-in page, which sets
+    the session cookie and comes back to Konto."""
     page.goto(f"{base_url}/konto")
+    page.get_by_role("link", name="Logg inn").click()
     page.get_by_label("Brukernavn").fill(name)
     page.get_by_label("Passord").fill(password)
     page.get_by_role("button", name="Logg inn").click()

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from sdg.auth import SYSTEM
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -29,18 +30,14 @@ def test_a_deep_link_to_a_forbidden_page_is_refused(fresh_app, page):
 def test_analyst_signs_in_sees_data_signs_out_and_no_longer_can(fresh_app, page):
     url = fresh_app(lambda store: store.add_user(SYSTEM, "kari", "analyst",
                                                  password="et langt passord"))
-    page.goto(f"{url}/konto")
-    page.get_by_label("Brukernavn").fill("kari")
-    page.get_by_label("Passord").fill("et langt passord")
-    page.get_by_role("button", name="Logg inn").click()
-    page.get_by_text("Du er logget inn som").wait_for()
+    sign_in(page, url, "kari", "et langt passord")
     sidebar = page.locator("[data-testid='stSidebar']")
     sidebar.get_by_text("Importer tall").click()
     page.get_by_role("heading", name="Importer indikatortall").wait_for()
 
     sidebar.get_by_role("link", name="Konto").click()
     page.get_by_role("button", name="Logg ut").click()
-    page.get_by_role("button", name="Logg inn").wait_for()
+    page.get_by_role("link", name="Logg inn").wait_for()
     expect(sidebar.get_by_text("Importer tall")).to_have_count(0)
     # The URL of the data page now gives the refusal (a new session: not signed in).
     page.goto(f"{url}/data")

@@ -77,6 +77,12 @@ def route() -> None:
 if __name__ == "__main__":  # a script run (streamlit's runner and AppTest use __main__)
     route()
 else:  # imported by `streamlit run app.py` as the ASGI app "app:app"
+    from streamlit.runtime.pages_manager import PagesManager
+
     import web
 
+    # This is an st.navigation app from the first request on: without this, Streamlit
+    # treats the first session after a start as a legacy pages/ app, and a deep link
+    # like /data shows "Page not found" before ui.nav.require_router can reroute it.
+    PagesManager.uses_pages_directory = False
     app = st.App(__file__, routes=web.routes(), middleware=web.middleware())

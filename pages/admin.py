@@ -17,7 +17,18 @@ require_router()
 store = get_store()
 actor = current_actor()
 st.title(tr("admin.title"))
-DATE_TIME = "DD.MM.YYYY HH:mm"
+
+
+def _dates_as_text(frame):
+    """Times as Norwegian text (31.12.2026 14:05), and "–" for any missing value."""
+    frame = frame.copy()
+    for col in frame.columns:
+        if str(frame[col].dtype).startswith("datetime"):
+            frame[col] = frame[col].dt.strftime("%d.%m.%Y %H:%M").fillna("–")
+        elif frame[col].isna().any():
+            frame[col] = frame[col].astype(object).where(frame[col].notna(), "–")
+    return frame
+
 
 # ------------------------------------------------------------------ users
 st.subheader(tr("admin.users"))
@@ -25,10 +36,7 @@ flash = st.session_state.pop("admin_flash", None)
 if flash:
     st.success(flash)
 users = store.users(actor)
-table = users_table(users, lang())
-st.dataframe(table, hide_index=True, column_config={
-    tr("accounts.col.last_seen"): st.column_config.DatetimeColumn(format=DATE_TIME),
-    tr("accounts.col.created"): st.column_config.DatetimeColumn(format=DATE_TIME)})
+st.dataframe(_dates_as_text(users_table(users, lang())), hide_index=True)
 
 
 def _done(message: str) -> None:
@@ -93,10 +101,11 @@ log = store.audit_log(actor)
 who_col, area_col, date_col = st.columns(3)
 with who_col:
     who = st.multiselect(tr("accounts.audit.filter.user"), sorted(log["actor"].unique()),
-                         key="audit_who")
+                         key="audit_who", placeholder=tr("accounts.audit.filter.all"))
 with area_col:
     areas = st.multiselect(tr("accounts.audit.filter.action"), sorted(log["action"].unique()),
-                           key="audit_area", format_func=lambda a: action_label(a, lang()))
+                           key="audit_area", format_func=lambda a: action_label(a, lang()),
+                           placeholder=tr("accounts.audit.filter.all"))
 with date_col:
     days = st.date_input(tr("accounts.audit.filter.dates"), value=(), key="audit_days",
                          format="DD.MM.YYYY")
@@ -107,18 +116,17 @@ readable = audit_table(shown, lang())
 st.caption(tr("accounts.audit.count", n=len(shown), total=len(log)))
 detail_col = tr("accounts.audit.col.detail")
 event = st.dataframe(
-    readable.drop(columns=[detail_col]), hide_index=True, key="audit_table",
-    on_select="rerun", selection_mode="single-row",
-    column_config={tr("accounts.audit.col.when"): st.column_config.DatetimeColumn(
-        format=DATE_TIME)})
+    _dates_as_text(readable.drop(columns=[detail_col])), hide_index=True, key="audit_table",
+    on_select="rerun", selection_mode="single-row")
 selected = event.selection.rows if event is not None else []
 if selected:
     st.code(readable.iloc[selected[0]][detail_col] or "–", language="json")
 else:
     st.caption(tr("accounts.audit.raw_help"))
 with st.expander(tr("accounts.audit.raw")):
-    st.dataframe(readable[[tr("accounts.audit.col.when"), tr("accounts.audit.col.who"),
-                           detail_col]], hide_index=True)
+    st.dataframe(_dates_as_text(readable[[tr("accounts.audit.col.when"),
+                                          tr("accounts.audit.col.who"), detail_col]]),
+                 hide_index=True)
 buffer = io.BytesIO()
 readable.to_excel(buffer, index=False, sheet_name=tr("admin.audit")[:31].split(":")[0])
 st.download_button(tr("admin.export"), buffer.getvalue(),

@@ -102,7 +102,7 @@ def describe(actor: str, action: str, detail: object, lang: str = "nb") -> str:
 
 
 def audit_table(log: pd.DataFrame, lang: str = "nb") -> pd.DataFrame:
-    """The audit log for reading: time, who, role, area, what (a sentence), the raw
+    """The audit log for reading: time, what (a sentence), who, role, area, the raw
     detail and the import batch, with headers in ``lang``.
 
     >>> log = pd.DataFrame({"id": [1], "happened_at": [pd.Timestamp("2026-11-30 09:15")],
@@ -115,11 +115,11 @@ def audit_table(log: pd.DataFrame, lang: str = "nb") -> pd.DataFrame:
     c = lambda k: t(f"accounts.audit.col.{k}", lang)  # noqa: E731
     return pd.DataFrame({
         c("when"): log["happened_at"],
+        c("what"): [describe(a, act, d, lang)
+                    for a, act, d in zip(log["actor"], log["action"], log["detail"], strict=True)],
         c("who"): log["actor"],
         c("role"): [role_label(r, lang) for r in log["role"]],
         c("action"): [action_label(a, lang) for a in log["action"]],
-        c("what"): [describe(a, act, d, lang)
-                    for a, act, d in zip(log["actor"], log["action"], log["detail"], strict=True)],
         c("detail"): log["detail"].fillna(""),
         c("batch"): log["batch_id"].astype("Int64"),
     })

@@ -139,3 +139,18 @@ def test_a_reset_password_must_be_changed_before_a_session_starts(app_store):
     again = client.post("/nytt-passord", data=form | {"new": "seks røde busser i Asker",
                                                        "repeat": "seks røde busser i Asker"})
     assert again.status_code == 400
+
+
+def test_signing_in_again_in_the_same_browser_replaces_the_old_session(app_store):
+    client = _client()
+    first = _sign_in(client).cookies[SESSION_COOKIE]
+    client.cookies.set(SESSION_COOKIE, first)
+    second = _sign_in(client).cookies[SESSION_COOKIE]
+    assert app_store.session(first) is None and app_store.session(second) is not None
+    assert app_store.users(SYSTEM).set_index("name").loc["kari", "sessions"] == 1
+
+
+def test_after_a_failed_attempt_the_password_field_has_the_focus(app_store):
+    page = _sign_in(_client(), password="feil passord her").text
+    assert re.search(r'id="password"[^>]*autofocus', page)
+    assert not re.search(r'id="name"[^>]*autofocus', page)

@@ -170,11 +170,12 @@ def _sign_in_form(lang: str, next_path: str, csrf: str, error: str | None = None
         f'<form method="post" action="{base_path()}/{SIGN_IN_PATH}">'
         f"{_hidden(next=next_path, lang=lang, csrf=csrf)}"
         f'<label for="name">{esc(t("auth.user_name", lang))}</label>'
-        f'<input id="name" name="name" autocomplete="username" required autofocus '
-        f'maxlength="200" value="{esc(name)}">'
+        f'<input id="name" name="name" autocomplete="username" required maxlength="200" '
+        f'value="{esc(name)}"{"" if name else " autofocus"}>'
         f'<label for="password">{esc(t("auth.password", lang))}</label>'
         f'<input id="password" name="password" type="password" '
-        f'autocomplete="current-password" required maxlength="{_MAX_FIELD}">'
+        f'autocomplete="current-password" required maxlength="{_MAX_FIELD}"'
+        f'{" autofocus" if name else ""}>'
         f'<button type="submit">{esc(t("auth.sign_in", lang))}</button></form>'
         f'<p class="help">{esc(t("accounts.help.lasts", lang, hours=hours_text))}</p>'
         f'<p><a href="{esc(base_path() + next_path)}">{esc(t("accounts.back", lang))}</a></p>')
@@ -234,7 +235,9 @@ def _csrf_ok(request: Request, form) -> bool:
 
 
 def _signed_in_redirect(request: Request, name: str, next_path: str) -> Response:
-    token = _store().create_session(name)
+    store = _store()
+    store.end_session(request.cookies.get(SESSION_COOKIE), why="replaced")
+    token = store.create_session(name)
     response = RedirectResponse(base_path() + next_path, status_code=303)
     response.set_cookie(SESSION_COOKIE, token, max_age=int(session_lifetime().total_seconds()),
                         httponly=True, samesite="lax", secure=_secure(request),

@@ -262,18 +262,21 @@ class UserQueries:
                             {"t": now, "h": h})
         return Session(Actor(name, role), expires_at, bool(must_change))
 
-    def end_session(self, token: str | None, now: datetime | None = None) -> None:
+    def end_session(self, token: str | None, now: datetime | None = None, *,
+                    why: str = "sign_out") -> None:
         """Sign out: revoke the session of ``token`` (every tab that shares the cookie
-        is signed out on its next request). Unknown or ended tokens are ignored."""
+        is signed out on its next request). Unknown or ended tokens are ignored.
+        ``why="replaced"``: a new sign-in in the same browser took its place (not
+        audited; the new sign-in is)."""
         if not token:
             return
         now = now or datetime.now()
         with self.transaction() as cur:
             row = cur.execute(
-                "UPDATE user_session SET revoked_at = $t, revoked_why = 'sign_out'"
+                "UPDATE user_session SET revoked_at = $t, revoked_why = $w"
                 " WHERE token_hash = $h AND revoked_at IS NULL RETURNING user_name",
-                {"t": now, "h": token_hash(token)}).fetchone()
-            if row is not None:
+                {"t": now, "w": why, "h": token_hash(token)}).fetchone()
+            if row is not None and why == "sign_out":
                 role = cur.execute("SELECT role FROM app_user WHERE name = $n",
                                    {"n": row[0]}).fetchone()
                 self.audit(cur, Actor(row[0], role[0] if role else "viewer"), "auth.session",

@@ -31,6 +31,7 @@ SECTIONS = {
                  "vesentlighet"),
         PageSpec("pages/innspill.py", "materiality.nav.input", ":material/upload_file:",
                  "innspill", permission="ratings.write"),
+        PageSpec("pages/vedtak.py", "council.nav.page", ":material/gavel:", "vedtak"),
     ],
     "nav.section.workshop": [
         PageSpec("pages/workshop.py", "workshop.nav.facilitator", ":material/groups:",

@@ -25,6 +25,8 @@ SECTIONS = {
         PageSpec("pages/nullpunkt.py", "gains.nav.nullpunkt", ":material/flag:", "nullpunkt"),
         PageSpec("pages/gevinstplan.py", "benefits.nav.page", ":material/checklist:",
                  "gevinstplan"),
+        PageSpec("pages/oppsett.py", "council.setup.nav", ":material/tune:", "oppsett",
+                 permission="content.write"),
     ],
     "nav.section.materiality": [
         PageSpec("pages/vesentlighet.py", "materiality.nav.matrix", ":material/scatter_plot:",

@@ -45,8 +45,15 @@ def _report(code: str, lang: str, year: int) -> tuple[pd.DataFrame, pd.DataFrame
     plan = store.indicator_benefit_targets(code)
     targets = {i: (float(v), int(y)) for i, v, y in
                zip(plan["indicator"], plan["target_value"], plan["target_year"], strict=True)}
+    # the municipality's own targets (set up in the app) come before the plan's
+    own = store.indicator_targets(code)
+    targets |= {i: (float(v), int(y)) for i, v, y in
+                zip(own["indicator"], own["target_value"], own["target_year"], strict=True)}
+    manual = store.manual_zero_points(code, year)
+    manual = {i: (float(v), str(n)) for i, v, n in
+              zip(manual["indicator"], manual["value"], manual["note"], strict=True)}
     rep = zero_point_report(code, indicators, observations, changes, year=year,
-                            targets=targets, lang=lang)
+                            targets=targets, manual=manual, lang=lang)
     # one long frame instead of a frame per row: the cache copies it much faster
     series = pd.concat([s.assign(indicator=i) for i, s in
                         zip(rep["indicator"], rep["series"], strict=True)], ignore_index=True)
@@ -131,6 +138,50 @@ def report_table(rep: pd.DataFrame) -> pd.DataFrame:
         tr("gains.col.status"): status_text(rep["status"], lang),
         tr("gains.col.score"): _round(rep["score"]),
     })
+
+
+def number_nb(value: object, decimals: int = 1, sign: bool = False) -> str:
+    """A number the Norwegian way: decimal comma, a thin space between thousands
+    ("43,09", "93 679", "+0,5"); "–" for none.
+
+    >>> number_nb(93679.0, 0), number_nb(43.0867, 2), number_nb(-0.45, 2, sign=True)
+    ('93\u202f679', '43,09', '−0,45')
+    >>> number_nb(None), number_nb(float("nan"))
+    ('–', '–')
+    """
+    if value is None or pd.isna(value):
+        return "–"
+    text = f"{float(value):{'+' if sign else ''},.{max(0, int(decimals))}f}"
+    return text.replace(",", "\u202f").replace(".", ",").replace("-", "−")
+
+
+def summary_table(rep: pd.DataFrame) -> pd.DataFrame:
+    """What a council member asks first, one row per indicator: the indicator, its zero
+    point (year), latest value (year), change and status with the years it compares.
+    Provenance and the rest are in :func:`report_table` (the detail view)."""
+    lang = session_lang()
+    dec = rep["decimals"].astype(int)
+    years = rep["period"].map(lambda p: f" ({p})" if isinstance(p, str) and p else "")
+    return pd.DataFrame({
+        tr("gains.col.indicator"): rep["name"] + rep["unit"].map(
+            lambda u: f" ({u})" if isinstance(u, str) and u else ""),
+        tr("gains.col.zero_value"): [f"{number_nb(v, d)} ({y})" if pd.notna(v) else "–"
+                                     for v, d, y in zip(rep["zero_value"], dec,
+                                                        rep["zero_year"], strict=True)],
+        tr("gains.col.latest_value"): [
+            f"{number_nb(v, d)} ({int(y)})" if pd.notna(v) else "–"
+            for v, d, y in zip(rep["latest_value"], dec, rep["latest_year"], strict=True)],
+        tr("gains.col.delta"): [number_nb(v, d, sign=True) for v, d in
+                                zip(rep["delta"], dec, strict=True)],
+        tr("gains.col.status"): status_text(rep["status"], lang) + years.where(
+            rep["status"].isin(list(STATUS_SYMBOLS)) & rep["score"].notna(), ""),
+    })
+
+
+def with_figures(rep: pd.DataFrame) -> pd.DataFrame:
+    """The rows with a zero point or a later value: an indicator without either is
+    not shown as an empty row (a municipality without figures sees a guided start)."""
+    return rep[rep["zero_value"].notna() | rep["latest_value"].notna()]
 
 
 def status_text(statuses: pd.Series, lang: str) -> pd.Series:

@@ -62,6 +62,17 @@ _COUNTS_SQL = """
     AND s.id NOT IN (SELECT source_id FROM workshop_session WHERE state = 'archived')
 """
 
+# Every source of a municipality with its counts and whether it counts now.
+_SOURCES_SQL = """
+SELECT s.id, s.kind, s.name, s.held_on, s.scale_min, s.scale_max, s.is_demo, s.actor,
+       s.file_name, s.created_at, s.included, s.included_by, s.included_at,
+       count(DISTINCT p.id) AS respondents, count(r.value) AS ratings,
+       (""" + _COUNTS_SQL + """) AS current
+FROM rating_source s LEFT JOIN respondent p ON p.source_id = s.id
+LEFT JOIN rating_current r ON r.respondent_id = p.id
+WHERE s.municipality = $m GROUP BY ALL ORDER BY s.id
+"""
+
 # The rows of the counted sources' ratings. Sources are keyed by id (``source`` is the id
 # as text; ``source_name`` is only a label: two workshops of one name stay two sources).
 # $level 'goal' keeps subjects without a dot, 'target' those with one; $goals filters on
@@ -123,16 +134,7 @@ class RatingQueries:
         it into the council's matrix (a new source is out until then); ``current``: it
         counts there now: included, and not an older version of the administration's
         assessment nor a workshop session that was reset (archived as a mistake)."""
-        return self.df(
-            "SELECT s.id, s.kind, s.name, s.held_on, s.scale_min, s.scale_max, s.is_demo,"
-            " s.actor, s.file_name, s.created_at, s.included, s.included_by, s.included_at,"
-            " count(DISTINCT p.id) AS respondents, count(r.value) AS ratings,"
-            " (" + _COUNTS_SQL + ") AS current"
-            " FROM rating_source s LEFT JOIN respondent p ON p.source_id = s.id"
-            " LEFT JOIN rating_current r ON r.respondent_id = p.id"
-            " WHERE s.municipality = $m GROUP BY ALL ORDER BY s.id",
-            {"m": municipality},
-        )
+        return self.df(_SOURCES_SQL, {"m": municipality})
 
     def set_source_included(self, source_id: int, included: bool, *, actor: Actor) -> None:
         """Take a source into the council's matrix or out of it (audited)."""

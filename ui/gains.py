@@ -289,32 +289,49 @@ def chart_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------- goal page
-def goal_status_chart(status: pd.DataFrame, goals: pd.DataFrame, lang: str) -> alt.Chart:
+#: Height of the plot of :func:`goal_status_chart` in px (the tiles fill it).
+STATUS_CHART_HEIGHT = 56
+
+
+def goal_status_chart(status: pd.DataFrame, goals: pd.DataFrame, lang: str) -> alt.LayerChart:
     """17 tiles in a row, one per goal: filled in its status colour, framed in the
-    goal's UN colour (a single mark, so the chart is cheap to draw on every rerun)."""
+    goal's UN colour, the goal number inside (white on blue, else black).
+
+    Both axes are bands without an axis (``y`` one constant row), so the tiles fill the
+    plot exactly: no title or axis above them can push them out of the drawn area (the
+    chart used to be 44 px high with its tiles drawn below that). The page's subheader
+    is the title; the table alternative is :func:`goal_status_table`.
+    """
     frame = status.merge(goals[["goal", "colour", f"short_{lang}"]], on="goal")
     frame = frame.assign(
         label=_labels(frame["status"], lambda s: gain_status_label(s, lang)),
         fill=frame["status"].map(GAIN_STATUS_COLOURS),
-        name=frame[f"short_{lang}"], score=frame["score"].round(2),
-    )[["goal", "name", "colour", "label", "fill", "score", "n_indicators", "n_scored"]]
-    return alt.Chart(frame).mark_rect(strokeWidth=5, cornerRadius=3).encode(
-        x=alt.X("goal:O", title=None, axis=alt.Axis(labelAngle=0, orient="top")),
-        fill=alt.Fill("fill:N", scale=None), stroke=alt.Stroke("colour:N", scale=None),
-        tooltip=["goal:O", "name:N", "label:N", "score:Q", "n_indicators:Q", "n_scored:Q"],
-    ).properties(height=44, title=t("gains.goals.header", lang))
+        ink=frame["status"].map(lambda s: "#FFFFFF" if s == "target_achieved" else "#000000"),
+        name=frame[f"short_{lang}"], score=frame["score"].round(2), row=0,
+    )[["goal", "name", "colour", "label", "fill", "ink", "score", "n_indicators", "n_scored",
+       "row"]]
+    base = alt.Chart(frame).encode(
+        x=alt.X("goal:O", axis=None, scale=alt.Scale(paddingInner=0.15, paddingOuter=0.05)),
+        y=alt.Y("row:O", axis=None),
+        tooltip=[alt.Tooltip("goal:O", title=t("gains.goals.col.goal", lang)),
+                 alt.Tooltip("name:N", title=" "),
+                 alt.Tooltip("label:N", title=t("gains.col.status", lang)),
+                 alt.Tooltip("score:Q", title=t("gains.col.score", lang)),
+                 alt.Tooltip("n_indicators:Q", title=t("gains.goals.col.n", lang)),
+                 alt.Tooltip("n_scored:Q", title=t("council.home.scored", lang))])
+    tiles = base.mark_rect(strokeWidth=4, cornerRadius=3).encode(
+        fill=alt.Fill("fill:N", scale=None), stroke=alt.Stroke("colour:N", scale=None))
+    numbers = base.mark_text(fontSize=15, fontWeight="bold").encode(
+        text="goal:O", color=alt.Color("ink:N", scale=None))
+    return alt.layer(tiles, numbers).properties(height=STATUS_CHART_HEIGHT).configure_view(
+        strokeWidth=0)
 
 
 def goal_indicator_table(rep: pd.DataFrame) -> pd.DataFrame:
-    """Status of one goal's indicators: name, zero point, latest, period, status, score."""
-    return pd.DataFrame({
-        tr("gains.col.indicator"): rep["name"],
-        tr("gains.col.zero_value"): _round(rep["zero_value"]),
-        tr("gains.col.latest_value"): _round(rep["latest_value"]),
-        tr("gains.col.period"): rep["period"].fillna(""),
-        tr("gains.col.status"): status_text(rep["status"], session_lang()),
-        tr("gains.col.score"): _round(rep["score"]),
-    })
+    """Status of one goal's indicators: the same answer-first table as the zero-point
+    page (:func:`summary_table`): indicator, zero point, latest, change, status with
+    its years; no empty cells written as "None"."""
+    return summary_table(rep)
 
 
 def _number(value: object) -> str:

@@ -709,6 +709,7 @@ def survey_panel(code: str, known_targets: tuple[str, ...]) -> None:
             return
         clear_caches()
         st.success(tr("innspill.imported", id=source_id, ratings=len(parsed.ratings)))
+        st.info(tr("council.src.not_yet"))
 
 
 def merge_assessment(current: pd.DataFrame, edited: pd.DataFrame) -> pd.DataFrame:
@@ -763,3 +764,4 @@ def assessment_panel(code: str, goals: pd.DataFrame, targets: pd.DataFrame) -> N
             return
         clear_caches()
         st.success(tr("innspill.assessment.saved", id=new_id))
+        st.info(tr("council.src.not_yet"))

@@ -238,13 +238,3 @@ class DecisionQueries:
             raise InvalidInput("council.err.transition", action=action, state=state)
         return {"municipality": municipality, "state": state,
                 "goals": [int(g) for g in goals]}
-
-    # --------------------------------------------------- the old single step
-    def save_focus_decision(self, municipality: str, goals: Iterable[int], *, rationale: str,
-                            settings: Mapping, actor: Actor, decided_on: dt.date | None = None,
-                            lang: str = "nb") -> int:
-        """A proposal (see :meth:`save_proposal`); kept for callers of the one-step API.
-        ``decided_on`` is ignored: only an adoption has a date that counts."""
-        del decided_on
-        return self.save_proposal(municipality, goals, rationale=rationale, settings=settings,
-                                  actor=actor, lang=lang)

@@ -32,11 +32,10 @@ if focus:
                       for g in sorted(focus))
     st.info(tr("home.focus_intro", n=len(focus), goals=names) + " " + decision_line(adopted))
 else:
+    st.info(tr("home.no_focus"))
     content = store.has_own_content(code)
-    if not any(content.values()):
+    if not any(v for k, v in content.items() if k != "indicators"):  # nothing set up
         guided_start(code, "home")
-    else:
-        st.info(tr("home.no_focus"))
 
 if focus:
     overview = goal_overview(code, lang()).set_index("goal")

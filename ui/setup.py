@@ -53,7 +53,7 @@ def commitments_form(code: str, goals: pd.DataFrame) -> None:
         nb = st.text_area(tr("council.setup.commitment_nb"), key="set_c_nb",
                           placeholder=tr("council.setup.commitment_placeholder"))
         en = st.text_area(tr("council.setup.commitment_en"), key="set_c_en")
-        if st.form_submit_button(tr("council.setup.add"), type="primary"):
+        if st.form_submit_button(tr("council.setup.add"), type="primary", key="set_c_add"):
             try:
                 store.add_commitment(code, goal, nb, en, actor=actor())
             except SdgError as err:
@@ -70,7 +70,7 @@ def commitments_form(code: str, goals: pd.DataFrame) -> None:
     with st.form("set_retire_commitment"):
         pick = st.selectbox(tr("council.setup.retire_pick"), list(labels), key="set_c_retire",
                             format_func=lambda i: labels[i][:90])
-        if st.form_submit_button(tr("council.setup.retire")):
+        if st.form_submit_button(tr("council.setup.retire"), key="set_c_retire_go"):
             try:
                 store.retire_commitment(pick, actor=actor())
             except SdgError as err:
@@ -105,7 +105,7 @@ def goal_areas_form(code: str) -> None:
         desc = st.text_input(tr("council.setup.area_description"), key="set_a_desc")
         origin = st.radio(tr("council.setup.area_origin"), ["local", "reform"], horizontal=True,
                           key="set_a_origin", format_func=_labels("home.areas"))
-        if st.form_submit_button(tr("council.setup.add"), type="primary"):
+        if st.form_submit_button(tr("council.setup.add"), type="primary", key="set_a_add"):
             try:
                 store.add_goal_area(code, nb, en, desc, None, origin=origin, actor=actor())
             except SdgError as err:
@@ -117,7 +117,7 @@ def goal_areas_form(code: str) -> None:
         with st.form("set_retire_area"):
             pick = st.selectbox(tr("council.setup.retire_pick"), list(labels), key="set_a_retire",
                                 format_func=labels.get)
-            if st.form_submit_button(tr("council.setup.retire")):
+            if st.form_submit_button(tr("council.setup.retire"), key="set_a_retire_go"):
                 try:
                     store.retire_goal_area(pick, actor=actor())
                 except SdgError as err:
@@ -151,7 +151,7 @@ def targets_form(code: str) -> None:
         year = cols[1].number_input(tr("council.setup.target_year"), 2020, 2100, 2030, 1,
                                     key="set_t_year")
         note = st.text_input(tr("council.setup.note_optional"), key="set_t_note")
-        if st.form_submit_button(tr("council.setup.save"), type="primary"):
+        if st.form_submit_button(tr("council.setup.save"), type="primary", key="set_t_save"):
             if value is None:
                 st.error(tr("council.err.target_value", value="–"))
             else:
@@ -174,10 +174,10 @@ def targets_form(code: str) -> None:
 
 def zero_point_form(code: str, missing: list[str], year: int) -> None:
     """A zero point by hand, with the required note, for an indicator whose zero point
-    the rules of METHODS.md §3 do not give (``missing``: those first)."""
+    the rules of METHODS.md §3 do not give (``missing``: marked ⚠)."""
     store = get_store()
     labels = _indicator_labels()
-    order = [i for i in missing if i in labels] + [i for i in labels if i not in missing]
+    order = list(labels)  # a stable order (a saved zero point must not move the choice)
     st.caption(tr("council.setup.zero_help", year=year, n=len(missing)))
     with st.form("set_zero"):
         ind = st.selectbox(tr("gains.col.indicator"), order, key="set_z_ind",
@@ -186,7 +186,7 @@ def zero_point_form(code: str, missing: list[str], year: int) -> None:
                                 key="set_z_value", format="%.2f")
         note = st.text_input(tr("council.setup.zero_note"), key="set_z_note",
                              placeholder=tr("council.setup.zero_note_placeholder"))
-        if st.form_submit_button(tr("council.setup.save"), type="primary"):
+        if st.form_submit_button(tr("council.setup.save"), type="primary", key="set_z_save"):
             if value is None:
                 st.error(tr("progress.baseline.err.manual_value", value="–"))
             else:

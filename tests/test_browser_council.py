@@ -122,11 +122,15 @@ def test_screenshots_of_the_four_pages(live_app, browser, tmp_path, width, heigh
     page.get_by_role("heading", name="Fokusmålene mot nullpunktet 2019").wait_for()
     page.get_by_text("Se detaljer").first.wait_for()
     _shot(page, tmp_path, f"oversikt_{suffix}")
+    page.get_by_text("Se detaljer").last.scroll_into_view_if_needed()
+    _shot(page, tmp_path, f"oversikt_status_{suffix}")
     page.goto(f"{live_app}/mal?goal=4&kommune=3203")
     page.get_by_role("heading", name="Status for alle mål").wait_for()
     page.locator("[data-testid='stVegaLiteChart'] svg.marks g.mark-rect path").nth(16).wait_for(
         state="attached", timeout=60_000)
     _shot(page, tmp_path, f"mal4_{suffix}")
+    page.get_by_role("heading", name="Status for alle mål").scroll_into_view_if_needed()
+    _shot(page, tmp_path, f"mal4_status_{suffix}")
     page.goto(f"{live_app}/nullpunkt?kommune=3203")
     page.get_by_role("heading", name="Nullpunktsmåling 2019").wait_for()
     page.locator("[data-testid='stVegaLiteChart']").first.wait_for()
@@ -136,6 +140,10 @@ def test_screenshots_of_the_four_pages(live_app, browser, tmp_path, width, heigh
     page.get_by_text("Slik leser du matrisen").wait_for()
     page.get_by_text("Kilder i kommunestyrets matrise").wait_for()
     _shot(page, tmp_path, f"vesentlighet_{suffix}")
+    page.locator("[data-testid='stVegaLiteChart']").first.scroll_into_view_if_needed()
+    _shot(page, tmp_path, f"vesentlighet_chart_{suffix}")
+    page.get_by_text("Kilder i kommunestyrets matrise").scroll_into_view_if_needed()
+    _shot(page, tmp_path, f"vesentlighet_sources_{suffix}")
     assert page.get_by_text("Traceback").count() == 0
     context.close()
 

@@ -68,6 +68,6 @@ def test_focus_goals_show_their_status_against_2019_with_counts_and_a_link(app_d
     assert "Fokusmålene mot nullpunktet 2019" in body
     assert "Vedtatt 25.09.2018 (saksnummer er ikke registrert)." in body
     # goal 4: grunnskolepoeng on track with the plan's target (see test_page_mal)
-    assert "🟩 På rett spor" in body and "med status" in body
+    assert "🟩 På rett spor" in body and "med status: " in body
     details = [e for e in at.get("page_link") if e.proto.label == "Se detaljer"]
     assert len(details) == 5

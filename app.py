@@ -27,12 +27,15 @@ SECTIONS = {
         PageSpec("pages/nullpunkt.py", "gains.nav.nullpunkt", ":material/flag:", "nullpunkt"),
         PageSpec("pages/gevinstplan.py", "benefits.nav.page", ":material/checklist:",
                  "gevinstplan"),
+        PageSpec("pages/oppsett.py", "council.setup.nav", ":material/tune:", "oppsett",
+                 permission="content.write"),
     ],
     "nav.section.materiality": [
         PageSpec("pages/vesentlighet.py", "materiality.nav.matrix", ":material/scatter_plot:",
                  "vesentlighet"),
         PageSpec("pages/innspill.py", "materiality.nav.input", ":material/upload_file:",
                  "innspill", permission="ratings.write"),
+        PageSpec("pages/vedtak.py", "council.nav.page", ":material/gavel:", "vedtak"),
     ],
     "nav.section.workshop": [
         PageSpec("pages/workshop.py", "workshop.nav.facilitator", ":material/groups:",

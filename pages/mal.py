@@ -11,6 +11,7 @@ from ui.gains import (
     goal_status_chart,
     goal_status_table,
     report,
+    with_figures,
 )
 from ui.goals import target_list, tile_css
 from ui.i18n import tr
@@ -70,7 +71,7 @@ if ours.empty:
     st.caption(tr("goal.no_our_indicators"))
 else:
     st.dataframe(ours, hide_index=True)
-    mine = report(code, lang())
+    mine = with_figures(report(code, lang()))
     mine = mine[mine["goals"].map(lambda gs: number in gs)]
     st.markdown(f"**{tr('gains.goals.this')}**")
     st.dataframe(goal_indicator_table(mine), hide_index=True)

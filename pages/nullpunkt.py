@@ -3,6 +3,7 @@ with provenance, gain, Open SDG status, trend charts and an Excel download."""
 
 import streamlit as st
 
+from sdg.gains import NATIONAL_MIN_MUNICIPALITIES
 from ui.gains import (
     CHARTS_PER_PAGE,
     ZERO_YEAR,
@@ -14,11 +15,14 @@ from ui.gains import (
     report,
     report_series,
     report_table,
+    summary_table,
     trend_chart,
+    with_figures,
     xlsx_bytes,
 )
 from ui.i18n import tr
 from ui.nav import require_router
+from ui.setup import guided_start
 from ui.state import get_store, lang, municipality, municipality_label
 
 require_router()
@@ -30,10 +34,11 @@ goals = store.goals()
 st.title(tr("gains.title", year=ZERO_YEAR))
 st.caption(tr("gains.intro", municipality=municipality_label(), year=ZERO_YEAR))
 
-rep = report(code, lang())
+rep = with_figures(report(code, lang()))
 series = report_series(code, lang())
-if rep["is_demo"].any():
-    st.warning(tr("demo.badge"))
+if rep.empty:
+    guided_start(code, "nullpunkt")
+    st.stop()
 
 # ------------------------------------------------------------------ filters
 with_goal = sorted({g for gs in rep["goals"] for g in gs})
@@ -66,11 +71,16 @@ if not links.empty:
 if rep.empty:
     st.info(tr("gains.none"))
     st.stop()
+if rep["is_demo"].any():  # only when demo figures are on screen
+    st.warning(tr("demo.badge"))
 
 # -------------------------------------------------------------------- table
 table = report_table(rep)
 st.subheader(tr("gains.table.header", n=len(rep)))
-st.dataframe(table, hide_index=True)
+st.dataframe(summary_table(rep), hide_index=True)
+with st.expander(tr("council.zero.details")):
+    st.caption(tr("council.zero.details_help"))
+    st.dataframe(table, hide_index=True)
 st.download_button(tr("gains.download"), data=lambda: xlsx_bytes(table),
                    file_name=f"nullpunkt_{ZERO_YEAR}_{code}.xlsx", on_click="ignore",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -84,7 +94,8 @@ if pages > 1:
 shown = rep.iloc[(page - 1) * CHARTS_PER_PAGE: page * CHARTS_PER_PAGE]
 comp = comparison(code, tuple(shown["indicator"]))
 size_year = comp["size_year"].iloc[0] if not comp.empty else ""
-st.caption(tr("gains.charts.help", size_year=size_year))
+st.caption(tr("gains.charts.help", size_year=size_year,
+              min_national=NATIONAL_MIN_MUNICIPALITIES))
 
 st.markdown(f"**{tr('gains.cards.header')}**")
 metric_cards(shown)

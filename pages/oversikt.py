@@ -1,12 +1,18 @@
-"""Oversikt: the 17 goals by dimension, focus goals with commitments, planning chain
-and goal areas, for the chosen municipality."""
+"""Oversikt: the council's adopted focus goals (case number and date) with their status
+against the 2019 zero point, the 17 goals by dimension, the commitments, the planning
+chain and the goal areas, for the chosen municipality; a guided start for a
+municipality with nothing set up."""
 
+import pandas as pd
 import streamlit as st
 
+from ui.council import decision_line
+from ui.gains import ZERO_YEAR, goal_overview, status_text
 from ui.goals import goal_grid, tile_css
 from ui.i18n import pick, tr
 from ui.nav import require_router
-from ui.state import get_store, lang, municipality, municipality_label
+from ui.setup import guided_start
+from ui.state import get_store, lang, link_params, municipality, municipality_label
 from ui.tables import goal_table
 
 require_router()
@@ -14,8 +20,8 @@ require_router()
 store = get_store()
 code = municipality()
 goals = store.goals()
-focus = set(store.focus_goals(code))
-decisions = store.focus_decisions(code)
+adopted = store.adopted_decision(code)  # only an adopted decision sets the focus goals
+focus = set(adopted["goals"]) if adopted else set()
 commitments = store.local_goals(code)
 
 st.title(tr("app.title"))
@@ -24,10 +30,30 @@ st.caption(f"{municipality_label()} · {tr('app.subtitle')}")
 if focus:
     names = ", ".join(f"{g} {goals.loc[goals.goal == g, f'short_{lang()}'].iloc[0]}"
                       for g in sorted(focus))
-    st.info(tr("home.focus_intro", n=len(focus), goals=names) + " "
-            + tr("home.decided", date=decisions.iloc[0]["decided_on"].strftime("%d.%m.%Y")))
+    st.info(tr("home.focus_intro", n=len(focus), goals=names) + " " + decision_line(adopted))
 else:
     st.info(tr("home.no_focus"))
+    content = store.has_own_content(code)
+    if not any(v for k, v in content.items() if k != "indicators"):  # nothing set up
+        guided_start(code, "home")
+
+if focus:
+    overview = goal_overview(code, lang()).set_index("goal")
+    st.header(tr("council.home.status_header", year=ZERO_YEAR))
+    st.caption(tr("council.home.status_help", year=ZERO_YEAR))
+    cols = st.columns(min(len(focus), 5))
+    for i, g in enumerate(sorted(focus)):
+        row = overview.loc[g]
+        name = goals.loc[goals.goal == g, f"short_{lang()}"].iloc[0]
+        with cols[i % len(cols)], st.container(border=True, key=f"focus-status-{g}"):
+            st.markdown(f"**{g} {name}**")
+            st.markdown(status_text(pd.Series([row["status"]]), lang()).iloc[0])
+            years = row["years"] if isinstance(row["years"], str) else ""
+            st.caption(tr("council.home.counts", n=int(row["n_indicators"]),
+                          data=int(row["n_data"]), scored=int(row["n_scored"]))
+                       + (f" · {years}" if years else ""))
+            st.page_link("pages/mal.py", label=tr("council.home.details"),
+                         query_params=link_params(goal=g))
 
 st.header(tr("home.grid.header"))
 st.caption(tr("home.grid.help"))
@@ -56,7 +82,7 @@ with left:
         st.markdown(f"{'⬇️ ' if i else ''}**{tr('home.chain.' + key)}**")
 with right:
     st.header(tr("home.areas.header"))
-    areas = store.goal_areas()
+    areas = store.goal_areas(code)
     for origin in ("reform", "local"):
         st.markdown(f"**{tr('home.areas.' + origin)}**")
         for a in areas.loc[areas.origin == origin].itertuples():

@@ -7,6 +7,7 @@ from functools import partial
 import streamlit as st
 
 from sdg.errors import SdgError
+from ui.council import sources_panel
 from ui.i18n import tr
 from ui.materiality import (
     B_ROBUSTNESS,
@@ -62,6 +63,8 @@ if present:
 left, right = st.columns([3, 2])
 with left:
     show_chart(chart)
+    with st.expander(tr("council.read.header"), expanded=not present):
+        st.markdown(tr("council.read.body"))
 with right:
     st.subheader(tr("materiality.ranking"))
     st.dataframe(table, hide_index=True, height=640 if present else 460)
@@ -71,6 +74,7 @@ if present:
     st.stop()
 
 export_buttons(chart, table)
+sources_panel(code, view["weights"])
 if view["level"] == "target":
     notes_panel(code, matrix, targets)
 else:

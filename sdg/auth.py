@@ -11,6 +11,8 @@ role           may
 ``analyst``    import figures, keep indicators, the benefits plan, survey data,
                the administration's assessment, materiality settings, decisions
 ``facilitator`` run workshops
+``secretary``  record the council's decisions (adopt, supersede, withdraw), with the
+               case number (saksnummer) and meeting date (issue 12)
 ``admin``      everything, plus users and roles, settings and the audit log
 =============  ================================================================
 
@@ -34,7 +36,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from sdg.errors import SdgError
 
-ROLES: tuple[str, ...] = ("viewer", "analyst", "facilitator", "admin")
+ROLES: tuple[str, ...] = ("viewer", "analyst", "facilitator", "secretary", "admin")
 
 #: Permission → roles that hold it. Reading needs no permission.
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -44,6 +46,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "ratings.write": frozenset({"analyst", "admin"}),
     "materiality.decide": frozenset({"analyst", "admin"}),
     "workshop.run": frozenset({"facilitator", "admin"}),
+    # the council's cycle (issue 12): analysts propose and include sources, the
+    # council's secretary records what the council adopted
+    "decision.propose": frozenset({"analyst", "admin"}),
+    "decision.adopt": frozenset({"secretary", "admin"}),
+    "sources.include": frozenset({"analyst", "admin"}),
+    "content.write": frozenset({"analyst", "admin"}),
     "users.admin": frozenset({"admin"}),
     "audit.read": frozenset({"admin"}),
 }

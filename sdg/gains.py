@@ -32,10 +32,23 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from sdg.baseline import continued_series, predecessors, renumbering_chain, zero_point
+from sdg.baseline import (
+    continued_series,
+    manual_zero_point,
+    predecessors,
+    renumbering_chain,
+    zero_point,
+)
 from sdg.errors import InvalidInput
 from sdg.i18n import t
-from sdg.progress import STATUS_COLOURS, gain, indicator_progress, series_progress, status_label
+from sdg.progress import (
+    STATUS_COLOURS,
+    gain,
+    indicator_progress,
+    series_progress,
+    status_from_scores,
+    status_label,
+)
 
 NO_DIRECTION = "no_direction"
 """Status of an indicator without a desired direction: no progress is measured."""
@@ -62,6 +75,11 @@ REPORT_COLUMNS: tuple[str, ...] = (
 
 #: Similar size: population within ± this share of the municipality's own.
 SIMILAR_SIZE_BAND = 0.25
+
+#: The national line ("Landet") of a year needs figures from at least this many
+#: municipalities (of 357): a handful of series (a demo indicator of one municipality,
+#: a file with a few neighbours) is not the country (issue 12).
+NATIONAL_MIN_MUNICIPALITIES = 100
 
 
 # ---------------------------------------------------------------------------
@@ -162,31 +180,6 @@ def lineage(municipality: str, changes: pd.DataFrame | None) -> pd.DataFrame | N
     return changes[succ.isin(reached) | pred.isin(reached - {str(municipality)})]
 
 
-def _status_from_scores(statuses: list[str], scores: list[float]) -> tuple[float | None, str]:
-    """Mean score and status of several scored items (Open SDG indicator rule).
-
-    ``≥ 2.5`` substantial, ``≥ 0`` moderate, ``≥ −2.5`` limited, else deterioration;
-    target achieved only when every scored item achieved it.
-
-    >>> _status_from_scores(["target_achieved", "moderate_progress"], [5.0, 1.0])
-    (3.0, 'substantial_progress')
-    >>> _status_from_scores([], [])
-    (None, 'not_available')
-    """
-    if not scores:
-        return None, "not_available"
-    mean = math.fsum(scores) / len(scores)
-    if all(s == "target_achieved" for s in statuses):
-        return mean, "target_achieved"
-    if mean >= 2.5:
-        return mean, "substantial_progress"
-    if mean >= 0:
-        return mean, "moderate_progress"
-    if mean >= -2.5:
-        return mean, "limited_progress"
-    return mean, "deterioration"
-
-
 # ---------------------------------------------------------------------------
 # The zero-point report
 # ---------------------------------------------------------------------------
@@ -200,6 +193,7 @@ def zero_point_report(
     *,
     year: int = 2019,
     targets: Mapping[str, tuple[float, int]] | None = None,
+    manual: Mapping[str, tuple[float, str]] | None = None,
     lang: str = "nb",
 ) -> pd.DataFrame:
     """One row per indicator: zero point, latest value, gain and progress.
@@ -210,7 +204,10 @@ def zero_point_report(
     * zero point: :func:`sdg.baseline.zero_point` of ``i`` in ``year`` (published,
       continued through a renumbering, or computed from the predecessors by the
       rule; METHODS.md §3), with its provenance text, weighted ones named after the
-      denominator (:func:`denominator_label`);
+      denominator (:func:`denominator_label`); where that gives no value (rule
+      ``none``, missing data, a split) a manual zero point from ``manual``
+      (:func:`sdg.baseline.manual_zero_point`, method "manual", its note in the
+      provenance);
     * series: the municipality's own values continued back through renumberings
       (:func:`sdg.baseline.continued_series`), plus the computed zero point in
       ``year`` where the series has no value there;
@@ -221,7 +218,9 @@ def zero_point_report(
       :func:`sdg.progress.gain`). Δ uses the unrounded zero point;
     * progress: :func:`sdg.progress.series_progress` of the series with
       ``base_year = year`` (and the target, if any), one series per indicator, so
-      the indicator score is that series' score (:func:`indicator_progress`).
+      the indicator score is that series' score (:func:`indicator_progress`); only
+      with a zero point and a later value (else "not_available"), so that every
+      status compares the years in ``period``.
       Indicators with ``direction = 0`` get the status :data:`NO_DIRECTION`.
 
     Parameters
@@ -235,6 +234,8 @@ def zero_point_report(
         The zero-point year.
     targets : mapping, optional
         indicator id → (target value, target year).
+    manual : mapping, optional
+        indicator id → (value, note): zero points entered by hand.
     lang : {"nb", "en"}
         Language of names, units and provenance.
 
@@ -259,6 +260,7 @@ def zero_point_report(
     (0.1, 'substantial_progress')
     """
     targets = dict(targets or {})
+    manual = dict(manual or {})
     changes = lineage(municipality, changes)
     if changes is not None:
         changes = changes[["predecessor", "successor", "year", "kind"]].astype(
@@ -276,6 +278,9 @@ def zero_point_report(
         dens = by_indicator.get(denominator, empty) if denominator else None
         zp = zero_point(municipality, obs, changes, rule=ind.aggregation, year=year,
                         denominators=dens)
+        if zp.value is None and ind.id in manual:
+            value, note = manual[ind.id]
+            zp = manual_zero_point(municipality, value, note, year=year)
         series = _series_with_zero_point(municipality, obs, changes, zp.value, year)
         label = denominator_label(denominator, names.get(denominator), lang)
         target, target_year = targets.get(ind.id, (None, None))
@@ -321,7 +326,12 @@ def _report_row(ind, zp, series: pd.DataFrame, label: str | None, year: int,
         row |= {"period": g.period, "delta": g.delta, "relative": g.relative,
                 "desired": g.desired, "share_of_distance": g.share_of_distance,
                 "band": g.band}
-    if direction != 0:
+    if direction != 0 and (zp.value is None or latest is None):
+        # a status against the zero point needs both ends: without a zero point the
+        # Open SDG rule would start at the first later year (2020→2021), a comparison
+        # the page does not say it makes (issue 12)
+        row["status"] = "not_available"
+    elif direction != 0:
         kwargs = {} if target is None else {"target": target, "target_year": target_year}
         sp = series_progress(years, values, direction=direction, base_year=year, **kwargs)
         ip = indicator_progress([sp])
@@ -443,11 +453,14 @@ def comparison_series(
     *,
     population_indicator: str = "befolkning",
     band: float = SIMILAR_SIZE_BAND,
+    min_national: int = NATIONAL_MIN_MUNICIPALITIES,
 ) -> pd.DataFrame:
     """National figure and similar-size median per indicator and year.
 
     * ``national``: :func:`national_series` by the indicator's aggregation rule over
-      the municipalities of one border set per year (:func:`border_set`);
+      the municipalities of one border set per year (:func:`border_set`), only for
+      years with figures from at least ``min_national`` municipalities
+      (:data:`NATIONAL_MIN_MUNICIPALITIES`);
     * ``similar``: the median of the values of today's municipalities whose
       population is within ± ``band`` (25 %) of the municipality's in the latest
       year with population figures (:func:`similar_size`), each with its series
@@ -476,8 +489,11 @@ def comparison_series(
     ...     "indicator": ["x"] * 3 + ["befolkning"] * 3, "year": 2020,
     ...     "value": [1.0, 2.0, 4.0, 100.0, 110.0, 200.0]})
     >>> val = pd.DataFrame({"code": ["a", "b", "c"], "valid_from": 2013, "valid_to": None})
-    >>> comparison_series("a", ind, obs, val)[["series", "value", "n"]].values.tolist()
+    >>> comparison_series("a", ind, obs, val, min_national=3)[["series", "value", "n"]
+    ...                                                       ].values.tolist()
     [['national', 7.0, 3], ['similar', 2.0, 1]]
+    >>> comparison_series("a", ind, obs, val)["series"].tolist()   # 3 < 100: no "Landet"
+    ['similar']
     """
     obs = observations.dropna(subset=["value"])
     by_indicator = {k: f for k, f in obs.groupby("indicator", sort=False)}
@@ -497,6 +513,7 @@ def comparison_series(
         if isinstance(ind.denominator, str):
             dens = border_set(by_indicator.get(ind.denominator, empty), validity)
         nat = national_series(values, ind.aggregation, dens).assign(series="national")
+        nat = nat[nat["n"] >= min_national]
         sim = by_indicator.get(ind.id, empty)
         sim = sim[sim["municipality"].isin(alias)]
         sim = sim.assign(today=sim["municipality"].map(alias),
@@ -524,26 +541,36 @@ def goal_status(report: pd.DataFrame, goals: Iterable[int] = range(1, 18)) -> pd
 
     Open SDG: an indicator's score is the mean of its series' scores (here one series
     each, :func:`zero_point_report`); a goal's score is the mean over its indicators
-    that have a score, and its status follows with the indicator thresholds
-    (``≥ 2.5`` substantial, ``≥ 0`` moderate, ``≥ −2.5`` limited, else
-    deterioration; target achieved when all scored indicators achieved it; not
-    available when none is scored).
+    that have a score, and its status follows with the indicator thresholds of
+    :func:`sdg.progress.status_from_scores` (``≥ 2.5`` substantial, ``≥ 0`` moderate,
+    ``≥ −2.5`` limited, else deterioration; target achieved when all scored indicators
+    achieved it; not available when none is scored).
 
     Returns
     -------
-    DataFrame ``goal``, ``n_indicators``, ``n_scored``, ``score``, ``status``.
+    DataFrame ``goal``, ``n_indicators``, ``n_data`` (indicators with a zero point or
+    a later value), ``n_scored``, ``score``, ``status``, ``years`` (the zero-point year
+    to the latest year of the scored indicators, e.g. "2019–2023"; missing unscored).
 
     >>> rep = pd.DataFrame({"goals": [(4,), (4, 11), (11,)], "score": [3.0, 1.0, None],
-    ...     "status": ["substantial_progress", "moderate_progress", "no_direction"]})
+    ...     "status": ["substantial_progress", "moderate_progress", "no_direction"],
+    ...     "zero_year": 2019, "zero_value": [1.0, 2.0, None],
+    ...     "latest_year": [2023, 2021, None], "latest_value": [1.5, 2.5, None]})
     >>> goal_status(rep, [4, 11, 13]).values.tolist()
-    [[4, 2, 2, 2.0, 'moderate_progress'], [11, 2, 1, 1.0, 'moderate_progress'], [13, 0, 0, nan, 'not_available']]
+    [[4, 2, 2, 2, 2.0, 'moderate_progress', '2019–2023'], [11, 2, 1, 1, 1.0, 'moderate_progress', '2019–2021'], [13, 0, 0, 0, nan, 'not_available', nan]]
     """
     rows = []
     for goal in goals:
         mine = report[report["goals"].map(lambda gs, g=goal: g in gs)]
         scored = mine[mine["score"].notna()]
-        score, status = _status_from_scores(scored["status"].tolist(),
-                                            [float(s) for s in scored["score"]])
-        rows.append({"goal": int(goal), "n_indicators": len(mine), "n_scored": len(scored),
-                     "score": score, "status": status})
-    return pd.DataFrame(rows, columns=["goal", "n_indicators", "n_scored", "score", "status"])
+        score, status = status_from_scores(scored["status"].tolist(),
+                                           [float(s) for s in scored["score"]])
+        has_data = mine["zero_value"].notna() | mine["latest_value"].notna()
+        years = None
+        if len(scored):
+            years = f"{int(scored['zero_year'].min())}–{int(scored['latest_year'].max())}"
+        rows.append({"goal": int(goal), "n_indicators": len(mine), "n_data": int(has_data.sum()),
+                     "n_scored": len(scored), "score": score, "status": status,
+                     "years": years})
+    return pd.DataFrame(rows, columns=["goal", "n_indicators", "n_data", "n_scored", "score",
+                                       "status", "years"])

@@ -576,8 +576,9 @@ def aggregate(ratings: pd.DataFrame, source_weights: Mapping[str, float] | None 
         optionally ``weight`` (respondent design weight, 1 if absent). A missing value is
         no answer and is skipped; a value outside its scale raises InvalidInput.
     source_weights : mapping, optional
-        Weight per source name (default: equal; a source not named gets 1; 0 removes a
-        source completely).
+        Weight per value of the ``source`` column (the store gives each source's id as
+        text, so two sources with one name stay apart; default: equal; a source not
+        named gets 1; 0 removes a source completely).
 
     Returns
     -------

@@ -532,18 +532,45 @@ def indicator_progress(series_results: Iterable[SeriesProgress]) -> IndicatorPro
     scored = [r for r in results if r.score is not None]
     if not scored:
         return IndicatorProgress(None, "not_available", len(results), 0)
-    mean = math.fsum(r.score for r in scored) / len(scored)  # type: ignore[misc]
-    if all(r.status == "target_achieved" for r in scored):
-        status = "target_achieved"
-    elif mean >= 2.5:
-        status = "substantial_progress"
-    elif mean >= 0:
-        status = "moderate_progress"
-    elif mean >= -2.5:
-        status = "limited_progress"
-    else:
-        status = "deterioration"
+    mean, status = status_from_scores([r.status for r in scored],
+                                      [r.score for r in scored])  # type: ignore[misc]
     return IndicatorProgress(mean, status, len(results), len(scored))
+
+
+#: (substantial, moderate, limited) lower bounds of a mean score (Open SDG): the one
+#: place the indicator (and goal) status thresholds live.
+SCORE_THRESHOLDS: tuple[float, float, float] = (2.5, 0.0, -2.5)
+
+
+def status_from_scores(statuses: Sequence[str], scores: Sequence[float]
+                       ) -> tuple[float | None, str]:
+    """Mean score and status of several scored items (series of an indicator, or
+    indicators of a goal), by the Open SDG indicator rule (METHODS.md §1).
+
+    ``mean ≥ 2.5`` substantial, ``≥ 0`` moderate, ``≥ −2.5`` limited, else
+    deterioration (:data:`SCORE_THRESHOLDS`); target achieved only when every scored
+    item achieved it; not available without scores.
+
+    >>> status_from_scores(["target_achieved", "moderate_progress"], [5.0, 1.0])
+    (3.0, 'substantial_progress')
+    >>> status_from_scores(["target_achieved"], [5.0]), status_from_scores([], [])
+    ((5.0, 'target_achieved'), (None, 'not_available'))
+    >>> status_from_scores(["x", "y"], [-2.5, -2.5]), status_from_scores(["x"], [-2.6])
+    ((-2.5, 'limited_progress'), (-2.6, 'deterioration'))
+    """
+    if not scores:
+        return None, "not_available"
+    mean = math.fsum(scores) / len(scores)
+    substantial, moderate, limited = SCORE_THRESHOLDS
+    if all(s == "target_achieved" for s in statuses):
+        return mean, "target_achieved"
+    if mean >= substantial:
+        return mean, "substantial_progress"
+    if mean >= moderate:
+        return mean, "moderate_progress"
+    if mean >= limited:
+        return mean, "limited_progress"
+    return mean, "deterioration"
 
 
 def status_label(status: str, lang: str = "nb") -> str:

@@ -77,7 +77,10 @@ def load_seed(store: Store, seed_dir: Path = SEED_DIR) -> dict[str, int]:
     with store.transaction() as cur:
         for table, frame in frames.items():
             if table == "focus_decision":
-                frame = frame.assign(actor=SEED_ACTOR)
+                # the council's real adoption (issue 12: adopted, with its date)
+                frame = frame.assign(actor=SEED_ACTOR, state="adopted",
+                                     meeting_date=frame["decided_on"],
+                                     proposed_goals=frame["goals"], adopted_by=SEED_ACTOR)
             _insert(cur, table, frame)
         batch = cur.execute(
             "INSERT INTO import_batch (file_name, layout, actor, rows_total)"
@@ -85,6 +88,10 @@ def load_seed(store: Store, seed_dir: Path = SEED_DIR) -> dict[str, int]:
             {"f": "data/seed/observations.csv", "l": "seed", "a": SEED_ACTOR, "n": len(obs)},
         ).fetchone()[0]
         _insert(cur, "observation", obs.assign(batch_id=batch))
+        cur.execute(
+            "INSERT INTO decision_event (decision_id, actor, role, action, state, goals, detail)"
+            " SELECT id, actor, 'admin', 'adopt', state, goals, '{\"note\": \"seed\"}'"
+            " FROM focus_decision")
     counts = {t: len(f) for t, f in frames.items()} | {"observation": len(obs)}
     counts["demo_rating"] = store.load_demo_ratings(SYSTEM, municipality="3203")
     return counts | load_demo_benefits(store, seed_dir)

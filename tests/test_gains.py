@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sdg.gains import (
+    NATIONAL_MIN_MUNICIPALITIES,
     NO_DIRECTION,
     border_set,
     comparison_series,
@@ -168,6 +169,17 @@ VALIDITY = pd.DataFrame({
 })
 
 
+def test_national_line_needs_the_stated_minimum_of_municipalities():
+    obs = long([("0301", "grunnskolepoeng", 2019, 43.3), ("0301", "elever_10_trinn", 2019, 6000),
+                ("3203", "grunnskolepoeng", 2019, 43.1), ("3203", "elever_10_trinn", 2019, 1119)])
+    ind = INDICATORS[INDICATORS["id"] == "grunnskolepoeng"]
+    assert NATIONAL_MIN_MUNICIPALITIES >= 50
+    comp = comparison_series("0301", ind, obs, VALIDITY)
+    assert comp[comp["series"] == "national"].empty  # two municipalities are not "Landet"
+    comp = comparison_series("0301", ind, obs, VALIDITY, min_national=2)
+    assert comp[comp["series"] == "national"]["n"].tolist() == [2]
+
+
 def test_national_weighted_mean_on_a_tiny_fixture():
     # 2019: Udir also publishes 3025-like recomputed figures; here 3203 has a 2019
     # value on today's borders as well as its predecessors: one border set only.
@@ -179,7 +191,7 @@ def test_national_weighted_mean_on_a_tiny_fixture():
         ("3203", "grunnskolepoeng", 2019, 43.1), ("3203", "elever_10_trinn", 2019, 1119),
     ])
     ind = INDICATORS[INDICATORS["id"] == "grunnskolepoeng"]
-    comp = comparison_series("0301", ind, obs, VALIDITY)
+    comp = comparison_series("0301", ind, obs, VALIDITY, min_national=4)
     national = comp[comp["series"] == "national"].iloc[0]
     # 2019 borders (0220, 0627, 0628, 0301) have 4 values, 2024 borders (3203, 0301) 2:
     #   (43.6·751 + 42.5·256 + 41.0·112 + 43.3·6000) / (1119 + 6000)
@@ -264,7 +276,8 @@ def test_goal_status_means_scores_of_indicators_with_a_score():
 @given(st.lists(st.floats(-5, 5), min_size=1, max_size=10))
 def test_goal_score_is_the_mean_of_indicator_scores(scores):
     report = pd.DataFrame({"goals": [(7,)] * len(scores), "score": scores,
-                           "status": ["moderate_progress"] * len(scores)})
+                           "status": ["moderate_progress"] * len(scores), "zero_year": 2019,
+                           "zero_value": 1.0, "latest_year": 2021, "latest_value": 1.0})
     row = goal_status(report, [7]).iloc[0]
     assert row["score"] == pytest.approx(math.fsum(scores) / len(scores))
     assert -5 <= row["score"] <= 5

@@ -34,7 +34,7 @@ def test_hostile_text_through_every_text_write(seeded_db, tmp_path, text):
         m = "3203"
         s.save_note(m, "11.2", "challenge", text, actor=Actor(text, "analyst"))
         assert s.notes(m, ["11.2"])["text"].tolist()[-1] == text.strip()
-        s.save_focus_decision(m, [4], rationale=text, settings={"note": text}, actor=ANALYST)
+        s.save_proposal(m, [4], rationale=text, settings={"note": text}, actor=ANALYST)
         assert s.focus_decisions(m).iloc[0]["rationale_nb"] == text.strip()
         ratings = pd.DataFrame({"respondent": [text], "subject": ["4"], "axis": ["priority"],
                                 "value": [3.0], "scale_min": [1.0], "scale_max": [5.0],

@@ -19,6 +19,11 @@ def charts(at) -> list[tuple[dict, dict]]:
             for c in at.get("vega_lite_chart")]
 
 
+def detail(at):
+    """The full table of the detail view (provenance, direction, target, score …)."""
+    return at.dataframe[1].value
+
+
 def row_of(table, name: str):
     hits = table[table.iloc[:, 1] == name]
     assert len(hits) == 1, table.iloc[:, 1].tolist()
@@ -34,7 +39,7 @@ def row_of(table, name: str):
 ])
 def test_asker_grunnskolepoeng_row(app_db, lang, name, provenance, status):
     at = run_app(PAGE, lang=lang, kommune="3203")
-    table = at.dataframe[0].value
+    table = detail(at)
     row = row_of(table, name)
     cols = list(table.columns)
     assert row.iloc[cols.index("Nullpunkt" if lang == "nb" else "Zero point")] == 43.09
@@ -46,9 +51,38 @@ def test_asker_grunnskolepoeng_row(app_db, lang, name, provenance, status):
         in texts(at)
 
 
+@pytest.mark.parametrize("lang, columns", [
+    ("nb", ["Indikator", "Nullpunkt", "Siste verdi", "Endring (Δ)", "Status"]),
+    ("en", None),
+])
+def test_the_answer_first_indicator_zero_latest_change_status(app_db, lang, columns):
+    at = run_app(PAGE, lang=lang, kommune="3203")
+    summary = at.dataframe[0].value
+    if columns:
+        assert list(summary.columns) == columns
+    assert len(summary.columns) == 5
+    row = summary[summary.iloc[:, 0].str.startswith(
+        "Grunnskolepoeng" if lang == "nb" else "Lower-secondary")].iloc[0]
+    # Norwegian numbers with their years; the status names the years it compares
+    assert row.iloc[1] == "43,1 (2019)"  # one decimal, as the indicator is published
+    assert row.iloc[2] == "44,0 (2021)"
+    assert row.iloc[3] == "+0,9"
+    assert row.iloc[4].endswith("(2019–2021)")
+    # rows without any figure (demo indicators of another municipality) are not shown
+    assert not (summary.iloc[:, 1].eq("–") & summary.iloc[:, 2].eq("–")).any()
+
+
+def test_another_municipality_sees_its_figures_not_askers_demo_rows(app_db):
+    at = run_app(PAGE, kommune="4601")  # Bergen: the seed has its population and school points
+    summary = at.dataframe[0].value
+    assert len(summary) >= 1
+    assert not (summary.iloc[:, 1].eq("–") & summary.iloc[:, 2].eq("–")).any()
+    assert not [w for w in at.warning if "DEMO" in w.value]  # no demo figures on screen
+
+
 def test_population_has_no_status_and_published_zero_point(app_db):
     at = run_app(PAGE, kommune="3203")
-    row = row_of(at.dataframe[0].value, "Folkemengde 1. januar")
+    row = row_of(detail(at), "Folkemengde 1. januar")
     assert 93679 in row.tolist()
     assert "publisert verdi for 3203 (2019)" in row.tolist()
     assert "➖ Ingen ønsket retning" in row.tolist()
@@ -56,18 +90,18 @@ def test_population_has_no_status_and_published_zero_point(app_db):
 
 def test_sdg_filter_keeps_goal_4_only(app_db):
     at = run_app(PAGE, kommune="3203")
-    n_all = len(at.dataframe[0].value)
+    n_all = len(detail(at))
     assert n_all >= 4  # the four real indicators, plus the demo ones of the benefits plan
     assert "DEMO" in at.warning[0].value
     at.selectbox(key="gains_goal").set_value(4).run()
-    table = at.dataframe[0].value
+    table = detail(at)
     assert table.iloc[:, 1].tolist() == ["Grunnskolepoeng"]
     assert at.query_params["goal"] in ("4", ["4"])
 
 
 def test_goal_in_the_url_filters(app_db):
     at = run_app(PAGE, kommune="3203", goal="11")
-    table = at.dataframe[0].value
+    table = detail(at)
     assert "Folkemengde 1. januar" in table.iloc[:, 1].tolist()
     assert all("11" in goals.split(", ") for goals in table.iloc[:, 0])
 
@@ -75,7 +109,7 @@ def test_goal_in_the_url_filters(app_db):
 def test_goal_area_filter_from_the_benefits_plan(app_db):
     at = run_app(PAGE, kommune="3203")
     at.selectbox(key="gains_area").set_value("tjenesteproduksjon").run()
-    names = at.dataframe[0].value.iloc[:, 1].tolist()
+    names = detail(at).iloc[:, 1].tolist()
     assert "Grunnskolepoeng" in names
     assert "Folkemengde 1. januar" not in names
 
@@ -102,7 +136,7 @@ def test_chart_marks_the_zero_point_and_has_a_table(app_db):
     target = gsp[gsp["kind"] == "target"]
     assert (target["year"].iloc[0], target["value"].iloc[0]) == (2030, 44.5)  # benefits plan
     assert "beregnet fra 0220, 0627, 0628, elevvektet" in texts(at)
-    alternative = at.dataframe[1].value
+    alternative = at.dataframe[2].value
     assert list(alternative.columns)[:2] == ["Indikator", "År"]
     assert alternative.iloc[:, 1].tolist() == [2016, 2017, 2018, 2019, 2020, 2021]
     row_2019 = alternative[alternative["År"] == 2019].iloc[0]
@@ -115,5 +149,5 @@ def test_population_chart_leaves_out_the_national_total(app_db):
     ((_, frame),) = datasets.items()
     pop = frame[(frame["indicator"] == "befolkning") & (frame["kind"] == "line")]
     assert "Norway" not in set(pop["label"])  # 5.3 million would flatten Asker's line
-    alternative = at.dataframe[1].value
+    alternative = at.dataframe[2].value
     assert "Norway" in alternative.columns  # … but the table has it

@@ -53,7 +53,21 @@ def test_table_alternative_of_the_grid(app_db):
     assert table.loc[table["Goal"] == 4, "Commitments"].item() == 5
 
 
-def test_municipality_without_decision(app_db):
+def test_municipality_without_decision_gets_a_guided_start(app_db):
     at = run_app(kommune="0301")
     assert not any(label.startswith("★") for label in _links(at))
-    assert "ikke valgt fokusmål" in texts(at)
+    body = texts(at)
+    assert "ikke valgt fokusmål" in body and "Slik kommer dere i gang" in body
+    assert "Vi må sikre" not in body  # not Asker's commitments
+    assert not [w for w in at.warning if "DEMO" in w.value]
+
+
+def test_focus_goals_show_their_status_against_2019_with_counts_and_a_link(app_db):
+    at = run_app()
+    body = texts(at)
+    assert "Fokusmålene mot nullpunktet 2019" in body
+    assert "Vedtatt 25.09.2018 (saksnummer er ikke registrert)." in body
+    # goal 4: grunnskolepoeng on track with the plan's target (see test_page_mal)
+    assert "🟩 På rett spor" in body and "med status: " in body
+    details = [e for e in at.get("page_link") if e.proto.label == "Se detaljer"]
+    assert len(details) == 5

@@ -112,24 +112,34 @@ def test_threshold_methods(app_db):
     assert not at.exception and len(ranking(at)) == 17
 
 
-def test_save_decision_and_show_it_again(app_db):
+def test_a_proposal_keeps_its_view_and_changes_nothing_the_council_sees(app_db):
     at = run_app(PAGE, role="analyst")
     slider = next(s for s in at.slider if s.label.startswith("Innbygger"))
     slider.set_value(2.0).run()
     at.radio(key="mat_thr_method").set_value("mean").run()
-    at.multiselect(key="mat_dec_goals").set_value([4, 9, 11, 13, 17])
-    at.text_area(key="mat_dec_text").input("Vedtatt i kommunestyret")
-    button(at, "Lagre vedtak").click().run()
-    assert "Vedtaket er lagret" in texts(at)
+    at.multiselect(key="mat_dec_goals").set_value([4, 6, 9, 11, 13, 17])
+    at.text_area(key="mat_dec_text").input("Forslag til kommunestyret")
+    # without the confirmation nothing is saved
+    button(at, "Legg fram forslag").click().run()
+    assert "Kryss av for å bekrefte" in texts(at)
     store = open_store(app_db, seed=False)
-    latest = store.focus_decisions("3203").iloc[0]
-    assert list(latest["goals"]) == [4, 9, 11, 13, 17]
-    assert latest["actor"] == "test-analyst"
+    assert (store.focus_decisions("3203")["state"] == "adopted").all()
+    store.close()
+    at.checkbox(key="mat_dec_confirm").check()
+    button(at, "Legg fram forslag").click().run()
+    assert "Forslaget er lagt fram" in texts(at)
+    store = open_store(app_db, seed=False)
+    latest = store.focus_decisions("3203", ["proposed"]).iloc[0]
+    assert list(latest["goals"]) == [4, 6, 9, 11, 13, 17]
+    assert latest["proposed_by"] == "test-analyst"
     saved = json.loads(latest["settings"])
     assert saved["threshold"]["method"] == "mean"
-    assert saved["weights"]["Innbyggerundersøkelse 2018"] == 2.0
+    survey_id = int(store.rating_sources("3203").query("kind == 'survey'")["id"].iat[0])
+    assert saved["weights"][str(survey_id)] == 2.0  # keyed by the source's id
+    # the council's focus goals are still the adopted ones
+    assert store.focus_goals("3203") == [4, 9, 11, 13, 17]
     store.close()
-    # change the view, then bring the decision's view back
+    # change the view, then bring the proposal's view back
     next(s for s in at.slider if s.label.startswith("Innbygger")).set_value(1.0).run()
     at.radio(key="mat_thr_method").set_value("median").run()
     at.selectbox(key="mat_dec_pick").set_value(int(latest["id"])).run()
@@ -137,16 +147,24 @@ def test_save_decision_and_show_it_again(app_db):
     assert not at.exception
     assert at.radio(key="mat_thr_method").value == "mean"
     assert next(s for s in at.slider if s.label.startswith("Innbygger")).value == 2.0
-    # a seeded decision has no settings: a message, not an error
-    seeded = int(open_store(app_db, seed=False).focus_decisions("3203").iloc[-1]["id"])
+    # the seeded decision has no settings: a message, not an error
+    seeded = int(open_store(app_db, seed=False).focus_decisions("3203", ["adopted"]
+                                                                 ).iloc[0]["id"])
     at.selectbox(key="mat_dec_pick").set_value(seeded).run()
     button(at, "Vis matrisen for vedtaket").click().run()
     assert "uten innstillinger" in texts(at)
 
 
-def test_decision_needs_a_rationale_in_english(app_db):
+def test_a_viewer_and_a_secretary_cannot_propose(app_db):
+    for role in (None, "secretary"):
+        at = run_app(PAGE, role=role)
+        assert not [b for b in at.button if b.label == "Legg fram forslag"]
+
+
+def test_a_proposal_needs_a_rationale_in_english(app_db):
     at = run_app(PAGE, role="analyst", lang="en")
-    button(at, "Save decision").click().run()
+    at.checkbox(key="mat_dec_confirm").check()
+    button(at, "Put forward").click().run()
     assert "Write a rationale" in at.error[0].value
 
 
@@ -155,7 +173,8 @@ def test_presentation_mode(app_db):
     spec, points = chart(at)
     assert spec["width"] == 900 and len(points) == 17
     assert at.toggle(key="mat_present").value is True
-    assert not at.get("download_button") and not [b for b in at.button if b.label == "Lagre vedtak"]
+    assert not at.get("download_button") and not [b for b in at.button
+                                                 if b.label == "Legg fram forslag"]
     assert any("display: none" in str(h.proto) for h in at.get("html"))
 
 

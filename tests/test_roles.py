@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -78,8 +80,18 @@ def _writes(store):
             "3203", pd.DataFrame({"subject": ["4"], "value": [3.0]}), actor=a),
         "load_demo_ratings": lambda a: store.load_demo_ratings(a, "0301"),
         "save_materiality_settings": lambda a: store.save_materiality_settings({}, a),
-        "save_focus_decision": lambda a: store.save_focus_decision(
+        "save_proposal": lambda a: store.save_proposal(
             "3203", [4], rationale="x", settings={}, actor=a),
+        "adopt": lambda a: store.adopt(1, goals=[4], case_number="1/1",
+                                       meeting_date=dt.date(2025, 1, 1), actor=a),
+        "withdraw_adopted": lambda a: store.withdraw(1, reason="x", actor=a),
+        "set_source_included": lambda a: store.set_source_included(1, False, actor=a),
+        "add_commitment": lambda a: store.add_commitment("3203", 4, "Vi må", actor=a),
+        "add_goal_area": lambda a: store.add_goal_area("0301", "Kultur", actor=a),
+        "set_indicator_target": lambda a: store.set_indicator_target(
+            "3203", "befolkning", 1.0, 2030, actor=a),
+        "set_manual_zero_point": lambda a: store.set_manual_zero_point(
+            "3203", "befolkning", 1.0, "x", actor=a),
         "save_note": lambda a: store.save_note("3203", "4.1", "challenge", "x", actor=a),
         "create_workshop": lambda a: store.create_workshop("ACDEF", "3203", spec, a),
         "reset_workshop": lambda a: store.reset_workshop("ACDEF", "HJKMN", spec, a),
@@ -105,7 +117,10 @@ def test_every_write_function_refuses_a_viewer_and_writes_nothing(store):
                      "set_workshop_show_results"}),
     ("analyst", {"save_benefits", "commit_import", "set_batch_state", "import_survey",
                  "save_assessment", "load_demo_ratings", "save_materiality_settings",
-                 "save_focus_decision", "save_note"}),
+                 "save_proposal", "save_note", "set_source_included", "add_commitment",
+                 "add_goal_area", "set_indicator_target", "set_manual_zero_point"}),
+    # the council's secretary records adoptions (and withdraws adopted decisions) only
+    ("secretary", {"adopt", "withdraw_adopted"}),
 ])
 def test_each_role_may_write_only_its_own(store, role, allowed):
     actor = Actor("x", role)
@@ -119,10 +134,10 @@ def test_each_role_may_write_only_its_own(store, role, allowed):
 def test_writes_are_in_the_audit_log(store):
     analyst = Actor("kari", "analyst")
     store.save_note("3203", "4.1", "challenge", "Frafall i videregående", actor=analyst)
-    store.save_focus_decision("3203", [4, 11], rationale="Test", settings={}, actor=analyst)
+    store.save_proposal("3203", [4, 11], rationale="Test", settings={}, actor=analyst)
     log = store.audit_log(SYSTEM)
     assert log["actor"].tolist()[:2] == ["kari", "kari"]
-    assert log["action"].tolist()[:2] == ["materiality.decide", "ratings.write"]
+    assert log["action"].tolist()[:2] == ["decision.propose", "ratings.write"]
 
 
 # ------------------------------------------------------------ sign-in in the app

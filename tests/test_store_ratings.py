@@ -68,6 +68,11 @@ def test_import_survey_round_trip(store):
     src = store.rating_sources(M).set_index("id").loc[sid]
     assert (src["kind"], src["actor"], src["respondents"], src["ratings"]) == \
         ("survey", "ola", 3, 8)
+    # a new source is out of the council's matrix until an analyst includes it
+    assert not src["included"] and not src["current"]
+    assert store.ratings(M, source_ids=[sid]).empty
+    store.set_source_included(sid, True, actor=Actor("kari", "analyst"))
+    assert store.rating_sources(M).set_index("id").at[sid, "current"]
     assert json.loads(store.scalar("SELECT detected FROM rating_source WHERE id = $i",
                                    {"i": sid}))["layout"] == "wide"
     back = store.ratings(M, source_ids=[sid], level="goal")
@@ -122,8 +127,11 @@ def test_assessment_versions_latest_is_used(store):
     sid = store.save_assessment(M, pd.DataFrame({"subject": ["4", "11", "11.1"],
                                                  "value": [2.0, 5.0, None]}), actor=Actor("kari", "analyst"))
     sources = store.rating_sources(M)
-    admin = sources[sources["kind"] == "administration"]
-    assert len(admin) == 2 and admin.set_index("id")["current"].to_dict()[sid]
+    admin = sources[sources["kind"] == "administration"].set_index("id")["current"]
+    assert len(admin) == 2 and not admin[sid] and admin.drop(sid).all()  # not yet included
+    store.set_source_included(sid, True, actor=Actor("kari", "analyst"))
+    admin = store.rating_sources(M).query("kind == 'administration'").set_index("id")["current"]
+    assert admin[sid] and not admin.drop(sid).any()  # the newest included version counts
     assert store.assessment(M).set_index("subject")["value"].to_dict() == {"4": 2.0, "11": 5.0}
     infl = store.ratings(M, feeds={"influence": ["administration"]})
     assert sorted(infl["subject"].unique()) == ["11", "4"]
@@ -144,25 +152,54 @@ def test_settings_defaults_and_save(store):
         store.save_materiality_settings({"threshold": {"method": "mode"}}, ANALYST)
 
 
-def test_focus_decision_saves_goals_rationale_settings_and_who(store):
-    view = {"level": "goal", "weights": {"Innbyggerundersøkelse 2018": 2.0},
+def test_a_proposal_saves_goals_rationale_settings_and_who_but_sets_no_focus(store):
+    view = {"level": "goal", "weights": {"1": 2.0},
             "threshold": {"method": "mean", "x": 0.5, "y": 0.5}}
-    did = store.save_focus_decision(M, [13, 4, 11], rationale="Matrisen 2025", settings=view,
-                                    actor=Actor("ordfører", "analyst"), decided_on=dt.date(2025, 6, 19))
+    did = store.save_proposal(M, [13, 4, 11], rationale="Matrisen 2025", settings=view,
+                              actor=Actor("ordfører", "analyst"))
     row = store.focus_decisions(M).set_index("id").loc[did]
-    assert list(row["goals"]) == [4, 11, 13]
-    assert (row["rationale_nb"], row["actor"], pd.Timestamp(row["decided_on"]).date()) == \
-        ("Matrisen 2025", "ordfører", dt.date(2025, 6, 19))
+    assert list(row["goals"]) == [4, 11, 13] and row["state"] == "proposed"
+    assert (row["rationale_nb"], row["actor"], row["proposed_by"]) == \
+        ("Matrisen 2025", "ordfører", "ordfører")
     assert store.decision_settings(did) == view
-    assert store.focus_goals(M) == [4, 11, 13]
+    assert store.focus_goals(M) == [4, 9, 11, 13, 17]  # the adopted decision still holds
     seeded = store.focus_decisions(M).query("id != @did")["id"].iat[0]
     assert store.decision_settings(int(seeded)) is None
     with pytest.raises(InvalidInput):
-        store.save_focus_decision(M, [], rationale="x", settings={}, actor=Actor("a", "analyst"))
+        store.save_proposal(M, [], rationale="x", settings={}, actor=Actor("a", "analyst"))
     with pytest.raises(NotFound):
-        store.save_focus_decision(M, [18], rationale="x", settings={}, actor=Actor("a", "analyst"))
+        store.save_proposal(M, [18], rationale="x", settings={}, actor=Actor("a", "analyst"))
     with pytest.raises(NotFound):
         store.decision_settings(9999)
+
+
+def test_sources_are_keyed_by_id_two_workshops_of_one_name_stay_two(store):
+    analyst = Actor("kari", "analyst")
+    frame = pd.DataFrame({"respondent": ["a", "b"], "subject": ["6", "6"],
+                          "axis": "priority", "value": [5.0, 5.0], "scale_min": 1.0,
+                          "scale_max": 5.0})
+    first = store.import_survey(M, frame, name="Verksted", kind="workshop", actor=analyst)
+    with store.transaction() as cur:  # a second source of the same name (a live session)
+        second = store._write_source(cur, M, "workshop", "Verksted", frame.assign(value=1.0),
+                                     scale=(1.0, 5.0), actor="kari", included=True)
+    store.set_source_included(first, True, actor=analyst)
+    r = store.ratings(M, source_ids=[first, second])
+    assert sorted(r["source"].unique()) == sorted([str(first), str(second)])
+    assert set(r["source_name"]) == {"Verksted"}
+    from sdg.materiality import aggregate
+    stats = aggregate(r, None)
+    row = stats[(stats["subject"] == "6") & (stats["axis"] == "priority")].iloc[0]
+    assert row["n_sources"] == 2  # not merged into one source
+
+
+def test_inclusion_is_audited(store):
+    analyst = Actor("kari", "analyst")
+    store.set_source_included(2, False, actor=analyst)
+    assert not store.rating_sources(M).set_index("id").at[2, "current"]
+    entry = store.audit_log(Actor("a", "admin")).iloc[0]
+    assert entry["action"] == "sources.include" and json.loads(entry["detail"])["source_id"] == 2
+    with pytest.raises(NotFound):
+        store.set_source_included(9999, True, actor=analyst)
 
 
 def test_notes_round_trip(store):

@@ -78,9 +78,13 @@ def test_vote_is_stored_as_ratings_of_the_workshop_source(store, code):
     r = live_ratings(store, code)
     assert sorted(zip(r["subject"], r["value"], strict=True)) == [("13", 4.0), ("4", 5.0)]
     assert counts(r) == {"participants": 1, "ratings": 2}
-    # the materiality page's query sees them as a workshop source, with the group
+    # a trial session is out of the council's matrix until an analyst includes it …
+    source_id = session(store, code)["source_id"]
+    assert source_id not in set(store.ratings("3203")["source_id"])
+    store.set_source_included(source_id, True, actor=Actor("kari", "analyst"))
+    # … then the materiality page's query sees them as a workshop source, with the group
     all_ratings = store.ratings("3203")
-    mine = all_ratings[all_ratings["source_id"] == session(store, code)["source_id"]]
+    mine = all_ratings[all_ratings["source_id"] == source_id]
     assert len(mine) == 2 and set(mine["source_kind"]) == {"workshop"}
     assert set(mine["group"]) == {"ungdom"}
     close_voting(store, code, FACILITATOR)  # a finished session still counts

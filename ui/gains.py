@@ -45,8 +45,15 @@ def _report(code: str, lang: str, year: int) -> tuple[pd.DataFrame, pd.DataFrame
     plan = store.indicator_benefit_targets(code)
     targets = {i: (float(v), int(y)) for i, v, y in
                zip(plan["indicator"], plan["target_value"], plan["target_year"], strict=True)}
+    # the municipality's own targets (set up in the app) come before the plan's
+    own = store.indicator_targets(code)
+    targets |= {i: (float(v), int(y)) for i, v, y in
+                zip(own["indicator"], own["target_value"], own["target_year"], strict=True)}
+    manual = store.manual_zero_points(code, year)
+    manual = {i: (float(v), str(n)) for i, v, n in
+              zip(manual["indicator"], manual["value"], manual["note"], strict=True)}
     rep = zero_point_report(code, indicators, observations, changes, year=year,
-                            targets=targets, lang=lang)
+                            targets=targets, manual=manual, lang=lang)
     # one long frame instead of a frame per row: the cache copies it much faster
     series = pd.concat([s.assign(indicator=i) for i, s in
                         zip(rep["indicator"], rep["series"], strict=True)], ignore_index=True)
@@ -131,6 +138,50 @@ def report_table(rep: pd.DataFrame) -> pd.DataFrame:
         tr("gains.col.status"): status_text(rep["status"], lang),
         tr("gains.col.score"): _round(rep["score"]),
     })
+
+
+def number_nb(value: object, decimals: int = 1, sign: bool = False) -> str:
+    """A number the Norwegian way: decimal comma, a thin space between thousands
+    ("43,09", "93 679", "+0,5"); "–" for none.
+
+    >>> number_nb(93679.0, 0), number_nb(43.0867, 2), number_nb(-0.45, 2, sign=True)
+    ('93\u202f679', '43,09', '−0,45')
+    >>> number_nb(None), number_nb(float("nan"))
+    ('–', '–')
+    """
+    if value is None or pd.isna(value):
+        return "–"
+    text = f"{float(value):{'+' if sign else ''},.{max(0, int(decimals))}f}"
+    return text.replace(",", "\u202f").replace(".", ",").replace("-", "−")
+
+
+def summary_table(rep: pd.DataFrame) -> pd.DataFrame:
+    """What a council member asks first, one row per indicator: the indicator, its zero
+    point (year), latest value (year), change and status with the years it compares.
+    Provenance and the rest are in :func:`report_table` (the detail view)."""
+    lang = session_lang()
+    dec = rep["decimals"].astype(int)
+    years = rep["period"].map(lambda p: f" ({p})" if isinstance(p, str) and p else "")
+    return pd.DataFrame({
+        tr("gains.col.indicator"): rep["name"] + rep["unit"].map(
+            lambda u: f" ({u})" if isinstance(u, str) and u else ""),
+        tr("gains.col.zero_value"): [f"{number_nb(v, d)} ({y})" if pd.notna(v) else "–"
+                                     for v, d, y in zip(rep["zero_value"], dec,
+                                                        rep["zero_year"], strict=True)],
+        tr("gains.col.latest_value"): [
+            f"{number_nb(v, d)} ({int(y)})" if pd.notna(v) else "–"
+            for v, d, y in zip(rep["latest_value"], dec, rep["latest_year"], strict=True)],
+        tr("gains.col.delta"): [number_nb(v, d, sign=True) for v, d in
+                                zip(rep["delta"], dec, strict=True)],
+        tr("gains.col.status"): status_text(rep["status"], lang) + years.where(
+            rep["status"].isin(list(STATUS_SYMBOLS)) & rep["score"].notna(), ""),
+    })
+
+
+def with_figures(rep: pd.DataFrame) -> pd.DataFrame:
+    """The rows with a zero point or a later value: an indicator without either is
+    not shown as an empty row (a municipality without figures sees a guided start)."""
+    return rep[rep["zero_value"].notna() | rep["latest_value"].notna()]
 
 
 def status_text(statuses: pd.Series, lang: str) -> pd.Series:
@@ -238,32 +289,49 @@ def chart_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------- goal page
-def goal_status_chart(status: pd.DataFrame, goals: pd.DataFrame, lang: str) -> alt.Chart:
+#: Height of the plot of :func:`goal_status_chart` in px (the tiles fill it).
+STATUS_CHART_HEIGHT = 56
+
+
+def goal_status_chart(status: pd.DataFrame, goals: pd.DataFrame, lang: str) -> alt.LayerChart:
     """17 tiles in a row, one per goal: filled in its status colour, framed in the
-    goal's UN colour (a single mark, so the chart is cheap to draw on every rerun)."""
+    goal's UN colour, the goal number inside (white on blue, else black).
+
+    Both axes are bands without an axis (``y`` one constant row), so the tiles fill the
+    plot exactly: no title or axis above them can push them out of the drawn area (the
+    chart used to be 44 px high with its tiles drawn below that). The page's subheader
+    is the title; the table alternative is :func:`goal_status_table`.
+    """
     frame = status.merge(goals[["goal", "colour", f"short_{lang}"]], on="goal")
     frame = frame.assign(
         label=_labels(frame["status"], lambda s: gain_status_label(s, lang)),
         fill=frame["status"].map(GAIN_STATUS_COLOURS),
-        name=frame[f"short_{lang}"], score=frame["score"].round(2),
-    )[["goal", "name", "colour", "label", "fill", "score", "n_indicators", "n_scored"]]
-    return alt.Chart(frame).mark_rect(strokeWidth=5, cornerRadius=3).encode(
-        x=alt.X("goal:O", title=None, axis=alt.Axis(labelAngle=0, orient="top")),
-        fill=alt.Fill("fill:N", scale=None), stroke=alt.Stroke("colour:N", scale=None),
-        tooltip=["goal:O", "name:N", "label:N", "score:Q", "n_indicators:Q", "n_scored:Q"],
-    ).properties(height=44, title=t("gains.goals.header", lang))
+        ink=frame["status"].map(lambda s: "#FFFFFF" if s == "target_achieved" else "#000000"),
+        name=frame[f"short_{lang}"], score=frame["score"].round(2), row=0,
+    )[["goal", "name", "colour", "label", "fill", "ink", "score", "n_indicators", "n_scored",
+       "row"]]
+    base = alt.Chart(frame).encode(
+        x=alt.X("goal:O", axis=None, scale=alt.Scale(paddingInner=0.15, paddingOuter=0.05)),
+        y=alt.Y("row:O", axis=None),
+        tooltip=[alt.Tooltip("goal:O", title=t("gains.goals.col.goal", lang)),
+                 alt.Tooltip("name:N", title=" "),
+                 alt.Tooltip("label:N", title=t("gains.col.status", lang)),
+                 alt.Tooltip("score:Q", title=t("gains.col.score", lang)),
+                 alt.Tooltip("n_indicators:Q", title=t("gains.goals.col.n", lang)),
+                 alt.Tooltip("n_scored:Q", title=t("council.home.scored", lang))])
+    tiles = base.mark_rect(strokeWidth=4, cornerRadius=3).encode(
+        fill=alt.Fill("fill:N", scale=None), stroke=alt.Stroke("colour:N", scale=None))
+    numbers = base.mark_text(fontSize=15, fontWeight="bold").encode(
+        text="goal:O", color=alt.Color("ink:N", scale=None))
+    return alt.layer(tiles, numbers).properties(height=STATUS_CHART_HEIGHT).configure_view(
+        strokeWidth=0)
 
 
 def goal_indicator_table(rep: pd.DataFrame) -> pd.DataFrame:
-    """Status of one goal's indicators: name, zero point, latest, period, status, score."""
-    return pd.DataFrame({
-        tr("gains.col.indicator"): rep["name"],
-        tr("gains.col.zero_value"): _round(rep["zero_value"]),
-        tr("gains.col.latest_value"): _round(rep["latest_value"]),
-        tr("gains.col.period"): rep["period"].fillna(""),
-        tr("gains.col.status"): status_text(rep["status"], session_lang()),
-        tr("gains.col.score"): _round(rep["score"]),
-    })
+    """Status of one goal's indicators: the same answer-first table as the zero-point
+    page (:func:`summary_table`): indicator, zero point, latest, change, status with
+    its years; no empty cells written as "None"."""
+    return summary_table(rep)
 
 
 def _number(value: object) -> str:

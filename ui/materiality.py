@@ -16,10 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import math
 from collections.abc import Callable
 from functools import partial
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import streamlit as st
 import vl_convert
@@ -101,8 +103,10 @@ def matrix_chart(matrix: pd.DataFrame, goals: pd.DataFrame, lang: str, *, big: b
     Returns
     -------
     alt.LayerChart
-        Interval whiskers (rule marks) on both axes, points sized by n (hollow and thin
-        when n < 5), number labels, threshold lines and quadrant names; rendered as SVG.
+        Interval whiskers (rule marks) on both axes, points sized by n (hollow with a
+        thick outline in the goal's colour when n < 5), labels placed so that they do not
+        overlap (:func:`place_labels`), threshold lines and quadrant names; rendered as
+        SVG.
     """
     data = chart_data(matrix, goals, lang, targets)
     font = 22 if big else 12
@@ -125,29 +129,105 @@ def matrix_chart(matrix: pd.DataFrame, goals: pd.DataFrame, lang: str, *, big: b
         alt.Tooltip("quadrant_name:N", title=t("materiality.col.quadrant", lang)),
         alt.Tooltip("robust:N", title=t("materiality.col.p_focus", lang)),
     ]
+    size_range = [200, 1400] if big else [60, 500]
+    size = (900, 640) if big else (600, 460)
+    data = place_labels(data, width=size[0], height=size[1], font=font, sizes=size_range)
     base = alt.Chart(data)
     x_whisker = base.mark_rule(opacity=0.55).encode(
         x=alt.X("x_ci_low:Q", scale=scale), x2="x_ci_high:Q", y="y:Q", color=colour)
     y_whisker = base.mark_rule(opacity=0.55).encode(
         x="x:Q", y=alt.Y("y_ci_low:Q", scale=scale), y2="y_ci_high:Q", color=colour)
-    size_range = [200, 1400] if big else [60, 500]
-    points = base.mark_point(filled=True, opacity=1).encode(
-        x=x, y=y, color=colour, fill=colour,
-        size=alt.Size("n:Q", scale=alt.Scale(range=size_range), legend=None),
-        fillOpacity=alt.condition("datum.thin", alt.value(0.0), alt.value(0.85)),
-        strokeWidth=alt.condition("datum.thin", alt.value(1.0), alt.value(2.0)),
+    max_n = max(1, int(data["n"].max())) if len(data) else 1
+    # n < 5: hollow, with a thick outline in the goal's colour (visible on white);
+    # otherwise filled, with a thin dark edge so that light colours stand out
+    points = base.mark_point(filled=False, opacity=1).encode(
+        x=x, y=y, fill=colour,
+        stroke=alt.condition("datum.thin", colour, alt.value("#333333")),
+        size=alt.Size("n:Q", scale=alt.Scale(domain=[0, max_n], range=size_range),
+                      legend=None),
+        fillOpacity=alt.condition("datum.thin", alt.value(0.0), alt.value(0.9)),
+        strokeWidth=alt.condition("datum.thin", alt.value(3.0 if big else 2.5),
+                                  alt.value(1.0)),
         tooltip=tooltip)
-    labels = base.mark_text(dx=0, dy=-(16 if big else 11), fontSize=font, fontWeight="bold",
-                            color="#333333").encode(x="x:Q", y="y:Q", text="subject:N")
+    labels = base.mark_text(fontSize=font, fontWeight="bold", color="#222222",
+                            align="center", baseline="middle").encode(
+        x=alt.X("label_x:Q", scale=scale), y=alt.Y("label_y:Q", scale=scale),
+        text="subject:N")
     layers = [x_whisker, y_whisker, points, labels]
     if len(matrix):
         tx, ty = float(matrix["x_threshold"].iat[0]), float(matrix["y_threshold"].iat[0])
         layers += _threshold_layers(tx, ty, lang, font)
-    size = (900, 640) if big else (600, 460)
     return alt.layer(*layers).properties(
         width=size[0], height=size[1],
         usermeta={"embedOptions": {"renderer": "svg", "actions": False}},
     ).configure_view(stroke="#999999")
+
+
+_CANDIDATES = ((0, -1), (1, -1), (1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1),
+               (0, -2), (2, 0), (0, 2), (-2, 0))
+
+
+def _overlap(a: tuple, b: tuple) -> float:
+    """Area shared by two boxes (x0, y0, x1, y1)."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def place_labels(data: pd.DataFrame, *, width: int, height: int, font: int,
+                 sizes: tuple[int, int] | list[int]) -> pd.DataFrame:
+    """Positions for the point labels so that no two overlap and none covers a point.
+
+    Each label (the subject code, ``font`` px bold, about ``0.62·font`` px per character)
+    is tried at twelve places around its point, just outside the point's radius
+    (``√(size/π)``, size as the chart's linear size scale from 0 to the largest n):
+    above, the diagonals, beside, below, then twice as far. The biggest points are
+    placed first; each label takes the first place that stays inside the plot and
+    overlaps neither a label placed before nor any point, else the place with the least
+    overlap. Returns ``data`` with ``label_x`` and ``label_y`` (in the 0–1 data units).
+
+    >>> d = pd.DataFrame({"subject": ["4", "11"], "x": [0.5, 0.51], "y": [0.5, 0.5],
+    ...                   "n": [10, 10]})
+    >>> out = place_labels(d, width=600, height=460, font=12, sizes=(60, 500))
+    >>> out["label_y"].round(3).tolist()[0] > 0.5      # the first goes above its point
+    True
+    >>> boxes = [(r.label_x * 600, r.label_y * 460) for r in out.itertuples()]
+    >>> abs(boxes[0][0] - boxes[1][0]) >= 12 or abs(boxes[0][1] - boxes[1][1]) >= 12
+    True
+    """
+    out = data.copy()
+    if out.empty:
+        return out.assign(label_x=pd.Series(dtype=float), label_y=pd.Series(dtype=float))
+    max_n = max(1.0, float(out["n"].max()))
+    lo, hi = float(sizes[0]), float(sizes[1])
+    px = out["x"].to_numpy(dtype=float) * width
+    py = (1 - out["y"].to_numpy(dtype=float)) * height
+    radius = ((lo + (hi - lo) * out["n"].to_numpy(dtype=float) / max_n) / math.pi) ** 0.5
+    points = [(cx - r, cy - r, cx + r, cy + r) for cx, cy, r in zip(px, py, radius,
+                                                                    strict=True)]
+    placed: list[tuple] = []
+    lx, ly = np.zeros(len(out)), np.zeros(len(out))
+    for i in np.argsort(-out["n"].to_numpy(), kind="stable"):
+        w = 0.62 * font * len(str(out["subject"].iat[i])) + 2
+        h = font + 2
+        best, best_cost = None, math.inf
+        for dx, dy in _CANDIDATES:
+            gap_x = radius[i] + w / 2 + 1
+            gap_y = radius[i] + h / 2 + 1
+            cx, cy = px[i] + dx * gap_x * (0.75 if dx and dy else 1), \
+                py[i] + dy * gap_y * (0.75 if dx and dy else 1)
+            box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+            outside = box[0] < 0 or box[1] < 0 or box[2] > width or box[3] > height
+            cost = sum(_overlap(box, b) for b in placed) + sum(
+                _overlap(box, b) for b in points) + (1e6 if outside else 0)
+            if cost < best_cost:
+                best, best_cost = (cx, cy, box), cost
+            if cost == 0:
+                break
+        cx, cy, box = best
+        placed.append(box)
+        lx[i], ly[i] = cx / width, 1 - cy / height
+    return out.assign(label_x=lx, label_y=ly)
 
 
 def _threshold_layers(tx: float, ty: float, lang: str, font: int) -> list:
@@ -298,7 +378,7 @@ def clear_caches() -> None:
 # --------------------------------------------------------------------------- panels
 def source_label(row) -> str:
     demo = f" · {tr('demo.badge')}" if row.is_demo else ""
-    return f"{row.name} ({tr(f'materiality.kind.{row.kind}')}){demo}"
+    return f"{row.name} (#{row.id}, {tr(f'materiality.kind.{row.kind}')}){demo}"
 
 
 def apply_view(view: dict) -> None:
@@ -321,10 +401,12 @@ def _apply_pending(sources: pd.DataFrame) -> None:
     st.session_state["mat_thr_method"] = thr.get("method", "median")
     st.session_state["mat_thr_x"] = float(thr.get("x", 0.5))
     st.session_state["mat_thr_y"] = float(thr.get("y", 0.5))
-    by_name = dict(zip(sources["name"], sources["id"], strict=False))
-    for name, weight in (view.get("weights") or {}).items():
-        if name in by_name:
-            st.session_state[f"mat_w_{by_name[name]}"] = float(weight)
+    # weights are keyed by source id; views saved before issue 12 keyed them by name
+    by_key = dict(zip(sources["name"], sources["id"], strict=False)) | {
+        str(i): i for i in sources["id"]}
+    for key, weight in (view.get("weights") or {}).items():
+        if key in by_key:
+            st.session_state[f"mat_w_{by_key[key]}"] = float(weight)
 
 
 def labeller(prefix: str):
@@ -366,7 +448,8 @@ def filter_panel(code: str, settings: dict, goal_param: str | None) -> dict:
         weights = {}
         for row in sources[sources["id"].isin(picked)].itertuples():
             key = f"mat_w_{row.id}"
-            weights[row.name] = st.slider(row.name, 0.0, 3.0, _unset(key, 1.0), 0.1, key=key)
+            weights[str(row.id)] = st.slider(labels[row.id], 0.0, 3.0, _unset(key, 1.0), 0.1,
+                                             key=key)
         method = st.radio(tr("materiality.threshold"), THRESHOLD_METHODS, key="mat_thr_method",
                           format_func=labeller("materiality.threshold"), horizontal=True)
         thr = {"method": method, "x": settings["threshold"]["x"], "y": settings["threshold"]["y"]}
@@ -421,26 +504,24 @@ def settings_panel(settings: dict) -> None:
 
 
 def decision_panel(code: str, matrix: pd.DataFrame, view: dict) -> None:
-    """Save the chosen focus goals with date, rationale and the view; list earlier ones."""
+    """Propose the chosen focus goals with the view (analysts); list the decisions with
+    their state and bring a decision's view back. Adoption is on the decision page."""
+    from ui.council import decision_line, proposal_form
+
     store = get_store()
     st.subheader(tr("materiality.decision"))
+    adopted = store.adopted_decision(code)
+    st.caption(tr("council.in_force", goals=", ".join(map(str, adopted["goals"])))
+               + " " + decision_line(adopted) if adopted else tr("council.none_adopted"))
     suggested = sorted(int(s) for s in matrix.loc[matrix["quadrant"] == "focus", "subject"])
-    if actor().may("materiality.decide"):
-        _decision_form(store, code, suggested, view)
+    if actor().may("decision.propose"):
+        proposal_form(code, suggested, view)
     earlier = store.focus_decisions(code)
     if earlier.empty:
         return
-    st.markdown(f"**{tr('materiality.decision.earlier')}**")
-    rationale = earlier[f"rationale_{lang()}"].fillna(earlier["rationale_nb"]).fillna("")
-    st.dataframe(pd.DataFrame({
-        tr("materiality.decision.date"): earlier["decided_on"],
-        tr("materiality.decision.goals"): earlier["goals"].map(
-            lambda gs: ", ".join(str(int(g)) for g in gs)),
-        tr("materiality.decision.rationale"): rationale,
-        tr("materiality.decision.who"): earlier["actor"],
-    }), hide_index=True)
-    pick = st.selectbox(tr("materiality.decision.pick"), earlier["id"].tolist(),
-                        key="mat_dec_pick", format_func=lambda i: _decision_label(earlier, i))
+    labels = {int(i): _decision_label(earlier, i) for i in earlier["id"]}
+    pick = st.selectbox(tr("materiality.decision.pick"), list(labels), key="mat_dec_pick",
+                        format_func=labels.get)
     if st.button(tr("materiality.decision.show"), key="mat_dec_show"):
         saved = store.decision_settings(pick)
         if saved is None:
@@ -450,28 +531,11 @@ def decision_panel(code: str, matrix: pd.DataFrame, view: dict) -> None:
             st.rerun()
 
 
-def _decision_form(store, code: str, suggested: list[int], view: dict) -> None:
-    with st.form("mat_decision"):
-        goals = st.multiselect(tr("materiality.decision.goals"), list(range(1, 18)),
-                               default=suggested, key="mat_dec_goals")
-        decided = st.date_input(tr("materiality.decision.date"), dt.date.today(),
-                                key="mat_dec_date")
-        rationale = st.text_area(tr("materiality.decision.rationale"), key="mat_dec_text")
-        if st.form_submit_button(tr("materiality.decision.save"), type="primary"):
-            try:
-                new_id = store.save_focus_decision(code, goals, rationale=rationale,
-                                                   settings=view, actor=actor(),
-                                                   decided_on=decided, lang=lang())
-            except SdgError as err:
-                show_error(err)
-            else:
-                st.success(tr("materiality.decision.saved", id=new_id))
-
-
 def _decision_label(earlier: pd.DataFrame, decision_id: int) -> str:
     row = earlier.loc[earlier["id"] == decision_id].iloc[0]
     goals = ", ".join(str(int(g)) for g in row["goals"])
-    return f"{row['decided_on']:%Y-%m-%d} · {goals}"
+    date = row["meeting_date"] if pd.notna(row["meeting_date"]) else row["decided_on"]
+    return f"#{decision_id} · {t(f'council.state.{row.state}', lang())} · {date:%d.%m.%Y} · {goals}"
 
 
 def notes_panel(code: str, matrix: pd.DataFrame, targets: pd.DataFrame) -> None:
@@ -645,6 +709,7 @@ def survey_panel(code: str, known_targets: tuple[str, ...]) -> None:
             return
         clear_caches()
         st.success(tr("innspill.imported", id=source_id, ratings=len(parsed.ratings)))
+        st.info(tr("council.src.not_yet"))
 
 
 def merge_assessment(current: pd.DataFrame, edited: pd.DataFrame) -> pd.DataFrame:
@@ -699,3 +764,4 @@ def assessment_panel(code: str, goals: pd.DataFrame, targets: pd.DataFrame) -> N
             return
         clear_caches()
         st.success(tr("innspill.assessment.saved", id=new_id))
+        st.info(tr("council.src.not_yet"))

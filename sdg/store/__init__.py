@@ -8,7 +8,10 @@ queries per area, so each area's SQL sits in one readable file:
 - :mod:`sdg.store.catalogue`: goals, targets, indicators, municipalities, observations.
 - :mod:`sdg.store.benefits`: the benefits plan, its saves and change log.
 - :mod:`sdg.store.gains`: observations for zero points and national comparisons.
-- :mod:`sdg.store.ratings`: rating sources and ratings, matrix settings, focus decisions, notes.
+- :mod:`sdg.store.ratings`: rating sources (and their inclusion) and ratings, matrix settings, notes.
+- :mod:`sdg.store.decisions`: the council's focus decisions and their life cycle.
+- :mod:`sdg.store.content`: a municipality's own commitments, goal areas, indicator
+  targets and manual zero points.
 - :mod:`sdg.store.users`: local accounts, OIDC e-mail roles, sign-in lockout, audit log.
 - :mod:`sdg.store.imports`: import batches, one-transaction commit, undo and redo.
 - :mod:`sdg.store.workshops`: live workshop sessions, participants and their votes.
@@ -23,6 +26,8 @@ from pathlib import Path
 from sdg.store.base import DEFAULT_DB, MIGRATIONS_DIR, Migration, StoreBase, db_path, migrations
 from sdg.store.benefits import BenefitQueries
 from sdg.store.catalogue import CatalogueQueries
+from sdg.store.content import ContentQueries
+from sdg.store.decisions import DecisionQueries
 from sdg.store.gains import GainQueries
 from sdg.store.imports import ImportQueries
 from sdg.store.ratings import RatingQueries
@@ -33,7 +38,7 @@ __all__ = ["DEFAULT_DB", "MIGRATIONS_DIR", "Migration", "Store", "db_path", "mig
            "open_store"]
 
 
-class Store(BenefitQueries, CatalogueQueries, GainQueries, ImportQueries, RatingQueries, UserQueries, WorkshopQueries, StoreBase):
+class Store(BenefitQueries, CatalogueQueries, ContentQueries, DecisionQueries, GainQueries, ImportQueries, RatingQueries, UserQueries, WorkshopQueries, StoreBase):
     """The app's single DuckDB connection and all its queries.
 
     Parameters

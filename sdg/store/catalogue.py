@@ -136,27 +136,3 @@ class CatalogueQueries:
                 " count(value) AS n FROM observation_current"
                 " WHERE list_contains($codes, municipality)"
                 " GROUP BY indicator ORDER BY indicator", {"codes": codes}).df()
-
-    # -------------------------------------------------------- governance
-    def goal_areas(self) -> pd.DataFrame:
-        return self.df("SELECT * FROM goal_area ORDER BY sort")
-
-    def local_goals(self, municipality: str, goal: int | None = None) -> pd.DataFrame:
-        return self.df(
-            "SELECT * FROM local_goal WHERE municipality = $m AND ($g IS NULL OR goal = $g)"
-            " ORDER BY goal, sort",
-            {"m": municipality, "g": goal},
-        )
-
-    def focus_decisions(self, municipality: str) -> pd.DataFrame:
-        """The council's focus-goal decisions, newest first."""
-        return self.df(
-            "SELECT * FROM focus_decision WHERE municipality = $m"
-            " ORDER BY decided_on DESC, id DESC",
-            {"m": municipality},
-        )
-
-    def focus_goals(self, municipality: str) -> list[int]:
-        """The focus goals of the latest decision (empty if none)."""
-        df = self.focus_decisions(municipality)
-        return [] if df.empty else sorted(int(g) for g in df.iloc[0]["goals"])

@@ -1,4 +1,4 @@
-"""Queries of the materiality matrix: rating sources, ratings, settings, decisions, notes.
+"""Queries of the materiality matrix: rating sources, ratings, settings, notes.
 
 A *rating source* is one citizen survey, one workshop or one version of the
 administration's assessment; it has respondents, and they have ratings (subject = goal
@@ -9,10 +9,14 @@ count now. :meth:`RatingQueries.ratings` returns them in the input form of
 :func:`sdg.materiality.aggregate`. Every write of a source (survey import, saved
 assessment, demo data) is one transaction: all its respondents and ratings, or nothing.
 
-The administration's assessment is versioned: each save is a new source and only the
-newest one counts (``current`` in :meth:`RatingQueries.rating_sources`). A workshop
-session reset by its facilitator (archived as a mistake, replaced by a fresh one) keeps
-its votes but no longer counts either.
+A source counts in the council's matrix only once an analyst has included it
+(:meth:`RatingQueries.set_source_included`, audited): a new survey, workshop session or
+assessment version is out until then, so a trial session never moves the matrix.
+Sources are keyed by id; their names are labels. The administration's assessment is
+versioned: each save is a new source and only the newest included one counts
+(``current`` in :meth:`RatingQueries.rating_sources`). A workshop session reset by its
+facilitator (archived as a mistake, replaced by a fresh one) keeps its votes but no
+longer counts either.
 """
 
 from __future__ import annotations
@@ -22,7 +26,6 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
 
-import numpy as np
 import pandas as pd
 
 from sdg.auth import Actor, require
@@ -48,22 +51,42 @@ DEFAULT_SETTINGS: dict = {
     "threshold": {"method": "median", "x": 0.5, "y": 0.5},
 }
 
-# The rows of one source's ratings, latest administration version only. $level 'goal'
-# keeps subjects without a dot, 'target' those with one; $goals filters on the goal number.
+# Which sources count in the council's matrix (METHODS.md §4, issue 12): those an analyst
+# has included, of the administration's assessment only the newest included version, and
+# no workshop session reset as a mistake (archived).
+_COUNTS_SQL = """
+    s.included
+    AND (s.kind <> 'administration' OR s.id = (
+        SELECT max(a.id) FROM rating_source a
+        WHERE a.municipality = s.municipality AND a.kind = 'administration' AND a.included))
+    AND s.id NOT IN (SELECT source_id FROM workshop_session WHERE state = 'archived')
+"""
+
+# Every source of a municipality with its counts and whether it counts now.
+_SOURCES_SQL = """
+SELECT s.id, s.kind, s.name, s.held_on, s.scale_min, s.scale_max, s.is_demo, s.actor,
+       s.file_name, s.created_at, s.included, s.included_by, s.included_at,
+       count(DISTINCT p.id) AS respondents, count(r.value) AS ratings,
+       (""" + _COUNTS_SQL + """) AS current
+FROM rating_source s LEFT JOIN respondent p ON p.source_id = s.id
+LEFT JOIN rating_current r ON r.respondent_id = p.id
+WHERE s.municipality = $m GROUP BY ALL ORDER BY s.id
+"""
+
+# The rows of the counted sources' ratings. Sources are keyed by id (``source`` is the id
+# as text; ``source_name`` is only a label: two workshops of one name stay two sources).
+# $level 'goal' keeps subjects without a dot, 'target' those with one; $goals filters on
+# the goal number.
 _RATINGS_SQL = """
-WITH latest_admin AS (
-    SELECT max(id) AS id FROM rating_source
-    WHERE municipality = $m AND kind = 'administration'
-)
-SELECT s.name AS source, s.kind AS source_kind, r.respondent_id AS respondent,
+SELECT CAST(s.id AS VARCHAR) AS source, s.name AS source_name, s.kind AS source_kind,
+       r.respondent_id AS respondent,
        r.subject, r.axis, r.value, s.scale_min, s.scale_max, p.weight,
        p.grp AS "group", s.id AS source_id
 FROM rating_current r
 JOIN respondent p ON p.id = r.respondent_id
 JOIN rating_source s ON s.id = p.source_id
 WHERE s.municipality = $m
-  AND (s.kind <> 'administration' OR s.id = (SELECT id FROM latest_admin))
-  AND s.id NOT IN (SELECT source_id FROM workshop_session WHERE state = 'archived')
+  AND (""" + _COUNTS_SQL + """)
   AND ($ids IS NULL OR list_contains($ids, s.id))
   AND ($groups IS NULL OR list_contains($groups, p.grp))
   AND (CASE WHEN $level = 'goal' THEN NOT contains(r.subject, '.')
@@ -107,22 +130,26 @@ class RatingQueries:
 
     # -------------------------------------------------------------- reading
     def rating_sources(self, municipality: str) -> pd.DataFrame:
-        """The sources of a municipality with counts; ``current`` is False for an older
-        version of the administration's assessment and for a workshop session that was
-        reset (archived and replaced as a mistake): neither counts in the matrix."""
-        return self.df(
-            "SELECT s.id, s.kind, s.name, s.held_on, s.scale_min, s.scale_max, s.is_demo,"
-            " s.actor, s.file_name, s.created_at,"
-            " count(DISTINCT p.id) AS respondents, count(r.value) AS ratings,"
-            " (s.kind <> 'administration' OR s.id = (SELECT max(id) FROM rating_source"
-            "   WHERE municipality = $m AND kind = 'administration'))"
-            " AND s.id NOT IN (SELECT source_id FROM workshop_session"
-            "   WHERE state = 'archived') AS current"
-            " FROM rating_source s LEFT JOIN respondent p ON p.source_id = s.id"
-            " LEFT JOIN rating_current r ON r.respondent_id = p.id"
-            " WHERE s.municipality = $m GROUP BY ALL ORDER BY s.id",
-            {"m": municipality},
-        )
+        """The sources of a municipality with counts. ``included``: an analyst has taken
+        it into the council's matrix (a new source is out until then); ``current``: it
+        counts there now: included, and not an older version of the administration's
+        assessment nor a workshop session that was reset (archived as a mistake)."""
+        return self.df(_SOURCES_SQL, {"m": municipality})
+
+    def set_source_included(self, source_id: int, included: bool, *, actor: Actor) -> None:
+        """Take a source into the council's matrix or out of it (audited)."""
+        require(actor, "sources.include")
+        with self.transaction() as cur:
+            found = cur.execute("SELECT name, kind, municipality FROM rating_source"
+                                " WHERE id = $i", {"i": int(source_id)}).fetchone()
+            if found is None:
+                raise NotFound("council.err.no_source", id=source_id)
+            cur.execute("UPDATE rating_source SET included = $v, included_by = $a,"
+                        " included_at = current_timestamp WHERE id = $i",
+                        {"v": bool(included), "a": actor.name, "i": int(source_id)})
+            self.audit(cur, actor, "sources.include",
+                       {"source_id": int(source_id), "name": found[0], "kind": found[1],
+                        "municipality": found[2], "included": bool(included)})
 
     def respondent_groups(self, municipality: str) -> list[str]:
         """Distinct respondent groups of the municipality's sources, sorted."""
@@ -143,8 +170,9 @@ class RatingQueries:
         ----------
         municipality : str
         source_ids : iterable of int, optional
-            Only these sources (default all that count: the administration's latest
-            version, no reset workshop session; see :meth:`rating_sources`).
+            Only these of the sources that count (default all of them: included, the
+            administration's latest included version, no reset workshop session; see
+            :meth:`rating_sources`).
         groups : iterable of str, optional
             Only respondents in these groups.
         level : {"goal", "target"}
@@ -157,8 +185,9 @@ class RatingQueries:
         Returns
         -------
         DataFrame
-            source, source_kind, respondent, subject, axis, value, scale_min, scale_max,
-            weight, group, source_id.
+            source (the source id as text: the key), source_name (its label),
+            source_kind, respondent, subject, axis, value, scale_min, scale_max, weight,
+            group, source_id.
         """
         if level not in ("goal", "target"):
             raise InvalidInput("materiality.err.level", level=level)
@@ -188,15 +217,19 @@ class RatingQueries:
                       ratings: pd.DataFrame, *, scale: tuple[float, float], actor: str,
                       is_demo: bool = False, held_on: dt.date | None = None,
                       file_name: str | None = None, sha256: str | None = None,
-                      detected: Mapping | None = None) -> int:
-        """Insert one source, its respondents and ratings inside the caller's transaction."""
+                      detected: Mapping | None = None, included: bool = False) -> int:
+        """Insert one source, its respondents and ratings inside the caller's transaction
+        (out of the council's matrix unless ``included``)."""
         source_id = cur.execute(
             "INSERT INTO rating_source (municipality, kind, name, held_on, scale_min,"
-            " scale_max, is_demo, actor, file_name, sha256, detected)"
-            " VALUES ($m, $k, $n, $h, $lo, $hi, $demo, $a, $f, $sha, $det) RETURNING id",
+            " scale_max, is_demo, actor, file_name, sha256, detected, included, included_by,"
+            " included_at)"
+            " VALUES ($m, $k, $n, $h, $lo, $hi, $demo, $a, $f, $sha, $det, $inc, $ib,"
+            " CASE WHEN $inc THEN current_timestamp END) RETURNING id",
             {"m": municipality, "k": kind, "n": name, "h": held_on, "lo": scale[0],
              "hi": scale[1], "demo": is_demo, "a": actor, "f": file_name, "sha": sha256,
-             "det": None if detected is None else json.dumps(detected, default=str)},
+             "det": None if detected is None else json.dumps(detected, default=str),
+             "inc": included, "ib": actor if included else None},
         ).fetchone()[0]
         frame = ratings.assign(respondent=ratings["respondent"].astype(str))
         for col in ("group", "district", "age_band"):
@@ -289,7 +322,7 @@ class RatingQueries:
 
         ``values`` has ``subject`` and ``value``; rows without a value are skipped. The
         assessment is one collective judgement: one respondent (``actor``). Returns the
-        new source id; from now on it is the one used.
+        new source id; it replaces the version in the matrix once an analyst includes it.
         """
         require(actor, "ratings.write")
         rows = values.dropna(subset=["value"])
@@ -323,7 +356,7 @@ class RatingQueries:
                 scale = (float(part["scale_min"].iat[0]), float(part["scale_max"].iat[0]))
                 self._write_source(cur, municipality, str(part["source_kind"].iat[0]), str(name),
                                    part, scale=scale, actor=DEMO_ACTOR, is_demo=True,
-                                   held_on=dt.date(2018, 3, 1))
+                                   held_on=dt.date(2018, 3, 1), included=True)
         return len(data)
 
     # ------------------------------------------------------------- settings
@@ -349,43 +382,6 @@ class RatingQueries:
                 {"k": SETTINGS_KEY, "v": json.dumps(merged)})
             self.audit(cur, actor, "materiality.decide", {"settings": merged})
         return merged
-
-    # ------------------------------------------------------------ decisions
-    def save_focus_decision(self, municipality: str, goals: Iterable[int], *, rationale: str,
-                            settings: Mapping, actor: Actor, decided_on: dt.date | None = None,
-                            lang: str = "nb") -> int:
-        """Record the council's focus goals with date, rationale (in ``lang``), who, and
-        the matrix settings that produced them; returns the decision id."""
-        require(actor, "materiality.decide")
-        chosen = sorted({int(g) for g in goals})
-        if not chosen:
-            raise InvalidInput("materiality.err.no_goals")
-        bad = [g for g in chosen if not 1 <= g <= 17]
-        if bad:
-            raise NotFound("err.unknown_goal", goal=bad[0])
-        text = (rationale or "").strip()
-        if not text:
-            raise InvalidInput("materiality.err.no_rationale")
-        with self.transaction() as cur:
-            decision = int(cur.execute(
-                "INSERT INTO focus_decision (municipality, decided_on, goals, rationale_nb,"
-                " rationale_en, settings, actor) VALUES ($m, $d, $g, $nb, $en, $s, $a)"
-                " RETURNING id",
-                {"m": municipality, "d": decided_on or dt.date.today(), "g": chosen,
-                 "nb": text if lang != "en" else None, "en": text if lang == "en" else None,
-                 "s": json.dumps(dict(settings), default=str), "a": actor.name},
-            ).fetchone()[0])
-            self.audit(cur, actor, "materiality.decide", {"decision": decision,
-                                                          "goals": chosen})
-            return decision
-
-    def decision_settings(self, decision_id: int) -> dict | None:
-        """The matrix settings stored with a decision (None if it has none)."""
-        df = self.df("SELECT settings FROM focus_decision WHERE id = $i", {"i": int(decision_id)})
-        if df.empty:
-            raise NotFound("materiality.err.no_decision", id=decision_id)
-        raw = df.iat[0, 0]
-        return None if raw is None or (isinstance(raw, float) and np.isnan(raw)) else json.loads(raw)
 
     # ---------------------------------------------------------------- notes
     def notes(self, municipality: str, subjects: Iterable[str] | None = None) -> pd.DataFrame:

@@ -1,6 +1,9 @@
 """Entry point: page config, the role-based page lists and the router. Nothing else.
 
-Run with ``streamlit run app.py``. Each page names the permission it needs
+Run with ``streamlit run app.py``. Streamlit finds ``app`` (an ``st.App``) and serves it
+with the custom routes of :mod:`web` (the workshop participant's light page) beside
+the pages; it imports this file as the module ``app`` for that, and runs it as the
+script (``__main__``) for every page view. Each page names the permission it needs
 (:mod:`sdg.auth`); the menu shows a role only its pages, and a forbidden page opened by
 URL gives a polite refusal. A workshop link (``?w=CODE``) opens the participant page
 (or the projector) without the menu.
@@ -8,12 +11,15 @@ URL gives a polite refusal. A workshop link (``?w=CODE``) opens the participant 
 
 import streamlit as st
 
+if __name__ != "__main__":  # imported as the ASGI entry point, not run as the page script
+    import web
+
+    app = st.App(__file__, routes=web.routes(), middleware=web.middleware())
+
 from ui.auth import login_required, signed_in
 from ui.nav import PageSpec, navigation
 from ui.sidebar import pickers
 from ui.state import actor
-
-st.set_page_config(page_title="Bærekraftsmålene i kommunen", page_icon="🌍", layout="wide")
 
 ACCOUNT = PageSpec("pages/konto.py", "auth.page.title", ":material/account_circle:", "konto")
 SECTIONS = {
@@ -35,8 +41,6 @@ SECTIONS = {
     "nav.section.workshop": [
         PageSpec("pages/workshop.py", "workshop.nav.facilitator", ":material/groups:",
                  "workshop", permission="workshop.run"),
-        PageSpec("pages/delta.py", "workshop.nav.delta", ":material/how_to_vote:", "delta"),
-        PageSpec("pages/projektor.py", "workshop.nav.projector", ":material/tv:", "projektor"),
     ],
     "nav.section.data": [
         PageSpec("pages/data_import.py", "importer.nav.import", ":material/upload_file:",
@@ -50,17 +54,28 @@ SECTIONS = {
                  permission="users.admin"),
     ],
 }
+# The participant's page (/w/CODE, web.workshop) and the projector (?w=CODE) are not in
+# the menu: the facilitator's workshop page links to them.
 WORKSHOP_LINK = {"": [
     PageSpec("pages/delta.py", "workshop.nav.delta", ":material/how_to_vote:", "delta",
              default=True),
     PageSpec("pages/projektor.py", "workshop.nav.projector", ":material/tv:", "projektor"),
 ]}
 
-if "w" in st.query_params:
-    page = navigation(WORKSHOP_LINK, actor(), menu=False)
-elif login_required() and not signed_in():
-    page = navigation({"nav.section.account": [ACCOUNT]}, actor(), menu=False)
-else:
-    page = navigation(SECTIONS, actor())
-    pickers()
-page.run()
+
+def main() -> None:
+    """Route this page view."""
+    st.set_page_config(page_title="Bærekraftsmålene i kommunen", page_icon="🌍",
+                       layout="wide")
+    if "w" in st.query_params:
+        page = navigation(WORKSHOP_LINK, actor(), menu=False)
+    elif login_required() and not signed_in():
+        page = navigation({"nav.section.account": [ACCOUNT]}, actor(), menu=False)
+    else:
+        page = navigation(SECTIONS, actor())
+        pickers()
+    page.run()
+
+
+if __name__ == "__main__":
+    main()

@@ -29,10 +29,14 @@ from sdg.workshop import (
     live_ratings,
     ranking,
     record_vote,
+    remove_answers,
     scale_steps,
     session,
+    subject_labels,
     subjects_for,
 )
+
+__all__ = ["subject_labels"]  # moved to sdg.workshop (the light participant page uses it)
 from ui.i18n import tr
 from ui.materiality import matrix_chart
 from ui.state import get_store, lang, show_error
@@ -61,11 +65,27 @@ def no_sidebar(layout: str = "phone") -> None:
 
 
 def join_url(code: str) -> str:
-    """The short link participants open: the app's root URL with ``?w=CODE``."""
+    """The short link participants open: the light page ``/w/CODE`` (web.workshop)."""
+    return f"{_root()}w/{code}"
+
+
+def projector_url(code: str) -> str:
+    """The projector view of a session (``/projektor?w=CODE``)."""
+    return f"{_root()}projektor?w={code}&lang={lang()}"
+
+
+def _root() -> str:
     parts = urlsplit(st.context.url or "")
     base_path = (st.get_option("server.baseUrlPath") or "").strip("/")
     root = f"{parts.scheme}://{parts.netloc}/" if parts.netloc else "/"
-    return f"{root}{base_path + '/' if base_path else ''}?w={code}"
+    return f"{root}{base_path + '/' if base_path else ''}"
+
+
+@st.cache_resource(show_spinner=False)
+def catalogue() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Goals and targets (fixed while the app runs), read once per process."""
+    store = get_store()
+    return store.goals(), store.targets()
 
 
 def qr_png(url: str, scale: int = 10) -> bytes:
@@ -80,17 +100,6 @@ def state_label(state: str) -> str:
 
 
 # --------------------------------------------------------------------- labels
-def subject_labels(goals: pd.DataFrame, targets: pd.DataFrame, language: str
-                   ) -> dict[str, str]:
-    """Subject code → "4 God utdanning" or "11.2 …" (target title cut to 80 characters)."""
-    labels = {str(g.goal): f"{g.goal} {getattr(g, f'short_{language}')}"
-              for g in goals.itertuples()}
-    for row in targets.itertuples():
-        title = str(getattr(row, f"title_{language}"))
-        labels[str(row.target)] = f"{row.target} {title[:80]}{'…' if len(title) > 80 else ''}"
-    return labels
-
-
 def subject_colours(goals: pd.DataFrame, subjects) -> list[str]:
     """The UN colour of each subject's goal."""
     colour = dict(zip(goals["goal"].astype(int), goals["colour"], strict=True))
@@ -158,6 +167,51 @@ def join_panel(code: str) -> None:
     st.markdown(f"## {tr('workshop.code')}: `{code}`")
     st.caption(tr("workshop.join_hint", url=url))
     st.image(qr_png(url), width=260, caption=url)
+
+
+def participants_panel(store, code: str, who: Actor) -> int | None:
+    """The session's participants (numbered in joining order) with their counted and
+    logged ratings, and a button to remove one participant's answers; returns the
+    number of ratings removed when the button was pressed."""
+    people = store.workshop_participants(code)
+    st.caption(tr("workshop.participants.help"))
+    for key in ("workshop-removed",):
+        if key in st.session_state:
+            st.success(st.session_state.pop(key))
+    if people.empty:
+        st.info(tr("workshop.participants.none"))
+        return None
+    people = people.assign(no=range(1, len(people) + 1))
+    st.dataframe(pd.DataFrame({
+        tr("workshop.col.participant"): people["no"],
+        tr("workshop.col.joined"): people["joined_at"].dt.strftime("%H:%M:%S"),
+        tr("workshop.col.ratings"): people["ratings"],
+        tr("workshop.col.submitted"): people["submitted"],
+        tr("workshop.col.removed"): people["removed"],
+    }), hide_index=True)
+    ids = dict(zip(people["no"], people["respondent_id"], strict=True))
+    rated = people[people["ratings"] > 0]
+    if rated.empty:
+        return None
+    with st.form(f"workshop-remove-{code}", border=False):
+        no = st.selectbox(tr("workshop.participants.pick"), rated["no"].tolist(),
+                          format_func=lambda n: tr(
+                              "workshop.participants.label", who=n,
+                              ratings=int(people.set_index("no").at[n, "ratings"]),
+                              last=_clock(people.set_index("no").at[n, "last_vote"])))
+        if not st.form_submit_button(tr("workshop.participants.remove")):
+            return None
+    try:
+        n = remove_answers(store, code, ids[no], who)
+    except SdgError as err:
+        show_error(err)
+        return None
+    st.session_state["workshop-removed"] = tr("workshop.participants.removed", n=n, who=no)
+    return n
+
+
+def _clock(value) -> str:
+    return "–" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%H:%M:%S")
 
 
 def ranking_table(rank: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
@@ -241,6 +295,117 @@ def ranking_bars(rank: pd.DataFrame, labels: dict[str, str], goals: pd.DataFrame
                  alt.Tooltip("n:Q")],
     ).properties(height=alt.Step(40 if big else 26)).configure_axis(
         labelFontSize=font, titleFontSize=font)
+
+
+WALL_TOP = 8  # bars on the wall: the best this many per axis (the rest in the table)
+_WALL = """<style>
+.block-container { max-width: 100% !important; padding: 0.6rem 1.5rem 0 1.5rem !important; }
+header[data-testid="stHeader"] { display: none; }
+h1 { font-size: clamp(1.8rem, 3.2vw, 3.2rem) !important; padding: 0 0 .3rem 0 !important; }
+.wall-code { font-size: clamp(3rem, 6vw, 6.5rem); font-weight: 800; letter-spacing: .12em;
+  line-height: 1; color: #19486A; font-family: ui-monospace, monospace; }
+.wall-url { font-size: clamp(1rem, 1.3vw, 1.6rem); word-break: break-all; }
+.wall-count { font-size: clamp(2.6rem, 4.5vw, 5rem); font-weight: 800; line-height: 1.05; }
+.wall-label { font-size: clamp(1.1rem, 1.5vw, 1.8rem); color: #475467; }
+.wall-note { font-size: clamp(1.4rem, 2vw, 2.4rem); }
+.st-key-wallchart { height: calc(100vh - 8.5rem); }
+.st-key-wallchart [data-testid="stVegaLiteChart"], .st-key-wallchart .stVegaLiteChart
+  { height: calc(100vh - 8.5rem) !important; width: 100% !important; }
+</style>"""
+
+
+def wall_matrix(ratings: pd.DataFrame, goals: pd.DataFrame, lang: str) -> alt.LayerChart:
+    """The matrix for a wall: every rated subject as a filled point from its first vote,
+    its number inside the point (so labels never collide), ties spread apart."""
+    from sdg.workshop import spread_ties
+
+    matrix = quadrants(aggregate(ratings))
+    data = matrix[matrix["x"].notna() & matrix["y"].notna()][["subject", "x", "y"]]
+    data = spread_ties(data.reset_index(drop=True))
+    data["colour"] = subject_colours(goals, data["subject"])
+    scale = alt.Scale(domain=[0, 1], nice=False, zero=False)
+    font = 26
+    x = alt.X("x:Q", title=t("materiality.axis.influence", lang), scale=scale,
+              axis=alt.Axis(titleFontSize=font, labelFontSize=font - 6, values=[0, .25, .5, .75, 1]))
+    y = alt.Y("y:Q", title=t("materiality.axis.priority", lang), scale=scale,
+              axis=alt.Axis(titleFontSize=font, labelFontSize=font - 6, values=[0, .25, .5, .75, 1]))
+    base = alt.Chart(data)
+    points = base.mark_circle(size=2600, opacity=0.92).encode(
+        x=x, y=y, color=alt.Color("colour:N", scale=None, legend=None),
+        tooltip=[alt.Tooltip("subject:N")])
+    labels = base.mark_text(fontSize=24, fontWeight="bold", color="white").encode(
+        x="x:Q", y="y:Q", text="subject:N")
+    rules = alt.Chart(pd.DataFrame({"t": [0.5]}))
+    layers = [rules.mark_rule(strokeDash=[6, 4], color="#888").encode(x="t:Q"),
+              rules.mark_rule(strokeDash=[6, 4], color="#888").encode(y="t:Q"), points, labels]
+    return alt.layer(*layers).properties(
+        width="container", height="container",
+        usermeta={"embedOptions": {"renderer": "svg", "actions": False}},
+    ).configure_view(stroke="#999999")
+
+
+def wall_bars(rank: pd.DataFrame, labels: dict[str, str], goals: pd.DataFrame, lang: str
+              ) -> alt.Chart:
+    """One axis' ranking for a wall: the best :data:`WALL_TOP` bars, one label a row."""
+    top = rank.sort_values("rank").head(WALL_TOP)
+    data = top.assign(label=top["subject"].map(lambda s: labels.get(s, s)),
+                      colour=subject_colours(goals, top["subject"]))
+    value = "mean" if data["mean"].notna().all() else "score"
+    order = data["label"].tolist()
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X(f"{value}:Q", title=t("workshop.bars.mean", lang)),
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=560)),
+        color=alt.Color("colour:N", scale=None, legend=None),
+    ).properties(width="container", height="container",
+                 usermeta={"embedOptions": {"renderer": "svg", "actions": False}}
+                 ).configure_axis(labelFontSize=24, titleFontSize=22)
+
+
+def wall_board(code: str, goals: pd.DataFrame, targets: pd.DataFrame) -> None:
+    """The projector for a wall: the join code, QR and link, the count and the state
+    always visible on the right; on the left the result once the facilitator shows it
+    (matrix when both axes are rated, else the best bars). Redraws itself every
+    :data:`REFRESH_S` seconds; sized to the viewport (no scrolling at 1920×1080 or
+    1280×720)."""
+    st.html(_WALL)
+    labels = subject_labels(goals, targets, lang())
+    url = join_url(code)
+
+    @st.fragment(run_every=REFRESH_S)
+    def board() -> None:
+        store = get_store()
+        try:
+            s = session(store, code)
+        except SdgError as err:
+            show_error(err)
+            return
+        left, right = st.columns([3, 1], gap="medium")
+        with right:
+            st.html(f"<div class='wall-label'>{tr('workshop.code')}</div>"
+                    f"<div class='wall-code'>{code}</div>")
+            st.image(qr_png(url, scale=8), width=220)
+            st.html(f"<div class='wall-url'>{tr('workshop.projector.scan')} {url}</div>")
+            joined = store.workshop_participant_count(s["code"])
+            st.html(f"<div class='wall-label'>{tr('workshop.live.participants')}</div>"
+                    f"<div class='wall-count' data-testid='wall-count'>{joined}</div>"
+                    f"<div class='wall-label'>{state_label(s['state'])}</div>")
+        with left:
+            if not s["show_results"]:
+                st.html(f"<p class='wall-note'>{tr('workshop.projector.waiting')}</p>")
+                return
+            ratings = live_ratings(store, code)  # the one query per refresh
+            if ratings.empty:
+                st.html(f"<p class='wall-note'>{tr('workshop.no_votes')}</p>")
+                return
+            both = set(AXES) <= set(s["axes"])
+            chart = wall_matrix(ratings, goals, lang()) if both else \
+                wall_bars(ranking(ratings), labels, goals, lang())
+            with st.container(key="wallchart"):
+                st.altair_chart(chart, width="stretch", height="stretch")
+            with st.expander(tr("common.table_alternative")):
+                st.dataframe(ranking_table(ranking(ratings), labels), hide_index=True)
+
+    board()
 
 
 def live_board(code: str, labels: dict[str, str], goals: pd.DataFrame,

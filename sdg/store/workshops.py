@@ -58,7 +58,7 @@ import pyarrow as pa
 from sdg.auth import Actor, require
 
 _SESSION = (
-    "SELECT w.code, w.source_id, w.subjects, w.axes, w.state, w.show_results, w.grp,"
+    "SELECT w.code, w.source_id, w.subjects, w.axes, w.state, w.show_results, w.public, w.grp,"
     " w.scale_labels, w.replaced_by, w.created_by, w.created_at, s.municipality, s.name,"
     " s.held_on, s.scale_min, s.scale_max"
     " FROM workshop_session w JOIN rating_source s ON s.id = w.source_id"
@@ -86,7 +86,7 @@ class WorkshopQueries:
         """The municipality's sessions, newest first, with participants (joined and
         voted) and ratings counted."""
         return self.df(
-            "SELECT w.code, s.name, s.held_on, w.grp, w.state, w.show_results, w.axes,"
+            "SELECT w.code, s.name, s.held_on, w.grp, w.state, w.show_results, w.public, w.axes,"
             " len(w.subjects) AS n_subjects, w.replaced_by, w.created_at,"
             " (SELECT count(*) FROM workshop_participant p WHERE p.code = w.code) AS joined,"
             " (SELECT count(DISTINCT r.respondent_id) FROM respondent p"
@@ -172,7 +172,61 @@ class WorkshopQueries:
                         {"c": code, "v": show})
             self.audit(cur, actor, "workshop.run", {"session": code, "show_results": show})
 
+    def set_workshop_public(self, code: str, public: bool, actor: Actor) -> None:
+        """Let anyone with the code see the session's projector (also when login is
+        required), or not."""
+        require(actor, "workshop.run")
+        with self.transaction() as cur:
+            cur.execute("UPDATE workshop_session SET public = $v,"
+                        " updated_at = current_timestamp WHERE code = $c",
+                        {"c": code, "v": bool(public)})
+            self.audit(cur, actor, "workshop.run", {"session": code, "public": bool(public)})
+
     # -------------------------------------------------------------- participants
+    def workshop_participant_count(self, code: str) -> int:
+        """How many participants have joined the session."""
+        return int(self.scalar("SELECT count(*) FROM workshop_participant WHERE code = $c",
+                               {"c": code}))
+
+    def workshop_participants(self, code: str) -> pd.DataFrame:
+        """The session's participants for the facilitator: ``respondent_id, joined_at,
+        ratings`` (counted now), ``submitted`` (votes in the log, removed ones too),
+        ``last_vote``, ``removed`` (number of removals), oldest first."""
+        return self.df(
+            "SELECT p.respondent_id, p.joined_at,"
+            " (SELECT count(*) FROM rating_current r WHERE r.respondent_id = p.respondent_id)"
+            "   AS ratings,"
+            " (SELECT count(*) FROM workshop_vote v WHERE v.respondent_id = p.respondent_id)"
+            "   AS submitted,"
+            " (SELECT max(voted_at) FROM workshop_vote v"
+            "   WHERE v.respondent_id = p.respondent_id) AS last_vote,"
+            " (SELECT count(*) FROM workshop_removal x WHERE x.respondent_id = p.respondent_id)"
+            "   AS removed"
+            " FROM workshop_participant p WHERE p.code = $c"
+            " ORDER BY p.joined_at, p.respondent_id", {"c": code})
+
+    def remove_workshop_answers(self, code: str, respondent_id: int, actor: Actor) -> int:
+        """Take one participant's answers out of every count (kept in the log, see
+        migration 0013) and record it in the audit log; returns how many of the
+        participant's counted ratings were removed. A respondent that is not a
+        participant of ``code`` removes nothing (0)."""
+        require(actor, "workshop.run")
+        with self.transaction() as cur:
+            known = cur.execute(
+                "SELECT count(*) FROM workshop_participant WHERE code = $c AND respondent_id = $r",
+                {"c": code, "r": int(respondent_id)}).fetchone()[0]
+            if not known:
+                return 0
+            n = cur.execute("SELECT count(*) FROM rating_current WHERE respondent_id = $r",
+                            {"r": int(respondent_id)}).fetchone()[0]
+            cur.execute(
+                "INSERT INTO workshop_removal (respondent_id, up_to_seq, removed_by)"
+                " SELECT $r, coalesce(max(seq), 0), $by FROM workshop_vote WHERE respondent_id = $r",
+                {"r": int(respondent_id), "by": actor.name})
+            self.audit(cur, actor, "workshop.run",
+                       {"session": code, "remove_participant": int(respondent_id), "ratings": n})
+        return int(n)
+
     def add_workshop_participant(self, code: str, token: str) -> int:
         """A new anonymous respondent of the session's source; returns its id."""
         with self.transaction() as cur:

@@ -723,17 +723,21 @@ def ranking(ratings: pd.DataFrame) -> pd.DataFrame:
     return scores[cols].reset_index(drop=True)
 
 
-def spread_ties(points: pd.DataFrame, radius: float = 0.025) -> pd.DataFrame:
-    """Points at the same place moved apart on a small circle, so each stays visible
-    and its label readable (the projector's matrix; the first votes of a workshop often
-    tie). Returns a copy with ``x`` and ``y`` replaced; a point alone keeps its place.
+def spread_ties(points: pd.DataFrame, radius: float = 0.025, grid: float = 0.001
+                ) -> pd.DataFrame:
+    """Points at (nearly) the same place moved apart on a circle around it, so each
+    stays visible and its label readable (the projector's matrix; the first votes of a
+    workshop often tie). Points in one cell of a ``grid`` are a tie; ``radius`` is half
+    a point's diameter, and k tied points sit radius / sin(π/k) from the centre, so
+    neighbours on the circle are one diameter apart. Returns a copy with ``x`` and
+    ``y`` replaced; a point alone keeps its place.
 
     >>> p = pd.DataFrame({"x": [0.5, 0.5, 0.2], "y": [0.5, 0.5, 0.9]})
     >>> spread_ties(p, 0.1).round(3).values.tolist()
     [[0.6, 0.5], [0.4, 0.5], [0.2, 0.9]]
     """
     out = points.copy()
-    keys = list(zip(out["x"].round(3), out["y"].round(3), strict=True))
+    keys = list(zip((out["x"] / grid).round(), (out["y"] / grid).round(), strict=True))
     groups: dict[tuple, list[int]] = {}
     for i, key in enumerate(keys):
         groups.setdefault(key, []).append(i)
@@ -741,9 +745,11 @@ def spread_ties(points: pd.DataFrame, radius: float = 0.025) -> pd.DataFrame:
     for members in groups.values():
         if len(members) < 2:
             continue
+        cx, cy = xs[members].mean(), ys[members].mean()
+        r = radius / math.sin(math.pi / len(members))
         for k, i in enumerate(members):
             angle = 2 * math.pi * k / len(members)
-            xs[i] += radius * math.cos(angle)
-            ys[i] += radius * math.sin(angle)
+            xs[i] = cx + r * math.cos(angle)
+            ys[i] = cy + r * math.sin(angle)
     out["x"], out["y"] = xs, ys
     return out

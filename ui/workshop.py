@@ -321,14 +321,18 @@ def wall_matrix(ratings: pd.DataFrame, goals: pd.DataFrame, lang: str) -> alt.La
 
     matrix = quadrants(aggregate(ratings))
     data = matrix[matrix["x"].notna() & matrix["y"].notna()][["subject", "x", "y"]]
-    data = spread_ties(data.reset_index(drop=True))
+    data = spread_ties(data.reset_index(drop=True), radius=0.035, grid=0.03)
     data["colour"] = subject_colours(goals, data["subject"])
-    scale = alt.Scale(domain=[0, 1], nice=False, zero=False)
+    scale = alt.Scale(domain=[-0.07, 1.07], nice=False, zero=False)  # room for the points
     font = 26
+    ticks = {"titleFontSize": font, "labelFontSize": font - 6, "values": [0, .25, .5, .75, 1],
+             "grid": False,
+             "labelExpr": "replace(format(datum.value, '.2f'), '.', ',')" if lang == "nb"
+             else "format(datum.value, '.2f')"}
     x = alt.X("x:Q", title=t("materiality.axis.influence", lang), scale=scale,
-              axis=alt.Axis(titleFontSize=font, labelFontSize=font - 6, values=[0, .25, .5, .75, 1]))
+              axis=alt.Axis(**ticks))
     y = alt.Y("y:Q", title=t("materiality.axis.priority", lang), scale=scale,
-              axis=alt.Axis(titleFontSize=font, labelFontSize=font - 6, values=[0, .25, .5, .75, 1]))
+              axis=alt.Axis(**ticks))
     base = alt.Chart(data)
     points = base.mark_circle(size=2600, opacity=0.92).encode(
         x=x, y=y, color=alt.Color("colour:N", scale=None, legend=None),

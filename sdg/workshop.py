@@ -170,6 +170,7 @@ class _Memory:
         self.sessions: dict[str, dict] = {}
         self.joins: dict[str, deque[float]] = {}  # client → times of recent new joins
         self.status: dict[str, tuple[float, dict]] = {}  # code → (read at, status)
+        self.joined: dict[str, int] = {}  # code → participants (counted once, then here)
 
 
 _MEMORY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -371,6 +372,7 @@ def _transition(store, code: str, to: str, allowed: tuple[str, ...], actor: Acto
     if not store.set_workshop_state(current["code"], to, allowed, actor):
         raise InvalidInput("workshop.err.bad_transition", code=current["code"],
                            state=current["state"], to=to)
+    _memory(store).status.pop(current["code"], None)  # the phones see it at once
 
 
 def open_voting(store, code: str, actor: Actor) -> None:
@@ -385,7 +387,9 @@ def close_voting(store, code: str, actor: Actor) -> None:
 
 def show_results(store, code: str, show: bool, actor: Actor) -> None:
     """Let participants see the result (or not)."""
-    store.set_workshop_show_results(session(store, code)["code"], bool(show), actor)
+    key = session(store, code)["code"]
+    store.set_workshop_show_results(key, bool(show), actor)
+    _memory(store).status.pop(key, None)  # the phones see it at once
 
 
 def reset_session(store, code: str, actor: Actor) -> str:
@@ -459,19 +463,31 @@ def join(store, code: str, token: str | None = None, *, client: str | None = Non
     per_client, per_session = join_limits()
     mem = _memory(store)
     at = time.time() if now is None else now
-    with mem.loading:  # one join at a time is checked and counted
-        if store.workshop_participant_count(s["code"]) >= per_session:
+    if s["code"] not in mem.joined:
+        with mem.loading:  # one thread counts a session's participants, once per process
+            if s["code"] not in mem.joined:
+                n = store.workshop_participant_count(s["code"])
+                with mem.lock:
+                    mem.joined[s["code"]] = n
+    with mem.lock:  # check and charge both limits at once; the insert runs outside
+        if mem.joined[s["code"]] >= per_session:
             raise InvalidInput("workshop.err.session_full", code=s["code"], n=per_session)
+        times = mem.joins.setdefault(client or "", deque())
+        while times and times[0] <= at - JOIN_WINDOW_S:
+            times.popleft()
+        if client and len(times) >= per_client:
+            raise InvalidInput("workshop.err.too_many_joins", n=per_client,
+                               minutes=_num(JOIN_WINDOW_S / 60))
         if client:
-            times = mem.joins.setdefault(client, deque())
-            while times and times[0] <= at - JOIN_WINDOW_S:
-                times.popleft()
-            if len(times) >= per_client:
-                raise InvalidInput("workshop.err.too_many_joins", n=per_client,
-                                   minutes=_num(JOIN_WINDOW_S / 60))
             times.append(at)
-        token = new_token()
+        mem.joined[s["code"]] += 1
+    token = new_token()
+    try:
         store.add_workshop_participant(s["code"], token)
+    except BaseException:
+        with mem.lock:
+            mem.joined[s["code"]] -= 1
+        raise
     return token
 
 
@@ -644,6 +660,15 @@ def status(store, code: str, *, now: float | None = None) -> dict:
              "replaced_by": s["replaced_by"]}
     mem.status[key] = (at, fresh)
     return fresh
+
+
+def status_cached(store, code: str) -> dict | None:
+    """:func:`status` if it is fresh in memory (no database read), else None; ``code``
+    as stored (normalised)."""
+    cached = _memory(store).status.get(code)
+    if cached is not None and time.monotonic() - cached[0] < STATUS_TTL_S:
+        return cached[1]
+    return None
 
 
 def projector_allowed(s: Mapping, *, login_required: bool, signed_in: bool) -> bool:

@@ -23,12 +23,9 @@ from sdg.materiality import aggregate, quadrants
 from sdg.workshop import (
     AXES,
     SessionSpec,
-    counts,
     create_session,
-    join,
     live_ratings,
     ranking,
-    record_vote,
     remove_answers,
     scale_steps,
     session,
@@ -38,7 +35,6 @@ from sdg.workshop import (
 
 __all__ = ["subject_labels"]  # moved to sdg.workshop (the light participant page uses it)
 from ui.i18n import tr
-from ui.materiality import matrix_chart
 from ui.state import get_store, lang, show_error
 
 REFRESH_S = 1.5  # the projector redraws itself this often
@@ -239,45 +235,6 @@ def results(ratings: pd.DataFrame, labels: dict[str, str], goals: pd.DataFrame, 
                 st.dataframe(ranking_table(part, labels), hide_index=True)
 
 
-# ------------------------------------------------------------------ participant
-def participant_token(code: str) -> str:
-    """This browser session's participant of ``code``: the token in the URL (``p``) or
-    the session, else a new one; written back to the URL so a reload keeps it."""
-    key = f"workshop-token-{code}"
-    token = join(get_store(), code, st.query_params.get("p") or st.session_state.get(key))
-    st.session_state[key] = token
-    st.query_params["p"] = token
-    return token
-
-
-def vote_form(s: dict, axis: str, token: str, current: dict[str, float],
-              labels: dict[str, str]) -> None:
-    """One axis: a row of big buttons per subject and one submit (one transaction)."""
-    steps = scale_steps(s["scale_min"], s["scale_max"])
-    with st.form(f"vote-{s['code']}-{axis}"):
-        st.subheader(tr(f"workshop.delta.question.{axis}"))
-        st.caption(tr("workshop.delta.scale", legend=scale_legend(s)))
-        answers = {}
-        for subject in s["subjects"]:
-            now = current.get(subject)
-            answers[subject] = st.segmented_control(
-                labels.get(subject, subject), steps, key=f"r-{s['code']}-{axis}-{subject}",
-                default=int(now) if now is not None else None, width="stretch")
-        sent = st.form_submit_button(tr("workshop.delta.submit"), type="primary", width="stretch")
-    if sent:
-        try:
-            result = record_vote(get_store(), s["code"], token, answers, axis)
-        except SdgError as err:
-            show_error(err)
-            return
-        st.session_state[f"workshop-sent-{s['code']}-{axis}"] = result.n_ratings
-    n = st.session_state.get(f"workshop-sent-{s['code']}-{axis}")
-    if n:
-        st.success(tr("workshop.delta.thanks", n=n))
-    elif current:
-        st.info(tr("workshop.delta.saved_before"))
-
-
 # -------------------------------------------------------------------- projector
 def ranking_bars(rank: pd.DataFrame, labels: dict[str, str], goals: pd.DataFrame, *,
                  big: bool = False) -> alt.Chart:
@@ -390,14 +347,16 @@ def wall_board(code: str, goals: pd.DataFrame, targets: pd.DataFrame) -> None:
             st.image(qr_png(url, scale=8), width=220)
             st.html(f"<div class='wall-url'>{tr('workshop.projector.scan')} {url}</div>")
             joined = store.workshop_participant_count(s["code"])
+            ratings = live_ratings(store, code)  # the one query of the votes per refresh
             st.html(f"<div class='wall-label'>{tr('workshop.live.participants')}</div>"
                     f"<div class='wall-count' data-testid='wall-count'>{joined}</div>"
-                    f"<div class='wall-label'>{state_label(s['state'])}</div>")
+                    f"<div class='wall-label'>{tr('workshop.live.ratings')}: "
+                    f"<span data-testid='wall-ratings'>{len(ratings)}</span>"
+                    f" · {state_label(s['state'])}</div>")
         with left:
             if not s["show_results"]:
                 st.html(f"<p class='wall-note'>{tr('workshop.projector.waiting')}</p>")
                 return
-            ratings = live_ratings(store, code)  # the one query per refresh
             if ratings.empty:
                 st.html(f"<p class='wall-note'>{tr('workshop.no_votes')}</p>")
                 return
@@ -408,36 +367,5 @@ def wall_board(code: str, goals: pd.DataFrame, targets: pd.DataFrame) -> None:
                 st.altair_chart(chart, width="stretch", height="stretch")
             with st.expander(tr("common.table_alternative")):
                 st.dataframe(ranking_table(ranking(ratings), labels), hide_index=True)
-
-    board()
-
-
-def live_board(code: str, labels: dict[str, str], goals: pd.DataFrame,
-               targets: pd.DataFrame) -> None:
-    """The projector's board: counts, the matrix (both axes rated) and the ranking bars;
-    redraws itself every :data:`REFRESH_S` seconds."""
-
-    @st.fragment(run_every=REFRESH_S)
-    def board() -> None:
-        store = get_store()
-        try:
-            s = session(store, code)
-        except SdgError as err:
-            show_error(err)
-            return
-        ratings = live_ratings(store, code)  # the one query per refresh (bench/workshop.py)
-        n = counts(ratings)
-        c1, c2, c3 = st.columns(3)
-        c1.metric(tr("workshop.live.participants"), n["participants"])
-        c2.metric(tr("workshop.live.ratings"), n["ratings"])
-        c3.metric(tr("workshop.live.state"), state_label(s["state"]))
-        if ratings.empty:
-            st.info(tr("workshop.no_votes"))
-            return
-        if set(AXES) <= set(s["axes"]):
-            matrix = quadrants(aggregate(ratings))
-            st.altair_chart(matrix_chart(matrix, goals, lang(), big=True, targets=targets),
-                            width="content")
-        results(ratings, labels, goals, big=True, tables=False)
 
     board()

@@ -6,8 +6,8 @@ Streamlit session: ``/w/CODE`` is a small server-rendered HTML page with one pla
 form for all of the session's items on every axis (it works without JavaScript), and
 a few lines of JavaScript make it nicer: the count of answered items and the list of
 unanswered ones before sending, sending as JSON without a reload, and following the
-facilitator (a poll of ``/api/w/CODE/status`` every :data:`POLL_S` seconds: opened →
-the form, closed → "Avstemningen er stengt", results shown → the result).
+facilitator (a long poll of ``/api/w/CODE/status``: opened → the form, closed →
+"Avstemningen er stengt", results shown → the result).
 
 Routes (served by the same process as Streamlit through ``st.App``, so they use the
 same :func:`sdg.store.shared_store` and its one vote writer):
@@ -18,7 +18,8 @@ same :func:`sdg.store.shared_store` and its one vote writer):
   to the page with the count of what was saved (post/redirect/get).
 - ``POST /api/w/{code}/answers`` — ``{"token": …, "answers": {axis: {subject: value}}}``
   → ``{"ok", "status", "saved", "total", "message"}``.
-- ``GET /api/w/{code}/status`` — ``{"state", "show_results", "results_html"?}``.
+- ``GET /api/w/{code}/status[?since=VERSION]`` — ``{"state", "show_results", "version",
+  "results_html"?}``; with ``since`` it waits until the status changes (a long poll).
 
 The participant token is the credential: every write needs it in the request body
 (a form field or JSON), so a cross-site form cannot vote for someone; the cookie only
@@ -27,6 +28,7 @@ recognises a returning phone. Everything written into the page is escaped.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import threading
@@ -53,11 +55,13 @@ from sdg.workshop import (
     scale_steps,
     session,
     status,
+    status_cached,
     subject_labels,
     valid_token,
 )
 
-POLL_S = 1.5  # the phone asks for the session's status this often
+WAIT_STEP_S = 0.5  # a waiting status request looks at the session this often …
+WAIT_MAX_S = 25.0  # … and answers after this long at the latest (proxies time out)
 RESULTS_TTL_S = 1.0  # the result as HTML is rebuilt at most this often per session
 COOKIE = "sdg_w_"
 
@@ -168,16 +172,24 @@ def _http_status(err: SdgError) -> int:
 
 # ----------------------------------------------------------------------- results
 _RESULTS: dict[tuple[str, str], tuple[float, str]] = {}
+_RESULTS_LOCK = threading.Lock()
 
 
 def results_html(store, code: str, lang: str) -> str:
     """The session's ranking per axis as plain HTML bars in ``lang`` (rebuilt at most
     every :data:`RESULTS_TTL_S` seconds)."""
     key = (code, lang)
-    cached = _RESULTS.get(key)
-    now = time.monotonic()
-    if cached is not None and now - cached[0] < RESULTS_TTL_S:
-        return cached[1]
+    with _RESULTS_LOCK:  # one thread builds it; the others of a burst wait and reuse it
+        cached = _RESULTS.get(key)
+        now = time.monotonic()
+        if cached is not None and now - cached[0] < RESULTS_TTL_S:
+            return cached[1]
+        text = _build_results(store, code, lang)
+        _RESULTS[key] = (time.monotonic(), text)
+        return text
+
+
+def _build_results(store, code: str, lang: str) -> str:
     rank = ranking(live_ratings(store, code))
     labels = _labels(store, lang)
     colours = _goal_colours(store)
@@ -198,9 +210,7 @@ def results_html(store, code: str, lang: str) -> str:
                 f"background:{_e(colour)}'></span></span>"
                 f"<span class='val'>{_e(_num(mean, lang))} (n={int(row.n)})</span></li>")
         parts.append("</ol>")
-    text = "".join(parts)
-    _RESULTS[key] = (now, text)
-    return text
+    return "".join(parts)
 
 
 # ------------------------------------------------------------------------- pages
@@ -263,11 +273,12 @@ function apply(j){['waiting','vote','closed'].forEach(function(id){
  if(j.show_results&&j.results_html!==undefined&&r.dataset.html!==j.results_html){
   r.innerHTML=j.results_html;r.dataset.html=j.results_html}
  b.dataset.state=j.state}
-function poll(){if(document.hidden){setTimeout(poll,""" + str(int(POLL_S * 1000)) + """);return}
- fetch('/api/w/'+code+'/status?lang='+lang,{cache:'no-store'}).then(function(r){return r.json()})
- .then(function(j){if(j.state)apply(j)}).catch(function(){})
- .then(function(){setTimeout(poll,""" + str(int(POLL_S * 1000)) + """)})}
-setTimeout(poll,""" + str(int(POLL_S * 1000)) + """);
+var version=b.dataset.version;
+function poll(){fetch('/api/w/'+code+'/status?lang='+lang+'&since='+encodeURIComponent(version),
+  {cache:'no-store'}).then(function(r){if(!r.ok)throw r;return r.json()})
+ .then(function(j){if(j.state){apply(j);version=j.version}setTimeout(poll,50)})
+ .catch(function(){setTimeout(poll,2000)})}
+setTimeout(poll,200);
 })();
 """
 
@@ -419,6 +430,7 @@ def _participant_html(store, s: dict, token: str, mine: dict, lang: str,
         + (results_html(store, code, lang) if show else "") + "</section>"
         + f"<noscript><p class='note'>{_e(t('workshop.delta.noscript', lang))}</p></noscript>")
     attrs = (f"data-code='{_e(code)}' data-lang='{lang}' data-state='{_e(state)}'"
+             f" data-version='{_e(state)}:{int(show)}'"
              f" data-texts='{_e(texts)}'")
     return _page(s["name"], body, lang, attrs, script=True)
 
@@ -484,17 +496,48 @@ def _save_json(request: Request, body: dict, lang: str) -> Response:
                      total=result.n_items)})
 
 
+def _version(now: dict) -> str:
+    return f"{now['state']}:{int(now['show_results'])}"
+
+
+async def _current(store, code: str) -> dict:
+    """The session's status: from memory when fresh (no thread hop, no query), else
+    read in the thread pool."""
+    now = status_cached(store, code)
+    if now is None:
+        now = await run_in_threadpool(status, store, code)
+    return now
+
+
 async def status_api(request: Request) -> Response:
-    """``GET /api/w/{code}/status``: what the phone follows (cached, see
-    :func:`sdg.workshop.status`), with the result as HTML once it is shown."""
+    """``GET /api/w/{code}/status[?since=VERSION]``: what the phone follows (see
+    :func:`sdg.workshop.status`), with the result as HTML once it is shown.
+
+    With ``since`` (the ``version`` of the phone's last answer) this is a long poll: it
+    answers as soon as the status differs, checking every :data:`WAIT_STEP_S` seconds,
+    or after :data:`WAIT_MAX_S` with the same status. So a waiting phone costs a
+    coroutine, not a request every second and a half, and still follows within
+    about a second."""
     lang = _lang(request)
     store = _store()
     try:
         code = normalise_code(request.path_params["code"])
-        now = await run_in_threadpool(status, store, code)
+        now = await _current(store, code)
+        since = request.query_params.get("since")
+        if since:
+            deadline = time.monotonic() + WAIT_MAX_S
+            while _version(now) == since and time.monotonic() < deadline:
+                await asyncio.sleep(WAIT_STEP_S)
+                if await request.is_disconnected():
+                    return Response(status_code=204)
+                now = await _current(store, code)
     except SdgError as err:
         return JSONResponse({"message": _message(err, lang)}, status_code=_http_status(err))
-    out = {"state": now["state"], "show_results": now["show_results"]}
+    out = {"state": now["state"], "show_results": now["show_results"], "version": _version(now)}
     if now["show_results"]:
-        out["results_html"] = await run_in_threadpool(results_html, store, code, lang)
+        cached = _RESULTS.get((code, lang))
+        if cached is not None and time.monotonic() - cached[0] < RESULTS_TTL_S:
+            out["results_html"] = cached[1]
+        else:
+            out["results_html"] = await run_in_threadpool(results_html, store, code, lang)
     return JSONResponse(out, headers={"Cache-Control": "no-store"})

@@ -82,24 +82,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def prepare(folder: Path) -> tuple[Path, str]:
-    """A fresh seeded database with the session (open, results shown) and an analyst."""
+def prepare(folder: Path, rounds: int) -> tuple[Path, list[str]]:
+    """A fresh seeded database with one session per round (open, results shown) and an
+    analyst."""
     db = folder / "e2e.duckdb"
     store = open_store(db)
+    codes = []
     try:
         store.add_user(SYSTEM, ANALYST, "analyst", password=PASSWORD)
         leader = Actor("bench-leder", "facilitator")
-        code = create_session(store, "3203", SessionSpec("Benk: 300 telefoner", GOALS),
-                              leader)
-        open_voting(store, code, leader)
-        show_results(store, code, True, leader)
+        for r in range(rounds):
+            code = create_session(store, "3203", SessionSpec(f"Benk {r + 1}", GOALS), leader)
+            open_voting(store, code, leader)
+            show_results(store, code, True, leader)
+            codes.append(code)
     finally:
         store.close()
-    return db, code
+    return db, codes
 
 
-def start_server(db: Path, port: int, log: Path, participants: int) -> subprocess.Popen:
-    env = os.environ | {"SDG_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+def start_server(db: Path, port: int, log: Path, participants: int, gc: bool
+                 ) -> subprocess.Popen:
+    env = os.environ | {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true" if gc else "false","SDG_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
                         "SDG_WORKSHOP_JOINS_PER_CLIENT": str(participants + 50),
                         "SDG_WORKSHOP_MAX_PARTICIPANTS": str(participants + 50)}
     proc = subprocess.Popen(
@@ -225,28 +229,79 @@ def count_rows(db: Path, code: str, phones: list[Phone]) -> tuple[int, int, int]
     return lost, doubled, unacked
 
 
+@dataclass
+class Round:
+    code: str
+    phones: list[Phone]
+    projector_ms: float = float("nan")
+    analyst_ms: float = float("nan")
+    rss_mib: float = float("nan")
+
+
+def one_round(r: Round, base: str, args, wall, analyst, server_pid: int) -> None:
+    """One workshop: the phones join over ``args.spread`` s and vote; the projector and
+    the analyst are timed."""
+    n = len(r.phones)
+    stop = threading.Event()
+    if wall is not None:
+        wall.goto(f"{base}/projektor?w={r.code}")
+        wall.get_by_text(r.code, exact=True).wait_for(timeout=60_000)
+    rng = np.random.default_rng(13)
+    begin = time.monotonic() + 0.5
+    arrivals = np.sort(rng.uniform(0, args.spread, n))
+    threads = [threading.Thread(target=run_phone, daemon=True, args=(
+        p, base, r.code, begin + float(arrivals[p.index]), args.think, stop,
+        np.random.default_rng(1000 + p.index))) for p in r.phones]
+    for t in threads:
+        t.start()
+    if analyst is not None:
+        time.sleep(max(0.0, begin + args.spread / 2 - time.monotonic()))
+        r.analyst_ms = analyst_load(analyst, base) * 1000
+    deadline = time.monotonic() + args.spread + args.think + 120
+    while time.monotonic() < deadline and not all(
+            p.acked_at is not None or p.errors for p in r.phones):
+        if wall is not None:
+            wall.wait_for_timeout(100)
+        else:
+            time.sleep(0.1)
+    last = max((p.acked_at for p in r.phones if p.acked_at is not None), default=None)
+    if wall is not None and last is not None:
+        total = sum(len(GOALS) for p in r.phones if p.acked)
+        wall.wait_for_function(
+            "n => document.querySelector('[data-testid=wall-ratings]')?.innerText.trim()"
+            " === String(n)", arg=total, timeout=60_000, polling=50)
+        r.projector_ms = (time.monotonic() - last) * 1000
+    stop.set()  # the phones' long polls end by themselves within 25 s
+    r.rss_mib = rss_mib(server_pid)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--participants", type=int, default=300)
     ap.add_argument("--spread", type=float, default=30.0, help="joins within this many s")
     ap.add_argument("--think", type=float, default=5.0,
                     help="each phone submits within this many s of joining")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="workshops one after the other on the same server (memory)")
+    ap.add_argument("--gc", action="store_true",
+                    help="with Streamlit's post-script GC (the default before issue 13)")
     ap.add_argument("--no-browser", action="store_true",
                     help="leave out the projector and the analyst (no Chromium)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    ap.add_argument("--slowest", type=int, default=0,
+                    help="also list the slowest submissions with their time in the burst")
     args = ap.parse_args()
     n = args.participants
     browser_ok = not args.no_browser and Path(CHROMIUM).exists()
 
     folder = Path(tempfile.mkdtemp(prefix="workshop_e2e_"))
-    db, code = prepare(folder)
+    db, codes = prepare(folder, args.rounds)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(db, port, folder / "streamlit.log", n)
+    server = start_server(db, port, folder / "streamlit.log", n * args.rounds, args.gc)
     rss_start = rss_mib(server.pid)
-    phones = [Phone(i) for i in range(n)]
-    stop = threading.Event()
-    projector_ms = analyst_ms = quiet_ms = float("nan")
+    rounds = [Round(code, [Phone(i) for i in range(n)]) for code in codes]
+    quiet_ms = float("nan")
     try:
         pw = browser = wall = analyst = None
         if browser_ok:
@@ -261,67 +316,53 @@ def main() -> None:
             quiet_ms = analyst_load(analyst, base) * 1000  # … and a warm one, without load
             wall = browser.new_context(viewport={"width": 1920, "height": 1080},
                                        locale="nb-NO").new_page()
-            wall.goto(f"{base}/projektor?w={code}")
-            wall.get_by_text(code, exact=True).wait_for(timeout=60_000)
-        rng = np.random.default_rng(13)
-        begin = time.monotonic() + 0.5
-        arrivals = np.sort(rng.uniform(0, args.spread, n))
-        threads = [threading.Thread(target=run_phone, daemon=True, args=(
-            p, base, code, begin + float(arrivals[p.index]), args.think, stop,
-            np.random.default_rng(1000 + p.index))) for p in phones]
-        for t in threads:
-            t.start()
-        if analyst is not None:
-            time.sleep(max(0.0, begin + args.spread / 2 - time.monotonic()))
-            analyst_ms = analyst_load(analyst, base) * 1000
-        deadline = time.monotonic() + args.spread + args.think + 120
-        while time.monotonic() < deadline and not all(
-                p.acked_at is not None or p.errors for p in phones):
-            if wall is not None:
-                wall.wait_for_timeout(100)
-            else:
-                time.sleep(0.1)
-        last = max((p.acked_at for p in phones if p.acked_at is not None), default=None)
-        if wall is not None and last is not None:
-            total = sum(len(GOALS) for p in phones if p.acked)
-            wall.wait_for_function(
-                "n => document.querySelector('[data-testid=wall-ratings]')?.innerText.trim()"
-                " === String(n)", arg=total, timeout=60_000, polling=50)
-            projector_ms = (time.monotonic() - last) * 1000
+        for i, r in enumerate(rounds):
+            one_round(r, base, args, wall, analyst, server.pid)
+            if args.rounds > 1:
+                print(f"round {i + 1}: server memory {r.rss_mib:.0f} MiB, acked"
+                      f" {sum(p.acked for p in r.phones)}/{n}, analyst {r.analyst_ms:.0f} ms,"
+                      f" projector {r.projector_ms:.0f} ms", flush=True)
+        if wall is not None:
             wall.screenshot(path=str(folder / "projector.png"))
-        stop.set()  # the phones' long polls end with the server
-        rss_end = rss_mib(server.pid)
         if browser is not None:
             browser.close()
             pw.stop()
     finally:
-        stop.set()
         server.terminate()
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
-    lost, doubled, unacked = count_rows(db, code, phones)
+    r = rounds[-1]
+    phones = r.phones
+    lost, doubled, unacked = count_rows(db, r.code, phones)
     acked = sum(p.acked for p in phones)
     lat = np.array([p.latency for p in phones if p.latency is not None]) * 1000
     health = np.array([p.health for p in phones if p.health is not None]) * 1000
     p50, p95 = (np.percentile(lat, [50, 95]) if len(lat) else (float("nan"),) * 2)
     h95 = np.percentile(health, 95) if len(health) else float("nan")
     errors = [e for p in phones for e in p.errors]
-    print(f"server memory (VmRSS): {rss_start:.0f} MiB at start, {rss_end:.0f} MiB after the"
+    print(f"server memory (VmRSS): {rss_start:.0f} MiB at start, {r.rss_mib:.0f} MiB after the"
           f" burst; joined {sum(p.joined for p in phones)}/{n}; written but not acknowledged"
-          f" {unacked}; errors {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
+          f" {unacked}; errors {len(errors)}" + (f" (first: {errors[0]})" if errors else "")
+          + f"; post-script GC {'on' if args.gc else 'off'}")
     print(f"baseline GET /_stcore/health under the same load: p95 {h95:.0f} ms; submit p95"
           f" {p95:.0f} ms = {p95 / h95:.1f}× the baseline" if len(health) else "no baseline")
     print(f"analyst's page load without the burst: {quiet_ms:.0f} ms; during it:"
-          f" {analyst_ms:.0f} ms")
+          f" {r.analyst_ms:.0f} ms")
+    if args.slowest:
+        first = min(p.acked_at - p.latency for p in phones if p.acked_at is not None)
+        slow = sorted((p for p in phones if p.latency is not None), key=lambda p: -p.latency)
+        print("slowest submissions (sent at s into the burst: ms): " + ", ".join(
+            f"{p.acked_at - p.latency - first:.1f}: {p.latency * 1000:.0f}"
+            for p in slow[:args.slowest]))
     if args.keep:
         print(f"kept {folder}")
     else:
         shutil.rmtree(folder, ignore_errors=True)
     print(f"participants {n}: acked {acked}/{n}, lost {lost}, doubled {doubled}, "
-          f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, projector {projector_ms:.0f} ms, "
-          f"analyst {analyst_ms:.0f} ms")
+          f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, projector {r.projector_ms:.0f} ms, "
+          f"analyst {r.analyst_ms:.0f} ms")
 
 
 if __name__ == "__main__":

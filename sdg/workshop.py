@@ -406,6 +406,7 @@ def reset_session(store, code: str, actor: Actor) -> str:
     for _ in range(20):
         new = new_code()
         if store.reset_workshop(old["code"], new, spec, actor):
+            _memory(store).status.pop(old["code"], None)
             return new
     raise InvalidInput("workshop.err.no_code")
 
@@ -452,7 +453,7 @@ def join(store, code: str, token: str | None = None, *, client: str | None = Non
     the per-client number of :func:`join_limits` in the last :data:`JOIN_WINDOW_S`
     seconds, or the session already has its per-session number of participants.
     """
-    s = session(store, code)
+    s = status(store, code)  # cached: a burst of joins reads the session twice a second
     if s["state"] != "archived" and s["code"] not in _memory(store).sessions:
         _fixed_settings(store, _memory(store), s["code"], s)  # ready for the first votes
     if token and valid_token(token):
@@ -646,18 +647,17 @@ def my_ratings(store, code: str, token: str) -> dict[str, dict[str, float]]:
 
 
 def status(store, code: str, *, now: float | None = None) -> dict:
-    """What a phone follows: ``{code, state, show_results}`` of the session, read from
-    the database at most every :data:`STATUS_TTL_S` seconds per process (300 phones
-    poll it); NotFound if unknown."""
+    """The session as :func:`session` gives it, read from the database at most every
+    :data:`STATUS_TTL_S` seconds per process (300 phones follow it; a state change made
+    through this module is seen at once); NotFound if unknown."""
     key = normalise_code(code)
     mem = _memory(store)
     at = time.monotonic() if now is None else now
     cached = mem.status.get(key)
     if cached is not None and at - cached[0] < STATUS_TTL_S:
         return cached[1]
-    s = session(store, key)
-    fresh = {"code": s["code"], "state": s["state"], "show_results": bool(s["show_results"]),
-             "replaced_by": s["replaced_by"]}
+    fresh = dict(session(store, key))
+    fresh["show_results"] = bool(fresh["show_results"])
     mem.status[key] = (at, fresh)
     return fresh
 

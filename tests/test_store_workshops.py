@@ -286,7 +286,7 @@ def test_migration_0010_moves_workshop_ratings_into_the_log(tmp_path):
                     " VALUES ('t-20', 'ACDEF', 20), ('t-21', 'ACDEF', 21)")
         cur.execute("INSERT INTO rating VALUES (10, '4', 'priority', 2), (20, '4', 'priority', 5),"
                     " (20, '5', 'priority', 4), (21, '4', 'priority', 1)")
-    assert s.migrate() == ["0010_workshop_vote_log"]
+    assert s.migrate()[0] == "0010_workshop_vote_log"  # (and the later ones)
     assert s.df("SELECT respondent_id, subject, value FROM rating ORDER BY ALL"
                 ).values.tolist() == [[10, "4", 2.0]]
     assert s.df("SELECT respondent_id, subject, value, seq FROM workshop_vote ORDER BY ALL"
@@ -296,3 +296,27 @@ def test_migration_0010_moves_workshop_ratings_into_the_log(tmp_path):
     assert s.save_workshop_vote("ACDEF", "t-20", "priority", {"4": 3}) == "saved"
     assert s.workshop_participant_ratings("ACDEF", "t-20")["value"].tolist() == [3.0, 4.0]
     s.close()
+
+
+# --------------------------------------------------------- removals (0013, issue 13)
+def test_removing_a_participant_keeps_the_log_and_is_audited(store):
+    a, b = _open_session(store, n=2)
+    store.save_workshop_vote("ACDEF", a, "priority", {"4": 5, "5": 5})
+    store.save_workshop_vote("ACDEF", b, "priority", {"4": 1})
+    people = store.workshop_participants("ACDEF")
+    victim = int(people.loc[people["ratings"] == 2, "respondent_id"].iat[0])
+    assert store.remove_workshop_answers("ACDEF", victim, FACILITATOR) == 2
+    assert store.workshop_participant_ratings("ACDEF", a).empty  # out of every count
+    assert len(store.workshop_ratings(["ACDEF"])) == 1
+    assert len(_log(store, a)) == 2  # … but kept in the log
+    assert store.remove_workshop_answers("HJKMN", victim, FACILITATOR) == 0  # not its session
+    log = store.audit_log(Actor("admin", "admin"))
+    assert log["detail"].str.contains(f'"remove_participant": {victim}').any()
+    store.save_workshop_vote("ACDEF", a, "priority", {"4": 3})  # a later vote counts again
+    assert store.workshop_participant_ratings("ACDEF", a)["value"].tolist() == [3.0]
+
+
+def test_a_viewer_cannot_remove_answers(store):
+    (a,) = _open_session(store, n=1)
+    with pytest.raises(PermissionError):
+        store.remove_workshop_answers("ACDEF", 1, Actor("x", "viewer"))

@@ -53,7 +53,6 @@ from sdg.workshop import (
     ranking,
     record_answers,
     scale_steps,
-    session,
     status,
     status_cached,
     subject_labels,
@@ -196,7 +195,7 @@ def _build_results(store, code: str, lang: str) -> str:
     parts = [f"<h2>{_e(t('workshop.results', lang))}</h2>"]
     if rank.empty:
         parts.append(f"<p>{_e(t('workshop.no_votes', lang))}</p>")
-    s = session(store, code)
+    s = status(store, code)
     lo, hi = float(s["scale_min"]), float(s["scale_max"])
     for axis, part in rank.groupby("axis", sort=False):
         parts.append(f"<h3>{_e(t(f'materiality.axis.{axis}', lang))}</h3><ol class='bars'>")
@@ -347,12 +346,13 @@ def _show(request: Request, notice: tuple[str, str] | None = None) -> Response:
     store = _store()
     try:
         code = normalise_code(request.path_params["code"])
-        s = session(store, code)
+        s = status(store, code)  # the session, read at most twice a second
     except SdgError as err:
         return HTMLResponse(_code_form(lang, _message(err, lang)), status_code=404)
-    token = _token_of(request, code)
+    known = _token_of(request, code)
+    token = known
     try:
-        token = join(store, code, token, client=_client(request))
+        token = join(store, code, known, client=_client(request))
     except InvalidInput as err:
         if token is None or s["state"] != "closed":  # a closed session: still show its page
             return HTMLResponse(_error_page(s, lang, _message(err, lang)),
@@ -361,7 +361,7 @@ def _show(request: Request, notice: tuple[str, str] | None = None) -> Response:
     if notice is None and saved is not None and saved.isdigit():
         total = len(s["subjects"]) * len(s["axes"])
         notice = ("ok", t("workshop.delta.saved_count", lang, n=int(saved), total=total))
-    mine = my_ratings(store, code, token) if token else {}
+    mine = my_ratings(store, code, token) if token and token == known else {}  # new: none
     response = HTMLResponse(_participant_html(store, s, token or "", mine, lang, notice))
     if token:
         response.set_cookie(COOKIE + code, token, max_age=7 * 24 * 3600, httponly=True,
@@ -527,9 +527,7 @@ async def status_api(request: Request) -> Response:
         if since:
             deadline = time.monotonic() + WAIT_MAX_S
             while _version(now) == since and time.monotonic() < deadline:
-                await asyncio.sleep(WAIT_STEP_S)
-                if await request.is_disconnected():
-                    return Response(status_code=204)
+                await asyncio.sleep(WAIT_STEP_S)  # a phone gone meanwhile costs only this
                 now = await _current(store, code)
     except SdgError as err:
         return JSONResponse({"message": _message(err, lang)}, status_code=_http_status(err))

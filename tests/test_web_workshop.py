@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.cookiejar
 import json
 import re
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -114,7 +115,10 @@ def test_the_json_endpoint_and_the_status(server):
     assert err.value.code == 400
     assert "utenfor skalaen" in json.loads(err.value.read())["message"]
     status, text, _ = _get(phone, f"{server}/api/w/{code}/status")
-    assert json.loads(text) == {"state": "open", "show_results": False}
+    assert json.loads(text) == {"state": "open", "show_results": False, "version": "open:0"}
+    start = time.monotonic()  # a phone that saw another state gets the news at once
+    status, text, _ = _get(phone, f"{server}/api/w/{code}/status?since=draft:0")
+    assert json.loads(text)["state"] == "open" and time.monotonic() - start < 5
 
 
 def test_a_vote_needs_the_token_not_only_the_cookie(server):

@@ -2,9 +2,9 @@
 
 ``streamlit run app.py`` finds the ``st.App`` below (Streamlit discovers it by reading
 this file) and serves it with uvicorn: Streamlit's own routes plus ours from the
-:mod:`web` package (sign-in and sign-out set and clear the session cookie; workshop
-routes). Streamlit then runs this same file as the page script for every rerun, as
-``__main__``, and that run is the router: each page names the permission it needs
+:mod:`web` package (sign-in and sign-out set and clear the session cookie; the workshop
+participant's light page and its JSON endpoints). Streamlit then runs this same file
+as the page script for every rerun, as ``__main__``, and that run is the router: each page names the permission it needs
 (:mod:`sdg.auth`); the menu shows a role only its pages, and a forbidden page opened by
 URL gives a polite refusal with a sign-in that comes back to it. A workshop link
 (``?w=CODE``) opens the participant page (or the projector) without the menu.
@@ -40,8 +40,6 @@ SECTIONS = {
     "nav.section.workshop": [
         PageSpec("pages/workshop.py", "workshop.nav.facilitator", ":material/groups:",
                  "workshop", permission="workshop.run"),
-        PageSpec("pages/delta.py", "workshop.nav.delta", ":material/how_to_vote:", "delta"),
-        PageSpec("pages/projektor.py", "workshop.nav.projector", ":material/tv:", "projektor"),
     ],
     "nav.section.data": [
         PageSpec("pages/data_import.py", "importer.nav.import", ":material/upload_file:",
@@ -55,6 +53,8 @@ SECTIONS = {
                  permission="users.admin"),
     ],
 }
+# The participant's page (/w/CODE, web.workshop) and the projector (?w=CODE) are not in
+# the menu: the facilitator's workshop page links to them.
 WORKSHOP_LINK = {"": [
     PageSpec("pages/delta.py", "workshop.nav.delta", ":material/how_to_vote:", "delta",
              default=True),

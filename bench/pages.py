@@ -11,7 +11,12 @@ from a registered DataFrame, as a demo import batch). Then:
    same municipalities' observations by year.
 
 Goals (issue 4): every page's warm rerun ≤ 250 ms; zero-point data ≤ 2 × the pivot.
-Run: ``.venv/bin/python bench/pages.py [--indicators N] [--repeat R]``.
+Delta and Projektor are timed with ``?w=CODE`` of a session with 60 participants' votes.
+With ``--browser`` the page loads are also timed in Chromium against the real server
+(click in the menu until the script is idle), since AppTest leaves out the server's
+post-script GC (off in ``.streamlit/config.toml``).
+
+Run: ``.venv/bin/python bench/pages.py [--indicators N] [--repeat R] [--browser]``.
 """
 
 from __future__ import annotations
@@ -103,17 +108,48 @@ def registered_pages() -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def time_pages(repeat: int) -> list[tuple[str, float | None, str]]:
+def add_workshop(store: Store, participants: int = 60) -> str:
+    """An open two-axis session of the 17 goals with ``participants`` who all voted, its
+    results shown: what Delta and Projektor draw in a workshop."""
+    from sdg.auth import Actor
+    from sdg.workshop import (
+        SessionSpec,
+        create_session,
+        join,
+        open_voting,
+        record_answers,
+        show_results,
+    )
+
+    leader = Actor("bench", "facilitator")
+    goals = tuple(str(g) for g in range(1, 18))
+    code = create_session(store, MUNICIPALITY, SessionSpec("Benk", goals,
+                                                           ("priority", "influence")), leader)
+    open_voting(store, code, leader)
+    rng = np.random.default_rng(6)
+    for _ in range(participants):
+        token = join(store, code)
+        record_answers(store, code, token, {
+            axis: {g: int(v) for g, v in zip(goals, rng.integers(1, 6, 17), strict=True)}
+            for axis in ("priority", "influence")})
+    show_results(store, code, True, leader)
+    return code
+
+
+def time_pages(repeat: int, code: str) -> list[tuple[str, float | None, str]]:
     """Warm rerun of every registered page: (page, seconds or None, note).
 
-    Signed in as an admin (every page allowed; the data pages need ``data.import``).
+    Signed in as an admin (every page allowed; the data pages need ``data.import``);
+    Delta and Projektor with ``?w=CODE`` of a session with votes (without it they
+    draw only the code box).
     """
     from tests.apptest import run_app
 
     results = []
     for page in registered_pages():
+        query = {"w": code} if page in ("pages/delta.py", "pages/projektor.py") else {}
         try:
-            at = run_app(page, role="admin", kommune=MUNICIPALITY)
+            at = run_app(page, role="admin", kommune=MUNICIPALITY, **query)
         except AssertionError as err:  # the page raised: report it, time the others
             results.append((page, None, f"exception: {str(err)[:80]}"))
             continue
@@ -156,6 +192,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--indicators", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--browser", action="store_true",
+                        help="also time click → idle in Chromium against the real server")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="sdg-bench-")) / "national.duckdb"
@@ -167,6 +205,7 @@ def main() -> None:
           f"built in {time.perf_counter() - start:.1f} s")
 
     zp = time_zero_point(store, args.repeat)
+    code = add_workshop(store)
     store.close()
     print(f"\nzero-point data for {MUNICIPALITY} ({zp['rows']:,} rows, "
           f"{zp['indicators']} indicators)")
@@ -179,7 +218,7 @@ def main() -> None:
     os.environ["SDG_DB"] = str(tmp)
     print(f"\nwarm rerun per page (AppTest, best of {args.repeat}; goal ≤ 250 ms)")
     worst = 0.0
-    for page, seconds, note in time_pages(args.repeat):
+    for page, seconds, note in time_pages(args.repeat, code):
         if seconds is None:
             print(f"  {page:28s}       –    {note}")
             continue
@@ -187,7 +226,77 @@ def main() -> None:
         flag = "ok" if seconds <= 0.25 else "SLOW"
         print(f"  {page:28s} {seconds * 1000:8.1f} ms  {flag}  {note}")
     print(f"  slowest                      {worst * 1000:8.1f} ms")
+    if args.browser:
+        print("\nin Chromium against `streamlit run app.py` (with the server's own GC"
+              " setting): click in the menu → the script is idle, best of 3")
+        for page, seconds, note in browser_timings(tmp, code):
+            print(f"  {page:28s} {seconds * 1000:8.1f} ms  {note}")
+        print("  light participant page /w/CODE and one submission: see"
+              " bench/workshop_e2e.py")
     shutil.rmtree(tmp.parent, ignore_errors=True)
+
+
+def browser_timings(db: Path, code: str) -> list[tuple[str, float, str]]:
+    """Click → idle in Chromium for every menu page (signed in as an admin), and the
+    projector's first full draw with ``?w=CODE``; the server is started here."""
+    import subprocess
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    from sdg.auth import SYSTEM
+    from tests.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port
+
+    store = open_store(db)
+    store.add_user(SYSTEM, "benkadmin", "admin", password="et langt benkpassord")
+    store.close()
+    port = _free_port()
+    env = os.environ | {"SDG_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port",
+         str(port), "--server.headless", "true"], cwd=ROOT, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://localhost:{port}"
+    idle = "[data-testid='stApp'][data-test-script-state='notRunning']"
+    out = []
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{base}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+            page.set_default_timeout(120_000)
+            page.goto(f"{base}/konto")
+            page.get_by_label("Brukernavn").fill("benkadmin")
+            page.get_by_label("Passord").fill("et langt benkpassord")
+            page.get_by_role("button", name="Logg inn").click()
+            page.get_by_text("Du er logget inn som").wait_for()
+            links = page.locator("[data-testid='stSidebarNav'] a, [data-testid='stSidebar'] "
+                                 "[data-testid='stPageLink-NavLink']")
+            names = list(dict.fromkeys(x.strip() for x in links.all_inner_texts() if x.strip()))
+            for name in names:
+                best = float("inf")
+                for _ in range(3):
+                    page.get_by_role("link", name=name, exact=True).first.click()
+                    t0 = time.perf_counter()
+                    page.wait_for_timeout(50)  # the rerun starts
+                    page.locator(idle).wait_for()
+                    best = min(best, time.perf_counter() - t0)
+                out.append((name, best, ""))
+            wall = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+            t0 = time.perf_counter()
+            wall.goto(f"{base}/projektor?w={code}")
+            wall.locator("[data-testid='stVegaLiteChart'] svg").first.wait_for(timeout=120_000)
+            out.append((f"Projektor ?w={code}", time.perf_counter() - t0, "first load"))
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return out
 
 
 if __name__ == "__main__":

@@ -33,9 +33,8 @@ data, interleaved, so both face the same noise.
 
 Goals (issue 6): p95 per submission ≤ 50 ms; projector data within 2 s of the last vote.
 Run: ``.venv/bin/python bench/workshop.py [--participants 300] [--rounds 5] [--spread S]
-[--compare] [--no-gather] [--wal-autocheckpoint 16MiB]`` (``--spread 30``: arrivals
-spread uniformly over 30 s, as in a real room; ``--no-gather``: the writer does not wait
-for a burst to finish arriving, see :meth:`WorkshopQueries._write_pending`).
+[--compare] [--wal-autocheckpoint 16MiB]`` (``--spread 30``: arrivals
+spread uniformly over 30 s, as in a real room).
 """
 
 from __future__ import annotations
@@ -90,7 +89,7 @@ class SerialStore(TimedStore):
     (the same statement for a batch of one, each caller waiting for the write lock)."""
 
     def submit_workshop_vote(self, code, token, axis, ratings):
-        sub = _Submission(code, token, axis, [str(s) for s in ratings],
+        sub = _Submission(code, token, [axis] * len(ratings), [str(s) for s in ratings],
                           [float(v) for v in ratings.values()])
         participants = self._vote_queue().participants
         with self._write_lock:
@@ -130,12 +129,10 @@ def released_together(n: int, delay: np.ndarray, work) -> tuple[list[float], lis
 
 
 def one_round(path: Path, n: int, seed: int, spread: float, cls: type[TimedStore],
-              wal_autocheckpoint: str | None, gather: bool = True) -> dict:
+              wal_autocheckpoint: str | None) -> dict:
     store = cls(path)
     store.service = []
     store.migrate()
-    if not gather:
-        store._vote_queue().gather_max_s = 0
     if wal_autocheckpoint:
         store._con.execute(f"SET wal_autocheckpoint = '{wal_autocheckpoint}'")
     code = create_session(store, "3203", SessionSpec(f"Bench {seed}", tuple(GOALS)),
@@ -242,8 +239,6 @@ def main() -> None:
                     help="arrivals spread uniformly over this many seconds (0 = all at once)")
     ap.add_argument("--compare", action="store_true",
                     help="also run one transaction per submission (the old path) each round")
-    ap.add_argument("--no-gather", action="store_true",
-                    help="the writer does not wait for a burst to finish arriving")
     ap.add_argument("--wal-autocheckpoint", default=None,
                     help="set DuckDB's wal_autocheckpoint, e.g. 1GiB (default: DuckDB's)")
     args = ap.parse_args()
@@ -262,8 +257,7 @@ def main() -> None:
                 path = Path(tmp) / f"round{r}{cls.__name__}.duckdb"
                 shutil.copy(seeded, path)
                 res = one_round(path, n, seed=r, spread=args.spread, cls=cls,
-                                wal_autocheckpoint=args.wal_autocheckpoint,
-                                gather=not args.no_gather)
+                                wal_autocheckpoint=args.wal_autocheckpoint)
                 results[label].append(res)
                 print(describe(r, res, n, label), flush=True)
     best = median = 0.0

@@ -1,14 +1,18 @@
-"""Projektor (``?w=CODE``): full-screen matrix and ranking of a live session, redrawn
-every 1.5 s, with the number of participants and ratings; no sidebar, big type."""
+"""Projektor (``?w=CODE``): the live session for a wall, opened by the facilitator in a
+new tab. The join code, QR and count are always visible; the result only once the
+facilitator shows it (their own preview is on the workshop page). When login is
+required, only signed-in users see it, unless the facilitator made the session public.
+"""
 
 import streamlit as st
 
 from sdg.errors import SdgError
-from sdg.workshop import normalise_code, session
+from sdg.workshop import normalise_code, projector_allowed, session
+from ui.auth import login_required, signed_in
 from ui.i18n import tr
 from ui.nav import require_router
-from ui.state import get_store, lang, show_error
-from ui.workshop import join_url, live_board, no_sidebar, subject_labels
+from ui.state import get_store, show_error
+from ui.workshop import catalogue, no_sidebar, wall_board
 
 require_router()
 
@@ -16,19 +20,19 @@ no_sidebar("big")
 store = get_store()
 
 raw = st.query_params.get("w")
-if not raw:
-    st.title(tr("workshop.nav.projector"))
-    typed = st.text_input(tr("workshop.live.code"), max_chars=9)
-    if not typed:
-        st.stop()
-    raw = typed
 try:
     s = session(store, normalise_code(raw))
 except SdgError as err:
+    st.title(tr("workshop.nav.projector"))
     show_error(err)
     st.stop()
 
-goals, targets = store.goals(), store.targets()
+if not projector_allowed(s, login_required=login_required(), signed_in=signed_in()):
+    st.title(tr("workshop.nav.projector"))
+    st.warning(tr("workshop.projector.refused"))
+    st.markdown(f"[{tr('auth.sign_in')}](/konto)")
+    st.stop()
+
 st.title(s["name"])
-st.markdown(f"### {tr('workshop.live.join', url=join_url(s['code']), code=s['code'])}")
-live_board(s["code"], subject_labels(goals, targets, lang()), goals, targets)
+goals, targets = catalogue()
+wall_board(s["code"], goals, targets)

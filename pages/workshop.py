@@ -4,13 +4,22 @@ close voting, show results, reset a mistaken session, compare two sessions."""
 import streamlit as st
 
 from sdg.errors import SdgError
-from sdg.workshop import close_voting, live_ratings, open_voting, reset_session, show_results
+from sdg.workshop import (
+    close_voting,
+    live_ratings,
+    open_voting,
+    reset_session,
+    show_results,
+)
 from ui.i18n import tr
 from ui.nav import require_router
 from ui.state import actor, get_store, lang, municipality, show_error
 from ui.workshop import (
+    catalogue,
     create_form,
     join_panel,
+    participants_panel,
+    projector_url,
     results,
     session_picker,
     state_label,
@@ -21,7 +30,7 @@ require_router()
 
 store = get_store()
 code_m = municipality()
-goals, targets = store.goals(), store.targets()
+goals, targets = catalogue()
 labels = subject_labels(goals, targets, lang())
 
 st.title(tr("workshop.title"))
@@ -64,8 +73,12 @@ with right:
         if shown != bool(row["show_results"]):
             show_results(store, code, shown, actor())
             st.rerun()
-        st.page_link("pages/projektor.py", label=tr("workshop.projector_link"),
-                     icon=":material/tv:", query_params={"w": code})
+        public = st.toggle(tr("workshop.public"), value=bool(row["public"]),
+                           key=f"workshop-public-{code}")
+        if public != bool(row["public"]):
+            store.set_workshop_public(code, public, actor())
+            st.rerun()
+        st.link_button(tr("workshop.projector.open"), projector_url(code), icon=":material/tv:")
         with st.expander(tr("workshop.reset")):
             st.caption(tr("workshop.reset.help"))
             sure = st.checkbox(tr("workshop.reset.confirm"), key=f"workshop-sure-{code}")
@@ -80,7 +93,14 @@ with right:
 
 # --------------------------------------------------------------------- results
 st.header(tr("workshop.results"))
+st.caption(tr("workshop.preview"))
 results(live_ratings(store, code), labels, goals)
+
+# ------------------------------------------------------------ participants (abuse)
+with st.expander(tr("workshop.participants")):
+    removed = participants_panel(store, code, actor())
+    if removed is not None:
+        st.rerun()
 
 # --------------------------------------------------------------------- compare
 with st.expander(tr("workshop.compare")):

@@ -46,9 +46,11 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import re
 import secrets
 import threading
+import time
 import weakref
 from collections import deque
 from collections.abc import Mapping, Sequence
@@ -68,6 +70,13 @@ AXES = ("priority", "influence")
 STATES = ("draft", "open", "closed", "archived")
 RATE_LIMIT = 5
 RATE_WINDOW_S = 10.0
+JOIN_WINDOW_S = 600.0
+#: Defaults of the join limits; set ``SDG_WORKSHOP_JOINS_PER_CLIENT`` (new participants
+#: per client address in :data:`JOIN_WINDOW_S`) and ``SDG_WORKSHOP_MAX_PARTICIPANTS``
+#: (participants per session). A room on one Wi-Fi behind NAT is one address to us.
+JOINS_PER_CLIENT = 300
+MAX_PARTICIPANTS = 500
+STATUS_TTL_S = 0.5  # the phones' status poll reads the database at most this often
 MAX_SCALE_STEPS = 11
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
@@ -138,10 +147,12 @@ class SessionSpec:
 
 @dataclass(frozen=True)
 class VoteResult:
-    """What :func:`record_vote` did: ``saved`` ratings written, or a ``replay``."""
+    """What :func:`record_answers` did: ``saved`` ratings written, or a ``replay``;
+    ``n_ratings`` given of ``n_items`` asked (subjects × axes)."""
 
     status: str  # "saved" | "replay"
     n_ratings: int
+    n_items: int = 0
 
 
 class _Memory:
@@ -157,6 +168,9 @@ class _Memory:
         self.recent: dict[str, deque[float]] = {}
         self.last: dict[tuple[str, str], tuple[int, str]] = {}
         self.sessions: dict[str, dict] = {}
+        self.joins: dict[str, deque[float]] = {}  # client → times of recent new joins
+        self.status: dict[str, tuple[float, dict]] = {}  # code → (read at, status)
+        self.joined: dict[str, int] = {}  # code → participants (counted once, then here)
 
 
 _MEMORY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -236,6 +250,23 @@ def subjects_for(goals: Sequence[int] | None, targets: pd.DataFrame | None = Non
         raise InvalidInput("workshop.err.no_subjects")
     chosen = targets.loc[targets["goal"].isin([int(g) for g in goals]), "target"]
     return tuple(sorted(chosen.astype(str), key=subject_sort_key))
+
+
+def subject_labels(goals: pd.DataFrame, targets: pd.DataFrame, language: str
+                   ) -> dict[str, str]:
+    """Subject code → "4 God utdanning" or "11.2 …" (target title cut to 80 characters).
+
+    >>> g = pd.DataFrame({"goal": [4], "short_nb": ["God utdanning"], "short_en": ["Education"]})
+    >>> t = pd.DataFrame({"target": ["4.1"], "title_nb": ["Gratis skole"], "title_en": ["Free"]})
+    >>> subject_labels(g, t, "nb")
+    {'4': '4 God utdanning', '4.1': '4.1 Gratis skole'}
+    """
+    labels = {str(g.goal): f"{g.goal} {getattr(g, f'short_{language}')}"
+              for g in goals.itertuples()}
+    for row in targets.itertuples():
+        title = str(getattr(row, f"title_{language}"))
+        labels[str(row.target)] = f"{row.target} {title[:80]}{'…' if len(title) > 80 else ''}"
+    return labels
 
 
 def scale_steps(scale_min: float, scale_max: float) -> list[int]:
@@ -341,6 +372,7 @@ def _transition(store, code: str, to: str, allowed: tuple[str, ...], actor: Acto
     if not store.set_workshop_state(current["code"], to, allowed, actor):
         raise InvalidInput("workshop.err.bad_transition", code=current["code"],
                            state=current["state"], to=to)
+    _memory(store).status.pop(current["code"], None)  # the phones see it at once
 
 
 def open_voting(store, code: str, actor: Actor) -> None:
@@ -355,7 +387,9 @@ def close_voting(store, code: str, actor: Actor) -> None:
 
 def show_results(store, code: str, show: bool, actor: Actor) -> None:
     """Let participants see the result (or not)."""
-    store.set_workshop_show_results(session(store, code)["code"], bool(show), actor)
+    key = session(store, code)["code"]
+    store.set_workshop_show_results(key, bool(show), actor)
+    _memory(store).status.pop(key, None)  # the phones see it at once
 
 
 def reset_session(store, code: str, actor: Actor) -> str:
@@ -372,6 +406,7 @@ def reset_session(store, code: str, actor: Actor) -> str:
     for _ in range(20):
         new = new_code()
         if store.reset_workshop(old["code"], new, spec, actor):
+            _memory(store).status.pop(old["code"], None)
             return new
     raise InvalidInput("workshop.err.no_code")
 
@@ -388,15 +423,37 @@ def spec_of(s: Mapping) -> SessionSpec:
 
 
 # -------------------------------------------------------------------- participants
-def join(store, code: str, token: str | None = None) -> str:
+def join_limits() -> tuple[int, int]:
+    """(new participants per client in :data:`JOIN_WINDOW_S`, participants per session)
+    from the environment, else :data:`JOINS_PER_CLIENT` and :data:`MAX_PARTICIPANTS`.
+
+    >>> os.environ["SDG_WORKSHOP_MAX_PARTICIPANTS"] = "40"
+    >>> join_limits()[1]
+    40
+    >>> del os.environ["SDG_WORKSHOP_MAX_PARTICIPANTS"]
+    """
+    def read(name: str, default: int) -> int:
+        try:
+            return max(1, int(os.environ.get(name, default)))
+        except ValueError:
+            return default
+    return (read("SDG_WORKSHOP_JOINS_PER_CLIENT", JOINS_PER_CLIENT),
+            read("SDG_WORKSHOP_MAX_PARTICIPANTS", MAX_PARTICIPANTS))
+
+
+def join(store, code: str, token: str | None = None, *, client: str | None = None,
+         now: float | None = None) -> str:
     """Enter a session as an anonymous participant; return the participant token.
 
     A ``token`` already registered for this session is returned as it is (a reload
     does not make a second participant); otherwise a new participant is created.
     Joining needs a draft or open session (a closed one: InvalidInput; archived:
-    InvalidInput naming the replacement; unknown: NotFound).
+    InvalidInput naming the replacement; unknown: NotFound). A new participant is
+    refused (InvalidInput) when ``client`` (the caller's address) has already made
+    the per-client number of :func:`join_limits` in the last :data:`JOIN_WINDOW_S`
+    seconds, or the session already has its per-session number of participants.
     """
-    s = session(store, code)
+    s = status(store, code)  # cached: a burst of joins reads the session twice a second
     if s["state"] != "archived" and s["code"] not in _memory(store).sessions:
         _fixed_settings(store, _memory(store), s["code"], s)  # ready for the first votes
     if token and valid_token(token):
@@ -404,8 +461,34 @@ def join(store, code: str, token: str | None = None) -> str:
         if known is not None and known["code"] == s["code"]:
             return token
     _require_joinable(s)
+    per_client, per_session = join_limits()
+    mem = _memory(store)
+    at = time.time() if now is None else now
+    if s["code"] not in mem.joined:
+        with mem.loading:  # one thread counts a session's participants, once per process
+            if s["code"] not in mem.joined:
+                n = store.workshop_participant_count(s["code"])
+                with mem.lock:
+                    mem.joined[s["code"]] = n
+    with mem.lock:  # check and charge both limits at once; the insert runs outside
+        if mem.joined[s["code"]] >= per_session:
+            raise InvalidInput("workshop.err.session_full", code=s["code"], n=per_session)
+        times = mem.joins.setdefault(client or "", deque())
+        while times and times[0] <= at - JOIN_WINDOW_S:
+            times.popleft()
+        if client and len(times) >= per_client:
+            raise InvalidInput("workshop.err.too_many_joins", n=per_client,
+                               minutes=_num(JOIN_WINDOW_S / 60))
+        if client:
+            times.append(at)
+        mem.joined[s["code"]] += 1
     token = new_token()
-    store.add_workshop_participant(s["code"], token)
+    try:
+        store.add_workshop_participant(s["code"], token)
+    except BaseException:
+        with mem.lock:
+            mem.joined[s["code"]] -= 1
+        raise
     return token
 
 
@@ -418,7 +501,58 @@ def _require_joinable(s: Mapping) -> None:
 
 def record_vote(store, code: str, token: str, ratings: Mapping[str, float | None],
                 axis: str | None = None, *, now: datetime | None = None) -> VoteResult:
-    """Store one participant's submission for one axis: all its ratings or none.
+    """:func:`record_answers` for one axis (``axis`` may be omitted when the session has
+    only one)."""
+    if axis is None:
+        mem = _memory(store)
+        key = normalise_code(code)
+        fixed = mem.sessions.get(key) or _fixed_settings(store, mem, key)
+        if len(fixed["axes"]) != 1:
+            raise InvalidInput("workshop.err.bad_axis", axis="", axes=", ".join(fixed["axes"]))
+        axis = fixed["axes"][0]
+    return record_answers(store, code, token, {axis: ratings}, now=now)
+
+
+def check_answers(session: Mapping, answers: Mapping[str, Mapping[str, float | None]]
+                  ) -> dict[str, dict[str, float]]:
+    """Validate one submission of any of the session's axes: axis → clean ratings
+    (:func:`check_ratings` per axis; unanswered items dropped, axes without an answer
+    left out). InvalidInput if nothing at all was answered.
+
+    >>> s = {"subjects": ["4", "11"], "axes": ["priority", "influence"], "scale_min": 1,
+    ...      "scale_max": 5}
+    >>> check_answers(s, {"priority": {"4": 5, "11": None}, "influence": {"4": None}})
+    {'priority': {'4': 5.0}}
+    """
+    clean: dict[str, dict[str, float]] = {}
+    for axis, ratings in answers.items():
+        if any(v is not None for v in ratings.values()):
+            axis, given = check_ratings(session, ratings, axis)
+            clean[axis] = given
+        elif axis not in session["axes"]:
+            raise InvalidInput("workshop.err.bad_axis", axis=axis,
+                               axes=", ".join(session["axes"]))
+    if not clean:
+        raise InvalidInput("workshop.err.empty_vote")
+    return clean
+
+
+def answers_digest(answers: Mapping[str, Mapping[str, float]]) -> str:
+    """A fingerprint of one submission over all its axes (order-free).
+
+    >>> answers_digest({"priority": {"4": 5}, "influence": {"4": 1}}) == \\
+    ...     answers_digest({"influence": {"4": 1.0}, "priority": {"4": 5.0}})
+    True
+    """
+    return digest("|".join(sorted(answers)), {f"{a}:{s}": v for a, r in answers.items()
+                                             for s, v in r.items()})
+
+
+def record_answers(store, code: str, token: str,
+                   answers: Mapping[str, Mapping[str, float | None]], *,
+                   now: datetime | None = None) -> VoteResult:
+    """Store one participant's submission of all their answers (any of the session's
+    axes): all its ratings or none.
 
     Validation, the rate limit and replay recognition run here, in the caller's thread;
     the write is group-committed with other participants' submissions (each one atomic
@@ -431,28 +565,27 @@ def record_vote(store, code: str, token: str, ratings: Mapping[str, float | None
         The session's join code.
     token : str
         The participant's token from :func:`join`.
-    ratings : mapping
-        Subject → value on the session's scale; ``None`` = not answered (skipped).
-        A subject rated before gets the new value; subjects left out keep theirs.
-    axis : str, optional
-        ``priority`` or ``influence``; may be omitted when the session has one axis.
+    answers : mapping
+        Axis (``priority``/``influence``) → subject → value on the session's scale;
+        ``None`` = not answered (skipped). A subject rated before gets the new value;
+        subjects left out keep theirs.
     now : datetime, optional
         Naive UTC time of the submission (for tests of the rate limit).
 
     Returns
     -------
     VoteResult
-        ``status`` ``"saved"``, or ``"replay"`` when the ratings equal the participant's
-        last accepted submission on this axis (nothing is written, the rate limit is
-        not charged).
+        ``status`` ``"saved"``, or ``"replay"`` when the answers equal the participant's
+        last accepted submission (nothing is written, the rate limit is not charged);
+        ``n_ratings`` saved of ``n_items`` (the session's subjects × axes).
 
     Raises
     ------
     NotFound
         Unknown code or a token that is not a participant of this session.
     InvalidInput
-        Voting not open; a subject, axis or value the session does not have;
-        more than :data:`RATE_LIMIT` submissions in :data:`RATE_WINDOW_S` seconds.
+        Voting not open; a subject, axis or value the session does not have; nothing
+        answered; more than :data:`RATE_LIMIT` submissions in :data:`RATE_WINDOW_S` s.
     """
     if not valid_token(token):
         raise NotFound("workshop.err.unknown_participant")
@@ -461,24 +594,26 @@ def record_vote(store, code: str, token: str, ratings: Mapping[str, float | None
     fixed = mem.sessions.get(key)
     if fixed is None:
         fixed = _fixed_settings(store, mem, key)
-    axis, clean = check_ratings(fixed, ratings, axis)
-    fingerprint = digest(axis, clean)
+    clean = check_answers(fixed, answers)
+    n = sum(len(r) for r in clean.values())
+    n_items = len(fixed["subjects"]) * len(fixed["axes"])
+    fingerprint = answers_digest(clean)
     at = (now or _utcnow()).timestamp()
     with mem.lock:  # check and charge the rate limit atomically
-        if mem.last.get((token, axis), (0, ""))[1] == fingerprint:
-            return VoteResult("replay", len(clean))
+        if mem.last.get((token, "*"), (0, ""))[1] == fingerprint:
+            return VoteResult("replay", n, n_items)
         times = mem.recent.setdefault(token, deque())
         while times and times[0] <= at - RATE_WINDOW_S:
             times.popleft()
         if len(times) >= RATE_LIMIT:
             raise InvalidInput("workshop.err.too_fast", n=RATE_LIMIT, seconds=_num(RATE_WINDOW_S))
         times.append(at)
-    status, order = store.submit_workshop_vote(fixed["code"], token, axis, clean)
+    status, order = store.submit_workshop_answers(fixed["code"], token, clean)
     if status == "saved":
         with mem.lock:
-            if order > mem.last.get((token, axis), (0, ""))[0]:
-                mem.last[(token, axis)] = (order, fingerprint)
-        return VoteResult(status, len(clean))
+            if order > mem.last.get((token, "*"), (0, ""))[0]:
+                mem.last[(token, "*")] = (order, fingerprint)
+        return VoteResult(status, n, n_items)
     if status == "unknown_participant":
         with mem.lock:
             mem.recent.pop(token, None)  # keep no state for strangers
@@ -509,6 +644,49 @@ def my_ratings(store, code: str, token: str) -> dict[str, dict[str, float]]:
     for axis, subject, value in df[["axis", "subject", "value"]].itertuples(index=False):
         out.setdefault(axis, {})[subject] = value
     return out
+
+
+def status(store, code: str, *, now: float | None = None) -> dict:
+    """The session as :func:`session` gives it, read from the database at most every
+    :data:`STATUS_TTL_S` seconds per process (300 phones follow it; a state change made
+    through this module is seen at once); NotFound if unknown."""
+    key = normalise_code(code)
+    mem = _memory(store)
+    at = time.monotonic() if now is None else now
+    cached = mem.status.get(key)
+    if cached is not None and at - cached[0] < STATUS_TTL_S:
+        return cached[1]
+    fresh = dict(session(store, key))
+    fresh["show_results"] = bool(fresh["show_results"])
+    mem.status[key] = (at, fresh)
+    return fresh
+
+
+def status_cached(store, code: str) -> dict | None:
+    """:func:`status` if it is fresh in memory (no database read), else None; ``code``
+    as stored (normalised)."""
+    cached = _memory(store).status.get(code)
+    if cached is not None and time.monotonic() - cached[0] < STATUS_TTL_S:
+        return cached[1]
+    return None
+
+
+def projector_allowed(s: Mapping, *, login_required: bool, signed_in: bool) -> bool:
+    """Whether a visitor may see a session's projector: always without required login;
+    with it, signed-in users, and anyone if the facilitator made the session public.
+
+    >>> projector_allowed({"public": False}, login_required=True, signed_in=False)
+    False
+    >>> projector_allowed({"public": True}, login_required=True, signed_in=False)
+    True
+    """
+    return not login_required or signed_in or bool(s.get("public"))
+
+
+def remove_answers(store, code: str, respondent_id: int, actor: Actor) -> int:
+    """Take one participant's answers out of every count (kept in the vote log; the
+    removal is logged); returns the number of ratings removed."""
+    return store.remove_workshop_answers(session(store, code)["code"], int(respondent_id), actor)
 
 
 # ------------------------------------------------------------------------ results
@@ -568,3 +746,35 @@ def ranking(ratings: pd.DataFrame) -> pd.DataFrame:
                                 kind="stable")
     scores["rank"] = scores.groupby("axis").cumcount() + 1
     return scores[cols].reset_index(drop=True)
+
+
+def spread_ties(points: pd.DataFrame, radius: float = 0.025, grid: float = 0.001
+                ) -> pd.DataFrame:
+    """Points at (nearly) the same place moved apart on a circle around it, so each
+    stays visible and its label readable (the projector's matrix; the first votes of a
+    workshop often tie). Points in one cell of a ``grid`` are a tie; ``radius`` is half
+    a point's diameter, and k tied points sit radius / sin(π/k) from the centre, so
+    neighbours on the circle are one diameter apart. Returns a copy with ``x`` and
+    ``y`` replaced; a point alone keeps its place.
+
+    >>> p = pd.DataFrame({"x": [0.5, 0.5, 0.2], "y": [0.5, 0.5, 0.9]})
+    >>> spread_ties(p, 0.1).round(3).values.tolist()
+    [[0.6, 0.5], [0.4, 0.5], [0.2, 0.9]]
+    """
+    out = points.copy()
+    keys = list(zip((out["x"] / grid).round(), (out["y"] / grid).round(), strict=True))
+    groups: dict[tuple, list[int]] = {}
+    for i, key in enumerate(keys):
+        groups.setdefault(key, []).append(i)
+    xs, ys = out["x"].to_numpy(dtype=float).copy(), out["y"].to_numpy(dtype=float).copy()
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        cx, cy = xs[members].mean(), ys[members].mean()
+        r = radius / math.sin(math.pi / len(members))
+        for k, i in enumerate(members):
+            angle = 2 * math.pi * k / len(members)
+            xs[i] = cx + r * math.cos(angle)
+            ys[i] = cy + r * math.sin(angle)
+    out["x"], out["y"] = xs, ys
+    return out

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from sdg.auth import Actor
 from sdg.store import open_store
-from sdg.workshop import SessionSpec, close_voting, create_session, join, open_voting, record_vote
+from sdg.workshop import (
+    SessionSpec,
+    close_voting,
+    create_session,
+    join,
+    open_voting,
+    record_vote,
+    show_results,
+)
 from tests.apptest import run_app, texts
 
 FACILITATOR = Actor("tester", "facilitator")
@@ -47,48 +55,22 @@ def test_facilitator_creates_and_opens_a_session(app_db):
     assert any(b.label == "Steng avstemningen" for b in at.button)
 
 
-def test_participant_votes_through_the_link_and_can_change(app_db):
+def test_the_streamlit_participant_link_points_to_the_light_page(app_db):
     code = _session(app_db)
-    at = run_app(None, w=code)
-    assert "Verksted test" in [t.value for t in at.title]
-    token = at.query_params["p"]
-    assert token
-    assert len(at.segmented_control) == 17
-    at.segmented_control[3].set_value(5)  # goal 4
-    at.segmented_control[12].set_value(4)  # goal 13
-    next(b for b in at.button if b.label == "Send svarene").click()
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert "Takk! Svarene dine er lagret (2 vurderinger)" in texts(at)
-    at.segmented_control[3].set_value(2)
-    next(b for b in at.button if b.label == "Send svarene").click()
-    at.run()
-    store = open_store(app_db)
-    try:
-        r = store.workshop_ratings([code])
-    finally:
-        store.close()
-    assert sorted(zip(r["subject"], r["value"], strict=True)) == [("13", 4.0), ("4", 2.0)]
-    assert at.query_params["p"] == token  # the same participant throughout
-
-
-def test_unknown_and_closed_sessions_give_a_clear_message(app_db):
-    at = run_app(None, w="KKKKK")
-    assert "Fant ingen workshop med koden KKKKK" in texts(at)
-    code = _session(app_db, state="closed")
-    at = run_app(None, w=code)
-    assert "Avstemningen i økten" in texts(at) and "er stengt" in texts(at)
-
-
-def test_draft_session_asks_to_wait_and_the_code_box_joins(app_db):
-    code = _session(app_db, state="draft")
-    at = run_app("pages/delta.py")
-    at.text_input[0].input(code.lower())
-    at.button[0].click()
-    at.run()
+    at = run_app(None, w=code)  # a link followed inside the app (a full load is redirected)
     assert not at.exception
-    at.run()  # the page reloads as ?w=CODE
-    assert "Avstemningen har ikke startet ennå" in texts(at)
+    assert any(b.url.startswith(f"/w/{code}") for b in at.get("link_button"))
+
+
+def test_participant_and_projector_are_not_in_the_menu(app_db):
+    at = run_app(None, role="facilitator")
+    pages = {str(p.proto.page) for p in at.get("page_link")}
+    assert "workshop" in pages  # the facilitator's page is in the menu …
+    assert not pages & {"delta", "projektor"}  # … its participant and projector views not
+
+
+def _html(at) -> str:
+    return "\n".join(h.proto.body for h in at.get("html"))
 
 
 def test_projector_shows_counts_and_bars(app_db):
@@ -102,6 +84,28 @@ def test_projector_shows_counts_and_bars(app_db):
     finally:
         store.close()
     at = run_app("pages/projektor.py", w=code)
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Deltakere"] == "2" and metrics["Vurderinger"] == "8"
-    assert len(at.get("vega_lite_chart")) == 3  # the matrix and one ranking per axis
+    assert "Resultatet vises her når ordstyreren velger" in _html(at)
+    assert len(at.get("vega_lite_chart")) == 0  # not before the facilitator shows it
+    assert "data-testid='wall-count'>2<" in _html(at)
+    store = open_store(app_db)
+    try:
+        show_results(store, code, True, FACILITATOR)
+    finally:
+        store.close()
+    at = run_app("pages/projektor.py", w=code)
+    assert len(at.get("vega_lite_chart")) == 1  # the matrix (both axes rated)
+
+
+def test_projector_needs_login_unless_the_session_is_public(app_db, monkeypatch):
+    code = _session(app_db)
+    monkeypatch.setenv("SDG_REQUIRE_LOGIN", "1")
+    at = run_app("pages/projektor.py", w=code)
+    assert "krever innlogging" in texts(at)
+    store = open_store(app_db)
+    try:
+        store.set_workshop_public(code, True, FACILITATOR)
+        show_results(store, code, True, FACILITATOR)
+    finally:
+        store.close()
+    at = run_app("pages/projektor.py", w=code)
+    assert "krever innlogging" not in texts(at)

@@ -14,15 +14,16 @@ import streamlit as st
 from sdg.auth import ANONYMOUS, SESSION_COOKIE, Actor
 from sdg.errors import SdgError
 from sdg.i18n import LANGS, normalise_lang
-from sdg.store import Store, open_store
+from sdg.store import Store, shared_store
 
 DEFAULT_MUNICIPALITY = "3203"  # Asker
 
 
 @st.cache_resource(show_spinner=False)
 def get_store() -> Store:
-    """The one DuckDB store of this process (created and seeded on first use)."""
-    return open_store()
+    """The one DuckDB store of this process (created and seeded on first use), shared
+    with the light workshop routes (:func:`sdg.store.shared_store`)."""
+    return shared_store()
 
 
 @st.cache_data(ttl=300, show_spinner=False)

@@ -23,18 +23,18 @@ from sdg.materiality import aggregate, quadrants
 from sdg.workshop import (
     AXES,
     SessionSpec,
-    counts,
     create_session,
-    join,
     live_ratings,
     ranking,
-    record_vote,
+    remove_answers,
     scale_steps,
     session,
+    subject_labels,
     subjects_for,
 )
+
+__all__ = ["subject_labels"]  # moved to sdg.workshop (the light participant page uses it)
 from ui.i18n import tr
-from ui.materiality import matrix_chart
 from ui.state import get_store, lang, show_error
 
 REFRESH_S = 1.5  # the projector redraws itself this often
@@ -61,11 +61,27 @@ def no_sidebar(layout: str = "phone") -> None:
 
 
 def join_url(code: str) -> str:
-    """The short link participants open: the app's root URL with ``?w=CODE``."""
+    """The short link participants open: the light page ``/w/CODE`` (web.workshop)."""
+    return f"{_root()}w/{code}"
+
+
+def projector_url(code: str) -> str:
+    """The projector view of a session (``/projektor?w=CODE``)."""
+    return f"{_root()}projektor?w={code}&lang={lang()}"
+
+
+def _root() -> str:
     parts = urlsplit(st.context.url or "")
     base_path = (st.get_option("server.baseUrlPath") or "").strip("/")
     root = f"{parts.scheme}://{parts.netloc}/" if parts.netloc else "/"
-    return f"{root}{base_path + '/' if base_path else ''}?w={code}"
+    return f"{root}{base_path + '/' if base_path else ''}"
+
+
+@st.cache_resource(show_spinner=False)
+def catalogue() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Goals and targets (fixed while the app runs), read once per process."""
+    store = get_store()
+    return store.goals(), store.targets()
 
 
 def qr_png(url: str, scale: int = 10) -> bytes:
@@ -80,17 +96,6 @@ def state_label(state: str) -> str:
 
 
 # --------------------------------------------------------------------- labels
-def subject_labels(goals: pd.DataFrame, targets: pd.DataFrame, language: str
-                   ) -> dict[str, str]:
-    """Subject code → "4 God utdanning" or "11.2 …" (target title cut to 80 characters)."""
-    labels = {str(g.goal): f"{g.goal} {getattr(g, f'short_{language}')}"
-              for g in goals.itertuples()}
-    for row in targets.itertuples():
-        title = str(getattr(row, f"title_{language}"))
-        labels[str(row.target)] = f"{row.target} {title[:80]}{'…' if len(title) > 80 else ''}"
-    return labels
-
-
 def subject_colours(goals: pd.DataFrame, subjects) -> list[str]:
     """The UN colour of each subject's goal."""
     colour = dict(zip(goals["goal"].astype(int), goals["colour"], strict=True))
@@ -160,6 +165,51 @@ def join_panel(code: str) -> None:
     st.image(qr_png(url), width=260, caption=url)
 
 
+def participants_panel(store, code: str, who: Actor) -> int | None:
+    """The session's participants (numbered in joining order) with their counted and
+    logged ratings, and a button to remove one participant's answers; returns the
+    number of ratings removed when the button was pressed."""
+    people = store.workshop_participants(code)
+    st.caption(tr("workshop.participants.help"))
+    for key in ("workshop-removed",):
+        if key in st.session_state:
+            st.success(st.session_state.pop(key))
+    if people.empty:
+        st.info(tr("workshop.participants.none"))
+        return None
+    people = people.assign(no=range(1, len(people) + 1))
+    st.dataframe(pd.DataFrame({
+        tr("workshop.col.participant"): people["no"],
+        tr("workshop.col.joined"): people["joined_at"].dt.strftime("%H:%M:%S"),
+        tr("workshop.col.ratings"): people["ratings"],
+        tr("workshop.col.submitted"): people["submitted"],
+        tr("workshop.col.removed"): people["removed"],
+    }), hide_index=True)
+    ids = dict(zip(people["no"], people["respondent_id"], strict=True))
+    rated = people[people["ratings"] > 0]
+    if rated.empty:
+        return None
+    with st.form(f"workshop-remove-{code}", border=False):
+        no = st.selectbox(tr("workshop.participants.pick"), rated["no"].tolist(),
+                          format_func=lambda n: tr(
+                              "workshop.participants.label", who=n,
+                              ratings=int(people.set_index("no").at[n, "ratings"]),
+                              last=_clock(people.set_index("no").at[n, "last_vote"])))
+        if not st.form_submit_button(tr("workshop.participants.remove")):
+            return None
+    try:
+        n = remove_answers(store, code, ids[no], who)
+    except SdgError as err:
+        show_error(err)
+        return None
+    st.session_state["workshop-removed"] = tr("workshop.participants.removed", n=n, who=no)
+    return n
+
+
+def _clock(value) -> str:
+    return "–" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%H:%M:%S")
+
+
 def ranking_table(rank: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     """One axis of :func:`sdg.workshop.ranking` as a readable table."""
     return pd.DataFrame({
@@ -185,45 +235,6 @@ def results(ratings: pd.DataFrame, labels: dict[str, str], goals: pd.DataFrame, 
                 st.dataframe(ranking_table(part, labels), hide_index=True)
 
 
-# ------------------------------------------------------------------ participant
-def participant_token(code: str) -> str:
-    """This browser session's participant of ``code``: the token in the URL (``p``) or
-    the session, else a new one; written back to the URL so a reload keeps it."""
-    key = f"workshop-token-{code}"
-    token = join(get_store(), code, st.query_params.get("p") or st.session_state.get(key))
-    st.session_state[key] = token
-    st.query_params["p"] = token
-    return token
-
-
-def vote_form(s: dict, axis: str, token: str, current: dict[str, float],
-              labels: dict[str, str]) -> None:
-    """One axis: a row of big buttons per subject and one submit (one transaction)."""
-    steps = scale_steps(s["scale_min"], s["scale_max"])
-    with st.form(f"vote-{s['code']}-{axis}"):
-        st.subheader(tr(f"workshop.delta.question.{axis}"))
-        st.caption(tr("workshop.delta.scale", legend=scale_legend(s)))
-        answers = {}
-        for subject in s["subjects"]:
-            now = current.get(subject)
-            answers[subject] = st.segmented_control(
-                labels.get(subject, subject), steps, key=f"r-{s['code']}-{axis}-{subject}",
-                default=int(now) if now is not None else None, width="stretch")
-        sent = st.form_submit_button(tr("workshop.delta.submit"), type="primary", width="stretch")
-    if sent:
-        try:
-            result = record_vote(get_store(), s["code"], token, answers, axis)
-        except SdgError as err:
-            show_error(err)
-            return
-        st.session_state[f"workshop-sent-{s['code']}-{axis}"] = result.n_ratings
-    n = st.session_state.get(f"workshop-sent-{s['code']}-{axis}")
-    if n:
-        st.success(tr("workshop.delta.thanks", n=n))
-    elif current:
-        st.info(tr("workshop.delta.saved_before"))
-
-
 # -------------------------------------------------------------------- projector
 def ranking_bars(rank: pd.DataFrame, labels: dict[str, str], goals: pd.DataFrame, *,
                  big: bool = False) -> alt.Chart:
@@ -243,10 +254,83 @@ def ranking_bars(rank: pd.DataFrame, labels: dict[str, str], goals: pd.DataFrame
         labelFontSize=font, titleFontSize=font)
 
 
-def live_board(code: str, labels: dict[str, str], goals: pd.DataFrame,
-               targets: pd.DataFrame) -> None:
-    """The projector's board: counts, the matrix (both axes rated) and the ranking bars;
-    redraws itself every :data:`REFRESH_S` seconds."""
+WALL_TOP = 8  # bars on the wall: the best this many per axis (the rest in the table)
+_WALL = """<style>
+.block-container { max-width: 100% !important; padding: 0.6rem 1.5rem 0 1.5rem !important; }
+header[data-testid="stHeader"] { display: none; }
+h1 { font-size: clamp(1.8rem, 3.2vw, 3.2rem) !important; padding: 0 0 .3rem 0 !important; }
+.wall-code { font-size: clamp(3rem, 6vw, 6.5rem); font-weight: 800; letter-spacing: .12em;
+  line-height: 1; color: #19486A; font-family: ui-monospace, monospace; }
+.wall-url { font-size: clamp(1rem, 1.3vw, 1.6rem); word-break: break-all; }
+.wall-count { font-size: clamp(2.6rem, 4.5vw, 5rem); font-weight: 800; line-height: 1.05; }
+.wall-label { font-size: clamp(1.1rem, 1.5vw, 1.8rem); color: #475467; }
+.wall-note { font-size: clamp(1.4rem, 2vw, 2.4rem); }
+.st-key-wallchart { height: calc(100vh - 8.5rem); }
+.st-key-wallchart [data-testid="stVegaLiteChart"], .st-key-wallchart .stVegaLiteChart
+  { height: calc(100vh - 8.5rem) !important; width: 100% !important; }
+</style>"""
+
+
+def wall_matrix(ratings: pd.DataFrame, goals: pd.DataFrame, lang: str) -> alt.LayerChart:
+    """The matrix for a wall: every rated subject as a filled point from its first vote,
+    its number inside the point (so labels never collide), ties spread apart."""
+    from sdg.workshop import spread_ties
+
+    matrix = quadrants(aggregate(ratings))
+    data = matrix[matrix["x"].notna() & matrix["y"].notna()][["subject", "x", "y"]]
+    data = spread_ties(data.reset_index(drop=True), radius=0.035, grid=0.03)
+    data["colour"] = subject_colours(goals, data["subject"])
+    scale = alt.Scale(domain=[-0.07, 1.07], nice=False, zero=False)  # room for the points
+    font = 26
+    ticks = {"titleFontSize": font, "labelFontSize": font - 6, "values": [0, .25, .5, .75, 1],
+             "grid": False,
+             "labelExpr": "replace(format(datum.value, '.2f'), '.', ',')" if lang == "nb"
+             else "format(datum.value, '.2f')"}
+    x = alt.X("x:Q", title=t("materiality.axis.influence", lang), scale=scale,
+              axis=alt.Axis(**ticks))
+    y = alt.Y("y:Q", title=t("materiality.axis.priority", lang), scale=scale,
+              axis=alt.Axis(**ticks))
+    base = alt.Chart(data)
+    points = base.mark_circle(size=2600, opacity=0.92).encode(
+        x=x, y=y, color=alt.Color("colour:N", scale=None, legend=None),
+        tooltip=[alt.Tooltip("subject:N")])
+    labels = base.mark_text(fontSize=24, fontWeight="bold", color="white").encode(
+        x="x:Q", y="y:Q", text="subject:N")
+    rules = alt.Chart(pd.DataFrame({"t": [0.5]}))
+    layers = [rules.mark_rule(strokeDash=[6, 4], color="#888").encode(x="t:Q"),
+              rules.mark_rule(strokeDash=[6, 4], color="#888").encode(y="t:Q"), points, labels]
+    return alt.layer(*layers).properties(
+        width="container", height="container",
+        usermeta={"embedOptions": {"renderer": "svg", "actions": False}},
+    ).configure_view(stroke="#999999")
+
+
+def wall_bars(rank: pd.DataFrame, labels: dict[str, str], goals: pd.DataFrame, lang: str
+              ) -> alt.Chart:
+    """One axis' ranking for a wall: the best :data:`WALL_TOP` bars, one label a row."""
+    top = rank.sort_values("rank").head(WALL_TOP)
+    data = top.assign(label=top["subject"].map(lambda s: labels.get(s, s)),
+                      colour=subject_colours(goals, top["subject"]))
+    value = "mean" if data["mean"].notna().all() else "score"
+    order = data["label"].tolist()
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X(f"{value}:Q", title=t("workshop.bars.mean", lang)),
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=560)),
+        color=alt.Color("colour:N", scale=None, legend=None),
+    ).properties(width="container", height="container",
+                 usermeta={"embedOptions": {"renderer": "svg", "actions": False}}
+                 ).configure_axis(labelFontSize=24, titleFontSize=22)
+
+
+def wall_board(code: str, goals: pd.DataFrame, targets: pd.DataFrame) -> None:
+    """The projector for a wall: the join code, QR and link, the count and the state
+    always visible on the right; on the left the result once the facilitator shows it
+    (matrix when both axes are rated, else the best bars). Redraws itself every
+    :data:`REFRESH_S` seconds; sized to the viewport (no scrolling at 1920×1080 or
+    1280×720)."""
+    st.html(_WALL)
+    labels = subject_labels(goals, targets, lang())
+    url = join_url(code)
 
     @st.fragment(run_every=REFRESH_S)
     def board() -> None:
@@ -256,19 +340,32 @@ def live_board(code: str, labels: dict[str, str], goals: pd.DataFrame,
         except SdgError as err:
             show_error(err)
             return
-        ratings = live_ratings(store, code)  # the one query per refresh (bench/workshop.py)
-        n = counts(ratings)
-        c1, c2, c3 = st.columns(3)
-        c1.metric(tr("workshop.live.participants"), n["participants"])
-        c2.metric(tr("workshop.live.ratings"), n["ratings"])
-        c3.metric(tr("workshop.live.state"), state_label(s["state"]))
-        if ratings.empty:
-            st.info(tr("workshop.no_votes"))
-            return
-        if set(AXES) <= set(s["axes"]):
-            matrix = quadrants(aggregate(ratings))
-            st.altair_chart(matrix_chart(matrix, goals, lang(), big=True, targets=targets),
-                            width="content")
-        results(ratings, labels, goals, big=True, tables=False)
+        left, right = st.columns([3, 1], gap="medium")
+        with right:
+            st.html(f"<div class='wall-label'>{tr('workshop.code')}</div>"
+                    f"<div class='wall-code'>{code}</div>")
+            st.image(qr_png(url, scale=8), width=220)
+            st.html(f"<div class='wall-url'>{tr('workshop.projector.scan')} {url}</div>")
+            joined = store.workshop_participant_count(s["code"])
+            ratings = live_ratings(store, code)  # the one query of the votes per refresh
+            st.html(f"<div class='wall-label'>{tr('workshop.live.participants')}</div>"
+                    f"<div class='wall-count' data-testid='wall-count'>{joined}</div>"
+                    f"<div class='wall-label'>{tr('workshop.live.ratings')}: "
+                    f"<span data-testid='wall-ratings'>{len(ratings)}</span>"
+                    f" · {state_label(s['state'])}</div>")
+        with left:
+            if not s["show_results"]:
+                st.html(f"<p class='wall-note'>{tr('workshop.projector.waiting')}</p>")
+                return
+            if ratings.empty:
+                st.html(f"<p class='wall-note'>{tr('workshop.no_votes')}</p>")
+                return
+            both = set(AXES) <= set(s["axes"])
+            chart = wall_matrix(ratings, goals, lang()) if both else \
+                wall_bars(ranking(ratings), labels, goals, lang())
+            with st.container(key="wallchart"):
+                st.altair_chart(chart, width="stretch", height="stretch")
+            with st.expander(tr("common.table_alternative")):
+                st.dataframe(ranking_table(ranking(ratings), labels), hide_index=True)
 
     board()

@@ -15,10 +15,10 @@ from __future__ import annotations
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
-from web import auth
+from web import auth, workshop
 
 #: The modules whose routes and middleware make up the app, in order.
-MODULES = (auth,)
+MODULES = (auth, workshop)
 
 
 def routes() -> list[BaseRoute]:

@@ -21,6 +21,7 @@ SQL uses named parameters only (``$name``); no value is ever formatted into a st
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from sdg.store.base import DEFAULT_DB, MIGRATIONS_DIR, Migration, StoreBase, db_path, migrations
@@ -35,7 +36,7 @@ from sdg.store.users import UserQueries
 from sdg.store.workshops import WorkshopQueries
 
 __all__ = ["DEFAULT_DB", "MIGRATIONS_DIR", "Migration", "Store", "db_path", "migrations",
-           "open_store"]
+           "open_store", "shared_store"]
 
 
 class Store(BenefitQueries, CatalogueQueries, ContentQueries, DecisionQueries, GainQueries, ImportQueries, RatingQueries, UserQueries, WorkshopQueries, StoreBase):
@@ -65,3 +66,19 @@ def open_store(path: str | Path | None = None, *, seed: bool = True) -> Store:
     if seed and store.scalar("SELECT count(*) FROM goal") == 0:
         load_seed(store)
     return store
+
+
+_SHARED: dict[str, Store] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_store(path: str | Path | None = None) -> Store:
+    """The one store of this process for ``path`` (default :func:`db_path`), opened on
+    first use: the Streamlit pages (``ui.state.get_store``) and the light workshop
+    routes (``web.workshop``) share it, hence its connection and its vote writer."""
+    key = str(Path(path or db_path()).resolve()) if str(path) != ":memory:" else ":memory:"
+    with _SHARED_LOCK:
+        store = _SHARED.get(key)
+        if store is None:
+            store = _SHARED[key] = open_store(key)
+        return store

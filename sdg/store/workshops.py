@@ -8,13 +8,14 @@ vote, and the view ``rating_current`` puts those beside the imported ratings, so
 materiality page counts them like any other source. Every write takes the store's write
 lock (in :meth:`transaction`, or directly for the one-statement vote batch).
 
-Votes are **group-committed** (:meth:`WorkshopQueries.submit_workshop_vote`): up to 300
-phones submit at once against one process, and a DuckDB commit costs milliseconds, so
-one transaction per submission made the last of a burst wait seconds behind the write
-lock. Instead each submission, already validated by its caller, is queued; one writer
-at a time drains the whole queue and writes it in ONE transaction — a single bulk
+Votes are **group-committed** (:meth:`WorkshopQueries.submit_workshop_answers`): up to
+300 phones submit at once against one process, and a DuckDB commit costs milliseconds,
+so one transaction per submission made the last of a burst wait seconds behind the
+write lock. Instead each submission (all of a participant's answers, on every axis),
+already validated by its caller, is put in a queue with a future; one writer thread
+takes everything queued and writes it in ONE transaction — a single bulk
 ``INSERT … SELECT … RETURNING`` from a registered Arrow frame, run in autocommit, so
-the statement is the transaction — then wakes every waiting caller with its own result.
+the statement is the transaction — then sets each caller's future to its own result.
 Each submission stays atomic *within* that transaction:
 
 - its fate is decided for the submission as a whole: it is in the frame with all its
@@ -45,9 +46,10 @@ two stores of one file in one process would each count on from the same number.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import Future
+from dataclasses import dataclass
+from queue import Empty, SimpleQueue
 
 import duckdb
 import pandas as pd
@@ -56,7 +58,7 @@ import pyarrow as pa
 from sdg.auth import Actor, require
 
 _SESSION = (
-    "SELECT w.code, w.source_id, w.subjects, w.axes, w.state, w.show_results, w.grp,"
+    "SELECT w.code, w.source_id, w.subjects, w.axes, w.state, w.show_results, w.public, w.grp,"
     " w.scale_labels, w.replaced_by, w.created_by, w.created_at, s.municipality, s.name,"
     " s.held_on, s.scale_min, s.scale_max"
     " FROM workshop_session w JOIN rating_source s ON s.id = w.source_id"
@@ -84,7 +86,7 @@ class WorkshopQueries:
         """The municipality's sessions, newest first, with participants (joined and
         voted) and ratings counted."""
         return self.df(
-            "SELECT w.code, s.name, s.held_on, w.grp, w.state, w.show_results, w.axes,"
+            "SELECT w.code, s.name, s.held_on, w.grp, w.state, w.show_results, w.public, w.axes,"
             " len(w.subjects) AS n_subjects, w.replaced_by, w.created_at,"
             " (SELECT count(*) FROM workshop_participant p WHERE p.code = w.code) AS joined,"
             " (SELECT count(DISTINCT r.respondent_id) FROM respondent p"
@@ -170,7 +172,61 @@ class WorkshopQueries:
                         {"c": code, "v": show})
             self.audit(cur, actor, "workshop.run", {"session": code, "show_results": show})
 
+    def set_workshop_public(self, code: str, public: bool, actor: Actor) -> None:
+        """Let anyone with the code see the session's projector (also when login is
+        required), or not."""
+        require(actor, "workshop.run")
+        with self.transaction() as cur:
+            cur.execute("UPDATE workshop_session SET public = $v,"
+                        " updated_at = current_timestamp WHERE code = $c",
+                        {"c": code, "v": bool(public)})
+            self.audit(cur, actor, "workshop.run", {"session": code, "public": bool(public)})
+
     # -------------------------------------------------------------- participants
+    def workshop_participant_count(self, code: str) -> int:
+        """How many participants have joined the session."""
+        return int(self.scalar("SELECT count(*) FROM workshop_participant WHERE code = $c",
+                               {"c": code}))
+
+    def workshop_participants(self, code: str) -> pd.DataFrame:
+        """The session's participants for the facilitator: ``respondent_id, joined_at,
+        ratings`` (counted now), ``submitted`` (votes in the log, removed ones too),
+        ``last_vote``, ``removed`` (number of removals), oldest first."""
+        return self.df(
+            "SELECT p.respondent_id, p.joined_at,"
+            " (SELECT count(*) FROM rating_current r WHERE r.respondent_id = p.respondent_id)"
+            "   AS ratings,"
+            " (SELECT count(*) FROM workshop_vote v WHERE v.respondent_id = p.respondent_id)"
+            "   AS submitted,"
+            " (SELECT max(voted_at) FROM workshop_vote v"
+            "   WHERE v.respondent_id = p.respondent_id) AS last_vote,"
+            " (SELECT count(*) FROM workshop_removal x WHERE x.respondent_id = p.respondent_id)"
+            "   AS removed"
+            " FROM workshop_participant p WHERE p.code = $c"
+            " ORDER BY p.joined_at, p.respondent_id", {"c": code})
+
+    def remove_workshop_answers(self, code: str, respondent_id: int, actor: Actor) -> int:
+        """Take one participant's answers out of every count (kept in the log, see
+        migration 0013) and record it in the audit log; returns how many of the
+        participant's counted ratings were removed. A respondent that is not a
+        participant of ``code`` removes nothing (0)."""
+        require(actor, "workshop.run")
+        with self.transaction() as cur:
+            known = cur.execute(
+                "SELECT count(*) FROM workshop_participant WHERE code = $c AND respondent_id = $r",
+                {"c": code, "r": int(respondent_id)}).fetchone()[0]
+            if not known:
+                return 0
+            n = cur.execute("SELECT count(*) FROM rating_current WHERE respondent_id = $r",
+                            {"r": int(respondent_id)}).fetchone()[0]
+            cur.execute(
+                "INSERT INTO workshop_removal (respondent_id, up_to_seq, removed_by)"
+                " SELECT $r, coalesce(max(seq), 0), $by FROM workshop_vote WHERE respondent_id = $r",
+                {"r": int(respondent_id), "by": actor.name})
+            self.audit(cur, actor, "workshop.run",
+                       {"session": code, "remove_participant": int(respondent_id), "ratings": n})
+        return int(n)
+
     def add_workshop_participant(self, code: str, token: str) -> int:
         """A new anonymous respondent of the session's source; returns its id."""
         with self.transaction() as cur:
@@ -200,18 +256,24 @@ class WorkshopQueries:
     # ---------------------------------------------------------------------- votes
     def save_workshop_vote(self, code: str, token: str, axis: str,
                            ratings: Mapping[str, float]) -> str:
-        """One submission, all its ratings or none; returns what happened.
+        """One submission of one axis, all its ratings or none; returns what happened.
 
         ``"saved"``: the ratings were written (a rating given before no longer counts;
         it stays in the log).
         ``"not_open"``: voting is not open (nothing written). ``"unknown_participant"``:
-        the token is not a participant of ``code``. See :meth:`submit_workshop_vote`.
+        the token is not a participant of ``code``. See :meth:`submit_workshop_answers`.
         """
-        return self.submit_workshop_vote(code, token, axis, ratings)[0]
+        return self.submit_workshop_answers(code, token, {axis: ratings})[0]
 
     def submit_workshop_vote(self, code: str, token: str, axis: str,
                              ratings: Mapping[str, float]) -> tuple[str, int]:
-        """Queue one submission for the next group commit and wait until it is written.
+        """:meth:`submit_workshop_answers` for one axis."""
+        return self.submit_workshop_answers(code, token, {axis: ratings})
+
+    def submit_workshop_answers(self, code: str, token: str,
+                                answers: Mapping[str, Mapping[str, float]]) -> tuple[str, int]:
+        """Queue one submission (axis → subject → value, any number of axes) for the
+        writer thread and wait until it is written.
 
         Returns ``(status, order)``: the status of :meth:`save_workshop_vote` and the
         submission's place in the order in which submissions were applied (of two
@@ -219,45 +281,40 @@ class WorkshopQueries:
         holds the submission (or once it is refused); a database error that concerns
         this submission alone is raised here.
 
-        The values are converted in the caller's thread before queueing. The writer is
-        the caller that finds nobody writing, and after each batch the oldest waiter:
-        it drains the whole queue, writes it in one transaction (the module docstring
-        says why each submission stays atomic) and wakes the batch's callers, each with
-        its own result, one after the other in queue order: the writer wakes the
-        first, and each woken caller wakes the next before it returns. (Woken all at
-        once, 300 threads fight for the GIL: on the 2-core development machine
-        answering them took 15–27 ms and slowed the next batch's write from ~6 to
-        ~20 ms. Woken in a chain, one thread at a time waits for the GIL: ~16 ms for
-        300, the next batch unhindered, the oldest submissions answered first.) No
-        thread is started, so nothing outlives the calls.
+        The values are converted in the caller's thread; the submission and a
+        :class:`~concurrent.futures.Future` go into the store's queue, and its one
+        writer thread (:meth:`_writer`) takes everything queued at once, writes it in
+        one transaction and sets each future (the module docstring says why each
+        submission stays atomic). A burst is thus batched by itself: whatever arrived
+        while the previous batch was written is the next batch.
         """
-        if self._write_lock._is_owned():  # as a follower it would wait on itself
+        if self._write_lock._is_owned():  # the writer would wait for this thread's lock
             raise RuntimeError("save_workshop_vote inside a transaction of this thread")
-        if not ratings:
+        subjects: list[str] = []
+        axes: list[str] = []
+        values: list[float] = []
+        for axis, ratings in answers.items():
+            for subject, value in ratings.items():
+                subjects.append(str(subject))
+                axes.append(str(axis))
+                values.append(float(value))
+        if not subjects:
             raise ValueError("a submission needs at least one rating")
-        sub = _Submission(str(code), str(token), str(axis), [str(s) for s in ratings],
-                          [float(v) for v in ratings.values()])
+        sub = _Submission(str(code), str(token), axes, subjects, values)
+        done: Future = Future()
         queue = self._vote_queue()
-        with queue.lock:
+        with queue.lock:  # the order is the queue's order
+            if queue.closed:
+                raise RuntimeError("the store is closed")
             queue.order += 1
             sub.order = queue.order
-            queue.pending.append(sub)
-            lead = not queue.writing
-            queue.writing = True
-        if not lead:
-            try:
-                sub.wake.acquire()  # written (our turn in the chain), or our turn to write
-            except BaseException:  # interrupted (KeyboardInterrupt): leave the queue
-                _withdraw(queue, sub)
-                raise
-            lead = not sub.finished
-            if not lead:
-                _wake_from(queue, sub.next)  # the next caller of our batch
-        if lead:
-            self._write_pending(queue, sub)
-        if sub.error is not None:
-            raise sub.error
-        return sub.status, sub.order
+            queue.items.put((sub, done))
+            if queue.thread is None:
+                queue.thread = threading.Thread(target=self._writer, args=(queue,),
+                                                name="workshop-vote-writer", daemon=True)
+                queue.thread.start()
+        status = done.result()  # the writer's exception for this submission, if any
+        return status, sub.order
 
     def workshop_vote_stats(self) -> dict[str, int]:
         """Counters of the group commit: ``submissions`` queued, ``batches`` written
@@ -276,49 +333,55 @@ class WorkshopQueries:
             queue = self.__dict__.setdefault("_workshop_vote_queue", fresh)
         return queue
 
-    def _write_pending(self, queue: _VoteQueue, mine: _Submission) -> None:
-        """As the writer (whose own submission is ``mine``): write everything queued as
-        one batch, hand the writer's role to the oldest waiter (or give it up), then
-        wake the batch's first waiting caller, who starts the chain of
-        :meth:`submit_workshop_vote`.
-
-        While the queue is still growing (a burst: a new submission within
-        :attr:`_VoteQueue.gather_step_s`), the writer first waits for it, at most
-        :attr:`_VoteQueue.gather_max_s`, as PostgreSQL's ``commit_delay`` does: one
-        batch of the whole burst costs less than a batch of the first arrival (its
-        statement slowed by 300 threads fighting for the GIL) and then one of the rest.
-        A lone submission waits one step (2 ms).
-        """
-        if queue.gather_max_s > 0:
-            deadline = time.perf_counter() + queue.gather_max_s
-            seen = len(queue.pending)
-            while time.perf_counter() < deadline:
-                time.sleep(queue.gather_step_s)
-                if len(queue.pending) == seen:
-                    break
-                seen = len(queue.pending)
-        with queue.lock:
-            batch, queue.pending = queue.pending, []
-            queue.batches += 1
-            queue.largest = max(queue.largest, len(batch))
-        try:
-            self._write_batch(batch, queue)
-        except BaseException as exc:  # e.g. KeyboardInterrupt: nobody may wait forever
-            for sub in batch:
-                if sub.status is None and sub.error is None:
-                    sub.error = exc
-            raise
-        finally:
-            waiting = [sub for sub in batch if sub is not mine]
+    def close(self) -> None:
+        """Stop the vote writer (after it has written what is queued), then close."""
+        queue = self.__dict__.get("_workshop_vote_queue")
+        if queue is not None:
             with queue.lock:
-                if queue.pending:  # not finished: the oldest waiter writes the next batch
-                    queue.pending[0].wake.release()
+                queue.closed = True
+                thread = queue.thread
+                queue.items.put(None)
+            if thread is not None:
+                thread.join(timeout=30)
+        super().close()
+
+    def _writer(self, queue: _VoteQueue) -> None:
+        """The writer thread: block for a submission, take every other one queued by
+        then, write them as one batch, answer each caller through its future; until
+        :meth:`close` queues ``None``."""
+        while True:
+            item = queue.items.get()
+            batch: list[tuple[_Submission, Future]] = []
+            stop = item is None
+            if not stop:
+                batch.append(item)
+            while not stop:
+                try:
+                    item = queue.items.get_nowait()
+                except Empty:
+                    break
+                if item is None:
+                    stop = True
                 else:
-                    queue.writing = False
-                for sub, after in zip(waiting, [*waiting[1:], None], strict=False):
-                    sub.finished = True
-                    sub.next = after
-            _wake_from(queue, waiting[0] if waiting else None)
+                    batch.append(item)
+            if batch:
+                with queue.lock:
+                    queue.batches += 1
+                    queue.largest = max(queue.largest, len(batch))
+                subs = [sub for sub, _ in batch]
+                try:
+                    self._write_batch(subs, queue)
+                except BaseException as exc:  # noqa: BLE001 - nobody may wait forever
+                    for sub in subs:
+                        if sub.status is None and sub.error is None:
+                            sub.error = exc
+                for sub, done in batch:
+                    if sub.error is not None:
+                        done.set_exception(sub.error)
+                    else:
+                        done.set_result(sub.status)
+            if stop:
+                return
 
     def _write_batch(self, batch: list[_Submission], queue: _VoteQueue) -> None:
         """One transaction for the batch; if it fails, one per submission (each then
@@ -376,7 +439,7 @@ class WorkshopQueries:
             respondents += [respondent] * n
             codes += [code] * n
             subjects += sub.subjects
-            axes += [sub.axis] * n
+            axes += sub.axes
             values += sub.values
             seqs += [sub.order] * n
         if respondents:
@@ -410,47 +473,34 @@ class WorkshopQueries:
 
 
 # ------------------------------------------------------------------- group commit
-def _taken_lock() -> threading.Lock:
-    lock = threading.Lock()
-    lock.acquire()
-    return lock
-
-
 @dataclass(eq=False)
 class _Submission:
-    """One queued submission and, once written, its outcome. ``wake`` is a lock taken
-    at creation: the caller blocks on it; it is released to make the caller the next
-    writer, or, once the batch is written, by the previous caller in the chain."""
+    """One queued submission (its rows: ``axes``, ``subjects``, ``values`` side by
+    side) and, once written, its outcome."""
 
     code: str
     token: str
-    axis: str
+    axes: list[str]
     subjects: list[str]
     values: list[float]
     order: int = 0
     status: str | None = None
     error: BaseException | None = None
-    finished: bool = False
-    next: _Submission | None = None  # the batch's next waiting caller, woken by this one
-    abandoned: bool = False  # its caller was interrupted: the chain skips it
-    wake: threading.Lock = field(default_factory=_taken_lock)
 
 
 class _VoteQueue:
-    """The queue of one store's submissions (guarded by ``lock``); ``writing`` is true
-    while some caller is the writer. ``participants`` caches token → (session code,
-    respondent id): fixed once a participant has joined (nothing is deleted), filled on
-    join and on first sight, so the writer reads only the sessions' state (never
-    cached) in its transaction."""
-
-    gather_max_s = 0.03  # the writer waits at most this long for a burst to arrive
-    gather_step_s = 0.002  # … as long as a submission arrives within each step
+    """One store's queue of ``(submission, future)`` pairs and its writer thread
+    (started with the first vote); counters guarded by ``lock``. ``participants``
+    caches token → (session code, respondent id): fixed once a participant has joined
+    (nothing is deleted), filled on join and on first sight, so the writer reads only
+    the sessions' state (never cached) in its transaction."""
 
     def __init__(self) -> None:
         self.participants: dict[str, tuple[str, int]] = {}
         self.lock = threading.Lock()
-        self.pending: list[_Submission] = []
-        self.writing = False
+        self.items: SimpleQueue = SimpleQueue()
+        self.thread: threading.Thread | None = None
+        self.closed = False
         self.order = 0
         self.batches = 0
         self.largest = 0
@@ -476,35 +526,3 @@ def _look_up(store, batch: Sequence[_Submission],
                     "SELECT token, code, respondent_id FROM workshop_participant"
                     " WHERE token IN (SELECT unnest($t))", {"t": sorted(missing)}).fetchall():
                 participants[token] = (code, respondent)
-
-
-def _wake_from(queue: _VoteQueue, sub: _Submission | None) -> None:
-    """Wake ``sub``'s caller, or, if it was abandoned, the next one in its chain."""
-    with queue.lock:
-        while sub is not None and sub.abandoned:
-            sub = sub.next
-        if sub is not None:
-            sub.wake.release()
-
-
-def _withdraw(queue: _VoteQueue, sub: _Submission) -> None:
-    """Take an abandoned submission out of the queue.
-
-    Still queued: remove it; if the writer's role had just been handed to it (``wake``
-    released), hand the role on. Already in a batch: mark it so the chain of woken
-    callers skips it; if the chain had already reached it, wake the next caller.
-    """
-    with queue.lock:
-        if sub not in queue.pending:  # in a batch: its outcome is simply not read
-            sub.abandoned = True
-            reached = sub.finished and not sub.wake.locked()
-        else:
-            reached = False
-            queue.pending.remove(sub)
-            if not sub.wake.locked():
-                if queue.pending:
-                    queue.pending[0].wake.release()
-                else:
-                    queue.writing = False
-    if reached:
-        _wake_from(queue, sub.next)

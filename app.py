@@ -4,8 +4,8 @@
 this file) and serves it with uvicorn: Streamlit's own routes plus ours from the
 :mod:`web` package (sign-in and sign-out set and clear the session cookie; the workshop
 participant's light page and its JSON endpoints). Streamlit then runs this same file
-as the page script for every rerun, as ``__main__``, and that run is the router: each page names the permission it needs
-(:mod:`sdg.auth`); the menu shows a role only its pages, and a forbidden page opened by
+as the page script for every rerun, as ``__main__``, and that run is the router: each
+page names the permission it needs (:mod:`sdg.auth`); the menu shows a role only its pages, and a forbidden page opened by
 URL gives a polite refusal with a sign-in that comes back to it. A workshop link
 (``?w=CODE``) opens the participant page (or the projector) without the menu.
 """

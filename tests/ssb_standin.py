@@ -179,8 +179,7 @@ class _Handler(BaseHTTPRequestHandler):
         query = parse_qsl(parts.query)
         with self.server.lock:
             self.server.requests.append({"method": self.command, "path": parts.path,
-                                         "query": query, "body": body,
-                                         "proxied": self.path.startswith("http")})
+                                         "query": query, "body": body})
             action = self.server.script.pop(0) if self.server.script else None
         if action is not None:
             kind = action[0]

@@ -10,7 +10,9 @@ network or of SSB changes nothing):
    :meth:`sdg.ssb.Client.fetch` only where the 800,000-cell limit demands);
 3. per group the table's metadata, against which the selection is checked and a thin
    entry's statistic chosen by its label (:func:`resolve`); an entry that does not fit
-   the table any more is listed as not pulled, with the reason;
+   the table any more, or whose table SSB refuses (400/404: gone, renamed codes), is
+   listed as not pulled, with the reason; a failure of the network or of SSB itself
+   (timeouts, 429/5xx after the retries, a malformed body) stops the pull;
 4. each response read by the project's own JSON-stat reader (:func:`sdg.ingest.parse_file`),
    the statistic of each cell found from its position in the cube (:func:`rows_from`);
    region codes are kept as SSB gives them year by year, so the old municipalities
@@ -209,7 +211,13 @@ def fetch_all(client: Client, wanted: list[Entry], known: set[str], *, lang: str
         if progress:
             progress((i - 1) / len(todo), t("ssb.progress.metadata", lang, table=group.table,
                                             i=i, n=len(todo)))
-        meta = client.metadata(group.table)
+        try:
+            meta = client.metadata(group.table)
+        except SsbError as err:
+            if err.key != "ssb.err.status":  # the network or SSB failed: stop, write nothing
+                raise
+            skipped += [(e.id, group.table, err.message(lang)) for e in group.entries]
+            continue
         selection, code_of, left = resolve(group, meta, lang)
         skipped += left
         if not code_of:
@@ -219,7 +227,14 @@ def fetch_all(client: Client, wanted: list[Entry], known: set[str], *, lang: str
                                               i=i, n=len(todo)))
         ids = list(code_of.values())
         parts: list[pd.DataFrame] = []
-        for f in client.fetch(group.table, selection, meta):
+        try:
+            fetched = client.fetch(group.table, selection, meta)
+        except SsbError as err:
+            if err.key != "ssb.err.status":
+                raise
+            skipped += [(i, group.table, err.message(lang)) for i in ids]
+            continue
+        for f in fetched:
             rows, n = rows_from(f, code_of, known)
             parts.append(rows)
             dropped += n

@@ -421,3 +421,42 @@ def test_proxy_setting_is_passed_through(store, standin, monkeypatch):
     finally:
         proxy.shutdown()
         proxy.server_close()
+
+
+# ------------------------------------------------------------------ command line
+def test_cli_pull_list(capsys):
+    from sdg.cli import main
+
+    assert main(["pull", "--list"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == len(load()) + 1
+    assert "barnehage_1_2 | 13502 | 4 (4.2) | weighted(befolkning) | export" in lines
+
+
+def test_cli_pull_for_asker(app_db, standin, monkeypatch, capsys):
+    from sdg.cli import main
+
+    monkeypatch.setenv("SDG_SSB_API", standin.url)
+    assert main(["pull", "--kommune", "3203", "--indicator", "barnehage_1_2"]) == 0
+    out = capsys.readouterr().out
+    assert "Hentet fra SSB:" in out and "barnehage_1_2" in out and "befolkning" in out
+    standin.script = [("body", b"not json")]
+    assert main(["pull", "--indicator", "barnehage_1_2"]) == 2
+    err = capsys.readouterr().err
+    assert "ikke er JSON-stat 2.0" in err and "Ingenting er endret" in err
+    assert main(["pull", "--indicator", "finnes_ikke"]) == 2
+    assert "finnes ikke i SSB-biblioteket" in capsys.readouterr().err
+
+
+def test_cli_pull_followed_indicators_lists_what_it_could_not_pull(app_db, standin,
+                                                                   monkeypatch, capsys):
+    """The default is the indicators of Asker's focus goals (4, 9, 11, 13, 17); the
+    stand-in lacks most of their tables, so those are listed as not pulled."""
+    from sdg.cli import main
+
+    monkeypatch.setenv("SDG_SSB_API", standin.url)
+    code = main(["pull", "--kommune", "3203"])
+    captured = capsys.readouterr()
+    assert code == 0
+    assert "Ikke hentet: kulturskole_6_15 (13135)" in captured.err
+    assert "barnehage_1_2" in captured.out

@@ -196,6 +196,12 @@ def rows_from(fetched: Fetched, code_of: dict[str, str], known: set[str],
     return out.reset_index(drop=True), int(not_applicable.sum())
 
 
+def _refused(err: SsbError, lang: str) -> str:
+    """Why SSB refused a table, for the list of what was not pulled."""
+    return t("ssb.skip.refused", lang, status=err.params.get("status"),
+             detail=err.params.get("detail"))
+
+
 def _call(f: Fetched, indicators: list[str]) -> dict:
     return {"table_id": f.table, "method": f.method, "query_url": f.url, "query_body": f.body,
             "fetched_at": f.fetched_at, "response_sha256": f.sha256, "ssb_updated": f.updated,
@@ -216,7 +222,7 @@ def fetch_all(client: Client, wanted: list[Entry], known: set[str], *, lang: str
         except SsbError as err:
             if err.key != "ssb.err.status":  # the network or SSB failed: stop, write nothing
                 raise
-            skipped += [(e.id, group.table, err.message(lang)) for e in group.entries]
+            skipped += [(e.id, group.table, _refused(err, lang)) for e in group.entries]
             continue
         selection, code_of, left = resolve(group, meta, lang)
         skipped += left
@@ -232,7 +238,7 @@ def fetch_all(client: Client, wanted: list[Entry], known: set[str], *, lang: str
         except SsbError as err:
             if err.key != "ssb.err.status":
                 raise
-            skipped += [(i, group.table, err.message(lang)) for i in ids]
+            skipped += [(i, group.table, _refused(err, lang)) for i in ids]
             continue
         for f in fetched:
             rows, n = rows_from(f, code_of, known)

@@ -18,8 +18,8 @@ network or of SSB changes nothing):
    region codes are kept as SSB gives them year by year, so the old municipalities
    (0220, 0627, 0628) keep their own years and the 2019 zero point of a merged
    municipality is computed by :mod:`sdg.baseline` from them; for ``sum`` entries with
-   a summing codelist (``agg_KommSummer``) the summed series on today's borders is
-   fetched too and fills the years the plain codes lack;
+   a summing codelist (``agg_KommSummer``) that the table's metadata offers, the summed
+   series on today's borders is fetched too and fills the years the plain codes lack;
 5. one :meth:`~sdg.store.imports.ImportQueries.commit_import` with the library
    indicators the database lacks, and one provenance row per call (table, query URL,
    fetched at, response sha256, SSB's ``updated``).
@@ -40,7 +40,15 @@ from sdg.i18n import t
 from sdg.importer import YEAR_MIN, year_max
 from sdg.ingest import parse_file
 from sdg.library import LABEL_PREFIX, Entry, load, with_denominators
-from sdg.ssb import Client, Fetched, SsbError, eliminable, metadata_codes, role_dim
+from sdg.ssb import (
+    Client,
+    Fetched,
+    SsbError,
+    codelists,
+    eliminable,
+    metadata_codes,
+    role_dim,
+)
 
 Progress = Callable[[float, str], None]
 
@@ -247,8 +255,9 @@ def fetch_all(client: Client, wanted: list[Entry], known: set[str], *, lang: str
             calls.append(_call(f, ids))
         summed = {c: i for c, i in code_of.items()
                   if next(e for e in group.entries if e.id == i).region_codelist}
+        offered = codelists(meta, group.region)  # use a summing codelist only if offered
         for codelist in sorted({e.region_codelist for e in group.entries
-                                if e.id in summed.values()}):
+                                if e.id in summed.values()} & offered):
             sel = selection | {"ContentsCode": [c for c in selection["ContentsCode"]
                                                 if c in summed]}
             f = client.data(group.table, sel, codelists={group.region: codelist},

@@ -221,6 +221,17 @@ def eliminable(meta: dict, dim: str) -> bool:
     return bool(meta["dimension"][dim].get("extension", {}).get("elimination", False))
 
 
+def codelists(meta: dict, dim: str) -> set[str]:
+    """The codelists (value sets and groupings) the metadata offers for ``dim``.
+
+    >>> codelists({"dimension": {"Region": {"extension": {"codeLists": [
+    ...     {"id": "agg_KommSummer", "label": "Kommuner 2024, summert"}]}}}}, "Region")
+    {'agg_KommSummer'}
+    """
+    found = meta["dimension"].get(dim, {}).get("extension", {}).get("codeLists") or []
+    return {c["id"] for c in found if isinstance(c, dict) and "id" in c}
+
+
 def role_dim(meta: dict, role: str, fallback: str) -> str | None:
     """The dimension of a role (``geo``, ``time``, ``metric``), else the one named
     ``fallback`` or containing it.

@@ -39,6 +39,32 @@ class Cube:
     #: codelist id → {group code: [member codes]} (sums, like agg_KommSummer)
     aggregations: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
+    @classmethod
+    def from_dataset(cls, doc: dict, geo: str, eliminable: frozenset[str] = frozenset()
+                     ) -> Cube:
+        """A cube serving exactly the cells of a real SSB JSON-stat 2.0 response."""
+        dims = []
+        for d in doc["id"]:
+            cat = doc["dimension"][d]["category"]
+            index = cat["index"]
+            codes = sorted(index, key=index.__getitem__) if isinstance(index, dict) else index
+            dims.append((d, doc["dimension"][d].get("label", d),
+                         {c: cat.get("label", {}).get(c, c) for c in codes}))
+        keys = list(itertools.product(*[list(c) for _, _, c in dims]))
+        raw = doc["value"]
+        values = ([raw[i] for i in range(len(keys))] if isinstance(raw, list)
+                  else [raw.get(str(i)) for i in range(len(keys))])
+        status = doc.get("status") or {}
+        if isinstance(status, list):
+            status = {str(i): v for i, v in enumerate(status) if v}
+        units = {c: (u.get("base", ""), int(u.get("decimals", 0))) for c, u in
+                 doc["dimension"]["ContentsCode"]["category"].get("unit", {}).items()}
+        label = doc.get("label", "")
+        return cls(table=doc["extension"]["px"]["tableid"], title=label.split(": ", 1)[-1],
+                   dims=dims, values=dict(zip(keys, values, strict=True)),
+                   status={keys[int(i)]: v for i, v in status.items()}, units=units,
+                   geo=geo, eliminable=eliminable, updated=doc.get("updated", ""))
+
     def dim(self, name: str) -> dict[str, str]:
         return next(c for d, _, c in self.dims if d == name)
 

@@ -460,3 +460,35 @@ def test_cli_pull_followed_indicators_lists_what_it_could_not_pull(app_db, stand
     assert code == 0
     assert "Ikke hentet: kulturskole_6_15 (13135)" in captured.err
     assert "barnehage_1_2" in captured.out
+
+
+# ------------------------------------------------- real SSB responses served back
+def test_real_kostra_and_population_responses_through_the_real_client(store, shared_data):
+    """The stand-in serves the cells of two real SSB responses (12191 KOSTRA municipal
+    health, KOKkommuneregion0000 without a geo role; 07459 population 2022 with K-codes);
+    the pull stores exactly SSB's figures."""
+    real = {name: json.loads((shared_data / path).read_text(encoding="utf-8")) for name, path in
+            {"12191": "real/16_ssb_12191_kostra_kommunehelse_jsonstat2_KOKkommuneregion.json",
+             "07459": "indicators/ssb_exports/07459_20220914-092711_jsonstat2.json"}.items()}
+    server = StandIn([Cube.from_dataset(real["12191"], "KOKkommuneregion0000"),
+                      Cube.from_dataset(real["07459"], "Region")]).start()
+    try:
+        client, _ = client_for(server)
+        ids = ["fysioterapi_avtalehjemler", "jordmor_hjemmebesok", "ergoterapeuter_arsverk",
+               "frisklivssentral", "helsestasjon_ungdom", "befolkning"]
+        result = pull(store, client, ids, ANALYST)
+        assert not result.skipped, result.skipped
+        assert len([r for r in server.data_requests() if "12191" in r["path"]]) == 1
+        got = store.observations("fysioterapi_avtalehjemler", ["3002", "3005"])
+        assert got.set_index(["municipality", "year"])["value"].to_dict() == \
+            {("3002", 2020): 20.0, ("3005", 2020): 45.0}  # the real file's figures
+        ergo = store.observations("ergoterapeuter_arsverk", ["3005"]).set_index("year")
+        assert set(ergo.index) <= {2018, 2019, 2020}
+        # 07459 2022: Asker K-3025 = 96 088 (as in the layout notes); K-Rest etc. left out
+        pop = store.observations("befolkning", ["3025"]).set_index("year")["value"]
+        assert pop[2022] == 96088
+        prov = store.pull_provenance(result.batch)
+        assert set(prov["ssb_updated"]) >= {"2021-06-13T22:00:00Z", "2022-02-24T07:00:00Z"}
+    finally:
+        server.shutdown()
+        server.server_close()

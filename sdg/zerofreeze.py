@@ -51,15 +51,18 @@ def _date(value: object) -> str:
 def current_zero_points(store, municipality: str, year: int = ZERO_YEAR,
                         lang: str = "nb") -> pd.DataFrame:
     """The municipality's zero points as the report computes them now:
-    ``indicator``, ``value``, ``method``, ``provenance``, ``decimals``, ``name``."""
+    ``indicator``, ``value``, ``method``, ``provenance``, ``decimals``, ``name`` (demo
+    indicators say so in their name)."""
     indicators = store.indicators()
     changes = store.municipality_changes()
     observations = store.gain_observations(related_codes(municipality, changes, year))
     rep = zero_point_report(municipality, indicators, observations, changes, year=year,
                             lang=lang)
+    demo = rep["is_demo"].astype(bool)
+    name = rep["name"].where(~demo, rep["name"] + " (" + t("ssb.freeze.demo", lang) + ")")
     return pd.DataFrame({"indicator": rep["indicator"], "value": rep["zero_value"],
                          "method": rep["zero_method"], "provenance": rep["provenance"],
-                         "decimals": rep["decimals"], "name": rep["name"]})
+                         "decimals": rep["decimals"], "name": name})
 
 
 def freeze(store, actor: Actor, municipality: str, note: str | None,

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 import pandas as pd
 import pytest
 import requests
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sdg.auth import Actor
 from sdg.errors import InvalidInput
@@ -492,3 +494,24 @@ def test_real_kostra_and_population_responses_through_the_real_client(store, sha
     finally:
         server.shutdown()
         server.server_close()
+
+
+# ------------------------------------------------------------------ properties
+@settings(max_examples=200, deadline=None)
+@given(regions=st.integers(1, 60), contents=st.integers(1, 5), years=st.integers(1, 40),
+       limit=st.integers(1, 3000))
+def test_split_covers_every_cell_once_within_the_limit(regions, contents, years, limit):
+    from sdg.ssb import cell_count, plan_chunks
+
+    sel = {"Region": [f"{i:04d}" for i in range(regions)],
+           "ContentsCode": [f"c{i}" for i in range(contents)],
+           "Tid": [str(1990 + i) for i in range(years)]}
+    if contents > limit:  # not splittable along time or region: refused with a message
+        with pytest.raises(SsbError):
+            plan_chunks(sel, limit, split=["Tid", "Region"])
+        return
+    parts = plan_chunks(sel, limit, split=["Tid", "Region"])
+    cells = [(r, c, y) for p in parts for r in p["Region"] for c in p["ContentsCode"]
+             for y in p["Tid"]]
+    assert len(cells) == len(set(cells)) == regions * contents * years
+    assert all(cell_count({k: len(v) for k, v in p.items()}) <= limit for p in parts)

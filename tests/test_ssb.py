@@ -515,3 +515,16 @@ def test_split_covers_every_cell_once_within_the_limit(regions, contents, years,
              for y in p["Tid"]]
     assert len(cells) == len(set(cells)) == regions * contents * years
     assert all(cell_count({k: len(v) for k, v in p.items()}) <= limit for p in parts)
+
+
+def test_long_selection_goes_as_post(standin):
+    client, _ = client_for(standin)
+    regions = list(kindergarten_cube().dim("KOKkommuneregion0000"))
+    years = YEARS
+    # 420 repeated codes make the GET URL too long; the stand-in reads the POST selection
+    f = client.data("13502", {"KOKkommuneregion0000": regions * 60,
+                              "ContentsCode": ["KOSandel120000"], "Tid": years})
+    assert f.method == "POST" and f.body["selection"][0]["variableCode"] == \
+        "KOKkommuneregion0000"
+    assert standin.requests[-1]["method"] == "POST"
+    assert f.doc["size"] == [len(regions), 1, len(years)]

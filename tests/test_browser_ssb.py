@@ -39,8 +39,11 @@ def test_pull_and_freeze_in_the_browser(fresh_app, browser, standin, tmp_path, m
     sign_in(page, url, "analytiker")
     page.get_by_role("link", name="Hent fra SSB").click()  # the sidebar's Data section
     page.get_by_role("heading", name="Hent fra SSB").wait_for()
-    page.screenshot(path=str(shots / "ssb_page_1400.png"), full_page=True)
     page.get_by_text("Indikatorbiblioteket (42 indikatorer)").wait_for()
+    page.locator("[data-testid='stDataFrame']").first.wait_for()
+    page.get_by_role("button", name="Hent fra SSB").wait_for()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(shots / "ssb_page_1400.png"), full_page=True)
     page.get_by_role("button", name="Hent fra SSB").click()
     page.get_by_text("tabeller i import").wait_for()
     page.get_by_text("Kilde for hentingen").wait_for()
@@ -64,6 +67,7 @@ def test_pull_and_freeze_in_the_browser(fresh_app, browser, standin, tmp_path, m
     page.get_by_role("link", name="Pull from SSB").click()
     page.get_by_role("heading", name="Pull from SSB").wait_for()
     page.get_by_text("The indicator library (42 indicators)").wait_for()
+    page.locator("[data-testid='stDataFrame']").first.wait_for()
     collapse = page.locator("[data-testid='stSidebarCollapseButton'] button")
     if collapse.count() and collapse.first.is_visible():
         collapse.first.click()

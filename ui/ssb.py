@@ -15,6 +15,9 @@ def follow_editor(library: dict[str, Entry], follows: list[str], lang: str) -> p
     """The library as an editable table: one checkbox per indicator (followed or not)."""
     table = library_frame(library, lang)
     table.insert(0, "follow", table["id"].isin(follows))
+    table["rule"] = [tr(f"importer.agg.{e.aggregation}")
+                     + (f" ({e.denominator})" if e.denominator else "")
+                     for e in library.values()]
     table["evidence"] = [tr(f"ssb.evidence.{e}") for e in table["evidence"]]
     st.markdown(f"**{tr('ssb.page.library', n=len(table))}**")
     return st.data_editor(

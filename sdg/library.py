@@ -148,7 +148,8 @@ def problems(entries: dict[str, Entry], targets: set[str] | None = None,
              ks_ids: set[str] | None = None) -> list[str]:
     """Every defect of the library (empty when it is well-formed).
 
-    Table ids are five digits, dimensions and codes well-formed, ContentsCode given
+    Table ids are five digits, no two entries share table and selection, dimensions
+    and codes well-formed, ContentsCode given
     (a ``~label`` only for thin entries), the rule one of :data:`RULES`, a weighted
     entry's denominator another library entry, a codelist only on ``sum``, targets in
     the catalogue and the KS entry in the KS catalogue (when those sets are given).
@@ -157,8 +158,13 @@ def problems(entries: dict[str, Entry], targets: set[str] | None = None,
     []
     """
     out = []
+    seen: dict[tuple, str] = {}
     for e in entries.values():
         where = f"{e.id}:"
+        key = (e.table, e.region, tuple(sorted(e.selection)))
+        if key in seen:
+            out.append(f"{where} the same table and selection as {seen[key]}")
+        seen.setdefault(key, e.id)
         if not TABLE_ID.match(e.table):
             out.append(f"{where} table id {e.table!r}")
         if not DIMENSION.match(e.region):

@@ -154,6 +154,10 @@ def resolve(group: Group, meta: dict, lang: str = "nb"
             skipped.append((e.id, group.table, t("ssb.skip.no_code", lang, code=wanted,
                                                  dimension="ContentsCode")))
             continue
+        if wanted in code_of:  # two entries for one statistic: the first one is pulled
+            skipped.append((e.id, group.table, t("ssb.skip.duplicate", lang,
+                                                 other=code_of[wanted])))
+            continue
         code_of[wanted] = e.id
     if not code_of:
         return {}, {}, skipped

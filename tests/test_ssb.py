@@ -123,7 +123,10 @@ def test_library_problems_are_found():
     lib = load()
     bad = lib["barnehage_1_2"].__class__(**{**lib["barnehage_1_2"].__dict__, "table": "1350",
                                             "targets": ("4.99",), "region_codelist": "x"})
-    found = problems({"barnehage_1_2": bad, "befolkning": lib["befolkning"]}, {"4.2", "11.3"})
+    twin = lib["barnehage_1_2"].__class__(**{**lib["barnehage_1_2"].__dict__, "id": "twin"})
+    found = problems({"barnehage_1_2": bad, "befolkning": lib["befolkning"],
+                      "ok": lib["barnehage_1_2"], "twin": twin}, {"4.2", "11.3"})
+    assert any("twin: the same table and selection as barnehage_1_2" in p for p in found)
     assert any("table id" in p for p in found)
     assert any("targets" in p for p in found)
     assert any("codelist" in p for p in found)
@@ -305,6 +308,11 @@ def test_thin_entry_is_listed_not_guessed(store, standin):
                                "selection": (("ContentsCode", "~barn 1-2 år"),)})
     sel, codes, skipped = resolve(Group("13502", "KOKkommuneregion0000", (), [entry]), meta)
     assert codes == {"KOSandel120000": "barnehage_1_2"} and not skipped
+    twin = entry.__class__(**{**entry.__dict__, "id": "twin"})
+    sel, codes, skipped = resolve(Group("13502", "KOKkommuneregion0000", (), [entry, twin]),
+                                  meta)
+    assert codes == {"KOSandel120000": "barnehage_1_2"}
+    assert skipped == [("twin", "13502", "samme statistikkvariabel som barnehage_1_2, som hentes")]
 
 
 # ------------------------------------------------------------ throttle

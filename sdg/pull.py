@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sdg.auth import Actor
+from sdg.auth import Actor, require
 from sdg.errors import InvalidInput
 from sdg.i18n import t
 from sdg.importer import YEAR_MIN, year_max
@@ -301,6 +301,7 @@ def new_indicator_frame(entries: list[Entry], existing: set[str]) -> pd.DataFram
 def pull(store, client: Client, ids: list[str], actor: Actor, *, lang: str = "nb",
          progress: Progress | None = None) -> PullResult:
     """Pull library indicators ``ids`` (and their denominators) as one import batch."""
+    require(actor, "data.import")  # before any call to SSB
     library = load()
     if not ids:
         raise InvalidInput("ssb.err.nothing_to_pull")

@@ -376,6 +376,15 @@ def test_revised_2019_value_against_a_frozen_zero_point(store, standin):
                                                "detail"].iloc[0]
 
 
+def test_viewer_cannot_pull_and_nothing_is_asked_of_ssb(store, standin):
+    from sdg.auth import PermissionDenied
+
+    client, _ = client_for(standin)
+    with pytest.raises(PermissionDenied):
+        pull(store, client, ["befolkning"], Actor("ola", "viewer"))
+    assert standin.requests == []
+
+
 def test_viewer_cannot_freeze(store):
     from sdg.auth import PermissionDenied
 

@@ -545,3 +545,20 @@ def test_long_selection_goes_as_post(standin):
         "KOKkommuneregion0000"
     assert standin.requests[-1]["method"] == "POST"
     assert f.doc["size"] == [len(regions), 1, len(years)]
+
+
+def test_a_municipality_chooses_what_it_follows(store):
+    from sdg.library import default_followed
+    from sdg.pull import followed
+
+    lib = load()
+    default = followed(store, "3203", lib)
+    assert default == default_followed(lib, [4, 9, 11, 13, 17])
+    assert "barnehage_1_2" in default and "fodte" not in default
+    store.set_library_choices(ANALYST, "3203", {"fodte": True, "barnehage_1_2": False})
+    chosen = followed(store, "3203", lib)
+    assert "fodte" in chosen and "barnehage_1_2" not in chosen
+    assert set(chosen) - {"fodte"} == set(default) - {"barnehage_1_2"}
+    assert followed(store, "0301", lib) == default_followed(lib, store.focus_goals("0301"))
+    log = store.audit_log(Actor("admin", "admin"))
+    assert (log["action"] == "library.follow").sum() == 1

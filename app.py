@@ -44,6 +44,8 @@ SECTIONS = {
     "nav.section.data": [
         PageSpec("pages/data_import.py", "importer.nav.import", ":material/upload_file:",
                  "data", permission="data.import"),
+        PageSpec("pages/data_ssb.py", "ssb.nav.page", ":material/cloud_download:", "ssb",
+                 permission="data.import"),
         PageSpec("pages/data_historikk.py", "importer.nav.history", ":material/history:",
                  "historikk", permission="data.import"),
     ],

@@ -31,6 +31,11 @@ chosen = st.selectbox(tr("importer.history.pick"), ids, key="history_batch",
 row = batches.set_index("id").loc[chosen]
 with st.expander(tr("importer.history.rows", batch=chosen)):
     st.dataframe(batch_preview(store, store.path, int(chosen)), hide_index=True)
+if row["layout"] == "ssb-api":  # a pull from SSB: its calls (issue 17)
+    from ui.ssb import provenance_table
+
+    with st.expander(tr("ssb.page.provenance")):
+        st.dataframe(provenance_table(store.pull_provenance(int(chosen))), hide_index=True)
 if row["state"] == "active":
     clicked = st.button(tr("importer.history.undo"), key="undo", icon=":material/undo:")
     state, message = "undone", tr("importer.history.undone", batch=chosen)

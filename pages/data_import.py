@@ -22,6 +22,7 @@ require_router()
 store = get_store()
 st.title(tr("importer.title"))
 st.markdown(tr("importer.intro"))
+st.page_link("pages/data_ssb.py", label=tr("ssb.page.link"), icon=":material/cloud_download:")
 indicators = store.indicators()
 st.download_button(tr("importer.template.download"), template_workbook(indicators, lang()),
                    file_name=template_name(lang()), icon=":material/download:")

@@ -24,6 +24,7 @@ from ui.i18n import tr
 from ui.nav import require_router
 from ui.setup import guided_start
 from ui.state import get_store, lang, municipality, municipality_label
+from ui.zerofreeze import frozen_section
 
 require_router()
 
@@ -84,6 +85,8 @@ with st.expander(tr("council.zero.details")):
 st.download_button(tr("gains.download"), data=lambda: xlsx_bytes(table),
                    file_name=f"nullpunkt_{ZERO_YEAR}_{code}.xlsx", on_click="ignore",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+frozen_section(code)  # the frozen zero point and SSB's revisions (issue 17)
 
 # ------------------------------------------------------------------- charts
 st.subheader(tr("gains.charts.header"))

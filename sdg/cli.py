@@ -1,4 +1,4 @@
-"""Command line: ``python -m sdg init|info|build-seed|import|user``.
+"""Command line: ``python -m sdg init|info|build-seed|import|user|pull``.
 
 The database is ``$SDG_DB`` (default ``data/sdg.duckdb``). Messages go to stdout,
 problems to stderr with a non-zero exit code. An expected problem (the database held
@@ -232,6 +232,44 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+# ------------------------------------------------------------------ SSB pull (issue 17)
+def _pull(args: argparse.Namespace) -> int:
+    """``pull --list`` or a pull of library indicators into one import batch."""
+    from sdg.i18n import t
+    from sdg.library import list_lines, load
+    from sdg.pull import followed, pull
+    from sdg.ssb import Client
+
+    library = load()
+    if args.list:
+        print(t("ssb.cli.header"))
+        for line in list_lines(library):
+            print(line)
+        return 0
+    store = open_store(db_path())
+    try:
+        if args.all:
+            ids = list(library)
+        elif args.indicator:
+            ids = list(args.indicator)
+        else:
+            ids = followed(store, args.kommune, library)
+        client = Client()
+        result = pull(store, client, ids, cli_actor(args.actor))
+    finally:
+        store.close()
+    for ident, table, reason in result.skipped:
+        print(t("ssb.cli.skipped", indicator=ident, table=table, reason=reason), file=sys.stderr)
+    if result.batch is None:
+        print(t("ssb.cli.nothing"), file=sys.stderr)
+        return 1
+    print(t("ssb.cli.done", rows=result.rows, batch=result.batch, calls=len(result.calls),
+            tables=len(result.tables)))
+    for ident, n in sorted(result.per_indicator.items()):
+        print(f"  {ident:32s} {n:>7d}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _Parser(prog="python -m sdg", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -251,6 +289,16 @@ def main(argv: list[str] | None = None) -> int:
     i.add_argument("--actor", help="who imports, for the history (default cli:<login>)")
     i.set_defaults(func=_import)
     _add_user_commands(sub)
+    p = sub.add_parser("pull", help="pull library indicators from SSB (PxWebApi v2, $SDG_SSB_API)")
+    p.add_argument("--list", action="store_true",
+                   help="list the library: id, SSB table, goals (targets), merger rule")
+    p.add_argument("--kommune", default="3203",
+                   help="municipality whose followed indicators are pulled (default 3203)")
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--indicator", action="append", help="library indicator id (repeatable)")
+    what.add_argument("--all", action="store_true", help="every indicator of the library")
+    p.add_argument("--actor", help="who pulls, for the history (default cli:<login>)")
+    p.set_defaults(func=_pull)
     args = parser.parse_args(argv)
     from sdg.i18n import t
 

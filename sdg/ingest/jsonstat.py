@@ -43,7 +43,16 @@ def _dense(raw: object, size: int, fill: object) -> list:
 
 
 def _role(doc: dict, role: str, fallback: str) -> str | None:
+    """The dimension of ``role``: named in ``role``, else called ``fallback``, else the
+    one dimension whose name contains it (KOSTRA's ``KOKkommuneregion0000``).
+
+    >>> _role({"id": ["ContentsCode", "KOKkommuneregion0000", "Tid"]}, "geo", "region")
+    'KOKkommuneregion0000'
+    """
     names = doc.get("role", {}).get(role) or [n for n in doc["id"] if n.lower() == fallback]
+    if not names:
+        names = [n for n in doc["id"] if fallback in n.lower()]
+        names = names if len(names) == 1 else []
     return names[0] if names else None
 
 

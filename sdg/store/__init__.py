@@ -15,6 +15,7 @@ queries per area, so each area's SQL sits in one readable file:
 - :mod:`sdg.store.users`: local accounts, OIDC e-mail roles, sign-in lockout, audit log.
 - :mod:`sdg.store.imports`: import batches, one-transaction commit, undo and redo.
 - :mod:`sdg.store.workshops`: live workshop sessions, participants and their votes.
+- :mod:`sdg.store.ssb`: SSB pulls' provenance, followed library indicators, frozen zero points.
 
 SQL uses named parameters only (``$name``); no value is ever formatted into a string.
 """
@@ -32,6 +33,7 @@ from sdg.store.decisions import DecisionQueries
 from sdg.store.gains import GainQueries
 from sdg.store.imports import ImportQueries
 from sdg.store.ratings import RatingQueries
+from sdg.store.ssb import SsbQueries
 from sdg.store.users import UserQueries
 from sdg.store.workshops import WorkshopQueries
 
@@ -39,7 +41,8 @@ __all__ = ["DEFAULT_DB", "MIGRATIONS_DIR", "Migration", "Store", "db_path", "mig
            "open_store", "shared_store"]
 
 
-class Store(BenefitQueries, CatalogueQueries, ContentQueries, DecisionQueries, GainQueries, ImportQueries, RatingQueries, UserQueries, WorkshopQueries, StoreBase):
+class Store(BenefitQueries, CatalogueQueries, ContentQueries, DecisionQueries, GainQueries,
+            ImportQueries, RatingQueries, UserQueries, WorkshopQueries, SsbQueries, StoreBase):
     """The app's single DuckDB connection and all its queries.
 
     Parameters

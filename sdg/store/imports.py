@@ -9,6 +9,8 @@ it had superseded and redoing it (state ``active`` again) hides that once more.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import duckdb
 import pandas as pd
 
@@ -20,6 +22,8 @@ OBS_COLUMNS = ("municipality", "indicator", "year", "value", "status_symbol", "n
 #: Columns of the new-indicator frame (``targets`` is a list of target codes).
 INDICATOR_COLUMNS = ("id", "name_nb", "name_en", "unit_nb", "unit_en", "direction",
                      "aggregation", "denominator", "source")  # fmt: skip
+#: Further indicator columns a caller may give (the SSB library does).
+OPTIONAL_INDICATOR_COLUMNS = ("decimals", "description_nb", "description_en")
 #: Tables covered by :meth:`ImportQueries.content_checksum`, each with its sort key.
 CHECKED_TABLES: dict[str, str] = {
     "indicator": "id",
@@ -84,7 +88,9 @@ class ImportQueries:
 
     # ------------------------------------------------------------------ commit
     def commit_import(self, actor: Actor, batch: dict, observations: pd.DataFrame,
-                      new_indicators: pd.DataFrame | None = None) -> int:
+                      new_indicators: pd.DataFrame | None = None,
+                      on_commit: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None
+                      ) -> int:
         """Write one import in a single transaction and return the batch id.
 
         Parameters
@@ -97,16 +103,21 @@ class ImportQueries:
             :data:`OBS_COLUMNS`; inserted with one ``INSERT … SELECT``.
         new_indicators : pandas.DataFrame, optional
             :data:`INDICATOR_COLUMNS` plus ``targets`` (list of target codes).
+        on_commit : callable, optional
+            ``on_commit(cursor, batch_id)`` writes more rows of the same import in the
+            same transaction (an SSB pull's provenance).
         """
         require(actor, "data.import")
         obs = _arrow_strings(observations.loc[:, list(OBS_COLUMNS)])
         _refuse_duplicate_keys(obs)
         with self.transaction() as cur:
             if new_indicators is not None and not new_indicators.empty:
-                ind = new_indicators.loc[:, list(INDICATOR_COLUMNS)]
+                cols = [*INDICATOR_COLUMNS,
+                        *(c for c in OPTIONAL_INDICATOR_COLUMNS if c in new_indicators)]
+                ind = new_indicators.loc[:, cols]
                 cur.register("import_ind", ind)
-                cur.execute(f"INSERT INTO indicator ({', '.join(INDICATOR_COLUMNS)})"  # noqa: S608 (fixed names)
-                            f" SELECT {', '.join(INDICATOR_COLUMNS)} FROM import_ind")
+                cur.execute(f"INSERT INTO indicator ({', '.join(cols)})"  # noqa: S608 (fixed names)
+                            f" SELECT {', '.join(cols)} FROM import_ind")
                 links = new_indicators[["id", "targets"]].explode("targets").dropna()
                 if not links.empty:
                     cur.register("import_links", links)
@@ -126,6 +137,8 @@ class ImportQueries:
                 " note, $b FROM import_obs",
                 {"b": batch_id},
             )
+            if on_commit is not None:
+                on_commit(cur, int(batch_id))
             new_ids = [] if new_indicators is None else list(new_indicators["id"])
             self.audit(cur, actor, "data.import", {"file": batch.get("file_name"),
                        "rows": len(obs), "new_indicators": new_ids}, batch_id=int(batch_id))

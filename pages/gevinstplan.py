@@ -17,7 +17,7 @@ require_router()
 
 store = get_store()
 code = municipality()
-cat = ub.catalogue()
+cat = ub.catalogue(code)
 records = ub.plan(code)
 
 st.title(tr("benefits.title", municipality=municipality_label()))

@@ -73,6 +73,8 @@ else:
     st.dataframe(ours, hide_index=True)
     mine = with_figures(report(code, lang()))
     mine = mine[mine["goals"].map(lambda gs: number in gs)]
+    if mine["is_demo"].any():  # the banner only where demo figures are on screen
+        st.warning(tr("demo.badge"))
     st.markdown(f"**{tr('gains.goals.this')}**")
     st.dataframe(goal_indicator_table(mine), hide_index=True)
     st.page_link("pages/nullpunkt.py", label=tr("gains.goals.link"),

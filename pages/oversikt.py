@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.council import decision_line
-from ui.gains import ZERO_YEAR, goal_overview, status_text
+from ui.gains import ZERO_YEAR, demo_on_screen, goal_overview, status_text
 from ui.goals import goal_grid, tile_css
 from ui.i18n import pick, tr
 from ui.nav import require_router
@@ -41,6 +41,8 @@ if focus:
     overview = goal_overview(code, lang()).set_index("goal")
     st.header(tr("council.home.status_header", year=ZERO_YEAR))
     st.caption(tr("council.home.status_help", year=ZERO_YEAR))
+    if demo_on_screen(code, lang(), focus):  # only when demo figures are on screen
+        st.warning(tr("council.home.demo"))
     cols = st.columns(min(len(focus), 5))
     for i, g in enumerate(sorted(focus)):
         row = overview.loc[g]

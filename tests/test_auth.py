@@ -40,6 +40,9 @@ def test_the_role_matrix():
     assert may["facilitator"] == {"workshop.run"}
     assert "data.import" in may["analyst"] and "workshop.run" not in may["analyst"]
     assert "users.admin" not in may["analyst"] and "audit.read" not in may["analyst"]
+    # the council's cycle: analysts propose, the secretary records the adoption
+    assert may["secretary"] == {"decision.adopt"}
+    assert "decision.propose" in may["analyst"] and "decision.adopt" not in may["analyst"]
 
 
 def test_unknown_role_and_permission():

@@ -182,3 +182,74 @@ def test_exports_present(app_db):
     at = run_app(PAGE, role="analyst")
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Last ned PNG", "Last ned SVG", "Last ned tabellen (xlsx)"]
+
+
+def _boxes(points: pd.DataFrame, width=600, height=460, font=12) -> list[tuple]:
+    out = []
+    for r in points.itertuples():
+        w, h = 0.62 * font * len(str(r.subject)) + 2, font + 2
+        cx, cy = r.label_x * width, (1 - r.label_y) * height
+        out.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
+    return out
+
+
+@pytest.mark.parametrize("level", ["goal", "target"])
+def test_labels_do_not_overlap_and_few_answers_are_hollow_with_an_outline(app_db, level):
+    at = run_app(PAGE, role="analyst", goal="11")
+    if level == "target":
+        at.radio(key="mat_level").set_value("target").run()
+    spec, points = chart(at)
+    boxes = _boxes(points)
+    for i, a in enumerate(boxes):
+        assert 0 <= a[0] and a[2] <= 600 and 0 <= a[1] and a[3] <= 460
+        for b in boxes[i + 1:]:
+            overlap = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
+            assert not (overlap[0] > 0 and overlap[1] > 0), (a, b)
+    layer = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "point")
+    enc = layer["encoding"]
+    assert layer["mark"]["filled"] is False
+    assert enc["fillOpacity"]["condition"]["test"] == "datum.thin"
+    assert enc["fillOpacity"]["condition"]["value"] == 0.0
+    assert enc["strokeWidth"]["condition"]["value"] >= 2  # a visible outline when hollow
+    assert enc["stroke"]["condition"]["field"] == "colour"  # in the goal's colour
+    text = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "text"
+                and layer["encoding"]["text"]["field"] == "subject")
+    assert text["encoding"]["x"]["field"] == "label_x"
+    assert "Slik leser du matrisen" in [e.label for e in at.expander]
+
+
+def test_a_trial_workshop_moves_nothing_until_an_analyst_includes_it(app_db):
+    import pandas as pd
+
+    from sdg.auth import Actor
+
+    store = open_store(app_db, seed=False)
+    trial = pd.DataFrame([{"respondent": f"p{i}", "subject": "6", "axis": "priority",
+                           "value": 5.0, "scale_min": 1.0, "scale_max": 5.0} for i in range(4)])
+    sid = store.import_survey("3203", trial, name="Prøveverksted", kind="workshop",
+                              actor=Actor("kari", "analyst"))
+    store.close()
+    at = run_app(PAGE, role="analyst")
+    before = chart(at)[1].set_index("subject")["y"]
+    sources = at.dataframe[1].value  # the sources of the council's matrix
+    row = sources[sources["Id"] == sid].iloc[0]
+    assert (row["Teller"], row["Hvorfor"]) == ("—", "ny, ikke tatt med")
+    assert sid not in at.multiselect(key="mat_sources").options
+    at.selectbox(key="mat_inc_pick").set_value(sid)
+    at.radio(key="mat_inc_value").set_value("include")
+    at.checkbox(key="mat_inc_confirm").check()
+    next(b for b in at.button if b.label == "Lagre endringen").click().run()
+    assert not at.exception
+    after = chart(at)[1].set_index("subject")["y"]
+    assert after["6"] > before["6"]  # four fives for goal 6 now count
+    assert (after.drop("6") == before.drop("6")).all()
+    log = open_store(app_db, seed=False).audit_log(Actor("a", "admin"))
+    assert log.iloc[0]["action"] == "sources.include" and log.iloc[0]["actor"] == "test-analyst"
+    # and out again: the matrix is as it was
+    at.selectbox(key="mat_inc_pick").set_value(sid)
+    at.radio(key="mat_inc_value").set_value("exclude")
+    at.checkbox(key="mat_inc_confirm").check()
+    next(b for b in at.button if b.label == "Lagre endringen").click().run()
+    assert not at.exception
+    again = chart(at)[1].set_index("subject")["y"]
+    assert again["6"] == pytest.approx(before["6"])

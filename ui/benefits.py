@@ -28,11 +28,12 @@ def plan(municipality: str) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def catalogue() -> dict[str, pd.DataFrame]:
-    """Indicators, SDG targets, goal areas and goals for the editor and the map."""
+def catalogue(municipality: str | None = None) -> dict[str, pd.DataFrame]:
+    """Indicators, SDG targets, the municipality's goal areas (its own, else the seven
+    of the presentation) and goals for the editor and the map."""
     store = get_store()
     return {"indicators": store.indicators(), "targets": store.targets(),
-            "goal_areas": store.goal_areas(), "goals": store.goals()}
+            "goal_areas": store.goal_areas(municipality), "goals": store.goals()}
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -99,7 +100,7 @@ class SaveOutcome(NamedTuple):
 def save(store: Store, municipality: str, stored: pd.DataFrame, edited: pd.DataFrame,
          actor: Actor) -> SaveOutcome:
     """Validate every row; save the changes in one transaction only if none is an error."""
-    cat = catalogue()
+    cat = catalogue(municipality)
     problems = validate(edited, cat["indicators"], cat["targets"], cat["goal_areas"])
     if has_errors(problems):
         return SaveOutcome(problems, None)

@@ -16,7 +16,7 @@ import streamlit as st
 from sdg.errors import SdgError
 from sdg.store.decisions import NEXT
 from ui.i18n import tr
-from ui.materiality import labeller
+from ui.materiality import INCLUDED_KEY, labeller
 from ui.state import actor, get_store, lang, show_error
 
 DECISION_PAGE = "pages/vedtak.py"
@@ -225,5 +225,7 @@ def sources_panel(code: str, weights: dict[str, float]) -> None:
                 show_error(err)
                 return
             st.cache_data.clear()
-            st.success(tr("council.src.saved"))
+            if action == "include":
+                st.session_state[INCLUDED_KEY] = pick  # the filter picks it up next run
+            st.toast(tr("council.src.saved"))
             st.rerun()

@@ -90,6 +90,15 @@ def goal_overview(code: str, lang: str) -> pd.DataFrame:
     return goal_status(report(code, lang))
 
 
+def demo_on_screen(code: str, lang: str, goals: set[int] | None = None) -> bool:
+    """Whether a demo indicator with a figure feeds what is shown (for ``goals``, or
+    any goal): then, and only then, the DEMO banner is due."""
+    rep = with_figures(report(code, lang))
+    if goals is not None:
+        rep = rep[rep["goals"].map(lambda gs: bool(set(gs) & goals))]
+    return bool(rep["is_demo"].any())
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
 def goal_area_links(code: str) -> pd.DataFrame:
     """indicator → goal area through the municipality's benefits (may be empty)."""
@@ -202,7 +211,8 @@ def goal_status_table(status: pd.DataFrame, goals: pd.DataFrame) -> pd.DataFrame
         tr("gains.goals.col.n"): [f"{n} ({s})" for n, s in
                                   zip(status["n_indicators"], status["n_scored"], strict=True)],
         tr("gains.col.status"): status_text(status["status"], session_lang()),
-        tr("gains.col.score"): _round(status["score"]),
+        tr("gains.col.period"): status["years"].fillna("–"),
+        tr("gains.col.score"): [number_nb(v, 2) for v in status["score"]],
     })
 
 

@@ -409,6 +409,24 @@ def _apply_pending(sources: pd.DataFrame) -> None:
             st.session_state[f"mat_w_{by_key[key]}"] = float(weight)
 
 
+INCLUDED_KEY = "mat_included_now"
+
+
+def _follow_inclusion(sources: pd.DataFrame) -> None:
+    """Keep the source filter in step with the council's matrix: a source just included
+    (:data:`INCLUDED_KEY`, set by the sources panel) is picked, one no longer counting is
+    dropped from the picked ones."""
+    ids = set(sources["id"])
+    added = st.session_state.pop(INCLUDED_KEY, None)
+    if "mat_sources" not in st.session_state:
+        return
+    picked = [i for i in st.session_state["mat_sources"] if i in ids]
+    if added in ids and added not in picked:
+        picked.append(added)
+    if picked != st.session_state["mat_sources"]:
+        st.session_state["mat_sources"] = picked
+
+
 def labeller(prefix: str):
     """A ``format_func`` giving the catalogue text ``prefix.<value>`` in the session's
     language, fixed when the widget is drawn."""
@@ -428,6 +446,7 @@ def filter_panel(code: str, settings: dict, goal_param: str | None) -> dict:
     sources = store.rating_sources(code)
     sources = sources[sources["current"]].reset_index(drop=True)
     _apply_pending(sources)
+    _follow_inclusion(sources)
     labels = {r.id: source_label(r) for r in sources.itertuples()}
     groups = store.respondent_groups(code)
     with st.sidebar:

@@ -173,3 +173,9 @@ def test_after_an_expired_lockout_counting_starts_again(users):
     assert users.scalar("SELECT failed_count FROM app_user WHERE name = 'ola'") == 1
     assert users.sign_in("ola", PASSWORD, now=later).name == "ola"
     assert users.scalar("SELECT failed_count FROM app_user WHERE name = 'ola'") == 0
+
+
+def test_sessions_ended_long_ago_are_dropped_at_the_next_sign_in(users):
+    users.create_session("ola", now=T0)
+    users.create_session("ola", now=T0 + timedelta(days=91))
+    assert users.scalar("SELECT count(*) FROM user_session") == 1

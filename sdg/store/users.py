@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pandas as pd
 
@@ -24,6 +24,9 @@ from sdg.auth import (
     verify_password,
 )
 from sdg.errors import NotFound, SdgError
+
+#: How long ended sessions are kept (for "last active" on the Admin page).
+SESSION_KEEP = timedelta(days=90)
 
 
 @dataclass(frozen=True)
@@ -231,6 +234,9 @@ class UserQueries:
             row = self._user_row(cur, name)
             if row["disabled"]:
                 raise SdgError("auth.err.bad_login")
+            # Ended sessions are kept a while for "last active", then dropped.
+            cur.execute("DELETE FROM user_session WHERE expires_at < $old",
+                        {"old": now - SESSION_KEEP})
             cur.execute(
                 "INSERT INTO user_session (token_hash, user_name, created_at, expires_at,"
                 " last_used_at) VALUES ($h, $n, $t, $e, $t)",

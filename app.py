@@ -12,7 +12,8 @@ URL gives a polite refusal with a sign-in that comes back to it. A workshop link
 
 import streamlit as st
 
-from ui.auth import login_required, signed_in
+from sdg.auth import ANONYMOUS
+from ui.auth import login_required
 from ui.nav import PageSpec, navigation
 from ui.sidebar import pickers
 from ui.state import actor
@@ -68,13 +69,14 @@ def route() -> None:
     """One script run: page config, the page lists for this actor, run the page."""
     st.set_page_config(page_title="Bærekraftsmålene i kommunen", page_icon="🌍",
                        layout="wide")
+    who = actor()  # once per run: the session is looked up in the database
     if "w" in st.query_params:
-        page = navigation(WORKSHOP_LINK, actor(), menu=False)
-    elif login_required() and not signed_in():
+        page = navigation(WORKSHOP_LINK, who, menu=False)
+    elif login_required() and who == ANONYMOUS:
         # Every page stays registered (as a sign-in offer), so /nullpunkt is not lost.
-        page = navigation(SECTIONS, actor(), menu=False, only=frozenset({ACCOUNT.url_path}))
+        page = navigation(SECTIONS, who, menu=False, only=frozenset({ACCOUNT.url_path}))
     else:
-        page = navigation(SECTIONS, actor())
+        page = navigation(SECTIONS, who)
         pickers()
     page.run()
 

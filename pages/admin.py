@@ -2,6 +2,7 @@
 
 import io
 
+import pandas as pd
 import streamlit as st
 
 from sdg.accounts import action_label, audit_table, filter_audit, users_table
@@ -25,8 +26,8 @@ def _dates_as_text(frame):
     for col in frame.columns:
         if str(frame[col].dtype).startswith("datetime"):
             frame[col] = frame[col].dt.strftime("%d.%m.%Y %H:%M").fillna("–")
-        elif frame[col].isna().any():
-            frame[col] = frame[col].astype(object).where(frame[col].notna(), "–")
+        elif frame[col].isna().any():  # all text, so the column stays one Arrow type
+            frame[col] = ["–" if pd.isna(v) else str(v) for v in frame[col]]
     return frame
 
 

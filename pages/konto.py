@@ -6,7 +6,7 @@ from ui.auth import here, login_required, sign_in_button, sign_out, signed_in
 from ui.i18n import tr
 from ui.nav import require_router
 from ui.state import actor as current_actor
-from ui.state import get_store, oidc_configured, oidc_status, session_token
+from ui.state import get_store, lang, oidc_configured, oidc_status, session_token
 
 require_router()
 
@@ -16,7 +16,8 @@ if signed_in():
     st.success(tr("auth.signed_in_as", name=actor.name, role=tr(f"auth.role.{actor.role}")))
     session = get_store().session(session_token())
     if session is not None:
-        st.caption(tr("accounts.until", time=session.expires_at.strftime("%d.%m.%Y kl. %H:%M")))
+        fmt = "%d.%m.%Y kl. %H:%M" if lang() == "nb" else "%d %B %Y, %H:%M"
+        st.caption(tr("accounts.until", time=session.expires_at.strftime(fmt)))
     if st.button(tr("auth.sign_out"), key="sign_out", icon=":material/logout:"):
         sign_out()
         st.rerun()

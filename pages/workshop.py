@@ -49,7 +49,8 @@ if sessions.empty:
 
 code = session_picker(sessions, "workshop-pick", tr("workshop.pick"),
                       default=st.query_params.get("ws"))
-st.query_params["ws"] = code
+if st.query_params.get("ws") != code:
+    st.query_params["ws"] = code
 row = sessions.set_index("code").loc[code]
 
 # ------------------------------------------------------------ code and controls

@@ -50,7 +50,7 @@ def _plain(value: object, lang: str) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(_plain(v, lang) for v in value) or "–"
     if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}".replace(",", "\u00a0")
+        return f"{value:,}".replace(",", "\u00a0" if lang == "nb" else ",")
     return str(value)
 
 
@@ -83,6 +83,8 @@ def describe(actor: str, action: str, detail: object, lang: str = "nb") -> str:
     'ola gave kari the role administrator (before: analyst)'
     >>> describe("ola", "workshop.run", None)
     'ola: verksted'
+    >>> describe("kari", "data.import", '{"file": "a.csv", "rows": 44838}', "en")
+    'kari imported 44,838 rows from a.csv'
     """
     d = _detail(detail)
     key = next((k for k in DETAIL_KEYS if k in d), None)

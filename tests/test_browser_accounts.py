@@ -101,3 +101,22 @@ def test_a_deep_link_comes_back_after_sign_in_when_login_is_required(fresh_app, 
     page.get_by_role("heading", name="Nullpunktsmåling 2019").wait_for()
     assert "/nullpunkt?kommune=3203" in page.url
     page.locator("[data-testid='stSidebar']").get_by_role("link", name="Workshop").wait_for()
+
+
+def test_a_facilitator_reloads_in_the_middle_of_a_workshop_and_loses_nothing(fresh_app, page):
+    import re
+
+    url = fresh_app(_users)
+    sign_in(page, url, "leder", PASSWORD)
+    page.get_by_role("link", name="Workshop", exact=True).click()
+    page.get_by_label("Navn på økten").fill("Kveldsmøte i Røyken")
+    page.get_by_role("button", name="Lag økten").click()
+    page.wait_for_url(re.compile(r"ws=[A-Z0-9]{5}"))
+    code = re.search(r"ws=([A-Z0-9]{5})", page.url).group(1)
+    page.get_by_role("button", name="Åpne for stemmer").click()
+    page.get_by_role("button", name="Steng avstemningen").wait_for()
+    page.reload()
+    page.get_by_role("button", name="Steng avstemningen").wait_for()
+    expect(page.get_by_text("Du har ikke tilgang")).to_have_count(0)
+    assert f"ws={code}" in page.url
+    page.get_by_text("Kveldsmøte i Røyken").first.wait_for()

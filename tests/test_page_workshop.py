@@ -109,3 +109,26 @@ def test_projector_needs_login_unless_the_session_is_public(app_db, monkeypatch)
         store.close()
     at = run_app("pages/projektor.py", w=code)
     assert "krever innlogging" not in texts(at)
+
+
+def test_facilitator_removes_a_participants_answers(app_db):
+    code = _session(app_db)
+    store = open_store(app_db)
+    try:
+        for value in (5, 1):
+            record_vote(store, code, join(store, code), {"4": value, "13": value}, "priority")
+    finally:
+        store.close()
+    at = run_app("pages/workshop.py", role="facilitator", ws=code)
+    remove = next(b for b in at.button if b.label == "Fjern svarene til deltakeren")
+    remove.click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "2 vurderinger fra deltaker 1 er fjernet fra tellingen." in texts(at)
+    store = open_store(app_db)
+    try:
+        assert len(store.workshop_ratings([code])) == 2  # the other participant's
+        assert store.audit_log(Actor("a", "admin"))["detail"].str.contains(
+            "remove_participant").any()
+    finally:
+        store.close()

@@ -161,3 +161,21 @@ def test_users_lists_status_and_live_sessions(users):
 def test_a_user_name_with_spaces_around_is_refused(users, name):
     with pytest.raises(SdgError, match="Brukernavnet"):
         users.add_user(SYSTEM, name, "viewer", email="x@example.org")
+
+
+def test_after_an_expired_lockout_counting_starts_again(users):
+    for i in range(5):
+        with pytest.raises(SdgError, match="Feil"):
+            users.sign_in("ola", "feil passord", now=T0 + timedelta(seconds=i))
+    later = T0 + timedelta(minutes=16)
+    with pytest.raises(SdgError, match="Feil"):
+        users.sign_in("ola", "feil passord", now=later)
+    assert users.scalar("SELECT failed_count FROM app_user WHERE name = 'ola'") == 1
+    assert users.sign_in("ola", PASSWORD, now=later).name == "ola"
+    assert users.scalar("SELECT failed_count FROM app_user WHERE name = 'ola'") == 0
+
+
+def test_sessions_ended_long_ago_are_dropped_at_the_next_sign_in(users):
+    users.create_session("ola", now=T0)
+    users.create_session("ola", now=T0 + timedelta(days=91))
+    assert users.scalar("SELECT count(*) FROM user_session") == 1

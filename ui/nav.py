@@ -9,6 +9,7 @@ import streamlit as st
 
 from sdg.auth import Actor, roles_allowed
 from ui.i18n import tr
+from ui.state import link_params
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,8 @@ def navigation(sections: dict[str, list[PageSpec]], actor: Actor, *, menu: bool 
         with st.sidebar:
             for section, section_pages in allowed_pages.items():
                 st.caption(tr(section))
-                for page in section_pages:
-                    st.page_link(page)
+                for page in section_pages:  # the URL state travels with the link, so
+                    st.page_link(page, query_params=link_params())  # one history entry
     return current
 
 

@@ -61,9 +61,11 @@ def municipality_label(code: str | None = None) -> str:
 
 
 def sync_url() -> None:
-    """Write the session's language and municipality into the URL."""
-    st.query_params["lang"] = lang()
-    st.query_params["kommune"] = municipality()
+    """Write the session's language and municipality into the URL, in one change and
+    only if they differ (each change of the URL is a browser-history entry)."""
+    wanted = {"lang": lang(), "kommune": municipality()}
+    if any(st.query_params.get(k) != v for k, v in wanted.items()):
+        st.query_params.update(wanted)
 
 
 def link_params(**extra: object) -> dict[str, str]:

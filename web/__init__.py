@@ -1,6 +1,6 @@
 """The Starlette glue of the ASGI app in ``app.py``: our routes and middleware.
 
-``streamlit run app.py`` serves ``app.App`` (an ``st.App``) with uvicorn; these routes
+``streamlit run app.py`` serves ``app:app`` (an ``st.App``) with uvicorn; these routes
 sit beside Streamlit's own in the same process (ours are matched first; the reserved
 prefixes ``/_stcore/``, ``/media/``, ``/component/`` and ``/static/`` stay
 Streamlit's). No Streamlit page code lives here: pages are in ``pages/``, their glue in

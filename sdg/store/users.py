@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pandas as pd
 
@@ -24,6 +24,9 @@ from sdg.auth import (
     verify_password,
 )
 from sdg.errors import NotFound, SdgError
+
+#: How long ended sessions are kept (for "last active" on the Admin page).
+SESSION_KEEP = timedelta(days=90)
 
 
 @dataclass(frozen=True)
@@ -231,6 +234,9 @@ class UserQueries:
             row = self._user_row(cur, name)
             if row["disabled"]:
                 raise SdgError("auth.err.bad_login")
+            # Ended sessions are kept a while for "last active", then dropped.
+            cur.execute("DELETE FROM user_session WHERE expires_at < $old",
+                        {"old": now - SESSION_KEEP})
             cur.execute(
                 "INSERT INTO user_session (token_hash, user_name, created_at, expires_at,"
                 " last_used_at) VALUES ($h, $n, $t, $e, $t)",
@@ -311,24 +317,30 @@ class UserQueries:
             so names cannot be probed) or ``auth.err.locked``.
         """
         now = now or datetime.now()
-        with self.transaction() as cur:
+        with self.cursor() as cur:
             row = cur.execute(
                 "SELECT role, password_hash, failed_count, last_failure, disabled"
                 " FROM app_user WHERE name = $n", {"n": name}).fetchone()
-            if row is None or row[1] is None or row[4]:
-                raise SdgError("auth.err.bad_login")
-            role, pw_hash, failed, last_failure, _ = row
-            if locked(failed, last_failure, now):
-                left = LOCKOUT - (now - last_failure)
-                raise SdgError("auth.err.locked", minutes=max(1, int(left.total_seconds() // 60)))
-            failure = not verify_password(pw_hash, password)
-            # After an expired lockout the count starts again from the first failure.
-            count = (1 if failed >= MAX_FAILURES else failed + 1) if failure else 0
-            cur.execute(
-                "UPDATE app_user SET failed_count = $f,"
-                " last_failure = CASE WHEN $fail THEN $t ELSE last_failure END"
-                " WHERE name = $n",
-                {"f": count, "fail": failure, "t": now, "n": name})
+        if row is None or row[1] is None or row[4]:
+            raise SdgError("auth.err.bad_login")
+        role, pw_hash, failed, last_failure, _ = row
+        if locked(failed, last_failure, now):
+            left = LOCKOUT - (now - last_failure)
+            raise SdgError("auth.err.locked", minutes=max(1, int(left.total_seconds() // 60)))
+        # Argon2 takes tens of milliseconds: check outside the write lock, so workshop
+        # votes and imports do not wait for a sign-in.
+        failure = not verify_password(pw_hash, password)
+        with self.transaction() as cur:
+            if failure:
+                # After an expired lockout the count starts again from the first failure.
+                cur.execute(
+                    "UPDATE app_user SET last_failure = $t, failed_count = CASE"
+                    " WHEN failed_count >= $max AND NOT ($t - last_failure < $lock) THEN 1"
+                    " ELSE failed_count + 1 END WHERE name = $n",
+                    {"t": now, "max": MAX_FAILURES, "lock": LOCKOUT, "n": name})
+            else:
+                cur.execute("UPDATE app_user SET failed_count = 0 WHERE name = $n",
+                            {"n": name})
         if failure:
             raise SdgError("auth.err.bad_login")
         return Actor(name, role)

@@ -1,0 +1,154 @@
+"""The Admin page (issue 14): users in words, user administration, the audit log in
+the user's language with filters, raw detail and export; the Konto page for OIDC."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from sdg.auth import SYSTEM, Actor
+from tests.apptest import run_app, texts
+from tests.conftest import APP
+
+PASSWORD = "tre blå hester i Hurum"
+
+
+def _admin(role_users=True, **query) -> AppTest:
+    from ui.state import get_store
+
+    if role_users:
+        store = get_store()
+        store.add_user(SYSTEM, "ola", "analyst", password=PASSWORD)
+        store.create_session("ola")
+    return run_app("pages/admin.py", role="admin", **query)
+
+
+def _users_frame(at) -> pd.DataFrame:
+    return at.dataframe[0].value
+
+
+def test_users_are_shown_in_words(app_db):
+    users = _users_frame(_admin())
+    assert list(users.columns)[:5] == ["Brukernavn", "E-post", "Rolle", "Innlogging", "Status"]
+    ola = users.set_index("Brukernavn").loc["ola"]
+    assert ola["Rolle"] == "analytiker" and ola["Innlogging"] == "lokal konto"
+    assert ola["Status"] == "aktiv" and ola["Aktive innlogginger"] == 1
+    assert "None" not in users.astype(str).to_string() and "NaT" not in users.to_string()
+
+
+def test_users_are_shown_in_english_too(app_db):
+    at = _admin(lang="en")
+    users = _users_frame(at)
+    assert list(users.columns)[:3] == ["User name", "E-mail", "Role"]
+    assert "analyst" in users["Role"].tolist()
+    assert "Audit log: who wrote what, and when" in texts(at)
+
+
+def test_change_role_disable_and_reset_from_the_page(app_db):
+    from ui.state import get_store
+
+    at = _admin()
+    at.selectbox(key="manage_user").set_value("ola").run()
+    at.selectbox(key="manage_role").set_value("facilitator").run()
+    at.button(key="set_role").click().run()
+    assert "Lagret: ola: verkstedleder" in texts(at)
+    store = get_store()
+    assert store.users(SYSTEM).set_index("name").loc["ola", "role"] == "facilitator"
+    at.button(key="toggle_user").click().run()
+    assert store.users(SYSTEM).set_index("name").loc["ola", "disabled"]
+    assert store.users(SYSTEM).set_index("name").loc["ola", "sessions"] == 0
+    at.button(key="toggle_user").click().run()  # enable again
+    at.button(key="reset_password").click().run()
+    message = [s.value for s in at.success if "Midlertidig passord" in s.value][0]
+    temporary = message.split("`")[1]
+    assert store.must_change_password("ola")
+    assert store.sign_in("ola", temporary).name == "ola"
+
+
+def test_the_last_admin_is_told_why_not(app_db):
+    at = _admin(role_users=False)
+    at.selectbox(key="manage_user").set_value("test-admin").run()
+    at.selectbox(key="manage_role").set_value("viewer").run()
+    at.button(key="set_role").click().run()
+    assert "siste aktive administratoren" in at.error[0].value
+
+
+def test_the_audit_log_reads_as_sentences_with_filters_and_raw_detail(app_db):
+    from ui.state import get_store
+
+    store = get_store()
+    with store.transaction() as cur:
+        store.audit(cur, Actor("kari", "analyst"), "data.import",
+                    {"file": "13135.xlsx", "rows": 354, "new_indicators": []})
+    at = _admin()
+    log = at.dataframe[1].value
+    assert list(log.columns)[:5] == ["Tidspunkt", "Hva", "Hvem", "Rolle", "Område"]
+    assert "kari importerte 354 rader fra 13135.xlsx" in log["Hva"].tolist()
+    assert "{" not in "".join(log["Hva"])  # no raw JSON in the readable table
+    at.multiselect(key="audit_who").set_value(["kari"]).run()
+    log = at.dataframe[1].value
+    assert log["Hvem"].unique().tolist() == ["kari"] and len(log) == 1
+    raw = at.dataframe[2].value  # behind the "Vis rådata" click
+    assert raw["Rådata"].str.contains('"rows": 354').any()
+    at.multiselect(key="audit_who").set_value([]).run()
+    at.multiselect(key="audit_area").set_value(["users.admin"]).run()
+    assert set(at.dataframe[1].value["Område"]) == {"brukere og drift"}
+
+
+def test_the_export_is_the_readable_table(app_db):
+    at = _admin()
+    button = at.get("download_button")
+    export = [b for b in button if "xlsx" in b.proto.label][0]
+    assert export.proto.label == "Last ned loggen (xlsx)"
+    # the file itself: the same columns as the page, sentences included
+    from sdg.accounts import audit_table
+    from ui.state import get_store
+
+    frame = audit_table(get_store().audit_log(SYSTEM))
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False)
+    back = pd.read_excel(io.BytesIO(buffer.getvalue()))
+    assert "Hva" in back.columns and back["Hva"].str.contains("la til brukeren ola").any()
+
+
+@pytest.mark.parametrize("expired", [True, False])
+def test_an_oidc_sign_in_is_checked_for_expiry(app_db, expired):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost/oauth2callback",
+                          "cookie_secret": "x", "client_id": "x", "client_secret": "x",
+                          "server_metadata_url": "http://localhost/.well-known"}
+    from ui.state import get_store
+
+    get_store().add_user(SYSTEM, "kari@asker.kommune.no", "analyst",
+                         email="kari@asker.kommune.no")
+    at.user = {"is_logged_in": True, "email": "kari@asker.kommune.no", "name": "Kari",
+               "exp": int(time.time()) + (-60 if expired else 3600)}
+    at.run()
+    at.switch_page("pages/konto.py").run()
+    assert not at.exception
+    if expired:
+        assert "er utløpt" in texts(at)
+        assert not any("Importer tall" == e.proto.label for e in at.sidebar.get("page_link"))
+    else:
+        assert "Du er logget inn som **kari@asker.kommune.no**" in texts(at)
+
+
+def test_a_disabled_oidc_user_is_not_let_in(app_db):
+    from ui.state import get_store
+
+    store = get_store()
+    store.add_user(SYSTEM, "kari@asker.kommune.no", "analyst", email="kari@asker.kommune.no")
+    store.add_user(SYSTEM, "sjef", "admin", email="sjef@asker.kommune.no")
+    store.set_disabled(SYSTEM, "kari@asker.kommune.no")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost/oauth2callback",
+                          "cookie_secret": "x", "client_id": "x", "client_secret": "x",
+                          "server_metadata_url": "http://localhost/.well-known"}
+    at.user = {"is_logged_in": True, "email": "kari@asker.kommune.no", "name": "Kari"}
+    at.run()
+    at.switch_page("pages/konto.py").run()
+    assert "deaktivert" in texts(at)

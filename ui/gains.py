@@ -9,16 +9,17 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from sdg.charts import chart_frame, trend_chart  # noqa: F401 (re-exported)
+from sdg.charts import chart_table as _chart_table
 from sdg.gains import (
     GAIN_STATUS_COLOURS,
     NO_DIRECTION,
     comparison_series,
     gain_status_label,
     goal_status,
-    related_codes,
-    zero_point_report,
 )
 from sdg.i18n import t
+from sdg.report import zero_point_data
 from ui.i18n import tr
 from ui.state import get_store
 from ui.state import lang as session_lang
@@ -32,25 +33,12 @@ STATUS_SYMBOLS: dict[str, str] = {
     "deterioration": "🟥", "target_achieved": "🟦", "not_available": "⬜",
     NO_DIRECTION: "➖",
 }
-_LINE_COLOURS = ("#222222", "#7F7F7F", "#CC79A7")  # municipality, national, similar
 
 
 # ------------------------------------------------------------------ cached reads
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _report(code: str, lang: str, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    store = get_store()
-    indicators = store.indicators()
-    changes = store.municipality_changes()
-    observations = store.gain_observations(related_codes(code, changes, year))
-    plan = store.indicator_benefit_targets(code)
-    targets = {i: (float(v), int(y)) for i, v, y in
-               zip(plan["indicator"], plan["target_value"], plan["target_year"], strict=True)}
-    rep = zero_point_report(code, indicators, observations, changes, year=year,
-                            targets=targets, lang=lang)
-    # one long frame instead of a frame per row: the cache copies it much faster
-    series = pd.concat([s.assign(indicator=i) for i, s in
-                        zip(rep["indicator"], rep["series"], strict=True)], ignore_index=True)
-    return rep.drop(columns="series"), series
+    return zero_point_data(get_store(), code, lang, year)
 
 
 def report(code: str, lang: str, year: int = ZERO_YEAR) -> pd.DataFrame:
@@ -163,78 +151,9 @@ def xlsx_bytes(table: pd.DataFrame, sheet: str = "Nullpunkt") -> bytes:
 
 
 # ------------------------------------------------------------------- charts
-def chart_frame(shown: pd.DataFrame, series: pd.DataFrame, comp: pd.DataFrame, lang: str,
-                keep_total: bool = False) -> pd.DataFrame:
-    """One long frame for the trend chart of the ``shown`` report rows.
-
-    Columns ``indicator``, ``name`` (the facet title), ``kind`` ("line", "zero" or
-    "target"), ``label``, ``year``, ``value``: the municipality's series and the
-    comparisons ("line"), the zero point ("zero", no year) and the target ("target").
-    A national total (aggregation ``sum``) is on another scale: left out unless
-    ``keep_total`` (for the table alternative).
-    """
-    names = shown.set_index("indicator")["name"]
-    own = series[series["indicator"].isin(names.index)].assign(
-        label=t("gains.series.municipality", lang))
-    other = comp[comp["indicator"].isin(names.index)]
-    if not keep_total:
-        totals = shown.loc[shown["aggregation"] == "sum", "indicator"]
-        other = other[~(other["indicator"].isin(totals) & (other["series"] == "national"))]
-    other = other.assign(label=_labels(other["series"], lambda k: t(f"gains.series.{k}", lang)))
-    zero = shown[shown["zero_value"].notna()]
-    zero = pd.DataFrame({"indicator": zero["indicator"], "value": zero["zero_value"],
-                         "label": f"{t('gains.col.zero_value', lang)} {ZERO_YEAR}",
-                         "kind": "zero"})
-    target = shown[shown["target"].notna()]
-    target = pd.DataFrame({"indicator": target["indicator"], "value": target["target"],
-                           "year": target["target_year"], "label": t("gains.series.target", lang),
-                           "kind": "target"})
-    columns = ["indicator", "kind", "label", "year", "value"]
-    lines = pd.concat([own.assign(kind="line"), other.assign(kind="line")], ignore_index=True)
-    frame = pd.concat([lines[columns], zero.reindex(columns=columns),
-                       target.reindex(columns=columns)], ignore_index=True)
-    frame["year"] = pd.to_numeric(frame["year"]).astype("Int64")
-    return frame.assign(name=frame["indicator"].map(names))
-
-
-def trend_chart(frame: pd.DataFrame, lang: str, columns: int = 2) -> alt.FacetChart:
-    """One small chart per indicator (a facet): lines per series, a rule at the zero
-    point and a diamond at the target; each with its own scales."""
-    labels = [t(f"gains.series.{k}", lang) for k in ("municipality", "national", "similar")]
-    colour = alt.Color("label:N", title=None,
-                       scale=alt.Scale(domain=labels, range=list(_LINE_COLOURS)),
-                       legend=alt.Legend(orient="bottom"))
-    dash = alt.StrokeDash("label:N", legend=None,
-                          scale=alt.Scale(domain=labels, range=[[1, 0], [5, 3], [2, 2]]))
-    x = alt.X("year:O", title=None)
-    y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False))
-    tooltip = [alt.Tooltip("label:N", title=" "), alt.Tooltip("year:O"),
-               alt.Tooltip("value:Q", format=",.2f")]
-    base = alt.Chart()
-    lines = base.mark_line(point=True).encode(
-        x=x, y=y, color=colour, strokeDash=dash, tooltip=tooltip,
-    ).transform_filter(alt.datum.kind == "line")
-    zero = base.mark_rule(color="#0072B2", strokeWidth=2).encode(
-        y=y, tooltip=tooltip[::2]).transform_filter(alt.datum.kind == "zero")
-    target = base.mark_point(shape="diamond", size=120, filled=True, color="#0072B2").encode(
-        x=x, y=y, tooltip=tooltip).transform_filter(alt.datum.kind == "target")
-    layered = alt.layer(lines, zero, target).properties(width=300, height=180)
-    return layered.facet(
-        facet=alt.Facet("name:N", title=None, header=alt.Header(labelFontWeight="bold",
-                                                                labelFontSize=13)),
-        columns=columns, data=frame,
-    ).resolve_scale(x="independent", y="independent")
-
-
 def chart_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The chart's numbers: one row per indicator and year, one column per series."""
-    lines = frame[frame["kind"] == "line"]
-    wide = lines.pivot_table(index=["name", "year"], columns="label", values="value",
-                             aggfunc="first")
-    wide = wide.round(2).reset_index().rename(
-        columns={"name": tr("gains.col.indicator"), "year": tr("gains.col.year")})
-    wide.columns.name = None
-    return wide
+    """:func:`sdg.charts.chart_table` in the session's language."""
+    return _chart_table(frame, session_lang())
 
 
 # --------------------------------------------------------------- goal page

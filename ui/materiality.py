@@ -24,181 +24,15 @@ import pandas as pd
 import streamlit as st
 import vl_convert
 
+from sdg.charts import chart_data, matrix_chart, ranking_table  # noqa: F401 (re-exported)
 from sdg.errors import SdgError
 from sdg.i18n import t
-from sdg.materiality import aggregate, quadrants, robustness
+from sdg.report import B_ROBUSTNESS, matrix_from_ratings
 from ui.i18n import tr
 from ui.state import actor, get_store, lang, show_error
 
-B_ROBUSTNESS = 200
 THRESHOLD_METHODS = ("median", "mean", "fixed")
 _PENDING = "mat_pending_view"
-
-
-# --------------------------------------------------------------------------- pure builders
-def _goal_of(subject: str) -> int:
-    return int(str(subject).split(".")[0])
-
-
-def _fmt_interval(lo: float, hi: float) -> str:
-    return "–" if pd.isna(lo) or pd.isna(hi) else f"{lo:.2f}–{hi:.2f}"
-
-
-def _titles(matrix: pd.DataFrame, goals: pd.DataFrame, lang: str,
-            targets: pd.DataFrame | None) -> pd.Series:
-    """Goal short name, or the target's title (falling back to its goal's name)."""
-    goal_name = dict(zip(goals["goal"].astype(int), goals[f"short_{lang}"], strict=True))
-    target_name = {} if targets is None else dict(
-        zip(targets["target"], targets[f"title_{lang}"], strict=True))
-    return matrix["subject"].map(
-        lambda s: target_name.get(s) or goal_name.get(_goal_of(s), str(s)))
-
-
-def chart_data(matrix: pd.DataFrame, goals: pd.DataFrame, lang: str,
-               targets: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The matrix rows with what the chart needs: colour, label, title, n, tooltip texts."""
-    colour = dict(zip(goals["goal"].astype(int), goals["colour"], strict=True))
-    data = matrix[matrix["x"].notna() & matrix["y"].notna()].copy()
-    data["goal"] = data["subject"].map(_goal_of)
-    data["colour"] = data["goal"].map(colour)
-    data["title"] = _titles(data, goals, lang, targets)
-    data["n"] = (data["x_n"] + data["y_n"]).astype(int)
-    data["x_interval"] = [_fmt_interval(a, b) for a, b in zip(data["x_ci_low"], data["x_ci_high"],
-                                                               strict=True)]
-    data["y_interval"] = [_fmt_interval(a, b) for a, b in zip(data["y_ci_low"], data["y_ci_high"],
-                                                               strict=True)]
-    data["quadrant_name"] = data["quadrant"].map(
-        lambda q: t(f"materiality.quadrant.{q}", lang) if isinstance(q, str) else "")
-    if "p_focus" not in data.columns:
-        data["p_focus"] = float("nan")
-    data["robust"] = data["p_focus"].map(lambda p: "–" if pd.isna(p) else f"{p:.0%}")
-    data["thin"] = data["thin"].astype(bool)
-    keep = ["subject", "goal", "colour", "title", "x", "y", "x_ci_low", "x_ci_high", "y_ci_low",
-            "y_ci_high", "x_n", "y_n", "n", "x_interval", "y_interval", "quadrant_name",
-            "robust", "thin"]
-    return data[keep].reset_index(drop=True)
-
-
-def matrix_chart(matrix: pd.DataFrame, goals: pd.DataFrame, lang: str, *, big: bool = False,
-                 x_title: str | None = None, y_title: str | None = None,
-                 targets: pd.DataFrame | None = None) -> alt.LayerChart:
-    """The materiality matrix: one point per subject in its goal's UN colour.
-
-    Parameters
-    ----------
-    matrix : DataFrame
-        Output of :func:`sdg.materiality.quadrants`, optionally with ``p_focus``.
-    goals : DataFrame
-        ``store.goals()`` (number, short names, colour).
-    lang : {"nb", "en"}
-    big : bool
-        Presentation size (larger chart, type and points).
-    x_title, y_title : str, optional
-        Axis names (default the catalogue's Påvirkning / Prioritet).
-    targets : DataFrame, optional
-        ``store.targets()``, for target titles in the tooltips.
-
-    Returns
-    -------
-    alt.LayerChart
-        Interval whiskers (rule marks) on both axes, points sized by n (hollow and thin
-        when n < 5), number labels, threshold lines and quadrant names; rendered as SVG.
-    """
-    data = chart_data(matrix, goals, lang, targets)
-    font = 22 if big else 12
-    x_title = x_title or t("materiality.axis.influence", lang)
-    y_title = y_title or t("materiality.axis.priority", lang)
-    scale = alt.Scale(domain=[0, 1], nice=False, zero=False)
-    x = alt.X("x:Q", title=x_title, scale=scale,
-              axis=alt.Axis(titleFontSize=font + 2, labelFontSize=font))
-    y = alt.Y("y:Q", title=y_title, scale=scale,
-              axis=alt.Axis(titleFontSize=font + 2, labelFontSize=font))
-    colour = alt.Color("colour:N", scale=None, legend=None)
-    tooltip = [
-        alt.Tooltip("subject:N", title=t("materiality.col.subject", lang)),
-        alt.Tooltip("title:N", title=t("materiality.col.name", lang)),
-        alt.Tooltip("x:Q", title=x_title, format=".2f"),
-        alt.Tooltip("x_interval:N", title=t("materiality.col.interval", lang, axis=x_title)),
-        alt.Tooltip("y:Q", title=y_title, format=".2f"),
-        alt.Tooltip("y_interval:N", title=t("materiality.col.interval", lang, axis=y_title)),
-        alt.Tooltip("n:Q", title=t("materiality.col.n", lang)),
-        alt.Tooltip("quadrant_name:N", title=t("materiality.col.quadrant", lang)),
-        alt.Tooltip("robust:N", title=t("materiality.col.p_focus", lang)),
-    ]
-    base = alt.Chart(data)
-    x_whisker = base.mark_rule(opacity=0.55).encode(
-        x=alt.X("x_ci_low:Q", scale=scale), x2="x_ci_high:Q", y="y:Q", color=colour)
-    y_whisker = base.mark_rule(opacity=0.55).encode(
-        x="x:Q", y=alt.Y("y_ci_low:Q", scale=scale), y2="y_ci_high:Q", color=colour)
-    size_range = [200, 1400] if big else [60, 500]
-    points = base.mark_point(filled=True, opacity=1).encode(
-        x=x, y=y, color=colour, fill=colour,
-        size=alt.Size("n:Q", scale=alt.Scale(range=size_range), legend=None),
-        fillOpacity=alt.condition("datum.thin", alt.value(0.0), alt.value(0.85)),
-        strokeWidth=alt.condition("datum.thin", alt.value(1.0), alt.value(2.0)),
-        tooltip=tooltip)
-    labels = base.mark_text(dx=0, dy=-(16 if big else 11), fontSize=font, fontWeight="bold",
-                            color="#333333").encode(x="x:Q", y="y:Q", text="subject:N")
-    layers = [x_whisker, y_whisker, points, labels]
-    if len(matrix):
-        tx, ty = float(matrix["x_threshold"].iat[0]), float(matrix["y_threshold"].iat[0])
-        layers += _threshold_layers(tx, ty, lang, font)
-    size = (900, 640) if big else (600, 460)
-    return alt.layer(*layers).properties(
-        width=size[0], height=size[1],
-        usermeta={"embedOptions": {"renderer": "svg", "actions": False}},
-    ).configure_view(stroke="#999999")
-
-
-def _threshold_layers(tx: float, ty: float, lang: str, font: int) -> list:
-    """Dashed threshold lines and the four quadrant names in the corners."""
-    layers = []
-    dash = {"strokeDash": [6, 4], "color": "#666666"}
-    if pd.notna(tx):
-        layers.append(alt.Chart(pd.DataFrame({"t": [tx]})).mark_rule(**dash).encode(x="t:Q"))
-    if pd.notna(ty):
-        layers.append(alt.Chart(pd.DataFrame({"t": [ty]})).mark_rule(**dash).encode(y="t:Q"))
-    corners = pd.DataFrame({
-        "q": [t(f"materiality.quadrant.{q}", lang) for q in ("focus", "advocate", "monitor", "low")],
-        "x": [0.99, 0.01, 0.99, 0.01], "y": [0.99, 0.99, 0.01, 0.01],
-        "align": ["right", "left", "right", "left"],
-        "baseline": ["top", "top", "bottom", "bottom"],
-    })
-    for row in corners.itertuples():
-        layers.append(alt.Chart(pd.DataFrame([row._asdict()])).mark_text(
-            align=row.align, baseline=row.baseline, fontSize=font + 2, fontStyle="italic",
-            color="#777777").encode(x="x:Q", y="y:Q", text="q:N"))
-    return layers
-
-
-def ranking_table(matrix: pd.DataFrame, goals: pd.DataFrame, lang: str, *,
-                  x_title: str | None = None, y_title: str | None = None,
-                  targets: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The matrix as a ranked table (the chart's table alternative), headers in ``lang``.
-
-    Columns: rank, subject, name, quadrant, priority, its interval, influence, its
-    interval, n, robustness (share of bootstrap resamples in focus), few answers.
-    """
-    x_title = x_title or t("materiality.axis.influence", lang)
-    y_title = y_title or t("materiality.axis.priority", lang)
-    m = matrix.sort_values("rank", na_position="last", kind="stable")
-    p_focus = m["p_focus"] if "p_focus" in m.columns else pd.Series(float("nan"), index=m.index)
-    return pd.DataFrame({
-        t("materiality.col.rank", lang): m["rank"],
-        t("materiality.col.subject", lang): m["subject"],
-        t("materiality.col.name", lang): _titles(m, goals, lang, targets),
-        t("materiality.col.quadrant", lang): m["quadrant"].map(
-            lambda q: t(f"materiality.quadrant.{q}", lang) if isinstance(q, str) else "–"),
-        y_title: m["y"].round(2),
-        t("materiality.col.interval", lang, axis=y_title): [
-            _fmt_interval(a, b) for a, b in zip(m["y_ci_low"], m["y_ci_high"], strict=True)],
-        x_title: m["x"].round(2),
-        t("materiality.col.interval", lang, axis=x_title): [
-            _fmt_interval(a, b) for a, b in zip(m["x_ci_low"], m["x_ci_high"], strict=True)],
-        t("materiality.col.n", lang): (m["x_n"] + m["y_n"]).astype(int),
-        t("materiality.col.p_focus", lang): p_focus.round(2),
-        t("materiality.col.thin", lang): m["thin"].map({True: "⚠", False: ""}),
-    }).reset_index(drop=True)
 
 
 def xlsx_bytes(table: pd.DataFrame, sheet: str) -> bytes:
@@ -218,12 +52,6 @@ def cached_ratings(code: str, source_ids: tuple[int, ...] | None, groups: tuple[
                                goals=goals, feeds=json.loads(feeds_json))
 
 
-def _threshold_args(threshold: dict) -> dict:
-    if threshold["method"] == "fixed":
-        return {"x_threshold": float(threshold["x"]), "y_threshold": float(threshold["y"])}
-    return {"method": threshold["method"]}
-
-
 @st.cache_data(ttl=600, max_entries=64, show_spinner=False)
 def compute_matrix(view_json: str) -> pd.DataFrame:
     """:func:`sdg.materiality.quadrants` of the view with ``p_focus`` (B = 200) merged in.
@@ -231,20 +59,11 @@ def compute_matrix(view_json: str) -> pd.DataFrame:
     ``view_json`` is :func:`view_key` of the view: the cache key covers every filter,
     weight and threshold setting. Raises SdgError when nothing matches.
     """
-    from sdg.errors import InvalidInput
-
     view = json.loads(view_json)
     ratings = cached_ratings(view["municipality"], _tuple(view["sources"]),
                              _tuple(view["groups"]), view["level"], _tuple(view["goals"]),
                              json.dumps(view["feeds"], sort_keys=True))
-    if ratings.empty:
-        raise InvalidInput("materiality.err.no_ratings")
-    weights = view["weights"]
-    axes = {"x_axis": view["x_axis"], "y_axis": view["y_axis"]}
-    matrix = quadrants(aggregate(ratings, weights), **axes, **_threshold_args(view["threshold"]))
-    robust = robustness(ratings, weights, **axes, **_threshold_args(view["threshold"]),
-                        B=B_ROBUSTNESS, seed=0)
-    return matrix.merge(robust, on="subject", how="left")
+    return matrix_from_ratings(ratings, view, B_ROBUSTNESS)
 
 
 def _tuple(values: list | None) -> tuple | None:

@@ -225,15 +225,22 @@ def chart_frame(shown: pd.DataFrame, series: pd.DataFrame, comp: pd.DataFrame, l
     return frame.assign(name=frame["indicator"].map(names))
 
 
-def trend_chart(frame: pd.DataFrame, lang: str, columns: int = 2) -> alt.FacetChart:
+SERIES = ("municipality", "national", "similar")
+_DASHES = {"municipality": [1, 0], "national": [5, 3], "similar": [2, 2]}
+
+
+def trend_chart(frame: pd.DataFrame, lang: str, columns: int = 2,
+                series: tuple[str, ...] = SERIES) -> alt.FacetChart:
     """One small chart per indicator (a facet): lines per series, a rule at the zero
-    point and a diamond at the target; each with its own scales."""
-    labels = [t(f"gains.series.{k}", lang) for k in ("municipality", "national", "similar")]
+    point and a diamond at the target; each with its own scales. ``series`` are the
+    kinds of line the legend lists (the report draws the municipality's only)."""
+    labels = [t(f"gains.series.{k}", lang) for k in series]
+    colours = dict(zip(SERIES, _LINE_COLOURS, strict=True))
     colour = alt.Color("label:N", title=None,
-                       scale=alt.Scale(domain=labels, range=list(_LINE_COLOURS)),
+                       scale=alt.Scale(domain=labels, range=[colours[k] for k in series]),
                        legend=alt.Legend(orient="bottom"))
     dash = alt.StrokeDash("label:N", legend=None,
-                          scale=alt.Scale(domain=labels, range=[[1, 0], [5, 3], [2, 2]]))
+                          scale=alt.Scale(domain=labels, range=[_DASHES[k] for k in series]))
     x = alt.X("year:O", title=None)
     y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False))
     tooltip = [alt.Tooltip("label:N", title=" "), alt.Tooltip("year:O"),

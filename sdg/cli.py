@@ -1,4 +1,4 @@
-"""Command line: ``python -m sdg init|info|build-seed|import|user``.
+"""Command line: ``python -m sdg init|info|build-seed|import|user|report``.
 
 The database is ``$SDG_DB`` (default ``data/sdg.duckdb``). Messages go to stdout,
 problems to stderr with a non-zero exit code.
@@ -108,6 +108,42 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    """Write the report to the council as PDF (``sdg.report_pdf``)."""
+    import datetime as dt
+
+    from sdg.i18n import t
+    from sdg.report import assemble
+    from sdg.report_pdf import page_count, render
+
+    as_of = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
+    out = Path(args.out or f"rapport_{args.kommune}_{as_of:%Y-%m-%d}_{args.lang}.pdf")
+    store = open_store(db_path())
+    try:
+        report = assemble(store, args.kommune, args.lang, as_of)
+    finally:
+        store.close()
+    pdf = render(report)
+    try:
+        out.write_bytes(pdf)
+    except OSError as exc:
+        print(f"{out}: {exc.strerror}", file=sys.stderr)
+        return 2
+    print(t("report.cli.written", args.lang, path=out, pages=page_count(pdf),
+            municipality=f"{report.municipality['name']} ({args.kommune})", language=args.lang))
+    return 0
+
+
+def _iso_date(text: str) -> str:
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+    return text
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sdg", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -136,6 +172,13 @@ def main(argv: list[str] | None = None) -> int:
                     help="read the password from standard input instead of a prompt")
     ua.set_defaults(func=_user_add)
     u.add_parser("list", help="list users and roles").set_defaults(func=_user_list)
+    r = sub.add_parser("report", help="write the report to the council (PDF)")
+    r.add_argument("--kommune", required=True, help="municipality number, e.g. 3203")
+    r.add_argument("--lang", choices=("nb", "en"), default="nb", help="language (default nb)")
+    r.add_argument("--out", help="the PDF file (default rapport_<kommune>_<date>_<lang>.pdf)")
+    r.add_argument("--date", type=_iso_date,
+                   help="report date YYYY-MM-DD: the decision in force then (default today)")
+    r.set_defaults(func=_report)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

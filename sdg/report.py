@@ -159,8 +159,8 @@ class Report:
     generated_at: dt.datetime
     decision: dict | None
     focus_goals: list[int]
-    goals: pd.DataFrame            # the 17 goals: goal, short name, colour
-    summary: pd.DataFrame          # per focus goal: goal, name, n, status, score
+    goals: pd.DataFrame            # store.goals(): number, names, UN colour
+    summary: pd.DataFrame          # per focus goal: goal, n_indicators, n_scored, score, status
     goal_status: pd.DataFrame      # all 17 goals (sdg.gains.goal_status)
     view: dict | None              # the matrix view (sources, weights, threshold, axes)
     view_origin: str               # "decision" (stored with it) or "default" (today's)
@@ -206,12 +206,11 @@ def assemble(store, code: str, lang: str = "nb", as_of: dt.date | None = None,
     municipality = store.municipality(code)
     decision = adopted_decision(store, code, as_of)
     focus = decision["goals"] if decision else []
-    goals = store.goals()[["goal", f"short_{lang}", f"title_{lang}", "colour"]].rename(
-        columns={f"short_{lang}": "short", f"title_{lang}": "title"})
+    goals = store.goals()
 
     rep, series = zero_point_data(store, code, lang, year)
     status = goal_status(rep)
-    summary = status[status["goal"].isin(focus)].merge(goals[["goal", "short"]], on="goal")
+    summary = status[status["goal"].isin(focus)].reset_index(drop=True)
 
     settings = store.materiality_settings()
     view, origin = (decision or {}).get("settings"), "decision"

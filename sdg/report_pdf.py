@@ -214,7 +214,7 @@ def _choice(report: Report, place: str, files: dict, charts: bool) -> dict:
             chart = with_context(matrix_chart(matrix, report.goals, lang), title, lines, demo)
             files["matrix.svg"] = _svg(chart)
         table = ranking_table(matrix, report.goals, lang)
-        figure = {"image": "matrix.svg", "width_pct": 100,
+        figure = {"image": "matrix.svg" if charts else None, "width_pct": 100,
                   "caption": title + ". " + " ".join(lines[-2:]),
                   "table": _frame_table(table, lang), "demo": demo}
     return {
@@ -312,7 +312,7 @@ def _goal(report: Report, goal: int, name: str, colour: str, files: dict, charts
         name_of = f"chart_goal_{goal}.svg"
         if charts:
             files[name_of] = _svg(trend_chart(frame, lang, columns=2, series=("municipality",)))
-        chart = {"image": name_of, "width_pct": 100 if len(with_values) > 1 else 55,
+        chart = {"image": name_of if charts else None, "width_pct": 100 if len(with_values) > 1 else 55,
                  "caption": t("report.goal.chart", lang, year=zero_year, first=first),
                  "table": _series_table(with_values, series, lang),
                  "demo": bool(with_values["is_demo"].any())}
@@ -390,7 +390,8 @@ def _annex(report: Report) -> dict:
 
 
 def render(report: Report, charts: bool = True) -> bytes:
-    """The report as PDF bytes (Typst, in process)."""
+    """The report as PDF bytes (Typst, in process); ``charts=False`` leaves the chart
+    images out (their tables stay), for quick checks of the text."""
     data, files = document_data(report, charts)
     with tempfile.TemporaryDirectory(prefix="sdg-report-") as tmp:
         root = Path(tmp)

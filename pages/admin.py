@@ -1,15 +1,14 @@
 """Admin: users and roles, and the audit log with export."""
 
-import io
-
 import streamlit as st
 
+from sdg import exports, fmt
 from sdg.auth import ROLES
 from sdg.errors import SdgError
 from ui.i18n import tr
 from ui.nav import require_router
 from ui.state import actor as current_actor
-from ui.state import get_store, show_error
+from ui.state import get_store, lang, show_error
 
 require_router()
 
@@ -38,10 +37,14 @@ with st.form("add_user", clear_on_submit=True):
 st.subheader(tr("admin.audit"))
 log = store.audit_log(actor)
 st.dataframe(log, hide_index=True)
-buffer = io.BytesIO()
-log.to_excel(buffer, index=False)
-st.download_button(tr("admin.export"), buffer.getvalue(), "revisjonslogg.xlsx",
-                   key="export_audit")
+about = exports.About(what=tr("admin.audit"), municipality="–",
+                      settings={"n": fmt.number(len(log), 0, lang())})
+cols = st.columns(2)
+cols[0].download_button(tr("admin.export"),
+                        lambda: exports.xlsx(log, "Revisjonslogg", about, lang()),
+                        "revisjonslogg.xlsx", key="export_audit", on_click="ignore")
+cols[1].download_button(tr("export.csv"), lambda: exports.csv(log, lang()), "revisjonslogg.csv",
+                        mime="text/csv", key="export_audit_csv", on_click="ignore")
 
 st.subheader(tr("admin.backup"))
 st.caption(tr("admin.backup.help"))

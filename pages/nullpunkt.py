@@ -3,6 +3,7 @@ with provenance, gain, Open SDG status, trend charts and an Excel download."""
 
 import streamlit as st
 
+from sdg import exports
 from ui.gains import (
     CHARTS_PER_PAGE,
     ZERO_YEAR,
@@ -12,13 +13,14 @@ from ui.gains import (
     goal_area_links,
     metric_cards,
     report,
+    report_about,
     report_series,
     report_table,
     trend_chart,
-    xlsx_bytes,
 )
 from ui.i18n import tr
 from ui.nav import require_router
+from ui.report import report_button
 from ui.state import get_store, lang, municipality, municipality_label
 
 require_router()
@@ -30,6 +32,7 @@ goals = store.goals()
 st.title(tr("gains.title", year=ZERO_YEAR))
 st.caption(tr("gains.intro", municipality=municipality_label(), year=ZERO_YEAR))
 
+report_button(code)
 rep = report(code, lang())
 series = report_series(code, lang())
 if rep["is_demo"].any():
@@ -71,9 +74,20 @@ if rep.empty:
 table = report_table(rep)
 st.subheader(tr("gains.table.header", n=len(rep)))
 st.dataframe(table, hide_index=True)
-st.download_button(tr("gains.download"), data=lambda: xlsx_bytes(table),
-                   file_name=f"nullpunkt_{ZERO_YEAR}_{code}.xlsx", on_click="ignore",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+settings = {tr("gains.filter.goal"): f"{goal} {names[goal]}" if goal
+            else tr("gains.filter.goal_all")}
+if links is not None and not links.empty:
+    settings[tr("gains.filter.area")] = areas.get(area, area) if area else tr(
+        "gains.filter.area_all")
+about = report_about(rep, code, settings)
+left, right = st.columns(2)
+left.download_button(tr("gains.download"),
+                     data=lambda: exports.xlsx(table, "Nullpunkt", about, lang()),
+                     file_name=f"nullpunkt_{ZERO_YEAR}_{code}.xlsx", on_click="ignore",
+                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+right.download_button(tr("export.csv"), data=lambda: exports.csv(table, lang()),
+                      file_name=f"nullpunkt_{ZERO_YEAR}_{code}.csv", on_click="ignore",
+                      mime="text/csv", key="gains_csv")
 
 # ------------------------------------------------------------------- charts
 st.subheader(tr("gains.charts.header"))

@@ -24,6 +24,7 @@ from ui.materiality import (
     view_key,
 )
 from ui.nav import require_router
+from ui.report import report_button
 from ui.state import get_store, lang, municipality, municipality_label, show_error
 
 require_router()
@@ -70,9 +71,10 @@ with right:
 if present:
     st.stop()
 
-export_buttons(chart, table)
+export_buttons(chart, table, view, code)
 if view["level"] == "target":
     notes_panel(code, matrix, targets)
 else:
     decision_panel(code, matrix, view)
+    report_button(code, key="mat_report")
 settings_panel(settings)

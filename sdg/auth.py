@@ -37,6 +37,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "benefits.write": frozenset({"analyst", "admin"}),
     "ratings.write": frozenset({"analyst", "admin"}),
     "materiality.decide": frozenset({"analyst", "admin"}),
+    "report.make": frozenset({"analyst", "admin"}),
     "workshop.run": frozenset({"facilitator", "admin"}),
     "users.admin": frozenset({"admin"}),
     "audit.read": frozenset({"admin"}),

@@ -226,7 +226,7 @@ def assemble(store, code: str, lang: str = "nb", as_of: dt.date | None = None,
     commitments = local[local["goal"].isin(focus)].assign(
         text=lambda d: d[f"text_{lang}"].fillna(d["text_nb"]))
     benefits = _benefits(store, code, rep, lang)
-    provenance = _provenance(store, code, rep, year)
+    provenance = figure_provenance(store, code, rep, year)
     demo = {
         "decision": bool(decision and decision["is_demo"]),
         "matrix": bool(sources["is_demo"].any()) if len(sources) else False,
@@ -265,7 +265,8 @@ def _benefits(store, code: str, rep: pd.DataFrame, lang: str) -> pd.DataFrame:
                      ).reset_index(drop=True)
 
 
-def _provenance(store, code: str, rep: pd.DataFrame, year: int) -> pd.DataFrame:
+def figure_provenance(store, code: str, rep: pd.DataFrame, year: int = ZERO_YEAR
+                      ) -> pd.DataFrame:
     """Per indicator: its source (e.g. SSB table), how the zero point was made, and
     every import batch its current values for this municipality come from."""
     changes = store.municipality_changes()

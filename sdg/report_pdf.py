@@ -26,6 +26,7 @@ import vl_convert
 
 from sdg import fmt
 from sdg.charts import chart_frame, matrix_chart, ranking_table, trend_chart
+from sdg.exports import imports_text, matrix_context, with_context
 from sdg.gains import GAIN_STATUS_COLOURS, NO_DIRECTION, gain_status_label
 from sdg.i18n import t
 from sdg.report import Report, assemble, indicators_of
@@ -59,41 +60,6 @@ def _demo(text: str, is_demo: bool) -> str | dict:
 def municipality_label(municipality: dict) -> str:
     """``Asker (3203)``."""
     return f"{municipality['name']} ({municipality['code']})"
-
-
-# ------------------------------------------------------------------ matrix context
-def matrix_context(municipality: str, sources: pd.DataFrame, view: dict, lang: str,
-                   made: dt.date | None = None, b: int = 200) -> tuple[str, list[str], bool]:
-    """Title, context lines and demo flag of a matrix image (export and report).
-
-    ``sources``: rating sources with ``name``, ``respondents``, ``is_demo`` and
-    (optionally) ``weight``; ``view``: the matrix view (threshold).
-    """
-    weights = view.get("weights") or {}
-    parts = [t("report.matrix.source", lang, name=r.name, n=fmt.number(r.respondents, 0, lang),
-               weight=fmt.number(getattr(r, "weight", weights.get(r.name, 1.0)), None, lang))
-             for r in sources.itertuples()]
-    thr = view.get("threshold") or {}
-    method = t(f"materiality.threshold.{thr.get('method', 'median')}", lang)
-    if thr.get("method") == "fixed":
-        method += f" ({fmt.number(thr.get('x'), 2, lang)}; {fmt.number(thr.get('y'), 2, lang)})"
-    demo = bool(sources["is_demo"].any()) if len(sources) else False
-    lines = [t("report.matrix.made", lang, municipality=municipality,
-               date=fmt.date(made or dt.date.today(), lang)),
-             t("report.matrix.sources", lang, sources="; ".join(parts) or fmt.MISSING),
-             t("report.matrix.settings", lang, threshold=method, b=b)]
-    if demo:
-        lines.insert(0, t("report.matrix.demo", lang))
-    return t("report.matrix.title", lang, municipality=municipality), lines, demo
-
-
-def with_context(chart, title: str, lines: list[str], demo: bool):
-    """``chart`` with a title and context lines above it (red when demo)."""
-    import altair as alt
-
-    return chart.properties(title=alt.TitleParams(
-        text=title, subtitle=lines, anchor="start", fontSize=16,
-        subtitleColor="#B00020" if demo else "#444444", subtitleFontSize=11))
 
 
 def _svg(chart) -> str:
@@ -215,7 +181,7 @@ def _choice(report: Report, place: str, files: dict, charts: bool) -> dict:
             files["matrix.svg"] = _svg(chart)
         table = ranking_table(matrix, report.goals, lang)
         figure = {"image": "matrix.svg" if charts else None, "width_pct": 100,
-                  "caption": title + ". " + " ".join(lines[-2:]),
+                  "caption": f"{title}. {lines[-1]}",
                   "table": _frame_table(table, lang), "demo": demo}
     return {
         "intro": t("report.choice.intro", lang),
@@ -369,11 +335,7 @@ def _annex(report: Report) -> dict:
     rows, demo = [], []
     for _, part in prov.groupby("indicator", sort=False):
         first = part.iloc[0]
-        imports = "; ".join(
-            t("report.annex.import", lang, batch=int(p.batch_id), file=p.file_name,
-              who=p.imported_by, when=fmt.date(p.imported_at, lang))
-            + f" ({fmt.year(p.first_year)}–{fmt.year(p.last_year)})"
-            for p in part.itertuples() if not fmt.is_missing(p.batch_id)) or fmt.MISSING
+        imports = imports_text(part, lang)
         rows.append([first["name"], first["source"] or fmt.MISSING, imports,
                      first["provenance"]])
         demo.append(bool(first["is_demo"]))

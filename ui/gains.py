@@ -3,14 +3,13 @@ the trend chart (a pure Altair builder) and the Excel export."""
 
 from __future__ import annotations
 
-from io import BytesIO
-
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from sdg.charts import chart_frame, trend_chart  # noqa: F401 (re-exported)
 from sdg.charts import chart_table as _chart_table
+from sdg.exports import About, indicator_provenance, lines
 from sdg.gains import (
     GAIN_STATUS_COLOURS,
     NO_DIRECTION,
@@ -19,7 +18,7 @@ from sdg.gains import (
     goal_status,
 )
 from sdg.i18n import t
-from sdg.report import zero_point_data
+from sdg.report import figure_provenance, zero_point_data
 from ui.i18n import tr
 from ui.state import get_store
 from ui.state import lang as session_lang
@@ -143,14 +142,26 @@ def goal_status_table(status: pd.DataFrame, goals: pd.DataFrame) -> pd.DataFrame
     })
 
 
-def xlsx_bytes(table: pd.DataFrame, sheet: str = "Nullpunkt") -> bytes:
-    """The table as an Excel workbook (openpyxl)."""
-    buffer = BytesIO()
-    table.to_excel(buffer, index=False, sheet_name=sheet, engine="openpyxl")
-    return buffer.getvalue()
+@st.cache_data(ttl=TTL, show_spinner=False)
+def provenance(code: str, lang: str, year: int = ZERO_YEAR) -> pd.DataFrame:
+    """Where each indicator's figures come from (:func:`sdg.report.figure_provenance`)."""
+    return figure_provenance(get_store(), code, report(code, lang, year), year)
 
 
-# ------------------------------------------------------------------- charts
+def report_about(rep: pd.DataFrame, code: str, settings: dict[str, str]) -> About:
+    """The "Om tallene" sheet of the zero-point table: what, for whom, the filters,
+    each indicator's source, imports and zero-point provenance, demo or not."""
+    lang = session_lang()
+    prov = provenance(code, lang)
+    prov = prov[prov["indicator"].isin(rep["indicator"])]
+    name = get_store().municipality(code)["name"]
+    return About(what=f"{tr('gains.title', year=ZERO_YEAR)} ({len(rep)})",
+                 municipality=f"{name} ({code})", settings=settings,
+                 sources=lines(f"{n}: {s}" for n, s in zip(prov["name"], prov["source"],
+                                                          strict=True)),
+                 provenance=indicator_provenance(prov, lang), demo=bool(rep["is_demo"].any()))
+
+
 def chart_table(frame: pd.DataFrame) -> pd.DataFrame:
     """:func:`sdg.charts.chart_table` in the session's language."""
     return _chart_table(frame, session_lang())

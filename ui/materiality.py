@@ -14,7 +14,6 @@ through :func:`apply_view`, which the page calls before it draws the widgets.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from collections.abc import Callable
 from functools import partial
@@ -24,8 +23,10 @@ import pandas as pd
 import streamlit as st
 import vl_convert
 
+from sdg import exports
 from sdg.charts import chart_data, matrix_chart, ranking_table  # noqa: F401 (re-exported)
 from sdg.errors import SdgError
+from sdg.exports import About, matrix_context, source_provenance, view_settings, with_context
 from sdg.i18n import t
 from sdg.report import B_ROBUSTNESS, matrix_from_ratings
 from ui.i18n import tr
@@ -33,14 +34,6 @@ from ui.state import actor, get_store, lang, show_error
 
 THRESHOLD_METHODS = ("median", "mean", "fixed")
 _PENDING = "mat_pending_view"
-
-
-def xlsx_bytes(table: pd.DataFrame, sheet: str) -> bytes:
-    """The table as an Excel workbook (one sheet)."""
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        table.to_excel(writer, sheet_name=sheet[:31], index=False)
-    return buf.getvalue()
 
 
 # --------------------------------------------------------------------------- cached data
@@ -331,27 +324,45 @@ def _notes_table(notes: pd.DataFrame) -> None:
     }), hide_index=True)
 
 
-def export_buttons(chart: Callable[[], alt.TopLevelMixin], table: pd.DataFrame) -> None:
-    """Download the chart as PNG and SVG and the table as xlsx, each made on click.
+def export_buttons(chart: Callable[[], alt.TopLevelMixin], table: pd.DataFrame, view: dict,
+                   code: str) -> None:
+    """Download the chart as PNG and SVG, the table as xlsx and CSV, each made on click.
 
-    ``chart`` builds the Altair chart (e.g. ``partial(matrix_chart, …)``). The callables
-    run outside the script (no session): everything they need is captured here.
+    ``chart`` builds the Altair chart (e.g. ``partial(matrix_chart, …)``); the images get
+    a title, the municipality, the date, the sources with n and weights, the threshold
+    and a DEMO line when any source is demo (:func:`sdg.exports.matrix_context`); the
+    workbook a second sheet "Om tallene" with the same. The callables run outside the
+    script (no session): everything they need is captured here.
     """
+    language = lang()
+    store = get_store()
+    sources = store.rating_sources(code)
+    sources = sources[sources["id"].isin(view.get("sources") or [])]
+    place = f"{store.municipality(code)['name']} ({code})"
+    title, lines, demo = matrix_context(place, sources, view, language, b=B_ROBUSTNESS)
+    about = About(what=title, municipality=place, settings=view_settings(view, language),
+                  sources=lines[1 + demo:-1], provenance=source_provenance(sources, language),
+                  demo=demo)
     sheet = tr("materiality.title")
-    cols = st.columns(3)
-    cols[0].download_button(tr("materiality.export.png"),
-                            lambda: chart_image(chart().to_json(), "png"),
-                            file_name="vesentlighetsmatrise.png", mime="image/png",
+
+    def image(kind: str) -> bytes:
+        return chart_image(with_context(chart(), title, lines, demo).to_json(), kind)
+
+    cols = st.columns(4)
+    cols[0].download_button(tr("materiality.export.png"), lambda: image("png"),
+                            file_name=f"vesentlighetsmatrise_{code}.png", mime="image/png",
                             on_click="ignore", key="mat_png")
-    cols[1].download_button(tr("materiality.export.svg"),
-                            lambda: chart_image(chart().to_json(), "svg"),
-                            file_name="vesentlighetsmatrise.svg", mime="image/svg+xml",
+    cols[1].download_button(tr("materiality.export.svg"), lambda: image("svg"),
+                            file_name=f"vesentlighetsmatrise_{code}.svg", mime="image/svg+xml",
                             on_click="ignore", key="mat_svg")
     cols[2].download_button(tr("materiality.export.xlsx"),
-                            lambda: xlsx_bytes(table, sheet),
-                            file_name="vesentlighetsmatrise.xlsx", on_click="ignore",
+                            lambda: exports.xlsx(table, sheet, about, language),
+                            file_name=f"vesentlighetsmatrise_{code}.xlsx", on_click="ignore",
                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                             key="mat_xlsx")
+    cols[3].download_button(tr("export.csv"), lambda: exports.csv(table, language),
+                            file_name=f"vesentlighetsmatrise_{code}.csv", mime="text/csv",
+                            on_click="ignore", key="mat_csv")
 
 
 def presentation_css() -> None:

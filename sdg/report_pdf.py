@@ -180,9 +180,10 @@ def _choice(report: Report, place: str, files: dict, charts: bool) -> dict:
             chart = with_context(matrix_chart(matrix, report.goals, lang), title, lines, demo)
             files["matrix.svg"] = _svg(chart)
         table = ranking_table(matrix, report.goals, lang)
-        figure = {"image": "matrix.svg" if charts else None, "width_pct": 100,
+        figure = {"image": "matrix.svg" if charts else None, "width_pct": 85,
                   "caption": f"{title}. {lines[-1]}",
-                  "table": _frame_table(table, lang), "demo": demo}
+                  "table": _frame_table(table, lang, wide=t("materiality.col.name", lang)),
+                  "demo": demo}
     return {
         "intro": t("report.choice.intro", lang),
         "view": t(f"report.choice.view_{report.view_origin}", lang),
@@ -192,23 +193,28 @@ def _choice(report: Report, place: str, files: dict, charts: bool) -> dict:
 
 
 def _frame_table(frame: pd.DataFrame, lang: str, demo_all: bool = False,
-                 decimals: int = 2) -> dict:
-    """A DataFrame as a template table: numbers through :func:`sdg.fmt.number`."""
-    rows, align = [], []
+                 decimals: int = 2, wide: str | None = None) -> dict:
+    """A DataFrame as a template table: numbers through :func:`sdg.fmt.number` (a
+    column of whole numbers without decimals, others with ``decimals``); ``wide`` is
+    the column that takes the spare width."""
+    rows, places = [], []
     for col in frame.columns:
-        numeric = pd.api.types.is_numeric_dtype(frame[col]) and not pd.api.types.is_bool_dtype(
-            frame[col])
-        align.append("right" if numeric else "left")
+        values = frame[col]
+        numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(
+            values)
+        if not numeric:
+            places.append(None)
+            continue
+        present = pd.to_numeric(values, errors="coerce").dropna()
+        places.append(0 if present.empty or (present % 1 == 0).all() else decimals)
     for rec in frame.itertuples(index=False):
-        row = []
-        for value, a in zip(rec, align, strict=True):
-            if a == "right":
-                whole = not fmt.is_missing(value) and float(value).is_integer()
-                row.append(fmt.number(value, 0 if whole and abs(value) >= 1 else decimals, lang))
-            else:
-                row.append(fmt.MISSING if fmt.is_missing(value) else str(value))
-        rows.append(row)
-    return {"columns": [str(c) for c in frame.columns], "rows": rows, "align": align,
+        rows.append([fmt.number(v, d, lang) if d is not None
+                     else (fmt.MISSING if fmt.is_missing(v) else str(v))
+                     for v, d in zip(rec, places, strict=True)])
+    columns = [str(c) for c in frame.columns]
+    return {"columns": columns, "rows": rows,
+            "align": ["left" if d is None else "right" for d in places],
+            "widths": ["20%" if c == wide else "auto" for c in columns],
             "demo_rows": [demo_all] * len(rows)}
 
 

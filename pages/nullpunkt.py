@@ -14,6 +14,7 @@ from ui.gains import (
     metric_cards,
     report,
     report_about,
+    report_display,
     report_series,
     report_table,
     trend_chart,
@@ -73,7 +74,7 @@ if rep.empty:
 # -------------------------------------------------------------------- table
 table = report_table(rep)
 st.subheader(tr("gains.table.header", n=len(rep)))
-st.dataframe(table, hide_index=True)
+st.dataframe(report_display(rep, table), hide_index=True)
 settings = {tr("gains.filter.goal"): f"{goal} {names[goal]}" if goal
             else tr("gains.filter.goal_all")}
 if links is not None and not links.empty:

@@ -3,6 +3,7 @@ and goal areas, for the chosen municipality."""
 
 import streamlit as st
 
+from sdg import fmt
 from ui.goals import goal_grid, tile_css
 from ui.i18n import pick, tr
 from ui.nav import require_router
@@ -25,7 +26,7 @@ if focus:
     names = ", ".join(f"{g} {goals.loc[goals.goal == g, f'short_{lang()}'].iloc[0]}"
                       for g in sorted(focus))
     st.info(tr("home.focus_intro", n=len(focus), goals=names) + " "
-            + tr("home.decided", date=decisions.iloc[0]["decided_on"].strftime("%d.%m.%Y")))
+            + tr("home.decided", date=fmt.date(decisions.iloc[0]["decided_on"], lang())))
 else:
     st.info(tr("home.no_focus"))
 

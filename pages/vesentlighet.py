@@ -18,6 +18,7 @@ from ui.materiality import (
     matrix_chart,
     notes_panel,
     presentation_css,
+    ranking_display,
     ranking_table,
     settings_panel,
     show_chart,
@@ -65,7 +66,8 @@ with left:
     show_chart(chart)
 with right:
     st.subheader(tr("materiality.ranking"))
-    st.dataframe(table, hide_index=True, height=640 if present else 460)
+    st.dataframe(ranking_display(table, x_title, y_title), hide_index=True,
+                 height=640 if present else 460)
     st.caption(tr("materiality.robust.help", b=B_ROBUSTNESS))
 
 if present:

@@ -58,6 +58,17 @@ def zero_point_data(store, code: str, lang: str = "nb", year: int = ZERO_YEAR
     return rep.drop(columns="series"), series
 
 
+def zero_point_decimals(decimals: int, method: str) -> int:
+    """Decimals of a zero point: the indicator's own, one more when it was computed
+    as a weighted mean of the predecessors (so ``43,09`` and not ``43,1``: a derived
+    figure must not look like a published one rounded). Sums of counts keep theirs.
+
+    >>> zero_point_decimals(1, "weighted"), zero_point_decimals(0, "sum")
+    (2, 0)
+    """
+    return int(decimals) + 1 if method == "weighted" else int(decimals)
+
+
 # -------------------------------------------------------------------- matrix
 def _threshold_args(threshold: dict) -> dict:
     if threshold.get("method") == "fixed":

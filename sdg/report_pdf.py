@@ -29,24 +29,13 @@ from sdg.charts import chart_frame, matrix_chart, ranking_table, trend_chart
 from sdg.exports import imports_text, matrix_context, with_context
 from sdg.gains import GAIN_STATUS_COLOURS, NO_DIRECTION, gain_status_label
 from sdg.i18n import t
-from sdg.report import Report, assemble, indicators_of
+from sdg.report import Report, assemble, indicators_of, zero_point_decimals
 
 TEMPLATE = Path(__file__).with_name("report.typ")
 _REGION = {"nb": "NO", "nn": "NO", "en": "GB"}
 CHART_YEARS_BEFORE = 4  # the goal charts start this many years before the zero point
 _STATUSES = ("substantial_progress", "moderate_progress", "limited_progress", "deterioration",
              "target_achieved", "not_available", NO_DIRECTION)
-
-
-def zero_point_decimals(decimals: int, method: str) -> int:
-    """Decimals of a zero point: the indicator's own, one more when it was computed
-    as a weighted mean of the predecessors (so ``43,09`` and not ``43,1``: a derived
-    figure must not look like a published one rounded). Sums of counts keep theirs.
-
-    >>> zero_point_decimals(1, "weighted"), zero_point_decimals(0, "sum")
-    (2, 0)
-    """
-    return int(decimals) + 1 if method == "weighted" else int(decimals)
 
 
 def _status(status: str, lang: str) -> dict:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
+from sdg import fmt
 from sdg.charts import chart_frame, trend_chart  # noqa: F401 (re-exported)
 from sdg.charts import chart_table as _chart_table
 from sdg.exports import About, indicator_provenance, lines
@@ -18,10 +20,11 @@ from sdg.gains import (
     goal_status,
 )
 from sdg.i18n import t
-from sdg.report import figure_provenance, zero_point_data
+from sdg.report import figure_provenance, zero_point_data, zero_point_decimals
 from ui.i18n import tr
 from ui.state import get_store
 from ui.state import lang as session_lang
+from ui.tables import norwegian
 
 ZERO_YEAR = 2019
 CHARTS_PER_PAGE = 6
@@ -96,8 +99,8 @@ def _labels(values: pd.Series, label) -> pd.Series:
 def report_table(rep: pd.DataFrame) -> pd.DataFrame:
     """The report as a table with translated headers (numbers rounded, not text)."""
     lang = session_lang()
-    target = [f"{t:g} ({int(y)})" if pd.notna(t) else "" for t, y in
-              zip(rep["target"], rep["target_year"], strict=True)]
+    target = [f"{fmt.number(v, d, lang)} ({int(y)})" if pd.notna(v) else "" for v, y, d in
+              zip(rep["target"], rep["target_year"], rep["decimals"], strict=True)]
     return pd.DataFrame({
         tr("gains.col.goals"): rep["goals"].map(lambda gs: ", ".join(map(str, gs))),
         tr("gains.col.indicator"): rep["name"],
@@ -120,6 +123,19 @@ def report_table(rep: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def report_display(rep: pd.DataFrame, table: pd.DataFrame) -> Styler:
+    """:func:`report_table` for the screen: each indicator with its own decimals (a
+    computed zero point with one more, :func:`sdg.report.zero_point_decimals`),
+    percentages with one, scores with two, the Norwegian way in bokmål."""
+    own = [int(d) for d in rep["decimals"]]
+    zero = [zero_point_decimals(d, m) for d, m in zip(own, rep["zero_method"], strict=True)]
+    return norwegian(table, {
+        tr("gains.col.zero_value"): zero, tr("gains.col.latest_value"): own,
+        tr("gains.col.delta"): zero, tr("gains.col.relative"): 1,
+        tr("gains.col.share"): 1, tr("gains.col.score"): 2,
+    })
+
+
 def status_text(statuses: pd.Series, lang: str) -> pd.Series:
     """Status in words with a coloured square in front ("🟩 På rett spor").
 
@@ -130,16 +146,16 @@ def status_text(statuses: pd.Series, lang: str) -> pd.Series:
     return _labels(statuses, lambda s: f"{STATUS_SYMBOLS[s]} {gain_status_label(s, lang)}")
 
 
-def goal_status_table(status: pd.DataFrame, goals: pd.DataFrame) -> pd.DataFrame:
+def goal_status_table(status: pd.DataFrame, goals: pd.DataFrame) -> Styler:
     """The 17 goals with their aggregated status, for the goal page."""
     names = goals.set_index("goal")[f"short_{session_lang()}"]
-    return pd.DataFrame({
+    return norwegian(pd.DataFrame({
         tr("gains.goals.col.goal"): status["goal"].map(lambda g: f"{g} {names[g]}"),
         tr("gains.goals.col.n"): [f"{n} ({s})" for n, s in
                                   zip(status["n_indicators"], status["n_scored"], strict=True)],
         tr("gains.col.status"): status_text(status["status"], session_lang()),
         tr("gains.col.score"): _round(status["score"]),
-    })
+    }), {tr("gains.col.score"): 2})
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -177,28 +193,28 @@ def goal_status_chart(status: pd.DataFrame, goals: pd.DataFrame, lang: str) -> a
         fill=frame["status"].map(GAIN_STATUS_COLOURS),
         name=frame[f"short_{lang}"], score=frame["score"].round(2),
     )[["goal", "name", "colour", "label", "fill", "score", "n_indicators", "n_scored"]]
-    return alt.Chart(frame).mark_rect(strokeWidth=5, cornerRadius=3).encode(
+    return fmt.localise(alt.Chart(frame).mark_rect(strokeWidth=5, cornerRadius=3).encode(
         x=alt.X("goal:O", title=None, axis=alt.Axis(labelAngle=0, orient="top")),
         fill=alt.Fill("fill:N", scale=None), stroke=alt.Stroke("colour:N", scale=None),
-        tooltip=["goal:O", "name:N", "label:N", "score:Q", "n_indicators:Q", "n_scored:Q"],
-    ).properties(height=44, title=t("gains.goals.header", lang))
+        tooltip=["goal:O", "name:N", "label:N", alt.Tooltip("score:Q", format=",.2f"),
+                 "n_indicators:Q", "n_scored:Q"],
+    ).properties(height=44, title=t("gains.goals.header", lang)), lang)
 
 
-def goal_indicator_table(rep: pd.DataFrame) -> pd.DataFrame:
-    """Status of one goal's indicators: name, zero point, latest, period, status, score."""
-    return pd.DataFrame({
+def goal_indicator_table(rep: pd.DataFrame) -> Styler:
+    """Status of one goal's indicators: name, zero point, latest, period, status, score
+    (each indicator with its own decimals)."""
+    own = [int(d) for d in rep["decimals"]]
+    zero = [zero_point_decimals(d, m) for d, m in zip(own, rep["zero_method"], strict=True)]
+    return norwegian(pd.DataFrame({
         tr("gains.col.indicator"): rep["name"],
         tr("gains.col.zero_value"): _round(rep["zero_value"]),
         tr("gains.col.latest_value"): _round(rep["latest_value"]),
         tr("gains.col.period"): rep["period"].fillna(""),
         tr("gains.col.status"): status_text(rep["status"], session_lang()),
         tr("gains.col.score"): _round(rep["score"]),
-    })
-
-
-def _number(value: object) -> str:
-    return "–" if value is None or pd.isna(value) else f"{value:,.2f}".replace(",", " ").rstrip(
-        "0").rstrip(".")
+    }).reset_index(drop=True), {tr("gains.col.zero_value"): zero,
+                                tr("gains.col.latest_value"): own, tr("gains.col.score"): 2})
 
 
 def metric_cards(shown: pd.DataFrame, columns: int = 3) -> None:
@@ -208,12 +224,13 @@ def metric_cards(shown: pd.DataFrame, columns: int = 3) -> None:
     cols = st.columns(columns)
     for i, row in enumerate(shown.itertuples()):
         colour = {1: "normal", -1: "inverse"}.get(int(row.direction), "off")
+        zero = zero_point_decimals(row.decimals, row.zero_method)
         delta = None if pd.isna(row.delta) else tr(
-            "gains.card.delta", delta=f"{row.delta:+.2f}", year=row.zero_year)
+            "gains.card.delta", delta=fmt.signed(row.delta, zero, lang), year=row.zero_year)
         with cols[i % columns], st.container(border=True):
-            st.metric(row.name, f"{_number(row.latest_value)} "
-                      f"({'' if pd.isna(row.latest_year) else int(row.latest_year)})",
-                      delta, delta_color=colour)
+            st.metric(row.name, f"{fmt.number(row.latest_value, row.decimals, lang)} "
+                      f"({fmt.year(row.latest_year)})", delta, delta_color=colour)
             st.caption(tr("gains.card.zero", year=row.zero_year,
-                          value=_number(row.zero_value), provenance=row.provenance))
+                          value=fmt.number(row.zero_value, zero, lang),
+                          provenance=row.provenance))
             st.caption(status_text(pd.Series([row.status]), lang).iloc[0])

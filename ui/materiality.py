@@ -22,8 +22,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 import vl_convert
+from pandas.io.formats.style import Styler
 
-from sdg import exports
+from sdg import exports, fmt
 from sdg.charts import chart_data, matrix_chart, ranking_table  # noqa: F401 (re-exported)
 from sdg.errors import SdgError
 from sdg.exports import About, matrix_context, source_provenance, view_settings, with_context
@@ -31,6 +32,7 @@ from sdg.i18n import t
 from sdg.report import B_ROBUSTNESS, matrix_from_ratings
 from ui.i18n import tr
 from ui.state import actor, get_store, lang, show_error
+from ui.tables import norwegian
 
 THRESHOLD_METHODS = ("median", "mean", "fixed")
 _PENDING = "mat_pending_view"
@@ -84,6 +86,15 @@ def chart_spec(matrix: pd.DataFrame, goals: pd.DataFrame, lang: str, *, big: boo
     except ImportError:  # pragma: no cover - a Streamlit without it: data inline
         return chart.to_dict()
     return _convert_altair_to_vega_lite_spec(chart)
+
+
+def ranking_display(table: pd.DataFrame, x_title: str, y_title: str) -> Styler:
+    """:func:`sdg.charts.ranking_table` for the screen: axes and robustness with two
+    decimals, the Norwegian way in bokmål (the cells keep their values for sorting)."""
+    language = lang()
+    return norwegian(table, {x_title: 2, y_title: 2,
+                             t("materiality.col.p_focus", language): 2,
+                             t("materiality.col.n", language): 0})
 
 
 def show_chart(chart: partial) -> None:
@@ -245,14 +256,15 @@ def decision_panel(code: str, matrix: pd.DataFrame, view: dict) -> None:
     st.markdown(f"**{tr('materiality.decision.earlier')}**")
     rationale = earlier[f"rationale_{lang()}"].fillna(earlier["rationale_nb"]).fillna("")
     st.dataframe(pd.DataFrame({
-        tr("materiality.decision.date"): earlier["decided_on"],
+        tr("materiality.decision.date"): earlier["decided_on"].map(lambda d: fmt.date(d, lang())),
         tr("materiality.decision.goals"): earlier["goals"].map(
             lambda gs: ", ".join(str(int(g)) for g in gs)),
         tr("materiality.decision.rationale"): rationale,
         tr("materiality.decision.who"): earlier["actor"],
     }), hide_index=True)
     pick = st.selectbox(tr("materiality.decision.pick"), earlier["id"].tolist(),
-                        key="mat_dec_pick", format_func=lambda i: _decision_label(earlier, i))
+                        key="mat_dec_pick",
+                        format_func=partial(_decision_label, earlier, language=lang()))
     if st.button(tr("materiality.decision.show"), key="mat_dec_show"):
         saved = store.decision_settings(pick)
         if saved is None:
@@ -266,7 +278,7 @@ def _decision_form(store, code: str, suggested: list[int], view: dict) -> None:
     with st.form("mat_decision"):
         goals = st.multiselect(tr("materiality.decision.goals"), list(range(1, 18)),
                                default=suggested, key="mat_dec_goals")
-        decided = st.date_input(tr("materiality.decision.date"), dt.date.today(),
+        decided = st.date_input(tr("materiality.decision.date"), dt.date.today(), format="DD.MM.YYYY",
                                 key="mat_dec_date")
         rationale = st.text_area(tr("materiality.decision.rationale"), key="mat_dec_text")
         if st.form_submit_button(tr("materiality.decision.save"), type="primary"):
@@ -280,10 +292,10 @@ def _decision_form(store, code: str, suggested: list[int], view: dict) -> None:
                 st.success(tr("materiality.decision.saved", id=new_id))
 
 
-def _decision_label(earlier: pd.DataFrame, decision_id: int) -> str:
+def _decision_label(earlier: pd.DataFrame, decision_id: int, language: str = "nb") -> str:
     row = earlier.loc[earlier["id"] == decision_id].iloc[0]
     goals = ", ".join(str(int(g)) for g in row["goals"])
-    return f"{row['decided_on']:%Y-%m-%d} · {goals}"
+    return f"{fmt.date(row['decided_on'], language)} · {goals}"
 
 
 def notes_panel(code: str, matrix: pd.DataFrame, targets: pd.DataFrame) -> None:
@@ -320,7 +332,8 @@ def _notes_table(notes: pd.DataFrame) -> None:
         tr("materiality.notes.kind"): notes["kind"].map(lambda k: tr(f"materiality.note.{k}")),
         tr("materiality.notes.text"): notes["text"],
         tr("materiality.decision.who"): notes["actor"],
-        tr("materiality.decision.date"): notes["created_at"],
+        tr("materiality.decision.date"): notes["created_at"].map(
+            lambda d: fmt.datetime(d, lang())),
     }), hide_index=True)
 
 
@@ -449,7 +462,8 @@ def survey_panel(code: str, known_targets: tuple[str, ...]) -> None:
     axis = cols[1].selectbox(tr("innspill.axis"), ["priority", "influence"], key="inn_axis",
                              format_func=labeller("materiality.axis"))
     name = cols[2].text_input(tr("innspill.name"), PurePath(upload.name).stem, key="inn_name")
-    held_on = cols[3].date_input(tr("innspill.held_on"), dt.date.today(), key="inn_held_on")
+    held_on = cols[3].date_input(tr("innspill.held_on"), dt.date.today(), key="inn_held_on",
+                                 format="DD.MM.YYYY")
     parsed = parse_survey(data, upload.name, scale, axis, known_targets)
     st.markdown("\n".join(f"- {line}" for line in _detected_lines(parsed.detected)))
     if parsed.detected.get("scale_source") == "inferred" and len(first.ratings):
@@ -499,7 +513,7 @@ def assessment_panel(code: str, goals: pd.DataFrame, targets: pd.DataFrame) -> N
     if len(latest):
         row = latest.iloc[0]
         st.caption(tr("innspill.assessment.latest", who=row["actor"] or "–",
-                      when=f"{row['created_at']:%Y-%m-%d %H:%M}"))
+                      when=fmt.datetime(row["created_at"], lang())))
     level = st.radio(tr("materiality.level"), ["goal", "target"], horizontal=True,
                      key="inn_level", format_func=labeller("materiality.level"))
     if level == "goal":

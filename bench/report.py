@@ -10,7 +10,8 @@ report costs.
 
 Run: ``python bench/report.py [--rounds R] [--lang nb|en]``. Best of R interleaved
 rounds after one warm-up (the machine is small and shared); the PDF is written to
-``/tmp/bench_report.pdf``.
+``/tmp/bench_report.pdf``. The chart cache (:func:`sdg.report_pdf.svg_of`) is cleared
+before each round, so every round converts every chart.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import vl_convert  # noqa: E402
 
 from sdg.charts import matrix_chart  # noqa: E402
 from sdg.report import assemble  # noqa: E402
-from sdg.report_pdf import page_count, render  # noqa: E402
+from sdg.report_pdf import page_count, render, svg_of  # noqa: E402
 from sdg.store import open_store  # noqa: E402
 
 
@@ -57,6 +58,7 @@ def main() -> None:
         for _ in range(args.rounds):
             t0 = time.perf_counter()
             baseline()
+            svg_of.cache_clear()  # cold: every chart converted again
             t1 = time.perf_counter()
             r = assemble(store, "3203", args.lang, day)
             t2 = time.perf_counter()

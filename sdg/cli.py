@@ -14,6 +14,7 @@ import getpass
 import sys
 from pathlib import Path
 
+from sdg import fmt
 from sdg.auth import ROLES, Actor
 from sdg.errors import SdgError
 from sdg.store import db_path, open_store
@@ -33,7 +34,7 @@ def _info(args: argparse.Namespace) -> int:
     print(f"database: {path}")
     print(f"schema version: {store.schema_version()}")
     for table, n in store.counts().items():
-        print(f"{table:22s} {n:>9,d}".replace(",", " "))
+        print(f"{table:22s} {fmt.number(n, 0):>9s}")
     store.close()
     return 0
 

@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import re
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -52,7 +53,14 @@ def municipality_label(municipality: dict) -> str:
 
 
 def _svg(chart) -> str:
-    return vl_convert.vegalite_to_svg(chart.to_json())
+    return svg_of(chart.to_json())
+
+
+@lru_cache(maxsize=64)
+def svg_of(spec_json: str) -> str:
+    """The SVG of a Vega-Lite spec (vl-convert), kept for the same spec: the charts are
+    most of a report's time, and a second download of the same day's report reuses them."""
+    return vl_convert.vegalite_to_svg(spec_json)
 
 
 # ------------------------------------------------------------------ the document

@@ -41,17 +41,21 @@ class LocaleSpec:
         The Babel/CLDR locale whose symbols and percent pattern are used.
     date, datetime : str
         CLDR date patterns (``dd.MM.y`` gives 25.09.2018).
+    moment_date : str
+        The same date for widgets that take a Moment.js pattern (Streamlit's date
+        columns and date inputs).
     """
 
     babel: str
     date: str
     datetime: str
+    moment_date: str = "DD.MM.YYYY"
 
 
 #: The languages the app writes; one entry per language (see the module docstring).
 LOCALES: dict[str, LocaleSpec] = {
     "nb": LocaleSpec("nb_NO", date="dd.MM.y", datetime="dd.MM.y HH:mm"),
-    "en": LocaleSpec("en", date="d MMM y", datetime="d MMM y HH:mm"),
+    "en": LocaleSpec("en", date="d MMM y", datetime="d MMM y HH:mm", moment_date="D MMM YYYY"),
 }
 DEFAULT = "nb"
 
@@ -228,6 +232,15 @@ def datetime(value: Any, lang: str = DEFAULT) -> str:
     if not isinstance(value, dt.datetime):
         value = dt.datetime.combine(value, dt.time())
     return format_datetime(value, spec(lang).datetime, locale=_locale(lang))
+
+
+def moment_date(lang: str = DEFAULT) -> str:
+    """The Moment.js pattern of :func:`date` (for Streamlit date columns).
+
+    >>> moment_date("nb"), moment_date("en")
+    ('DD.MM.YYYY', 'D MMM YYYY')
+    """
+    return spec(lang).moment_date
 
 
 def year(value: Any) -> str:

@@ -100,6 +100,18 @@ def document_data(report: Report, charts: bool = True) -> tuple[dict, dict[str, 
             "demo_rows": [bool(indicators_of(report, int(r.goal))["is_demo"].any())
                           for r in report.summary.itertuples()],
         }
+    every = {
+        "columns": [t("report.col.goal", lang), t("report.col.indicators", lang),
+                    t("gains.col.status", lang), t("gains.col.score", lang)],
+        "align": ["left", "right", "left", "right"],
+        "widths": ["1fr", "auto", "auto", "auto"],
+        "rows": [[f"{int(r.goal)} {names[r.goal]}" + (" ★" if r.goal in report.focus_goals
+                                                       else ""),
+                  f"{r.n_indicators} ({r.n_scored})", _status(r.status, lang),
+                  fmt.number(r.score, 2, lang)] for r in report.goal_status.itertuples()],
+        "demo_rows": [bool(indicators_of(report, int(r.goal))["is_demo"].any())
+                      for r in report.goal_status.itertuples()],
+    }
     intro = (t("report.summary.intro", lang, municipality=report.municipality["name"],
                n=len(report.focus_goals), year=rep["zero_year"].iat[0] if len(rep) else 2019)
              if report.focus_goals else t("report.summary.none", lang))
@@ -130,7 +142,8 @@ def document_data(report: Report, charts: bool = True) -> tuple[dict, dict[str, 
             "annex_sources": t("report.annex.sources", lang),
             "annex_method": t("report.annex.method", lang),
         },
-        "summary": {"intro": intro, "table": summary},
+        "summary": {"intro": intro, "table": summary, "all": every,
+                    "all_title": t("report.summary.all", lang)},
         "choice": _choice(report, place, files, charts),
         "goals": [_goal(report, g, names[g], colours[g], files, charts)
                   for g in report.focus_goals],

@@ -54,3 +54,28 @@ def test_an_analyst_downloads_the_report_to_the_council(live_app, page, tmp_path
                               text=True, check=True).stdout
         assert "Rapport til kommunestyret" in text and "43,09 (2019)" in text
         assert "DEMO – siden viser oppdiktede tall" in text
+
+
+def test_the_zero_point_workbook_says_where_the_figures_come_from(live_app, page, tmp_path):
+    import io
+
+    import openpyxl
+
+    page.goto(f"{live_app}/nullpunkt?kommune=3203&goal=4")
+    button = page.locator("[data-testid='stDownloadButton']").filter(
+        has_text="Last ned tabellen (Excel)")
+    button.wait_for()
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    path = tmp_path / "n.xlsx"
+    info.value.save_as(path)
+    book = openpyxl.load_workbook(io.BytesIO(path.read_bytes()))
+    assert book.sheetnames == ["Nullpunkt", "Om tallene"]
+    rows = list(book["Om tallene"].iter_rows(values_only=True))
+    about = {r[0]: r[1] for r in rows if r[0]}
+    assert about["Kommune"] == "Asker (3203)"
+    assert about["Innstillinger: Bærekraftsmål"].startswith("4 ")
+    provenance = [r[1] for r in rows if r[0] == "Opphav"]
+    assert any(p.startswith("Grunnskolepoeng: Udir (Skoleporten); nr. 1: ")
+               and p.endswith("beregnet fra 0220, 0627, 0628, elevvektet") for p in provenance)
+    assert book["Nullpunkt"].cell(2, 6).value == 43.09  # a number, not text

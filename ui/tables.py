@@ -38,6 +38,19 @@ def norwegian(table: pd.DataFrame, decimals: Mapping[str, int | None | Sequence[
     return styler
 
 
+def csv_button(table: pd.DataFrame | Styler, file_name: str, key: str) -> None:
+    """A "Last ned CSV" button under a table: the table's values (a Styler's data) as
+    :func:`sdg.exports.csv` writes them for the session's language, made on click."""
+    import streamlit as st
+
+    from sdg import exports
+
+    data = table.data if isinstance(table, Styler) else table
+    language = lang()
+    st.download_button(tr("export.csv"), lambda: exports.csv(data, language),
+                       file_name=file_name, mime="text/csv", on_click="ignore", key=key)
+
+
 def goal_table(goals: pd.DataFrame, focus: set[int], commitments: pd.DataFrame) -> pd.DataFrame:
     """The goal grid as a table: number, name, dimension, focus, commitments."""
     counts = commitments.groupby("goal").size()

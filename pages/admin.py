@@ -1,10 +1,9 @@
 """Admin: users (roles, disable, unlock, password reset), the audit log, backup."""
 
-import io
-
 import pandas as pd
 import streamlit as st
 
+from sdg import exports, fmt
 from sdg.accounts import action_label, audit_table, filter_audit, users_table
 from sdg.auth import ROLES
 from sdg.errors import SdgError
@@ -128,10 +127,16 @@ with st.expander(tr("accounts.audit.raw")):
     st.dataframe(_dates_as_text(readable[[tr("accounts.audit.col.when"),
                                           tr("accounts.audit.col.who"), detail_col]]),
                  hide_index=True)
-buffer = io.BytesIO()
-readable.to_excel(buffer, index=False, sheet_name=tr("admin.audit")[:31].split(":")[0])
-st.download_button(tr("admin.export"), buffer.getvalue(),
-                   f"{tr('accounts.audit.export_name')}.xlsx", key="export_audit")
+about = exports.About(what=tr("admin.audit"), municipality="–",
+                      settings={"n": fmt.number(len(shown), 0, lang())})
+cols = st.columns(2)
+cols[0].download_button(tr("admin.export"),
+                        lambda: exports.xlsx(readable, "Revisjonslogg", about, lang()),
+                        f"{tr('accounts.audit.export_name')}.xlsx", key="export_audit",
+                        on_click="ignore")
+cols[1].download_button(tr("export.csv"), lambda: exports.csv(readable, lang()),
+                        f"{tr('accounts.audit.export_name')}.csv", mime="text/csv",
+                        key="export_audit_csv", on_click="ignore")
 
 # ------------------------------------------------------------------ backup
 st.subheader(tr("admin.backup"))

@@ -12,6 +12,7 @@ from ui import benefits as ub
 from ui.i18n import tr
 from ui.nav import require_router
 from ui.state import actor, get_store, lang, municipality, municipality_label, show_error
+from ui.tables import csv_button
 
 require_router()
 
@@ -78,7 +79,9 @@ with tab_owner:
         latest = ub.latest(code, tuple(sorted(records["indicator"].dropna().unique())))
         view = owner_view(records, latest, cat["indicators"], owner)
         st.markdown(tr("benefits.owner.count", owner=owner, n=len(view)))
-        st.dataframe(ub.owner_table(view, cat["indicators"]), hide_index=True)
+        owner_table = ub.owner_table(view, cat["indicators"])
+        st.dataframe(owner_table, hide_index=True)
+        csv_button(owner_table, f"gevinster_{code}.csv", key="benefits_owner_csv")
 
 # ------------------------------------------------------------------ change log
 with tab_log:

@@ -17,7 +17,7 @@ from ui.goals import target_list, tile_css
 from ui.i18n import tr
 from ui.nav import require_router
 from ui.state import get_store, lang, link_params, municipality, municipality_label, show_error
-from ui.tables import goal_targets_table, indicator_table, ks_table, un_table
+from ui.tables import csv_button, goal_targets_table, indicator_table, ks_table, un_table
 
 require_router()
 
@@ -76,7 +76,9 @@ else:
     if mine["is_demo"].any():  # the banner only where demo figures are on screen
         st.warning(tr("demo.badge"))
     st.markdown(f"**{tr('gains.goals.this')}**")
-    st.dataframe(goal_indicator_table(mine), hide_index=True)
+    shown = goal_indicator_table(mine)
+    st.dataframe(shown, hide_index=True)
+    csv_button(shown, f"mal_{number}_{code}.csv", key="goal_csv")
     st.page_link("pages/nullpunkt.py", label=tr("gains.goals.link"),
                  query_params=link_params(goal=number))
 
@@ -94,4 +96,6 @@ st.caption(tr("gains.goals.help", year=ZERO_YEAR, municipality=municipality_labe
 overview = goal_overview(code, lang())
 st.altair_chart(goal_status_chart(overview, goals, lang()), width="stretch")
 with st.expander(tr("common.table_alternative")):
-    st.dataframe(goal_status_table(overview, goals), hide_index=True)
+    status_table = goal_status_table(overview, goals)
+    st.dataframe(status_table, hide_index=True)
+    csv_button(status_table, f"status_alle_mal_{code}.csv", key="goal_status_csv")

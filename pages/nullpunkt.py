@@ -3,6 +3,7 @@ with provenance, gain, Open SDG status, trend charts and an Excel download."""
 
 import streamlit as st
 
+from sdg import exports
 from sdg.gains import NATIONAL_MIN_MUNICIPALITIES
 from ui.gains import (
     CHARTS_PER_PAGE,
@@ -13,15 +14,17 @@ from ui.gains import (
     goal_area_links,
     metric_cards,
     report,
+    report_about,
+    report_display,
     report_series,
     report_table,
     summary_table,
     trend_chart,
     with_figures,
-    xlsx_bytes,
 )
 from ui.i18n import tr
 from ui.nav import require_router
+from ui.report import report_button
 from ui.setup import guided_start
 from ui.state import get_store, lang, municipality, municipality_label
 from ui.zerofreeze import frozen_section
@@ -35,6 +38,7 @@ goals = store.goals()
 st.title(tr("gains.title", year=ZERO_YEAR))
 st.caption(tr("gains.intro", municipality=municipality_label(), year=ZERO_YEAR))
 
+report_button(code)
 rep = with_figures(report(code, lang()))
 series = report_series(code, lang())
 if rep.empty:
@@ -81,10 +85,21 @@ st.subheader(tr("gains.table.header", n=len(rep)))
 st.dataframe(summary_table(rep), hide_index=True)
 with st.expander(tr("council.zero.details")):
     st.caption(tr("council.zero.details_help"))
-    st.dataframe(table, hide_index=True)
-st.download_button(tr("gains.download"), data=lambda: xlsx_bytes(table),
-                   file_name=f"nullpunkt_{ZERO_YEAR}_{code}.xlsx", on_click="ignore",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    st.dataframe(report_display(rep, table), hide_index=True)
+settings = {tr("gains.filter.goal"): f"{goal} {names[goal]}" if goal
+            else tr("gains.filter.goal_all")}
+if links is not None and not links.empty:
+    settings[tr("gains.filter.area")] = areas.get(area, area) if area else tr(
+        "gains.filter.area_all")
+about = report_about(rep, code, settings)
+left, right = st.columns(2)
+left.download_button(tr("gains.download"),
+                     data=lambda: exports.xlsx(table, "Nullpunkt", about, lang()),
+                     file_name=f"nullpunkt_{ZERO_YEAR}_{code}.xlsx", on_click="ignore",
+                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+right.download_button(tr("export.csv"), data=lambda: exports.csv(table, lang()),
+                      file_name=f"nullpunkt_{ZERO_YEAR}_{code}.csv", on_click="ignore",
+                      mime="text/csv", key="gains_csv")
 
 frozen_section(code)  # the frozen zero point and SSB's revisions (issue 17)
 

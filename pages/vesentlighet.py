@@ -19,12 +19,14 @@ from ui.materiality import (
     matrix_chart,
     notes_panel,
     presentation_css,
+    ranking_display,
     ranking_table,
     settings_panel,
     show_chart,
     view_key,
 )
 from ui.nav import require_router
+from ui.report import report_button
 from ui.state import get_store, lang, municipality, municipality_label, show_error
 
 require_router()
@@ -67,16 +69,18 @@ with left:
         st.markdown(tr("council.read.body"))
 with right:
     st.subheader(tr("materiality.ranking"))
-    st.dataframe(table, hide_index=True, height=640 if present else 460)
+    st.dataframe(ranking_display(table, x_title, y_title), hide_index=True,
+                 height=640 if present else 460)
     st.caption(tr("materiality.robust.help", b=B_ROBUSTNESS))
 
 if present:
     st.stop()
 
-export_buttons(chart, table)
+export_buttons(chart, table, view, code)
 sources_panel(code, view["weights"])
 if view["level"] == "target":
     notes_panel(code, matrix, targets)
 else:
     decision_panel(code, matrix, view)
+    report_button(code, key="mat_report")
 settings_panel(settings)

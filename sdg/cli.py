@@ -1,4 +1,4 @@
-"""Command line: ``python -m sdg init|info|build-seed|import|user|pull``.
+"""Command line: ``python -m sdg init|info|build-seed|import|user|pull|report``.
 
 The database is ``$SDG_DB`` (default ``data/sdg.duckdb``). Messages go to stdout,
 problems to stderr with a non-zero exit code. An expected problem (the database held
@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from sdg import fmt
 from sdg.auth import ROLES, Actor
 from sdg.errors import SdgError
 from sdg.store import db_path, open_store
@@ -37,7 +38,7 @@ def _info(args: argparse.Namespace) -> int:
     print(f"database: {path}")
     print(f"schema version: {store.schema_version()}")
     for table, n in store.counts().items():
-        print(f"{table:22s} {n:>9,d}".replace(",", " "))
+        print(f"{table:22s} {fmt.number(n, 0):>9s}")
     store.close()
     return 0
 
@@ -270,6 +271,42 @@ def _pull(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    """Write the report to the council as PDF (``sdg.report_pdf``)."""
+    import datetime as dt
+
+    from sdg.i18n import t
+    from sdg.report import assemble
+    from sdg.report_pdf import page_count, render
+
+    as_of = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
+    out = Path(args.out or f"rapport_{args.kommune}_{as_of:%Y-%m-%d}_{args.lang}.pdf")
+    store = open_store(db_path())
+    try:
+        report = assemble(store, args.kommune, args.lang, as_of)
+    finally:
+        store.close()
+    pdf = render(report)
+    try:
+        out.write_bytes(pdf)
+    except OSError as exc:
+        print(f"{out}: {exc.strerror}", file=sys.stderr)
+        return 2
+    print(t("report.cli.written", args.lang, path=out, pages=page_count(pdf),
+            municipality=f"{report.municipality['name']} ({args.kommune})", language=args.lang))
+    return 0
+
+
+def _iso_date(text: str) -> str:
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+    return text
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _Parser(prog="python -m sdg", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -299,6 +336,13 @@ def main(argv: list[str] | None = None) -> int:
     what.add_argument("--all", action="store_true", help="every indicator of the library")
     p.add_argument("--actor", help="who pulls, for the history (default cli:<login>)")
     p.set_defaults(func=_pull)
+    r = sub.add_parser("report", help="write the report to the council (PDF)")
+    r.add_argument("--kommune", required=True, help="municipality number, e.g. 3203")
+    r.add_argument("--lang", choices=("nb", "en"), default="nb", help="language (default nb)")
+    r.add_argument("--out", help="the PDF file (default rapport_<kommune>_<date>_<lang>.pdf)")
+    r.add_argument("--date", type=_iso_date,
+                   help="report date YYYY-MM-DD: the decision in force then (default today)")
+    r.set_defaults(func=_report)
     args = parser.parse_args(argv)
     from sdg.i18n import t
 

@@ -29,3 +29,38 @@ def test_presentation_mode_hides_the_sidebar(live_app, page, tmp_path):
     assert not page.locator("[data-testid='stSidebar']").is_visible()
     assert page.get_by_text("Save decision").count() == 0
     page.screenshot(path=str(tmp_path / "vesentlighet_present.png"), full_page=True)
+
+
+def test_exported_png_and_xlsx_carry_their_context(live_app, page, tmp_path):
+    """What a user downloads from the page: the PNG has the context lines above the
+    chart (title, sources, DEMO in red); the workbook a sheet "Om tallene"."""
+    import io
+
+    import openpyxl
+    from PIL import Image
+
+    page.goto(f"{live_app}/vesentlighet?kommune=3203")
+    page.locator(POINTS).nth(16).wait_for(state="attached", timeout=60_000)
+
+    def download(label: str) -> bytes:
+        button = page.locator("[data-testid='stDownloadButton']").filter(has_text=label)
+        with page.expect_download(timeout=60_000) as info:
+            button.click()
+        path = tmp_path / info.value.suggested_filename
+        info.value.save_as(path)
+        return path.read_bytes()
+
+    png = Image.open(io.BytesIO(download("Last ned PNG"))).convert("RGB")
+    top = png.crop((0, 0, png.size[0], png.size[1] // 6))
+    red = sum(n for n, (r, g, b) in top.getcolors(1 << 22) if r > 140 and g < 60 and b < 80)
+    assert red > 50  # the DEMO line above the chart
+    svg = download("Last ned SVG").decode("utf-8")
+    assert "Vesentlighetsmatrise – Asker (3203)" in svg and "DEMO" in svg
+    assert "Innbyggerundersøkelse 2018 (n = 1" in svg and "vekt 1" in svg
+    book = openpyxl.load_workbook(io.BytesIO(download("Last ned tabellen (xlsx)")))
+    assert book.sheetnames[1] == "Om tallene"
+    about = {r[0]: r[1] for r in book["Om tallene"].iter_rows(values_only=True) if r[0]}
+    assert about["Kommune"] == "Asker (3203)"
+    assert about["Innstillinger: Terskel for feltene"] == "median"
+    csv = download("Last ned CSV").decode("utf-8-sig").splitlines()
+    assert csv[0].startswith("Rang;Mål;Navn") and "," in csv[1]  # decimal comma

@@ -73,3 +73,18 @@ def test_user_add_refuses_a_short_password(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO("kort\n"))
     assert main(["user", "add", "kari", "--role", "analyst", "--password-stdin"]) == 2
     assert "minst 10 tegn" in capsys.readouterr().err
+
+
+def test_report_writes_a_pdf(seeded_db, tmp_path, monkeypatch, capsys):
+    import shutil
+
+    db = tmp_path / "r.duckdb"
+    shutil.copy(seeded_db, db)
+    monkeypatch.setenv("SDG_DB", str(db))
+    out = tmp_path / "asker.pdf"
+    assert main(["report", "--kommune", "3203", "--lang", "en", "--out", str(out),
+                 "--date", "2026-11-30"]) == 0
+    assert out.read_bytes()[:5] == b"%PDF-"
+    assert capsys.readouterr().out.startswith(f"{out}: ")
+    assert main(["report", "--kommune", "9999", "--out", str(tmp_path / "x.pdf")]) == 2
+    assert "9999" in capsys.readouterr().err and not (tmp_path / "x.pdf").exists()

@@ -99,3 +99,13 @@ def test_overview_of_all_17_goals_with_status(app_db):
     overview = at.dataframe[-1].value  # the table alternative
     assert len(overview) == 17 and overview.iloc[3, 0].startswith("4 ")
     assert "Status for alle mål" in texts(at)
+
+
+def test_goal_tables_have_csv_and_norwegian_numbers(app_db):
+    at = run_app(PAGE, goal="4", kommune="3203")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels.count("Last ned CSV") == 2
+    # the goal's indicator table: the zero point shown 43,09 while the cell keeps 43.09
+    table = next(d for d in at.dataframe if "Nullpunkt" in d.value.columns)
+    assert table.value["Nullpunkt"].iloc[0] == 43.09
+    assert "43,09" in str(table.proto.arrow_data.styler)

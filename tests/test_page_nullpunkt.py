@@ -151,3 +151,29 @@ def test_population_chart_leaves_out_the_national_total(app_db):
     assert "Norway" not in set(pop["label"])  # 5.3 million would flatten Asker's line
     alternative = at.dataframe[2].value
     assert "Norway" in alternative.columns  # … but the table has it
+
+
+def test_report_button_for_analysts_only(app_db):
+    viewer = run_app(PAGE, kommune="3203")
+    assert "Rapport til kommunestyret (PDF)" not in [
+        b.proto.label for b in viewer.get("download_button")]
+    analyst = run_app(PAGE, kommune="3203", role="analyst")
+    labels = [b.proto.label for b in analyst.get("download_button")]
+    assert labels == ["Rapport til kommunestyret (PDF)", "Last ned tabellen (Excel)",
+                      "Last ned CSV"]
+
+
+def test_the_report_button_makes_the_pdf_the_cli_makes(app_db):
+    """The button's callable (it runs on click, outside the script) and
+    ``python -m sdg report`` build the same document from the same store."""
+    import datetime as dt
+
+    from sdg.report_pdf import page_count, report_pdf
+    from sdg.store import open_store
+
+    store = open_store(app_db)
+    try:
+        pdf = report_pdf(store, "3203", "nb", dt.date(2026, 11, 30))
+    finally:
+        store.close()
+    assert pdf[:5] == b"%PDF-" and page_count(pdf) >= 6

@@ -181,7 +181,8 @@ def test_presentation_mode(app_db):
 def test_exports_present(app_db):
     at = run_app(PAGE, role="analyst")
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Last ned PNG", "Last ned SVG", "Last ned tabellen (xlsx)"]
+    assert labels == ["Last ned PNG", "Last ned SVG", "Last ned tabellen (xlsx)", "Last ned CSV",
+                      "Rapport til kommunestyret (PDF)"]
 
 
 def _boxes(points: pd.DataFrame, width=600, height=460, font=12) -> list[tuple]:

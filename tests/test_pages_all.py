@@ -44,9 +44,10 @@ def test_matrix_exports_are_real_png_svg_and_xlsx(app_db):
 
     import openpyxl
 
+    from sdg.exports import About, xlsx
     from sdg.materiality import quadrants
     from sdg.store import open_store
-    from ui.materiality import chart_image, matrix_chart, ranking_table, xlsx_bytes
+    from ui.materiality import chart_image, matrix_chart, ranking_table
 
     store = open_store(app_db)
     goals = store.goals()
@@ -60,6 +61,6 @@ def test_matrix_exports_are_real_png_svg_and_xlsx(app_db):
     svg = chart_image(chart().to_json(), "svg")
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert svg.lstrip().startswith(b"<svg") and b"</svg>" in svg
-    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(ranking_table(matrix, goals, "nb"),
-                                                        "Matrise")))
+    book = openpyxl.load_workbook(io.BytesIO(xlsx(ranking_table(matrix, goals, "nb"),
+                                                  "Matrise", About("Matrise", "Asker (3203)"))))
     assert book.active.max_row == 3  # header + two goals

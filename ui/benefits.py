@@ -7,13 +7,16 @@ from typing import NamedTuple
 import altair as alt
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
+from sdg import fmt
 from sdg.auth import Actor
 from sdg.baseline import renumbering_chain
 from sdg.benefits import FIELDS, KINDS, LEVELS, diff, has_errors, latest_values, validate
 from sdg.store import Store
 from ui.i18n import tr
 from ui.state import get_store, lang
+from ui.tables import norwegian
 
 EDITOR_KEY = "benefits_editor"
 FLASH_KEY = "benefits_flash"
@@ -82,9 +85,9 @@ def column_config(indicators: pd.DataFrame, goal_areas: pd.DataFrame) -> dict:
         "indicator": cc.SelectboxColumn(label["indicator"], options=list(ind_names),
                                         format_func=lambda i: ind_names.get(i, i)),
         "zero_value": cc.NumberColumn(label["zero_value"]),
-        "zero_date": cc.DateColumn(label["zero_date"], format="YYYY-MM-DD"),
+        "zero_date": cc.DateColumn(label["zero_date"], format=fmt.moment_date(lang())),
         "target_value": cc.NumberColumn(label["target_value"]),
-        "target_date": cc.DateColumn(label["target_date"], format="YYYY-MM-DD"),
+        "target_date": cc.DateColumn(label["target_date"], format=fmt.moment_date(lang())),
         "owner": cc.TextColumn(label["owner"], help=tr("benefits.help.owner")),
         "is_demo": cc.CheckboxColumn(label["is_demo"], disabled=True, default=False),
     }
@@ -166,13 +169,16 @@ def map_table(nodes: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ owner view, log
-def owner_table(view: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """One owner's benefits with latest value, target and gain, translated."""
+def owner_table(view: pd.DataFrame, indicators: pd.DataFrame) -> Styler:
+    """One owner's benefits with latest value, target and gain, translated; numbers
+    the Norwegian way in bokmål (the cells keep their values)."""
     demo = tr("benefits.demo_suffix")
     names = dict(zip(indicators["id"], indicators[f"name_{lang()}"], strict=True))
     yes_no = {True: tr("benefits.yes"), False: tr("benefits.no")}
     share = view["share_of_distance"].map(lambda s: None if pd.isna(s) else round(100 * s))
-    return pd.DataFrame({
+    values = [tr("benefits.col.zero_value"), tr("benefits.owner.latest"),
+              tr("benefits.col.target_value"), tr("benefits.owner.delta")]
+    return norwegian(pd.DataFrame({
         tr("benefits.col.name"): view["name"] + view["is_demo"].map({True: demo, False: ""}),
         tr("benefits.col.indicator"): view["indicator"].map(lambda i: names.get(i, i)),
         tr("benefits.col.zero_value"): view["zero_value"],
@@ -184,13 +190,14 @@ def owner_table(view: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
         tr("benefits.owner.delta"): view["delta"],
         tr("benefits.owner.share") + " (%)": share.astype("Int64"),
         tr("benefits.owner.desired"): view["desired"].map(lambda d: yes_no.get(d, "")),
-    })
+    }), dict.fromkeys(values))
 
 
 def history_table(history: pd.DataFrame) -> pd.DataFrame:
     """Every version of a benefit, newest first, with translated headers."""
     head = pd.DataFrame({
-        tr("benefits.log.changed_at"): history["changed_at"],
+        tr("benefits.log.changed_at"): history["changed_at"].map(
+            lambda d: fmt.datetime(d, lang())),
         tr("benefits.log.changed_by"): history["changed_by"],
         tr("benefits.log.action"): history["action"].map(lambda a: tr(f"benefits.log.action.{a}")),
     })

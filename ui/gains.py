@@ -3,25 +3,28 @@ the trend chart (a pure Altair builder) and the Excel export."""
 
 from __future__ import annotations
 
-from io import BytesIO
-
 import altair as alt
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
+from sdg import fmt
+from sdg.charts import chart_frame, trend_chart  # noqa: F401 (re-exported)
+from sdg.charts import chart_table as _chart_table
+from sdg.exports import About, indicator_provenance, lines
 from sdg.gains import (
     GAIN_STATUS_COLOURS,
     NO_DIRECTION,
     comparison_series,
     gain_status_label,
     goal_status,
-    related_codes,
-    zero_point_report,
 )
 from sdg.i18n import t
+from sdg.report import figure_provenance, zero_point_data, zero_point_decimals
 from ui.i18n import tr
 from ui.state import get_store
 from ui.state import lang as session_lang
+from ui.tables import norwegian
 
 ZERO_YEAR = 2019
 CHARTS_PER_PAGE = 6
@@ -32,32 +35,12 @@ STATUS_SYMBOLS: dict[str, str] = {
     "deterioration": "🟥", "target_achieved": "🟦", "not_available": "⬜",
     NO_DIRECTION: "➖",
 }
-_LINE_COLOURS = ("#222222", "#7F7F7F", "#CC79A7")  # municipality, national, similar
 
 
 # ------------------------------------------------------------------ cached reads
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _report(code: str, lang: str, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    store = get_store()
-    indicators = store.indicators()
-    changes = store.municipality_changes()
-    observations = store.gain_observations(related_codes(code, changes, year))
-    plan = store.indicator_benefit_targets(code)
-    targets = {i: (float(v), int(y)) for i, v, y in
-               zip(plan["indicator"], plan["target_value"], plan["target_year"], strict=True)}
-    # the municipality's own targets (set up in the app) come before the plan's
-    own = store.indicator_targets(code)
-    targets |= {i: (float(v), int(y)) for i, v, y in
-                zip(own["indicator"], own["target_value"], own["target_year"], strict=True)}
-    manual = store.manual_zero_points(code, year)
-    manual = {i: (float(v), str(n)) for i, v, n in
-              zip(manual["indicator"], manual["value"], manual["note"], strict=True)}
-    rep = zero_point_report(code, indicators, observations, changes, year=year,
-                            targets=targets, manual=manual, lang=lang)
-    # one long frame instead of a frame per row: the cache copies it much faster
-    series = pd.concat([s.assign(indicator=i) for i, s in
-                        zip(rep["indicator"], rep["series"], strict=True)], ignore_index=True)
-    return rep.drop(columns="series"), series
+    return zero_point_data(get_store(), code, lang, year)
 
 
 def report(code: str, lang: str, year: int = ZERO_YEAR) -> pd.DataFrame:
@@ -125,8 +108,8 @@ def _labels(values: pd.Series, label) -> pd.Series:
 def report_table(rep: pd.DataFrame) -> pd.DataFrame:
     """The report as a table with translated headers (numbers rounded, not text)."""
     lang = session_lang()
-    target = [f"{t:g} ({int(y)})" if pd.notna(t) else "" for t, y in
-              zip(rep["target"], rep["target_year"], strict=True)]
+    target = [f"{fmt.number(v, d, lang)} ({int(y)})" if pd.notna(v) else "" for v, y, d in
+              zip(rep["target"], rep["target_year"], rep["decimals"], strict=True)]
     return pd.DataFrame({
         tr("gains.col.goals"): rep["goals"].map(lambda gs: ", ".join(map(str, gs))),
         tr("gains.col.indicator"): rep["name"],
@@ -149,39 +132,26 @@ def report_table(rep: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def number_nb(value: object, decimals: int = 1, sign: bool = False) -> str:
-    """A number the Norwegian way: decimal comma, a thin space between thousands
-    ("43,09", "93 679", "+0,5"); "–" for none.
-
-    >>> number_nb(93679.0, 0), number_nb(43.0867, 2), number_nb(-0.45, 2, sign=True)
-    ('93\u202f679', '43,09', '−0,45')
-    >>> number_nb(None), number_nb(float("nan"))
-    ('–', '–')
-    """
-    if value is None or pd.isna(value):
-        return "–"
-    text = f"{float(value):{'+' if sign else ''},.{max(0, int(decimals))}f}"
-    return text.replace(",", "\u202f").replace(".", ",").replace("-", "−")
-
-
 def summary_table(rep: pd.DataFrame) -> pd.DataFrame:
     """What a council member asks first, one row per indicator: the indicator, its zero
-    point (year), latest value (year), change and status with the years it compares.
-    Provenance and the rest are in :func:`report_table` (the detail view)."""
+    point (year), latest value (year), change and status with the years it compares,
+    each figure with the indicator's own decimals (:mod:`sdg.fmt`). Provenance and the
+    rest are in :func:`report_table` (the detail view)."""
     lang = session_lang()
-    dec = rep["decimals"].astype(int)
+    own = [int(d) for d in rep["decimals"]]
+    zero = [zero_point_decimals(d, m) for d, m in zip(own, rep["zero_method"], strict=True)]
     years = rep["period"].map(lambda p: f" ({p})" if isinstance(p, str) and p else "")
     return pd.DataFrame({
         tr("gains.col.indicator"): rep["name"] + rep["unit"].map(
             lambda u: f" ({u})" if isinstance(u, str) and u else ""),
-        tr("gains.col.zero_value"): [f"{number_nb(v, d)} ({y})" if pd.notna(v) else "–"
-                                     for v, d, y in zip(rep["zero_value"], dec,
+        tr("gains.col.zero_value"): [f"{fmt.number(v, d, lang)} ({y})" if pd.notna(v) else "–"
+                                     for v, d, y in zip(rep["zero_value"], zero,
                                                         rep["zero_year"], strict=True)],
         tr("gains.col.latest_value"): [
-            f"{number_nb(v, d)} ({int(y)})" if pd.notna(v) else "–"
-            for v, d, y in zip(rep["latest_value"], dec, rep["latest_year"], strict=True)],
-        tr("gains.col.delta"): [number_nb(v, d, sign=True) for v, d in
-                                zip(rep["delta"], dec, strict=True)],
+            f"{fmt.number(v, d, lang)} ({int(y)})" if pd.notna(v) else "–"
+            for v, d, y in zip(rep["latest_value"], own, rep["latest_year"], strict=True)],
+        tr("gains.col.delta"): [fmt.signed(v, d, lang) for v, d in
+                                zip(rep["delta"], zero, strict=True)],
         tr("gains.col.status"): status_text(rep["status"], lang) + years.where(
             rep["status"].isin(list(STATUS_SYMBOLS)) & rep["score"].notna(), ""),
     })
@@ -191,6 +161,19 @@ def with_figures(rep: pd.DataFrame) -> pd.DataFrame:
     """The rows with a zero point or a later value: an indicator without either is
     not shown as an empty row (a municipality without figures sees a guided start)."""
     return rep[rep["zero_value"].notna() | rep["latest_value"].notna()]
+
+
+def report_display(rep: pd.DataFrame, table: pd.DataFrame) -> Styler:
+    """:func:`report_table` for the screen: each indicator with its own decimals (a
+    computed zero point with one more, :func:`sdg.report.zero_point_decimals`),
+    percentages with one, scores with two, the Norwegian way in bokmål."""
+    own = [int(d) for d in rep["decimals"]]
+    zero = [zero_point_decimals(d, m) for d, m in zip(own, rep["zero_method"], strict=True)]
+    return norwegian(table, {
+        tr("gains.col.zero_value"): zero, tr("gains.col.latest_value"): own,
+        tr("gains.col.delta"): zero, tr("gains.col.relative"): 1,
+        tr("gains.col.share"): 1, tr("gains.col.score"): 2,
+    })
 
 
 def status_text(statuses: pd.Series, lang: str) -> pd.Series:
@@ -203,99 +186,42 @@ def status_text(statuses: pd.Series, lang: str) -> pd.Series:
     return _labels(statuses, lambda s: f"{STATUS_SYMBOLS[s]} {gain_status_label(s, lang)}")
 
 
-def goal_status_table(status: pd.DataFrame, goals: pd.DataFrame) -> pd.DataFrame:
+def goal_status_table(status: pd.DataFrame, goals: pd.DataFrame) -> Styler:
     """The 17 goals with their aggregated status, for the goal page."""
     names = goals.set_index("goal")[f"short_{session_lang()}"]
-    return pd.DataFrame({
+    return norwegian(pd.DataFrame({
         tr("gains.goals.col.goal"): status["goal"].map(lambda g: f"{g} {names[g]}"),
         tr("gains.goals.col.n"): [f"{n} ({s})" for n, s in
                                   zip(status["n_indicators"], status["n_scored"], strict=True)],
         tr("gains.col.status"): status_text(status["status"], session_lang()),
         tr("gains.col.period"): status["years"].fillna("–"),
-        tr("gains.col.score"): [number_nb(v, 2) for v in status["score"]],
-    })
+        tr("gains.col.score"): _round(status["score"]),
+    }), {tr("gains.col.score"): 2})
 
 
-def xlsx_bytes(table: pd.DataFrame, sheet: str = "Nullpunkt") -> bytes:
-    """The table as an Excel workbook (openpyxl)."""
-    buffer = BytesIO()
-    table.to_excel(buffer, index=False, sheet_name=sheet, engine="openpyxl")
-    return buffer.getvalue()
+@st.cache_data(ttl=TTL, show_spinner=False)
+def provenance(code: str, lang: str, year: int = ZERO_YEAR) -> pd.DataFrame:
+    """Where each indicator's figures come from (:func:`sdg.report.figure_provenance`)."""
+    return figure_provenance(get_store(), code, report(code, lang, year), year)
 
 
-# ------------------------------------------------------------------- charts
-def chart_frame(shown: pd.DataFrame, series: pd.DataFrame, comp: pd.DataFrame, lang: str,
-                keep_total: bool = False) -> pd.DataFrame:
-    """One long frame for the trend chart of the ``shown`` report rows.
-
-    Columns ``indicator``, ``name`` (the facet title), ``kind`` ("line", "zero" or
-    "target"), ``label``, ``year``, ``value``: the municipality's series and the
-    comparisons ("line"), the zero point ("zero", no year) and the target ("target").
-    A national total (aggregation ``sum``) is on another scale: left out unless
-    ``keep_total`` (for the table alternative).
-    """
-    names = shown.set_index("indicator")["name"]
-    own = series[series["indicator"].isin(names.index)].assign(
-        label=t("gains.series.municipality", lang))
-    other = comp[comp["indicator"].isin(names.index)]
-    if not keep_total:
-        totals = shown.loc[shown["aggregation"] == "sum", "indicator"]
-        other = other[~(other["indicator"].isin(totals) & (other["series"] == "national"))]
-    other = other.assign(label=_labels(other["series"], lambda k: t(f"gains.series.{k}", lang)))
-    zero = shown[shown["zero_value"].notna()]
-    zero = pd.DataFrame({"indicator": zero["indicator"], "value": zero["zero_value"],
-                         "label": f"{t('gains.col.zero_value', lang)} {ZERO_YEAR}",
-                         "kind": "zero"})
-    target = shown[shown["target"].notna()]
-    target = pd.DataFrame({"indicator": target["indicator"], "value": target["target"],
-                           "year": target["target_year"], "label": t("gains.series.target", lang),
-                           "kind": "target"})
-    columns = ["indicator", "kind", "label", "year", "value"]
-    lines = pd.concat([own.assign(kind="line"), other.assign(kind="line")], ignore_index=True)
-    frame = pd.concat([lines[columns], zero.reindex(columns=columns),
-                       target.reindex(columns=columns)], ignore_index=True)
-    frame["year"] = pd.to_numeric(frame["year"]).astype("Int64")
-    return frame.assign(name=frame["indicator"].map(names))
-
-
-def trend_chart(frame: pd.DataFrame, lang: str, columns: int = 2) -> alt.FacetChart:
-    """One small chart per indicator (a facet): lines per series, a rule at the zero
-    point and a diamond at the target; each with its own scales."""
-    labels = [t(f"gains.series.{k}", lang) for k in ("municipality", "national", "similar")]
-    colour = alt.Color("label:N", title=None,
-                       scale=alt.Scale(domain=labels, range=list(_LINE_COLOURS)),
-                       legend=alt.Legend(orient="bottom"))
-    dash = alt.StrokeDash("label:N", legend=None,
-                          scale=alt.Scale(domain=labels, range=[[1, 0], [5, 3], [2, 2]]))
-    x = alt.X("year:O", title=None)
-    y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False))
-    tooltip = [alt.Tooltip("label:N", title=" "), alt.Tooltip("year:O"),
-               alt.Tooltip("value:Q", format=",.2f")]
-    base = alt.Chart()
-    lines = base.mark_line(point=True).encode(
-        x=x, y=y, color=colour, strokeDash=dash, tooltip=tooltip,
-    ).transform_filter(alt.datum.kind == "line")
-    zero = base.mark_rule(color="#0072B2", strokeWidth=2).encode(
-        y=y, tooltip=tooltip[::2]).transform_filter(alt.datum.kind == "zero")
-    target = base.mark_point(shape="diamond", size=120, filled=True, color="#0072B2").encode(
-        x=x, y=y, tooltip=tooltip).transform_filter(alt.datum.kind == "target")
-    layered = alt.layer(lines, zero, target).properties(width=300, height=180)
-    return layered.facet(
-        facet=alt.Facet("name:N", title=None, header=alt.Header(labelFontWeight="bold",
-                                                                labelFontSize=13)),
-        columns=columns, data=frame,
-    ).resolve_scale(x="independent", y="independent")
+def report_about(rep: pd.DataFrame, code: str, settings: dict[str, str]) -> About:
+    """The "Om tallene" sheet of the zero-point table: what, for whom, the filters,
+    each indicator's source, imports and zero-point provenance, demo or not."""
+    lang = session_lang()
+    prov = provenance(code, lang)
+    prov = prov[prov["indicator"].isin(rep["indicator"])]
+    name = get_store().municipality(code)["name"]
+    return About(what=f"{tr('gains.title', year=ZERO_YEAR)} ({len(rep)})",
+                 municipality=f"{name} ({code})", settings=settings,
+                 sources=lines(f"{n}: {s}" for n, s in zip(prov["name"], prov["source"],
+                                                          strict=True)),
+                 provenance=indicator_provenance(prov, lang), demo=bool(rep["is_demo"].any()))
 
 
 def chart_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The chart's numbers: one row per indicator and year, one column per series."""
-    lines = frame[frame["kind"] == "line"]
-    wide = lines.pivot_table(index=["name", "year"], columns="label", values="value",
-                             aggfunc="first")
-    wide = wide.round(2).reset_index().rename(
-        columns={"name": tr("gains.col.indicator"), "year": tr("gains.col.year")})
-    wide.columns.name = None
-    return wide
+    """:func:`sdg.charts.chart_table` in the session's language."""
+    return _chart_table(frame, session_lang())
 
 
 # --------------------------------------------------------------- goal page
@@ -333,8 +259,8 @@ def goal_status_chart(status: pd.DataFrame, goals: pd.DataFrame, lang: str) -> a
         fill=alt.Fill("fill:N", scale=None), stroke=alt.Stroke("colour:N", scale=None))
     numbers = base.mark_text(fontSize=15, fontWeight="bold").encode(
         text="goal:O", color=alt.Color("ink:N", scale=None))
-    return alt.layer(tiles, numbers).properties(height=STATUS_CHART_HEIGHT).configure_view(
-        strokeWidth=0)
+    return fmt.localise(alt.layer(tiles, numbers).properties(
+        height=STATUS_CHART_HEIGHT).configure_view(strokeWidth=0), lang)
 
 
 def goal_indicator_table(rep: pd.DataFrame) -> pd.DataFrame:
@@ -344,11 +270,6 @@ def goal_indicator_table(rep: pd.DataFrame) -> pd.DataFrame:
     return summary_table(rep)
 
 
-def _number(value: object) -> str:
-    return "–" if value is None or pd.isna(value) else f"{value:,.2f}".replace(",", " ").rstrip(
-        "0").rstrip(".")
-
-
 def metric_cards(shown: pd.DataFrame, columns: int = 3) -> None:
     """One card per indicator: latest value, change since the zero point (green when in
     the desired direction), the zero point with how it was made, and the status."""
@@ -356,12 +277,13 @@ def metric_cards(shown: pd.DataFrame, columns: int = 3) -> None:
     cols = st.columns(columns)
     for i, row in enumerate(shown.itertuples()):
         colour = {1: "normal", -1: "inverse"}.get(int(row.direction), "off")
+        zero = zero_point_decimals(row.decimals, row.zero_method)
         delta = None if pd.isna(row.delta) else tr(
-            "gains.card.delta", delta=f"{row.delta:+.2f}", year=row.zero_year)
+            "gains.card.delta", delta=fmt.signed(row.delta, zero, lang), year=row.zero_year)
         with cols[i % columns], st.container(border=True):
-            st.metric(row.name, f"{_number(row.latest_value)} "
-                      f"({'' if pd.isna(row.latest_year) else int(row.latest_year)})",
-                      delta, delta_color=colour)
+            st.metric(row.name, f"{fmt.number(row.latest_value, row.decimals, lang)} "
+                      f"({fmt.year(row.latest_year)})", delta, delta_color=colour)
             st.caption(tr("gains.card.zero", year=row.zero_year,
-                          value=_number(row.zero_value), provenance=row.provenance))
+                          value=fmt.number(row.zero_value, zero, lang),
+                          provenance=row.provenance))
             st.caption(status_text(pd.Series([row.status]), lang).iloc[0])

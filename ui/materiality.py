@@ -14,279 +14,28 @@ through :func:`apply_view`, which the page calls before it draws the widgets.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
-import math
 from collections.abc import Callable
 from functools import partial
 
 import altair as alt
-import numpy as np
 import pandas as pd
 import streamlit as st
 import vl_convert
+from pandas.io.formats.style import Styler
 
+from sdg import exports, fmt
+from sdg.charts import chart_data, matrix_chart, ranking_table  # noqa: F401 (re-exported)
 from sdg.errors import SdgError
+from sdg.exports import About, matrix_context, source_provenance, view_settings, with_context
 from sdg.i18n import t
-from sdg.materiality import aggregate, quadrants, robustness
+from sdg.report import B_ROBUSTNESS, matrix_from_ratings
 from ui.i18n import tr
 from ui.state import actor, get_store, lang, show_error
+from ui.tables import norwegian
 
-B_ROBUSTNESS = 200
 THRESHOLD_METHODS = ("median", "mean", "fixed")
 _PENDING = "mat_pending_view"
-
-
-# --------------------------------------------------------------------------- pure builders
-def _goal_of(subject: str) -> int:
-    return int(str(subject).split(".")[0])
-
-
-def _fmt_interval(lo: float, hi: float) -> str:
-    return "–" if pd.isna(lo) or pd.isna(hi) else f"{lo:.2f}–{hi:.2f}"
-
-
-def _titles(matrix: pd.DataFrame, goals: pd.DataFrame, lang: str,
-            targets: pd.DataFrame | None) -> pd.Series:
-    """Goal short name, or the target's title (falling back to its goal's name)."""
-    goal_name = dict(zip(goals["goal"].astype(int), goals[f"short_{lang}"], strict=True))
-    target_name = {} if targets is None else dict(
-        zip(targets["target"], targets[f"title_{lang}"], strict=True))
-    return matrix["subject"].map(
-        lambda s: target_name.get(s) or goal_name.get(_goal_of(s), str(s)))
-
-
-def chart_data(matrix: pd.DataFrame, goals: pd.DataFrame, lang: str,
-               targets: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The matrix rows with what the chart needs: colour, label, title, n, tooltip texts."""
-    colour = dict(zip(goals["goal"].astype(int), goals["colour"], strict=True))
-    data = matrix[matrix["x"].notna() & matrix["y"].notna()].copy()
-    data["goal"] = data["subject"].map(_goal_of)
-    data["colour"] = data["goal"].map(colour)
-    data["title"] = _titles(data, goals, lang, targets)
-    data["n"] = (data["x_n"] + data["y_n"]).astype(int)
-    data["x_interval"] = [_fmt_interval(a, b) for a, b in zip(data["x_ci_low"], data["x_ci_high"],
-                                                               strict=True)]
-    data["y_interval"] = [_fmt_interval(a, b) for a, b in zip(data["y_ci_low"], data["y_ci_high"],
-                                                               strict=True)]
-    data["quadrant_name"] = data["quadrant"].map(
-        lambda q: t(f"materiality.quadrant.{q}", lang) if isinstance(q, str) else "")
-    if "p_focus" not in data.columns:
-        data["p_focus"] = float("nan")
-    data["robust"] = data["p_focus"].map(lambda p: "–" if pd.isna(p) else f"{p:.0%}")
-    data["thin"] = data["thin"].astype(bool)
-    keep = ["subject", "goal", "colour", "title", "x", "y", "x_ci_low", "x_ci_high", "y_ci_low",
-            "y_ci_high", "x_n", "y_n", "n", "x_interval", "y_interval", "quadrant_name",
-            "robust", "thin"]
-    return data[keep].reset_index(drop=True)
-
-
-def matrix_chart(matrix: pd.DataFrame, goals: pd.DataFrame, lang: str, *, big: bool = False,
-                 x_title: str | None = None, y_title: str | None = None,
-                 targets: pd.DataFrame | None = None) -> alt.LayerChart:
-    """The materiality matrix: one point per subject in its goal's UN colour.
-
-    Parameters
-    ----------
-    matrix : DataFrame
-        Output of :func:`sdg.materiality.quadrants`, optionally with ``p_focus``.
-    goals : DataFrame
-        ``store.goals()`` (number, short names, colour).
-    lang : {"nb", "en"}
-    big : bool
-        Presentation size (larger chart, type and points).
-    x_title, y_title : str, optional
-        Axis names (default the catalogue's Påvirkning / Prioritet).
-    targets : DataFrame, optional
-        ``store.targets()``, for target titles in the tooltips.
-
-    Returns
-    -------
-    alt.LayerChart
-        Interval whiskers (rule marks) on both axes, points sized by n (hollow with a
-        thick outline in the goal's colour when n < 5), labels placed so that they do not
-        overlap (:func:`place_labels`), threshold lines and quadrant names; rendered as
-        SVG.
-    """
-    data = chart_data(matrix, goals, lang, targets)
-    font = 22 if big else 12
-    x_title = x_title or t("materiality.axis.influence", lang)
-    y_title = y_title or t("materiality.axis.priority", lang)
-    scale = alt.Scale(domain=[0, 1], nice=False, zero=False)
-    x = alt.X("x:Q", title=x_title, scale=scale,
-              axis=alt.Axis(titleFontSize=font + 2, labelFontSize=font))
-    y = alt.Y("y:Q", title=y_title, scale=scale,
-              axis=alt.Axis(titleFontSize=font + 2, labelFontSize=font))
-    colour = alt.Color("colour:N", scale=None, legend=None)
-    tooltip = [
-        alt.Tooltip("subject:N", title=t("materiality.col.subject", lang)),
-        alt.Tooltip("title:N", title=t("materiality.col.name", lang)),
-        alt.Tooltip("x:Q", title=x_title, format=".2f"),
-        alt.Tooltip("x_interval:N", title=t("materiality.col.interval", lang, axis=x_title)),
-        alt.Tooltip("y:Q", title=y_title, format=".2f"),
-        alt.Tooltip("y_interval:N", title=t("materiality.col.interval", lang, axis=y_title)),
-        alt.Tooltip("n:Q", title=t("materiality.col.n", lang)),
-        alt.Tooltip("quadrant_name:N", title=t("materiality.col.quadrant", lang)),
-        alt.Tooltip("robust:N", title=t("materiality.col.p_focus", lang)),
-    ]
-    size_range = [200, 1400] if big else [60, 500]
-    size = (900, 640) if big else (600, 460)
-    data = place_labels(data, width=size[0], height=size[1], font=font, sizes=size_range)
-    base = alt.Chart(data)
-    x_whisker = base.mark_rule(opacity=0.55).encode(
-        x=alt.X("x_ci_low:Q", scale=scale), x2="x_ci_high:Q", y="y:Q", color=colour)
-    y_whisker = base.mark_rule(opacity=0.55).encode(
-        x="x:Q", y=alt.Y("y_ci_low:Q", scale=scale), y2="y_ci_high:Q", color=colour)
-    max_n = max(1, int(data["n"].max())) if len(data) else 1
-    # n < 5: hollow, with a thick outline in the goal's colour (visible on white);
-    # otherwise filled, with a thin dark edge so that light colours stand out
-    points = base.mark_point(filled=False, opacity=1).encode(
-        x=x, y=y, fill=colour,
-        stroke=alt.condition("datum.thin", colour, alt.value("#333333")),
-        size=alt.Size("n:Q", scale=alt.Scale(domain=[0, max_n], range=size_range),
-                      legend=None),
-        fillOpacity=alt.condition("datum.thin", alt.value(0.0), alt.value(0.9)),
-        strokeWidth=alt.condition("datum.thin", alt.value(3.0 if big else 2.5),
-                                  alt.value(1.0)),
-        tooltip=tooltip)
-    labels = base.mark_text(fontSize=font, fontWeight="bold", color="#222222",
-                            align="center", baseline="middle").encode(
-        x=alt.X("label_x:Q", scale=scale), y=alt.Y("label_y:Q", scale=scale),
-        text="subject:N")
-    layers = [x_whisker, y_whisker, points, labels]
-    if len(matrix):
-        tx, ty = float(matrix["x_threshold"].iat[0]), float(matrix["y_threshold"].iat[0])
-        layers += _threshold_layers(tx, ty, lang, font)
-    return alt.layer(*layers).properties(
-        width=size[0], height=size[1],
-        usermeta={"embedOptions": {"renderer": "svg", "actions": False}},
-    ).configure_view(stroke="#999999")
-
-
-_CANDIDATES = ((0, -1), (1, -1), (1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1),
-               (0, -2), (2, 0), (0, 2), (-2, 0))
-
-
-def _overlap(a: tuple, b: tuple) -> float:
-    """Area shared by two boxes (x0, y0, x1, y1)."""
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    return w * h if w > 0 and h > 0 else 0.0
-
-
-def place_labels(data: pd.DataFrame, *, width: int, height: int, font: int,
-                 sizes: tuple[int, int] | list[int]) -> pd.DataFrame:
-    """Positions for the point labels so that no two overlap and none covers a point.
-
-    Each label (the subject code, ``font`` px bold, about ``0.62·font`` px per character)
-    is tried at twelve places around its point, just outside the point's radius
-    (``√(size/π)``, size as the chart's linear size scale from 0 to the largest n):
-    above, the diagonals, beside, below, then twice as far. The biggest points are
-    placed first; each label takes the first place that stays inside the plot and
-    overlaps neither a label placed before nor any point, else the place with the least
-    overlap. Returns ``data`` with ``label_x`` and ``label_y`` (in the 0–1 data units).
-
-    >>> d = pd.DataFrame({"subject": ["4", "11"], "x": [0.5, 0.51], "y": [0.5, 0.5],
-    ...                   "n": [10, 10]})
-    >>> out = place_labels(d, width=600, height=460, font=12, sizes=(60, 500))
-    >>> out["label_y"].round(3).tolist()[0] > 0.5      # the first goes above its point
-    True
-    >>> boxes = [(r.label_x * 600, r.label_y * 460) for r in out.itertuples()]
-    >>> abs(boxes[0][0] - boxes[1][0]) >= 12 or abs(boxes[0][1] - boxes[1][1]) >= 12
-    True
-    """
-    out = data.copy()
-    if out.empty:
-        return out.assign(label_x=pd.Series(dtype=float), label_y=pd.Series(dtype=float))
-    max_n = max(1.0, float(out["n"].max()))
-    lo, hi = float(sizes[0]), float(sizes[1])
-    px = out["x"].to_numpy(dtype=float) * width
-    py = (1 - out["y"].to_numpy(dtype=float)) * height
-    radius = ((lo + (hi - lo) * out["n"].to_numpy(dtype=float) / max_n) / math.pi) ** 0.5
-    points = [(cx - r, cy - r, cx + r, cy + r) for cx, cy, r in zip(px, py, radius,
-                                                                    strict=True)]
-    placed: list[tuple] = []
-    lx, ly = np.zeros(len(out)), np.zeros(len(out))
-    for i in np.argsort(-out["n"].to_numpy(), kind="stable"):
-        w = 0.62 * font * len(str(out["subject"].iat[i])) + 2
-        h = font + 2
-        best, best_cost = None, math.inf
-        for dx, dy in _CANDIDATES:
-            gap_x = radius[i] + w / 2 + 1
-            gap_y = radius[i] + h / 2 + 1
-            cx, cy = px[i] + dx * gap_x * (0.75 if dx and dy else 1), \
-                py[i] + dy * gap_y * (0.75 if dx and dy else 1)
-            box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
-            outside = box[0] < 0 or box[1] < 0 or box[2] > width or box[3] > height
-            cost = sum(_overlap(box, b) for b in placed) + sum(
-                _overlap(box, b) for b in points) + (1e6 if outside else 0)
-            if cost < best_cost:
-                best, best_cost = (cx, cy, box), cost
-            if cost == 0:
-                break
-        cx, cy, box = best
-        placed.append(box)
-        lx[i], ly[i] = cx / width, 1 - cy / height
-    return out.assign(label_x=lx, label_y=ly)
-
-
-def _threshold_layers(tx: float, ty: float, lang: str, font: int) -> list:
-    """Dashed threshold lines and the four quadrant names in the corners."""
-    layers = []
-    dash = {"strokeDash": [6, 4], "color": "#666666"}
-    if pd.notna(tx):
-        layers.append(alt.Chart(pd.DataFrame({"t": [tx]})).mark_rule(**dash).encode(x="t:Q"))
-    if pd.notna(ty):
-        layers.append(alt.Chart(pd.DataFrame({"t": [ty]})).mark_rule(**dash).encode(y="t:Q"))
-    corners = pd.DataFrame({
-        "q": [t(f"materiality.quadrant.{q}", lang) for q in ("focus", "advocate", "monitor", "low")],
-        "x": [0.99, 0.01, 0.99, 0.01], "y": [0.99, 0.99, 0.01, 0.01],
-        "align": ["right", "left", "right", "left"],
-        "baseline": ["top", "top", "bottom", "bottom"],
-    })
-    for row in corners.itertuples():
-        layers.append(alt.Chart(pd.DataFrame([row._asdict()])).mark_text(
-            align=row.align, baseline=row.baseline, fontSize=font + 2, fontStyle="italic",
-            color="#777777").encode(x="x:Q", y="y:Q", text="q:N"))
-    return layers
-
-
-def ranking_table(matrix: pd.DataFrame, goals: pd.DataFrame, lang: str, *,
-                  x_title: str | None = None, y_title: str | None = None,
-                  targets: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The matrix as a ranked table (the chart's table alternative), headers in ``lang``.
-
-    Columns: rank, subject, name, quadrant, priority, its interval, influence, its
-    interval, n, robustness (share of bootstrap resamples in focus), few answers.
-    """
-    x_title = x_title or t("materiality.axis.influence", lang)
-    y_title = y_title or t("materiality.axis.priority", lang)
-    m = matrix.sort_values("rank", na_position="last", kind="stable")
-    p_focus = m["p_focus"] if "p_focus" in m.columns else pd.Series(float("nan"), index=m.index)
-    return pd.DataFrame({
-        t("materiality.col.rank", lang): m["rank"],
-        t("materiality.col.subject", lang): m["subject"],
-        t("materiality.col.name", lang): _titles(m, goals, lang, targets),
-        t("materiality.col.quadrant", lang): m["quadrant"].map(
-            lambda q: t(f"materiality.quadrant.{q}", lang) if isinstance(q, str) else "–"),
-        y_title: m["y"].round(2),
-        t("materiality.col.interval", lang, axis=y_title): [
-            _fmt_interval(a, b) for a, b in zip(m["y_ci_low"], m["y_ci_high"], strict=True)],
-        x_title: m["x"].round(2),
-        t("materiality.col.interval", lang, axis=x_title): [
-            _fmt_interval(a, b) for a, b in zip(m["x_ci_low"], m["x_ci_high"], strict=True)],
-        t("materiality.col.n", lang): (m["x_n"] + m["y_n"]).astype(int),
-        t("materiality.col.p_focus", lang): p_focus.round(2),
-        t("materiality.col.thin", lang): m["thin"].map({True: "⚠", False: ""}),
-    }).reset_index(drop=True)
-
-
-def xlsx_bytes(table: pd.DataFrame, sheet: str) -> bytes:
-    """The table as an Excel workbook (one sheet)."""
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        table.to_excel(writer, sheet_name=sheet[:31], index=False)
-    return buf.getvalue()
 
 
 # --------------------------------------------------------------------------- cached data
@@ -298,12 +47,6 @@ def cached_ratings(code: str, source_ids: tuple[int, ...] | None, groups: tuple[
                                goals=goals, feeds=json.loads(feeds_json))
 
 
-def _threshold_args(threshold: dict) -> dict:
-    if threshold["method"] == "fixed":
-        return {"x_threshold": float(threshold["x"]), "y_threshold": float(threshold["y"])}
-    return {"method": threshold["method"]}
-
-
 @st.cache_data(ttl=600, max_entries=64, show_spinner=False)
 def compute_matrix(view_json: str) -> pd.DataFrame:
     """:func:`sdg.materiality.quadrants` of the view with ``p_focus`` (B = 200) merged in.
@@ -311,20 +54,11 @@ def compute_matrix(view_json: str) -> pd.DataFrame:
     ``view_json`` is :func:`view_key` of the view: the cache key covers every filter,
     weight and threshold setting. Raises SdgError when nothing matches.
     """
-    from sdg.errors import InvalidInput
-
     view = json.loads(view_json)
     ratings = cached_ratings(view["municipality"], _tuple(view["sources"]),
                              _tuple(view["groups"]), view["level"], _tuple(view["goals"]),
                              json.dumps(view["feeds"], sort_keys=True))
-    if ratings.empty:
-        raise InvalidInput("materiality.err.no_ratings")
-    weights = view["weights"]
-    axes = {"x_axis": view["x_axis"], "y_axis": view["y_axis"]}
-    matrix = quadrants(aggregate(ratings, weights), **axes, **_threshold_args(view["threshold"]))
-    robust = robustness(ratings, weights, **axes, **_threshold_args(view["threshold"]),
-                        B=B_ROBUSTNESS, seed=0)
-    return matrix.merge(robust, on="subject", how="left")
+    return matrix_from_ratings(ratings, view, B_ROBUSTNESS)
 
 
 def _tuple(values: list | None) -> tuple | None:
@@ -352,6 +86,15 @@ def chart_spec(matrix: pd.DataFrame, goals: pd.DataFrame, lang: str, *, big: boo
     except ImportError:  # pragma: no cover - a Streamlit without it: data inline
         return chart.to_dict()
     return _convert_altair_to_vega_lite_spec(chart)
+
+
+def ranking_display(table: pd.DataFrame, x_title: str, y_title: str) -> Styler:
+    """:func:`sdg.charts.ranking_table` for the screen: axes and robustness with two
+    decimals, the Norwegian way in bokmål (the cells keep their values for sorting)."""
+    language = lang()
+    return norwegian(table, {x_title: 2, y_title: 2,
+                             t("materiality.col.p_focus", language): 2,
+                             t("materiality.col.n", language): 0})
 
 
 def show_chart(chart: partial) -> None:
@@ -591,31 +334,50 @@ def _notes_table(notes: pd.DataFrame) -> None:
         tr("materiality.notes.kind"): notes["kind"].map(lambda k: tr(f"materiality.note.{k}")),
         tr("materiality.notes.text"): notes["text"],
         tr("materiality.decision.who"): notes["actor"],
-        tr("materiality.decision.date"): notes["created_at"],
+        tr("materiality.decision.date"): notes["created_at"].map(
+            lambda d: fmt.datetime(d, lang())),
     }), hide_index=True)
 
 
-def export_buttons(chart: Callable[[], alt.TopLevelMixin], table: pd.DataFrame) -> None:
-    """Download the chart as PNG and SVG and the table as xlsx, each made on click.
+def export_buttons(chart: Callable[[], alt.TopLevelMixin], table: pd.DataFrame, view: dict,
+                   code: str) -> None:
+    """Download the chart as PNG and SVG, the table as xlsx and CSV, each made on click.
 
-    ``chart`` builds the Altair chart (e.g. ``partial(matrix_chart, …)``). The callables
-    run outside the script (no session): everything they need is captured here.
+    ``chart`` builds the Altair chart (e.g. ``partial(matrix_chart, …)``); the images get
+    a title, the municipality, the date, the sources with n and weights, the threshold
+    and a DEMO line when any source is demo (:func:`sdg.exports.matrix_context`); the
+    workbook a second sheet "Om tallene" with the same. The callables run outside the
+    script (no session): everything they need is captured here.
     """
+    language = lang()
+    store = get_store()
+    sources = store.rating_sources(code)
+    sources = sources[sources["id"].isin(view.get("sources") or [])]
+    place = f"{store.municipality(code)['name']} ({code})"
+    title, lines, demo = matrix_context(place, sources, view, language, b=B_ROBUSTNESS)
+    about = About(what=title, municipality=place, settings=view_settings(view, language),
+                  sources=lines[1 + demo:-1], provenance=source_provenance(sources, language),
+                  demo=demo)
     sheet = tr("materiality.title")
-    cols = st.columns(3)
-    cols[0].download_button(tr("materiality.export.png"),
-                            lambda: chart_image(chart().to_json(), "png"),
-                            file_name="vesentlighetsmatrise.png", mime="image/png",
+
+    def image(kind: str) -> bytes:
+        return chart_image(with_context(chart(), title, lines, demo).to_json(), kind)
+
+    cols = st.columns(4)
+    cols[0].download_button(tr("materiality.export.png"), lambda: image("png"),
+                            file_name=f"vesentlighetsmatrise_{code}.png", mime="image/png",
                             on_click="ignore", key="mat_png")
-    cols[1].download_button(tr("materiality.export.svg"),
-                            lambda: chart_image(chart().to_json(), "svg"),
-                            file_name="vesentlighetsmatrise.svg", mime="image/svg+xml",
+    cols[1].download_button(tr("materiality.export.svg"), lambda: image("svg"),
+                            file_name=f"vesentlighetsmatrise_{code}.svg", mime="image/svg+xml",
                             on_click="ignore", key="mat_svg")
     cols[2].download_button(tr("materiality.export.xlsx"),
-                            lambda: xlsx_bytes(table, sheet),
-                            file_name="vesentlighetsmatrise.xlsx", on_click="ignore",
+                            lambda: exports.xlsx(table, sheet, about, language),
+                            file_name=f"vesentlighetsmatrise_{code}.xlsx", on_click="ignore",
                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                             key="mat_xlsx")
+    cols[3].download_button(tr("export.csv"), lambda: exports.csv(table, language),
+                            file_name=f"vesentlighetsmatrise_{code}.csv", mime="text/csv",
+                            on_click="ignore", key="mat_csv")
 
 
 def presentation_css() -> None:
@@ -702,7 +464,8 @@ def survey_panel(code: str, known_targets: tuple[str, ...]) -> None:
     axis = cols[1].selectbox(tr("innspill.axis"), ["priority", "influence"], key="inn_axis",
                              format_func=labeller("materiality.axis"))
     name = cols[2].text_input(tr("innspill.name"), PurePath(upload.name).stem, key="inn_name")
-    held_on = cols[3].date_input(tr("innspill.held_on"), dt.date.today(), key="inn_held_on")
+    held_on = cols[3].date_input(tr("innspill.held_on"), dt.date.today(), key="inn_held_on",
+                                 format="DD.MM.YYYY")
     parsed = parse_survey(data, upload.name, scale, axis, known_targets)
     st.markdown("\n".join(f"- {line}" for line in _detected_lines(parsed.detected)))
     if parsed.detected.get("scale_source") == "inferred" and len(first.ratings):
@@ -753,7 +516,7 @@ def assessment_panel(code: str, goals: pd.DataFrame, targets: pd.DataFrame) -> N
     if len(latest):
         row = latest.iloc[0]
         st.caption(tr("innspill.assessment.latest", who=row["actor"] or "–",
-                      when=f"{row['created_at']:%Y-%m-%d %H:%M}"))
+                      when=fmt.datetime(row["created_at"], lang())))
     level = st.radio(tr("materiality.level"), ["goal", "target"], horizontal=True,
                      key="inn_level", format_func=labeller("materiality.level"))
     if level == "goal":

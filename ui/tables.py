@@ -2,10 +2,53 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from collections.abc import Mapping, Sequence
 
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from sdg import fmt
 from ui.i18n import tr
 from ui.state import lang, municipality_label
+
+
+def norwegian(table: pd.DataFrame, decimals: Mapping[str, int | None | Sequence[int]],
+              language: str | None = None) -> Styler:
+    """``table`` for ``st.dataframe`` with its numbers written by :func:`sdg.fmt.number`
+    (``43,09``, ``93 679``; ``–`` for a missing value) while the cells keep their
+    values, so a column still sorts as numbers.
+
+    ``decimals`` maps a column to its decimals: one number for the column, None for
+    "as needed", or one number per row (an indicator's own decimals).
+    """
+    language = language or lang()
+    styler = table.style
+    for column, places in decimals.items():
+        if column not in table.columns:
+            continue
+        if places is None or isinstance(places, int):
+            styler = styler.format(lambda v, d=places: fmt.number(v, d, language),
+                                   subset=[column])
+            continue
+        per_row = pd.Series(list(places), index=table.index)
+        for d in per_row.unique():
+            rows = table.index[per_row == d]
+            styler = styler.format(lambda v, d=int(d): fmt.number(v, d, language),
+                                   subset=pd.IndexSlice[rows, [column]])
+    return styler
+
+
+def csv_button(table: pd.DataFrame | Styler, file_name: str, key: str) -> None:
+    """A "Last ned CSV" button under a table: the table's values (a Styler's data) as
+    :func:`sdg.exports.csv` writes them for the session's language, made on click."""
+    import streamlit as st
+
+    from sdg import exports
+
+    data = table.data if isinstance(table, Styler) else table
+    language = lang()
+    st.download_button(tr("export.csv"), lambda: exports.csv(data, language),
+                       file_name=file_name, mime="text/csv", on_click="ignore", key=key)
 
 
 def goal_table(goals: pd.DataFrame, focus: set[int], commitments: pd.DataFrame) -> pd.DataFrame:

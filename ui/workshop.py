@@ -16,6 +16,7 @@ import pandas as pd
 import segno
 import streamlit as st
 
+from sdg import fmt
 from sdg.auth import Actor
 from sdg.errors import SdgError
 from sdg.i18n import t
@@ -36,6 +37,7 @@ from sdg.workshop import (
 __all__ = ["subject_labels"]  # moved to sdg.workshop (the light participant page uses it)
 from ui.i18n import tr
 from ui.state import get_store, lang, show_error
+from ui.tables import norwegian
 
 REFRESH_S = 1.5  # the projector redraws itself this often
 _HIDE_SIDEBAR = """<style>
@@ -232,7 +234,8 @@ def results(ratings: pd.DataFrame, labels: dict[str, str], goals: pd.DataFrame, 
         st.altair_chart(ranking_bars(part, labels, goals, big=big), width="stretch")
         if tables:
             with st.expander(tr("common.table_alternative")):
-                st.dataframe(ranking_table(part, labels), hide_index=True)
+                st.dataframe(norwegian(ranking_table(part, labels),
+                                       {tr("workshop.col.mean"): 2}), hide_index=True)
 
 
 # -------------------------------------------------------------------- projector
@@ -244,14 +247,14 @@ def ranking_bars(rank: pd.DataFrame, labels: dict[str, str], goals: pd.DataFrame
     font = 22 if big else 13
     order = data.sort_values("rank")["label"].tolist()
     value = "mean" if data["mean"].notna().all() else "score"  # score (0–1) if mixed scales
-    return alt.Chart(data).mark_bar().encode(
+    return fmt.localise(alt.Chart(data).mark_bar().encode(
         x=alt.X(f"{value}:Q", title=t("workshop.bars.mean", lang())),
         y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=600)),
         color=alt.Color("colour:N", scale=None, legend=None),
         tooltip=[alt.Tooltip("label:N"), alt.Tooltip(f"{value}:Q", format=".2f"),
                  alt.Tooltip("n:Q")],
     ).properties(height=alt.Step(40 if big else 26)).configure_axis(
-        labelFontSize=font, titleFontSize=font)
+        labelFontSize=font, titleFontSize=font), lang())
 
 
 WALL_TOP = 8  # bars on the wall: the best this many per axis (the rest in the table)

@@ -64,3 +64,20 @@ class GainQueries:
             " GROUP BY indicator ORDER BY indicator",
             {"m": municipality},
         )
+
+    def observation_provenance(self, municipalities: list[str],
+                               indicators: list[str] | None = None) -> pd.DataFrame:
+        """Where the current values of some municipalities come from: per indicator
+        and import batch the years, the file, who imported it, when, and whether demo.
+
+        For the method annex of the council report (:mod:`sdg.report`).
+        """
+        return self.df(
+            "SELECT o.indicator, o.batch_id, b.file_name, b.actor, b.created_at, b.is_demo,"
+            " min(o.year) AS first_year, max(o.year) AS last_year, count(*) AS n"
+            " FROM observation_current o JOIN import_batch b ON b.id = o.batch_id"
+            " WHERE list_contains($m, o.municipality)"
+            " AND ($i IS NULL OR list_contains($i, o.indicator)) AND o.value IS NOT NULL"
+            " GROUP BY ALL ORDER BY o.indicator, o.batch_id",
+            {"m": list(municipalities), "i": None if indicators is None else list(indicators)},
+        )

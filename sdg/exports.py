@@ -1,0 +1,273 @@
+"""Downloads that carry their context: an xlsx with a second sheet "Om tallene" (what,
+for which municipality, when, with which settings, from which sources, where the
+figures come from, whether demo), and CSV in the language's conventions.
+
+Numbers stay numbers in the workbook (Excel shows them in the reader's own locale);
+the "Om tallene" sheet is text written through :mod:`sdg.fmt`. A text cell that starts
+like a formula (``=``, ``+``, ``-``, ``@``) is stored as text, never as a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from sdg import fmt
+from sdg.i18n import t
+
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+@dataclass
+class About:
+    """The context of one export.
+
+    Attributes
+    ----------
+    what : str
+        What the table is ("Nullpunktsmåling 2019, 14 indikatorer").
+    municipality : str
+        "Asker (3203)".
+    settings : mapping
+        Setting name → value in words (filters, weights, threshold).
+    sources : list of str
+        One line per source (with n and weight where it has them).
+    provenance : list of str
+        One line per figure or indicator: where it comes from.
+    demo : bool
+        True when any of it is demo content.
+    made : datetime, optional
+        When the file was made (default now).
+    """
+
+    what: str
+    municipality: str
+    settings: Mapping[str, str] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+    provenance: list[str] = field(default_factory=list)
+    demo: bool = False
+    made: dt.datetime | None = None
+
+    def rows(self, lang: str = "nb") -> pd.DataFrame:
+        """The sheet as two columns (field, value), one line per setting, source and
+        provenance entry.
+
+        >>> a = About("Tabell", "Asker (3203)", {"Terskel": "median"}, ["A (n = 5)"],
+        ...           made=dt.datetime(2026, 11, 30, 9, 5))
+        >>> a.rows().values.tolist()[:3]
+        [['Hva', 'Tabell'], ['Kommune', 'Asker (3203)'], ['Laget', '30.11.2026 09:05']]
+        """
+        lines = [(t("export.about.what", lang), self.what),
+                 (t("export.about.municipality", lang), self.municipality),
+                 (t("export.about.when", lang),
+                  fmt.datetime(self.made or dt.datetime.now().replace(microsecond=0), lang)),
+                 (t("export.about.demo", lang),
+                  t("demo.badge", lang) if self.demo else t("gains.desired.no", lang))]
+        lines += [(f"{t('export.about.settings', lang)}: {k}", v) for k, v in self.settings.items()]
+        lines += [(t("export.about.sources", lang), s) for s in self.sources]
+        lines += [(t("export.about.provenance", lang), p) for p in self.provenance]
+        return pd.DataFrame(lines, columns=[t("export.about.key", lang),
+                                            t("export.about.value", lang)])
+
+
+def _as_text(cell) -> None:
+    if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+        cell.data_type = "s"  # written as a string, not a formula
+
+
+def xlsx(table: pd.DataFrame, sheet: str, about: About, lang: str = "nb",
+         number_formats: Mapping[str, str] | None = None) -> bytes:
+    """``table`` on sheet ``sheet`` and ``about`` on a second sheet "Om tallene".
+
+    ``number_formats`` maps a column to an Excel number format (``0.00``); the header
+    row is frozen and the columns sized to their content.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    main = book.active
+    main.title = sheet[:31]
+    _write(main, table, number_formats or {})
+    info = book.create_sheet(t("export.about.sheet", lang)[:31])
+    _write(info, about.rows(lang), {})
+    if about.demo:
+        info.insert_rows(1)
+        info["A1"] = t("demo.badge", lang)
+        info["A1"].font = Font(bold=True, color="B00020")
+    for ws in (main, info):
+        for i, column in enumerate(ws.columns, 1):
+            width = max((len(str(c.value)) for c in column if c.value is not None), default=8)
+            ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), 80)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _write(ws, table: pd.DataFrame, number_formats: Mapping[str, str]) -> None:
+    from openpyxl.styles import Font
+
+    ws.append([str(c) for c in table.columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        _as_text(cell)
+    formats = [number_formats.get(c) for c in table.columns]
+    for record in table.itertuples(index=False):
+        ws.append([_cell_value(v) for v in record])
+        for cell, number_format in zip(ws[ws.max_row], formats, strict=True):
+            _as_text(cell)
+            if number_format and isinstance(cell.value, int | float):
+                cell.number_format = number_format
+    ws.freeze_panes = "A2"
+
+
+def _cell_value(value):
+    if fmt.is_missing(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, tuple | list | set):
+        return ", ".join(map(str, value))
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def csv(table: pd.DataFrame, lang: str = "nb") -> bytes:
+    """The table as CSV the way a spreadsheet in ``lang`` opens it: bokmål with ``;``
+    between fields and a decimal comma, English with ``,`` and a point; UTF-8 with a
+    byte-order mark (Excel then reads æøå right).
+
+    >>> csv(pd.DataFrame({"a": [1.5], "b": ["x"]})).decode("utf-8-sig").splitlines()
+    ['a;b', '1,5;x']
+    >>> csv(pd.DataFrame({"a": [1.5]}), "en").decode("utf-8-sig").splitlines()
+    ['a', '1.5']
+    """
+    nb = fmt.spec(lang).babel.startswith(("nb", "nn"))
+    safe = table.map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START)
+                     else v)
+    text = safe.to_csv(index=False, sep=";" if nb else ",", decimal="," if nb else ".")
+    return text.encode("utf-8-sig")
+
+
+def lines(values: Iterable[str]) -> list[str]:
+    """Distinct non-empty lines, in order.
+
+    >>> lines(["a", "", "b", "a"])
+    ['a', 'b']
+    """
+    return [v for v in dict.fromkeys(values) if isinstance(v, str) and v.strip()]
+
+
+# ------------------------------------------------------------------ matrix images
+def matrix_context(municipality: str, sources: pd.DataFrame, view: dict, lang: str,
+                   made: dt.date | None = None, b: int = 200) -> tuple[str, list[str], bool]:
+    """Title, context lines and demo flag of a matrix image (export and report).
+
+    ``sources``: rating sources with ``name``, ``respondents``, ``is_demo`` and
+    (optionally) ``weight``; ``view``: the matrix view (weights by source name,
+    threshold). The lines: DEMO (when any source is demo), municipality and date,
+    the sources with n and weight, the threshold and robustness settings.
+
+    >>> src = pd.DataFrame({"name": ["Undersøkelse"], "respondents": [1200],
+    ...                     "is_demo": [True]})
+    >>> title, lines, demo = matrix_context("Asker (3203)", src, {"weights":
+    ...     {"Undersøkelse": 1.5}}, "nb", dt.date(2026, 11, 30))
+    >>> title, demo
+    ('Vesentlighetsmatrise – Asker (3203)', True)
+    >>> lines[1:3]
+    ['Asker (3203) · laget 30.11.2026', 'Kilder: Undersøkelse (n = 1\xa0200, vekt 1,5)']
+    """
+    weights = view.get("weights") or {}
+    parts = [t("report.matrix.source", lang, name=r.name, n=fmt.number(r.respondents, 0, lang),
+               weight=fmt.number(getattr(r, "weight", weights.get(r.name, 1.0)), None, lang))
+             for r in sources.itertuples()]
+    thr = view.get("threshold") or {}
+    method = t(f"materiality.threshold.{thr.get('method', 'median')}", lang)
+    if thr.get("method") == "fixed":
+        method += f" ({fmt.number(thr.get('x'), 2, lang)}; {fmt.number(thr.get('y'), 2, lang)})"
+    demo = bool(sources["is_demo"].any()) if len(sources) else False
+    # two sources a line, so the image stays about as wide as the chart
+    pairs = ["; ".join(parts[i:i + 2]) for i in range(0, len(parts), 2)] or [fmt.MISSING]
+    lines = [t("report.matrix.made", lang, municipality=municipality,
+               date=fmt.date(made or dt.date.today(), lang)),
+             t("report.matrix.sources", lang, sources=pairs[0]), *pairs[1:],
+             t("report.matrix.settings", lang, threshold=method, b=b)]
+    if demo:
+        lines.insert(0, t("report.matrix.demo", lang))
+    return t("report.matrix.title", lang, municipality=municipality), lines, demo
+
+
+def with_context(chart, title: str, lines: list[str], demo: bool):
+    """``chart`` with a title and context lines above it (red when demo)."""
+    import altair as alt
+
+    return chart.properties(title=alt.TitleParams(
+        text=title, subtitle=lines, anchor="start", fontSize=16,
+        subtitleColor="#B00020" if demo else "#444444", subtitleFontSize=11))
+
+
+def view_settings(view: dict, lang: str = "nb") -> dict[str, str]:
+    """The matrix view in words, for the "Om tallene" sheet.
+
+    >>> view_settings({"level": "goal", "threshold": {"method": "median"},
+    ...                "x_axis": "influence", "y_axis": "priority"})["Nivå"]
+    '17 mål'
+    """
+    thr = view.get("threshold") or {"method": "median"}
+    method = t(f"materiality.threshold.{thr.get('method', 'median')}", lang)
+    if thr.get("method") == "fixed":
+        method += f" ({fmt.number(thr.get('x'), 2, lang)}; {fmt.number(thr.get('y'), 2, lang)})"
+    out = {
+        t("materiality.level", lang): t(f"materiality.level.{view.get('level', 'goal')}", lang),
+        t("materiality.threshold", lang): method,
+        "x": t(f"materiality.axis.{view.get('x_axis', 'influence')}", lang),
+        "y": t(f"materiality.axis.{view.get('y_axis', 'priority')}", lang),
+    }
+    if view.get("goals"):
+        out[t("materiality.level.goals", lang)] = ", ".join(map(str, view["goals"]))
+    out[t("materiality.groups", lang)] = (", ".join(view["groups"]) if view.get("groups")
+                                          else fmt.MISSING)
+    for name, weight in (view.get("weights") or {}).items():
+        out[f"{t('report.col.weight', lang)}: {name}"] = fmt.number(weight, None, lang)
+    return out
+
+
+def source_provenance(sources: pd.DataFrame, lang: str = "nb") -> list[str]:
+    """One line per rating source: kind, date, file, who imported it and when."""
+    out = []
+    for r in sources.itertuples():
+        bits = [t(f"materiality.kind.{r.kind}", lang), fmt.date(r.held_on, lang)]
+        if isinstance(getattr(r, "file_name", None), str) and r.file_name:
+            bits.append(r.file_name)
+        bits.append(f"{r.actor or fmt.MISSING}, {fmt.datetime(r.created_at, lang)}")
+        out.append(f"{r.name}: " + ", ".join(bits) + (" (DEMO)" if r.is_demo else ""))
+    return out
+
+
+def imports_text(part: pd.DataFrame, lang: str = "nb") -> str:
+    """The imports one indicator's figures come from, in words ("nr. 1: fil, hvem,
+    dato (2016–2021)"), from rows of :func:`sdg.report.figure_provenance`."""
+    return "; ".join(
+        t("report.annex.import", lang, batch=int(p.batch_id), file=p.file_name,
+          who=p.imported_by, when=fmt.date(p.imported_at, lang))
+        + f" ({fmt.year(p.first_year)}–{fmt.year(p.last_year)})"
+        for p in part.itertuples() if not fmt.is_missing(p.batch_id)) or fmt.MISSING
+
+
+def indicator_provenance(prov: pd.DataFrame, lang: str = "nb") -> list[str]:
+    """One line per indicator: its source, its imports and how its zero point was made
+    (rows of :func:`sdg.report.figure_provenance`)."""
+    out = []
+    for _, part in prov.groupby("indicator", sort=False):
+        first = part.iloc[0]
+        demo = " (DEMO)" if first["is_demo"] else ""
+        out.append(f"{first['name']}{demo}: {first['source'] or fmt.MISSING}; "
+                   f"{imports_text(part, lang)}; {t('gains.col.provenance', lang)}: "
+                   f"{first['provenance']}")
+    return out

@@ -1,0 +1,138 @@
+"""sdg.fmt: numbers, percentages, signed changes and dates in bokmål and English."""
+
+import datetime as dt
+import math
+
+import altair as alt
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sdg import fmt
+
+NB = "\u00a0"  # the thousands separator in bokmål: a non-breaking space
+
+
+@pytest.mark.parametrize(("value", "decimals", "nb", "en"), [
+    (43.0946, 2, "43,09", "43.09"),
+    (93679, 0, f"93{NB}679", "93,679"),
+    (100000, 0, f"100{NB}000", "100,000"),
+    (1234567.891, 1, f"1{NB}234{NB}567,9", "1,234,567.9"),
+    (16.36, None, "16,36", "16.36"),
+    (16.3, None, "16,3", "16.3"),
+    (7830.0, None, f"7{NB}830", "7,830"),
+    (0.125, 2, "0,12", "0.12"),  # half to even
+    (0.135, 2, "0,14", "0.14"),
+    (-2.5, 0, "-2", "-2"),
+    (-1234.5, 1, f"-1{NB}234,5", "-1,234.5"),
+    (0, 0, "0", "0"),
+    (None, 2, "–", "–"),
+    (float("nan"), 2, "–", "–"),
+    (pd.NA, 2, "–", "–"),
+    (math.inf, 2, "–", "–"),
+])
+def test_number(value, decimals, nb, en):
+    assert fmt.number(value, decimals, "nb") == nb
+    assert fmt.number(value, decimals, "en") == en
+
+
+@pytest.mark.parametrize(("value", "decimals", "nb", "en"), [
+    (7830, 2, f"+7{NB}830,00", "+7,830.00"),
+    (-0.57, 2, "-0,57", "-0.57"),
+    (0.0, 1, "0,0", "0.0"),
+    (-0.0001, 2, "0,00", "0.00"),
+    (1.5, None, "+1,5", "+1.5"),
+    (None, 1, "–", "–"),
+])
+def test_signed(value, decimals, nb, en):
+    assert fmt.signed(value, decimals, "nb") == nb
+    assert fmt.signed(value, decimals, "en") == en
+
+
+@pytest.mark.parametrize(("value", "decimals", "nb", "en"), [
+    (0.163, 1, f"16,3{NB}%", "16.3%"),
+    (0.5, 0, f"50{NB}%", "50%"),
+    (1.0, 1, f"100,0{NB}%", "100.0%"),
+    (12.5, 0, f"1{NB}250{NB}%", "1,250%"),
+    (None, 1, "–", "–"),
+])
+def test_percent(value, decimals, nb, en):
+    assert fmt.percent(value, decimals, "nb") == nb
+    assert fmt.percent(value, decimals, "en") == en
+
+
+@pytest.mark.parametrize(("value", "nb", "en"), [
+    (0.125, f"+12,5{NB}%", "+12.5%"),
+    (-0.03, f"-3,0{NB}%", "-3.0%"),
+    (0.0, f"0,0{NB}%", "0.0%"),
+])
+def test_signed_percent(value, nb, en):
+    assert fmt.signed_percent(value, 1, "nb") == nb
+    assert fmt.signed_percent(value, 1, "en") == en
+
+
+@pytest.mark.parametrize(("value", "nb", "en"), [
+    (dt.date(2018, 9, 25), "25.09.2018", "25 Sep 2018"),
+    (dt.datetime(2020, 1, 1, 23, 59), "01.01.2020", "1 Jan 2020"),
+    (pd.Timestamp("2019-12-31"), "31.12.2019", "31 Dec 2019"),
+    ("2018-09-25", "25.09.2018", "25 Sep 2018"),
+    (None, "–", "–"),
+    (pd.NaT, "–", "–"),
+])
+def test_date(value, nb, en):
+    assert fmt.date(value, "nb") == nb
+    assert fmt.date(value, "en") == en
+
+
+def test_datetime_and_year():
+    assert fmt.datetime(dt.datetime(2026, 11, 26, 9, 5), "nb") == "26.11.2026 09:05"
+    assert fmt.datetime(dt.date(2026, 11, 26), "en") == "26 Nov 2026 00:00"
+    assert fmt.year(2019.0) == "2019" and fmt.year(pd.NA) == "–"
+
+
+def test_unknown_language_is_bokmal():
+    assert fmt.number(1234.5, 1, "xx") == f"1{NB}234,5"
+    assert fmt.date(dt.date(2018, 9, 25), None) == "25.09.2018"
+
+
+def test_a_third_language_is_one_entry(monkeypatch):
+    monkeypatch.setitem(fmt.LOCALES, "nn", fmt.LocaleSpec("nn_NO", "dd.MM.y", "dd.MM.y HH:mm"))
+    fmt._locale.cache_clear()
+    try:
+        assert fmt.number(93679.5, 1, "nn") == f"93{NB}679,5"
+        assert fmt.date(dt.date(2018, 9, 25), "nn") == "25.09.2018"
+        assert fmt.vega_locale("nn")["number"]["decimal"] == ","
+    finally:
+        fmt._locale.cache_clear()
+        fmt._vega_locale.cache_clear()
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), st.integers(0, 4))
+def test_number_reads_back(value, decimals):
+    """Dropping the separators and swapping the comma gives the rounded value back."""
+    text = fmt.number(value, decimals, "nb")
+    back = float(text.replace(NB, "").replace(",", "."))
+    assert back == pytest.approx(round(value, decimals), abs=10 ** -decimals)
+    assert fmt.number(value, decimals, "en").replace(",", "") == text.replace(NB, "").replace(
+        ",", ".")
+
+
+def test_chart_gets_the_locale_and_keeps_its_config():
+    chart = alt.Chart(pd.DataFrame({"x": [1000.5]})).mark_point().encode(
+        x=alt.X("x:Q", axis=alt.Axis(format=fmt.d3_format(1)))).configure_view(stroke="#999")
+    spec = fmt.localise(chart, "nb").to_dict()
+    assert spec["config"]["locale"]["number"] == {
+        "decimal": ",", "thousands": NB, "grouping": [3], "currency": ["", f"{NB}kr"]}
+    assert spec["config"]["view"]["stroke"] == "#999"
+    assert spec["encoding"]["x"]["axis"]["format"] == ",.1f"
+    assert "locale" not in chart.to_dict().get("config", {})  # the original is untouched
+
+
+def test_chart_svg_writes_norwegian_axis_labels():
+    import vl_convert
+
+    chart = alt.Chart(pd.DataFrame({"x": [1000.5, 2500.25]})).mark_point().encode(
+        x=alt.X("x:Q", axis=alt.Axis(format=",.1f", values=[1000.5, 2500.25])))
+    svg = vl_convert.vegalite_to_svg(fmt.localise(chart, "nb").to_json())
+    assert "1\u00a0000,5" in svg or "1&#160;000,5" in svg or "1 000,5" in svg

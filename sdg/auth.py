@@ -45,7 +45,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "benefits.write": frozenset({"analyst", "admin"}),
     "ratings.write": frozenset({"analyst", "admin"}),
     "materiality.decide": frozenset({"analyst", "admin"}),
-    "report.make": frozenset({"analyst", "admin"}),
+    "report.make": frozenset({"analyst", "secretary", "admin"}),
     "workshop.run": frozenset({"facilitator", "admin"}),
     # the council's cycle (issue 12): analysts propose and include sources, the
     # council's secretary records what the council adopted

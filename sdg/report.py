@@ -129,25 +129,31 @@ def matrix_from_ratings(ratings: pd.DataFrame, view: dict, B: int = B_ROBUSTNESS
 
 # ------------------------------------------------------------------ decision
 def adopted_decision(store, code: str, as_of: dt.date | None = None) -> dict | None:
-    """The decision on focus goals in force on ``as_of`` (default today), or None.
+    """The council's decision on focus goals in force on ``as_of`` (default today), or
+    None.
 
-    The latest decision dated on or before ``as_of``: ``id``, ``decided_on``,
-    ``goals``, ``rationale_nb``/``rationale_en``, ``settings`` (the matrix view it
-    was made with, or None), ``actor``, ``is_demo``, and ``case_number`` and
-    ``meeting_date`` (None where the decision model has no such fields). The one
-    place the report reads "the adopted decision".
+    Only an adopted decision counts (:mod:`sdg.store.decisions`: a draft, a proposal or
+    a withdrawn decision never does). For today that is the store's adopted decision;
+    for an earlier date, the latest decision adopted at a meeting on or before it that
+    has since been superseded or is still in force. Returns ``id``, ``decided_on``,
+    ``goals`` (the adopted ones), ``rationale_nb``/``rationale_en``, ``settings`` (the
+    matrix view it was proposed with, or None), ``actor``, ``is_demo``,
+    ``case_number``, ``meeting_date`` and ``status``. The one place the report reads
+    "the adopted decision".
     """
-    decisions = store.focus_decisions(code)
+    day = pd.Timestamp(as_of or dt.date.today())
+    decisions = store.focus_decisions(code, ["adopted", "superseded"])
     if decisions.empty:
         return None
-    day = pd.Timestamp(as_of or dt.date.today())
-    decisions = decisions[pd.to_datetime(decisions["decided_on"]) <= day]
+    when = pd.to_datetime(decisions["meeting_date"].fillna(decisions["decided_on"]))
+    decisions = decisions[when <= day]
+    if as_of is None or day.date() >= dt.date.today():
+        decisions = decisions[decisions["state"] == "adopted"]
     if decisions.empty:
         return None
     row = decisions.iloc[0].to_dict()
     raw = row.get("settings")
     settings = json.loads(raw) if isinstance(raw, str) and raw else None
-    status = row.get("status")
     return {
         "id": int(row["id"]), "decided_on": pd.Timestamp(row["decided_on"]).date(),
         "goals": sorted(int(g) for g in row["goals"]),
@@ -155,7 +161,7 @@ def adopted_decision(store, code: str, as_of: dt.date | None = None) -> dict | N
         "settings": settings, "actor": row.get("actor"), "is_demo": bool(row.get("is_demo")),
         "case_number": _text(row.get("case_number")),
         "meeting_date": _date(row.get("meeting_date")),
-        "status": _text(status),
+        "status": _text(row.get("state")),
     }
 
 

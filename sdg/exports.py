@@ -170,8 +170,8 @@ def matrix_context(municipality: str, sources: pd.DataFrame, view: dict, lang: s
     """Title, context lines and demo flag of a matrix image (export and report).
 
     ``sources``: rating sources with ``name``, ``respondents``, ``is_demo`` and
-    (optionally) ``weight``; ``view``: the matrix view (weights by source name,
-    threshold). The lines: DEMO (when any source is demo), municipality and date,
+    (optionally) ``id`` and ``weight``; ``view``: the matrix view (weights by source
+    id as text, or by name in views saved before sources had ids as keys; threshold). The lines: DEMO (when any source is demo), municipality and date,
     the sources with n and weight, the threshold and robustness settings.
 
     >>> src = pd.DataFrame({"name": ["Undersøkelse"], "respondents": [1200],
@@ -185,7 +185,7 @@ def matrix_context(municipality: str, sources: pd.DataFrame, view: dict, lang: s
     """
     weights = view.get("weights") or {}
     parts = [t("report.matrix.source", lang, name=r.name, n=fmt.number(r.respondents, 0, lang),
-               weight=fmt.number(getattr(r, "weight", weights.get(r.name, 1.0)), None, lang))
+               weight=fmt.number(getattr(r, "weight", _weight(weights, r)), None, lang))
              for r in sources.itertuples()]
     thr = view.get("threshold") or {}
     method = t(f"materiality.threshold.{thr.get('method', 'median')}", lang)
@@ -203,6 +203,12 @@ def matrix_context(municipality: str, sources: pd.DataFrame, view: dict, lang: s
     return t("report.matrix.title", lang, municipality=municipality), lines, demo
 
 
+def _weight(weights: dict, source) -> float:
+    """A source's weight in a view: by its id (as text), else by its name, else 1."""
+    key = str(int(source.id)) if hasattr(source, "id") and pd.notna(source.id) else None
+    return float(weights.get(key, weights.get(source.name, 1.0)))
+
+
 def with_context(chart, title: str, lines: list[str], demo: bool):
     """``chart`` with a title and context lines above it (red when demo)."""
     import altair as alt
@@ -212,8 +218,10 @@ def with_context(chart, title: str, lines: list[str], demo: bool):
         subtitleColor="#B00020" if demo else "#444444", subtitleFontSize=11))
 
 
-def view_settings(view: dict, lang: str = "nb") -> dict[str, str]:
-    """The matrix view in words, for the "Om tallene" sheet.
+def view_settings(view: dict, lang: str = "nb",
+                  names: dict[str, str] | None = None) -> dict[str, str]:
+    """The matrix view in words, for the "Om tallene" sheet; ``names`` maps a weight's
+    key (the source id as text) to the source's name.
 
     >>> view_settings({"level": "goal", "threshold": {"method": "median"},
     ...                "x_axis": "influence", "y_axis": "priority"})["Nivå"]
@@ -233,8 +241,10 @@ def view_settings(view: dict, lang: str = "nb") -> dict[str, str]:
         out[t("materiality.level.goals", lang)] = ", ".join(map(str, view["goals"]))
     out[t("materiality.groups", lang)] = (", ".join(view["groups"]) if view.get("groups")
                                           else fmt.MISSING)
-    for name, weight in (view.get("weights") or {}).items():
-        out[f"{t('report.col.weight', lang)}: {name}"] = fmt.number(weight, None, lang)
+    names = names or {}
+    for key, weight in (view.get("weights") or {}).items():
+        label = f"{names[key]} (#{key})" if key in names else key
+        out[f"{t('report.col.weight', lang)}: {label}"] = fmt.number(weight, None, lang)
     return out
 
 

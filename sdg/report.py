@@ -85,15 +85,17 @@ def _threshold_args(threshold: dict) -> dict:
 
 
 def default_view(store, code: str, settings: dict | None = None) -> dict:
-    """The matrix view a page opens with: every current source at weight 1, all
-    respondent groups, goals, the stored threshold and axes."""
+    """The matrix view a page opens with: every source that counts in the council's
+    matrix at weight 1 (weights keyed by the source id as text, as
+    :meth:`Store.ratings` names sources), all respondent groups, goals, the stored
+    threshold and axes."""
     settings = settings or store.materiality_settings()
     sources = store.rating_sources(code)
     sources = sources[sources["current"]]
     return {
         "municipality": code, "level": "goal", "goals": None,
         "sources": sorted(int(i) for i in sources["id"]), "groups": None,
-        "weights": {name: 1.0 for name in sources["name"]},
+        "weights": {str(int(i)): 1.0 for i in sources["id"]},
         "threshold": dict(settings["threshold"]), "x_axis": settings["x_axis"],
         "y_axis": settings["y_axis"], "feeds": settings["feeds"],
         "demo": bool(sources["is_demo"].any()),
@@ -243,7 +245,10 @@ def assemble(store, code: str, lang: str = "nb", as_of: dt.date | None = None,
         view, origin = default_view(store, code, settings), "default"
     sources = store.rating_sources(code)
     sources = sources[sources["id"].isin(view.get("sources") or [])].copy()
-    sources["weight"] = sources["name"].map(view.get("weights") or {}).fillna(1.0)
+    weights = view.get("weights") or {}
+    # keyed by source id; a view saved before issue 12 keyed them by name
+    sources["weight"] = [float(weights.get(str(int(i)), weights.get(n, 1.0)))
+                         for i, n in zip(sources["id"], sources["name"], strict=True)]
     ratings = view_ratings(store, view) if len(sources) else pd.DataFrame()
     matrix = matrix_from_ratings(ratings, view, B) if len(ratings) else None
 

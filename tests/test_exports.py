@@ -33,7 +33,7 @@ def asker(seeded_db, tmp_path_factory):
 @pytest.fixture(scope="module")
 def matrix_parts(asker):
     view = default_view(asker, "3203")
-    first = asker.rating_sources("3203")["name"].iloc[0]
+    first = str(asker.rating_sources("3203")["id"].iloc[0])
     view["weights"][first] = 2.5
     matrix = matrix_from_ratings(view_ratings(asker, view), view, B=20)
     sources = asker.rating_sources("3203")
@@ -78,8 +78,10 @@ def test_real_sources_are_not_marked_demo(matrix_parts):
 def test_xlsx_has_the_table_and_om_tallene(matrix_parts):
     view, matrix, sources, goals = matrix_parts
     table = ranking_table(matrix, goals, "nb")
+    names = {str(i): n for i, n in zip(sources["id"], sources["name"], strict=True)}
+    survey = next(k for k, n in names.items() if n == "Innbyggerundersøkelse 2018")
     about = About(what="Vesentlighetsmatrise – Asker (3203)", municipality="Asker (3203)",
-                  settings=exports.view_settings(view, "nb"),
+                  settings=exports.view_settings(view, "nb", names),
                   sources=["Innbyggerundersøkelse 2018 (n = 1 200, vekt 2,5)"],
                   provenance=exports.source_provenance(sources, "nb"), demo=True,
                   made=dt.datetime(2026, 11, 30, 9, 5))
@@ -92,7 +94,7 @@ def test_xlsx_has_the_table_and_om_tallene(matrix_parts):
     assert info["Hva"] == "Vesentlighetsmatrise – Asker (3203)"
     assert info["Laget"] == "30.11.2026 09:05"
     assert info["Innstillinger: Terskel for feltene"] == "median"
-    assert info["Innstillinger: Vekt: Innbyggerundersøkelse 2018"] == "2,5"
+    assert info[f"Innstillinger: Vekt: Innbyggerundersøkelse 2018 (#{survey})"] == "2,5"
     rows = list(book["Om tallene"].iter_rows(values_only=True))
     assert any(r[0] == "Opphav" and "innbyggerundersøkelse" in r[1] for r in rows)
     assert any(r[0] == "Kilder" for r in rows)

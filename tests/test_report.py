@@ -92,8 +92,8 @@ def test_a_date_before_the_decision_has_no_decision(asker):
 
 
 def test_a_decision_with_stored_settings_and_a_case_number(seeded_db, tmp_path):
-    """The report shows the matrix as the decision saw it, and the case number and
-    meeting date where the decision model holds them (issue 12 adds the columns)."""
+    """The report shows the matrix as the adopted decision saw it, with the case number
+    and meeting date the secretary recorded; a proposal alone changes nothing."""
     import shutil
 
     from sdg.auth import Actor
@@ -102,28 +102,29 @@ def test_a_decision_with_stored_settings_and_a_case_number(seeded_db, tmp_path):
     shutil.copy(seeded_db, tmp_path / "d.duckdb")
     s = open_store(tmp_path / "d.duckdb")
     try:
+        before = assemble(s, "3203", "nb", dt.date(2026, 7, 1), B=10).focus_goals
         view = default_view(s, "3203")
-        first = s.rating_sources("3203")["name"].iloc[0]
-        view["weights"][first] = 2.5
+        first = s.rating_sources("3203")["id"].iloc[0]
+        view["weights"][str(first)] = 2.5
         view["threshold"] = {"method": "fixed", "x": 0.4, "y": 0.6}
-        new = s.save_focus_decision("3203", [4, 13], rationale="Ny vurdering", settings=view,
-                                    actor=Actor("kari", "analyst"),
-                                    decided_on=dt.date(2026, 6, 18))
-        with s.transaction() as cur:
-            cur.execute("ALTER TABLE focus_decision ADD COLUMN case_number VARCHAR")
-            cur.execute("ALTER TABLE focus_decision ADD COLUMN meeting_date DATE")
-            cur.execute("UPDATE focus_decision SET case_number = '2026/1234',"
-                        " meeting_date = DATE '2026-06-18' WHERE id = $i", {"i": new})
+        new = s.save_proposal("3203", [4, 13, 17], rationale="Ny vurdering", settings=view,
+                              actor=Actor("kari", "analyst"))
+        proposed = assemble(s, "3203", "nb", dt.date(2026, 7, 1), B=10)
+        assert proposed.focus_goals == before  # a proposal is not the council's decision
+        s.adopt(new, goals=[4, 13], case_number="2026/1234", meeting_date=dt.date(2026, 6, 18),
+                actor=Actor("siri", "secretary"))
         r = assemble(s, "3203", "nb", dt.date(2026, 7, 1), B=10)
+        earlier = assemble(s, "3203", "nb", dt.date(2026, 6, 1), B=10)
     finally:
         s.close()
-    assert r.focus_goals == [4, 13]
+    assert r.focus_goals == [4, 13]  # as adopted, not as proposed
     assert r.decision["case_number"] == "2026/1234"
     assert r.decision["meeting_date"] == dt.date(2026, 6, 18)
     assert r.view_origin == "decision"
-    assert r.sources.set_index("name").loc[first, "weight"] == 2.5
+    assert r.sources.set_index("id").loc[first, "weight"] == 2.5
     assert r.matrix["x_threshold"].iat[0] == pytest.approx(0.4)
     assert r.matrix["y_threshold"].iat[0] == pytest.approx(0.6)
+    assert earlier.focus_goals == before  # before the meeting the older one was in force
 
 
 def test_the_page_and_the_report_agree(asker, report):

@@ -355,7 +355,9 @@ def export_buttons(chart: Callable[[], alt.TopLevelMixin], table: pd.DataFrame, 
     sources = sources[sources["id"].isin(view.get("sources") or [])]
     place = f"{store.municipality(code)['name']} ({code})"
     title, lines, demo = matrix_context(place, sources, view, language, b=B_ROBUSTNESS)
-    about = About(what=title, municipality=place, settings=view_settings(view, language),
+    about = About(what=title, municipality=place, settings=view_settings(
+        view, language, {str(int(i)): n for i, n in zip(sources["id"], sources["name"],
+                                                         strict=True)}),
                   sources=lines[1 + demo:-1], provenance=source_provenance(sources, language),
                   demo=demo)
     sheet = tr("materiality.title")

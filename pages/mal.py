@@ -76,7 +76,7 @@ else:
     if mine["is_demo"].any():  # the banner only where demo figures are on screen
         st.warning(tr("demo.badge"))
     st.markdown(f"**{tr('gains.goals.this')}**")
-    st.dataframe(goal_indicator_table(mine), hide_index=True)
+    st.table(goal_indicator_table(mine), hide_index=True, border="horizontal")  # wraps on a phone
     st.page_link("pages/nullpunkt.py", label=tr("gains.goals.link"),
                  query_params=link_params(goal=number))
 

@@ -135,6 +135,8 @@ def test_screenshots_of_the_four_pages(live_app, browser, tmp_path, width, heigh
     page.get_by_role("heading", name="Nullpunktsmåling 2019").wait_for()
     page.locator("[data-testid='stVegaLiteChart']").first.wait_for()
     _shot(page, tmp_path, f"nullpunkt_{suffix}")
+    page.locator("[data-testid='stTable']").first.scroll_into_view_if_needed()
+    _shot(page, tmp_path, f"nullpunkt_table_{suffix}")
     page.goto(f"{live_app}/vesentlighet?kommune=3203")
     page.locator(POINTS).nth(16).wait_for(state="attached", timeout=60_000)
     page.get_by_text("Slik leser du matrisen").wait_for()

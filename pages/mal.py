@@ -77,7 +77,7 @@ else:
         st.warning(tr("demo.badge"))
     st.markdown(f"**{tr('gains.goals.this')}**")
     shown = goal_indicator_table(mine)
-    st.dataframe(shown, hide_index=True)
+    st.table(shown, hide_index=True, border="horizontal")  # wraps on a phone
     csv_button(shown, f"mal_{number}_{code}.csv", key="goal_csv")
     st.page_link("pages/nullpunkt.py", label=tr("gains.goals.link"),
                  query_params=link_params(goal=number))

@@ -82,7 +82,7 @@ if rep["is_demo"].any():  # only when demo figures are on screen
 # -------------------------------------------------------------------- table
 table = report_table(rep)
 st.subheader(tr("gains.table.header", n=len(rep)))
-st.dataframe(summary_table(rep), hide_index=True)
+st.table(summary_table(rep), hide_index=True, border="horizontal")  # wraps on a phone
 with st.expander(tr("council.zero.details")):
     st.caption(tr("council.zero.details_help"))
     st.dataframe(report_display(rep, table), hide_index=True)

@@ -56,7 +56,8 @@ def _users(store) -> None:
     store.add_user(SYSTEM, "siri", "secretary", password=PASSWORD)
 
 
-def test_decision_cycle_by_role_front_page_changes_only_on_adoption(fresh_app, browser):
+def test_decision_cycle_by_role_front_page_changes_only_on_adoption(fresh_app, browser,
+                                                                    tmp_path):
     url = fresh_app(_users)
     analyst = browser.new_context(viewport={"width": 1400, "height": 900}, locale="nb-NO")
     page = analyst.new_page()
@@ -88,8 +89,11 @@ def test_decision_cycle_by_role_front_page_changes_only_on_adoption(fresh_app, b
     page.get_by_text("Jeg bekrefter at kommunestyret har vedtatt dette").click()
     page.get_by_role("button", name="Registrer vedtaket").click()
     page.get_by_text("Vedtaket er registrert").wait_for()
+    page.get_by_text("Historikk").scroll_into_view_if_needed()
+    _shot(page, tmp_path, "vedtak_adopted_1400")
     _go(page, "Oversikt")
     page.get_by_text("sak 2025/117").first.wait_for()
+    _shot(page, tmp_path, "oversikt_after_adoption_1400")
     secretary.close()
 
 
@@ -135,6 +139,8 @@ def test_screenshots_of_the_four_pages(live_app, browser, tmp_path, width, heigh
     page.get_by_role("heading", name="Nullpunktsmåling 2019").wait_for()
     page.locator("[data-testid='stVegaLiteChart']").first.wait_for()
     _shot(page, tmp_path, f"nullpunkt_{suffix}")
+    page.locator("[data-testid='stTable']").first.scroll_into_view_if_needed()
+    _shot(page, tmp_path, f"nullpunkt_table_{suffix}")
     page.goto(f"{live_app}/vesentlighet?kommune=3203")
     page.locator(POINTS).nth(16).wait_for(state="attached", timeout=60_000)
     page.get_by_text("Slik leser du matrisen").wait_for()

@@ -13,8 +13,14 @@ def test_asker_zero_point_page_shows_grunnskolepoeng(live_app, page, tmp_path):
     # The key-figure card of grunnskolepoeng: zero point and how it was made.
     page.get_by_text("Nullpunkt 2019: 43,09 (beregnet fra 0220, 0627, 0628, elevvektet)"
                      ).first.wait_for()
-    # The table has the row too (st.dataframe draws on a canvas; its accessible table
-    # holds the rows, though only the columns in view).
+    # The answer first: a plain table (it wraps on a phone) with zero point, latest,
+    # change and status, the numbers the Norwegian way.
+    answer = page.locator("[data-testid='stTable']").first
+    answer.get_by_text("Grunnskolepoeng (poeng)").wait_for()
+    answer.get_by_text("43,1 (2019)").wait_for()
+    # The detail view has the rest (st.dataframe draws on a canvas; its accessible
+    # table holds the rows, though only the columns in view).
+    page.get_by_text("Detaljer: opphav, retning, mål og poeng").click()
     grid = page.locator("[data-testid='stDataFrame']").first
     grid.locator("tr[role='row']").filter(has_text="Grunnskolepoeng").first.wait_for(
         state="attached")

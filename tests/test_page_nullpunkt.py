@@ -21,7 +21,7 @@ def charts(at) -> list[tuple[dict, dict]]:
 
 def detail(at):
     """The full table of the detail view (provenance, direction, target, score …)."""
-    return at.dataframe[1].value
+    return at.dataframe[0].value
 
 
 def row_of(table, name: str):
@@ -57,7 +57,7 @@ def test_asker_grunnskolepoeng_row(app_db, lang, name, provenance, status):
 ])
 def test_the_answer_first_indicator_zero_latest_change_status(app_db, lang, columns):
     at = run_app(PAGE, lang=lang, kommune="3203")
-    summary = at.dataframe[0].value
+    summary = at.table[0].value
     if columns:
         assert list(summary.columns) == columns
     assert len(summary.columns) == 5
@@ -74,7 +74,7 @@ def test_the_answer_first_indicator_zero_latest_change_status(app_db, lang, colu
 
 def test_another_municipality_sees_its_figures_not_askers_demo_rows(app_db):
     at = run_app(PAGE, kommune="4601")  # Bergen: the seed has its population and school points
-    summary = at.dataframe[0].value
+    summary = at.table[0].value
     assert len(summary) >= 1
     assert not (summary.iloc[:, 1].eq("–") & summary.iloc[:, 2].eq("–")).any()
     assert not [w for w in at.warning if "DEMO" in w.value]  # no demo figures on screen
@@ -136,7 +136,7 @@ def test_chart_marks_the_zero_point_and_has_a_table(app_db):
     target = gsp[gsp["kind"] == "target"]
     assert (target["year"].iloc[0], target["value"].iloc[0]) == (2030, 44.5)  # benefits plan
     assert "beregnet fra 0220, 0627, 0628, elevvektet" in texts(at)
-    alternative = at.dataframe[2].value
+    alternative = at.dataframe[1].value
     assert list(alternative.columns)[:2] == ["Indikator", "År"]
     assert alternative.iloc[:, 1].tolist() == [2016, 2017, 2018, 2019, 2020, 2021]
     row_2019 = alternative[alternative["År"] == 2019].iloc[0]
@@ -149,7 +149,7 @@ def test_population_chart_leaves_out_the_national_total(app_db):
     ((_, frame),) = datasets.items()
     pop = frame[(frame["indicator"] == "befolkning") & (frame["kind"] == "line")]
     assert "Norway" not in set(pop["label"])  # 5.3 million would flatten Asker's line
-    alternative = at.dataframe[2].value
+    alternative = at.dataframe[1].value
     assert "Norway" in alternative.columns  # … but the table has it
 
 

@@ -65,10 +65,10 @@ def test_a_fresh_municipality_sets_up_its_own_content(app_db):
     goal_en = run_app("pages/mal.py", goal="14", kommune=BERGEN, lang="en")
     assert "We must keep the fjords clean" in texts(goal_en)
     zero = run_app("pages/nullpunkt.py", kommune=BERGEN)
-    summary = zero.dataframe[0].value
+    summary = zero.table[0].value
     row = summary[summary.iloc[:, 0].str.startswith("Klimagassutslipp")].iloc[0]
     assert row.iloc[1] == "512\u202f000 (2019)"
-    detail = zero.dataframe[1].value
+    detail = zero.dataframe[0].value
     assert "manuell verdi (2019): Miljødirektoratet, kommunefordelt 2019" in \
         detail.to_string()
     assert "256000 (2030)" in detail.to_string()

@@ -67,6 +67,8 @@ def test_front_page_changes_only_when_the_secretary_records_the_adoption(app_db)
     assert "Vedtaket er registrert" in texts(at)
     history = at.dataframe[-1].value
     assert history.iloc[:, 2].tolist()[-2:] == ["vedtatt", "erstattet"]
+    assert "Saksnummer: 2025/117 · Møtedato: " in history.iloc[-2, -1]
+    assert "Grunn: sak 2025/117" in history.iloc[-1, -1]
     home = run_app()
     body = texts(home)
     assert "4 fokusmål" in body and "sak 2025/117" in body

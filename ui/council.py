@@ -107,8 +107,38 @@ def history_table(history: pd.DataFrame) -> pd.DataFrame:
         tr("materiality.decision.goals"): history["goals"].map(_goals_text),
         tr("materiality.decision.who"): [f"{a} ({tr(f'auth.role.{r}')})" for a, r in
                                          zip(history["actor"], history["role"], strict=True)],
-        tr("council.col.detail"): history["detail"].map(_text),
+        tr("council.col.detail"): history["detail"].map(detail_text),
     })
+
+
+_DETAIL_KEYS = {"case_number": "council.col.case", "meeting_date": "council.col.meeting",
+                "proposed_goals": "council.col.proposed_goals", "reason": "council.detail.reason",
+                "superseded_by": "council.detail.superseded_by", "note": "council.adopt.note",
+                "was": "council.detail.was"}
+
+
+def detail_text(raw) -> str:
+    """A step's detail in words: "Saksnummer: 2025/117 · Møtedato: 19.06.2025 · …"."""
+    import json
+
+    try:
+        detail = json.loads(_text(raw) or "{}")
+    except ValueError:
+        return _text(raw)
+    parts = []
+    for key, value in detail.items():
+        if value is None or value == "" or key not in _DETAIL_KEYS:
+            continue
+        if key == "meeting_date":
+            value = _date(value)
+        elif key == "proposed_goals":
+            value = _goals_text(value)
+        elif key == "was":
+            value = tr(f"council.state.{value}")
+        elif key == "superseded_by":
+            value = f"#{value}"
+        parts.append(f"{tr(_DETAIL_KEYS[key])}: {value}")
+    return " · ".join(parts)
 
 
 def step_forms(decision: dict) -> None:

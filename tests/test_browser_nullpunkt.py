@@ -17,7 +17,7 @@ def test_asker_zero_point_page_shows_grunnskolepoeng(live_app, page, tmp_path):
     # change and status, the numbers the Norwegian way.
     answer = page.locator("[data-testid='stTable']").first
     answer.get_by_text("Grunnskolepoeng (poeng)").wait_for()
-    answer.get_by_text("43,1 (2019)").wait_for()
+    answer.get_by_text("43,09 (2019)").wait_for()
     # The detail view has the rest (st.dataframe draws on a canvas; its accessible
     # table holds the rows, though only the columns in view).
     page.get_by_text("Detaljer: opphav, retning, mål og poeng").click()

@@ -130,13 +130,10 @@ def test_case_number_and_hostile_text(seeded_db, tmp_path):
     s = open_store(tmp_path / "c.duckdb")
     hostile = '#set page(fill: red) *fet* $x^2$ <demo> #image("/etc/passwd") ] } "'
     try:
-        new = s.save_focus_decision("3203", [4, 11], rationale=hostile, settings={},
-                                    actor=Actor("kari", "analyst"),
-                                    decided_on=dt.date(2026, 6, 18))
-        with s.transaction() as cur:
-            cur.execute("ALTER TABLE focus_decision ADD COLUMN case_number VARCHAR")
-            cur.execute("UPDATE focus_decision SET case_number = '26/01234-7' WHERE id = $i",
-                        {"i": new})
+        new = s.save_proposal("3203", [4, 11], rationale=hostile, settings={},
+                              actor=Actor("kari", "analyst"))
+        s.adopt(new, goals=[4, 11], case_number="26/01234-7", meeting_date=dt.date(2026, 6, 18),
+                actor=Actor("siri", "secretary"))
         pdf = render(assemble(s, "3203", "nb", dt.date(2026, 7, 1), B=10), charts=False)
     finally:
         s.close()

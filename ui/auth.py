@@ -64,3 +64,9 @@ def sign_out() -> None:
     st.session_state["signed_out"] = True
     if oidc_configured() and st.user.is_logged_in:
         st.logout()
+
+
+def sign_out_everywhere() -> None:
+    """End every session of the signed-in local user (all browsers and devices)."""
+    get_store().end_all_sessions(actor())
+    st.session_state["signed_out"] = True

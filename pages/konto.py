@@ -9,6 +9,7 @@ from ui.auth import (
     sign_out,
     sign_out_everywhere,
     signed_in,
+    start_sso_if_asked,
 )
 from ui.i18n import tr
 from ui.nav import require_router
@@ -33,6 +34,7 @@ if signed_in():
         sign_out_everywhere()
         st.rerun()
 else:
+    start_sso_if_asked()
     if st.session_state.pop("signed_out", False):
         st.info(tr("accounts.signed_out"))
     status = oidc_status()

@@ -13,7 +13,7 @@ URL gives a polite refusal with a sign-in that comes back to it. A workshop link
 import streamlit as st
 
 from sdg.auth import ANONYMOUS
-from ui.auth import login_required
+from ui.auth import follow_return, login_required
 from ui.nav import PageSpec, navigation
 from ui.sidebar import pickers
 from ui.state import actor
@@ -77,6 +77,7 @@ def route() -> None:
         page = navigation(SECTIONS, who, menu=False, only=frozenset({ACCOUNT.url_path}))
     else:
         page = navigation(SECTIONS, who)
+        follow_return({s.url_path: s.path for specs in SECTIONS.values() for s in specs})
         pickers()
     page.run()
 

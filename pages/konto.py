@@ -2,7 +2,15 @@
 
 import streamlit as st
 
-from ui.auth import here, login_required, sign_in_button, sign_out, signed_in
+from ui.auth import (
+    here,
+    login_required,
+    sign_in_button,
+    sign_out,
+    sign_out_everywhere,
+    signed_in,
+    start_sso_if_asked,
+)
 from ui.i18n import tr
 from ui.nav import require_router
 from ui.state import actor as current_actor
@@ -21,7 +29,12 @@ if signed_in():
     if st.button(tr("auth.sign_out"), key="sign_out", icon=":material/logout:"):
         sign_out()
         st.rerun()
+    if session is not None and st.button(tr("accounts.sign_out_all"), key="sign_out_all",
+                                         help=tr("accounts.sign_out_all.help")):
+        sign_out_everywhere()
+        st.rerun()
 else:
+    start_sso_if_asked()
     if st.session_state.pop("signed_out", False):
         st.info(tr("accounts.signed_out"))
     status = oidc_status()

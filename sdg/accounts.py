@@ -23,7 +23,7 @@ from sdg.i18n import TEXTS, t
 DETAIL_KEYS = ("file", "batch_state", "municipality", "create", "reset", "session", "survey",
                "assessment", "settings", "decision", "note", "backup", "add_user",
                "set_role", "disable_user", "enable_user", "unlock_user", "reset_password",
-               "changed_password", "sign_in", "sign_out")
+               "changed_password", "sign_in", "sign_out_all", "sign_out")
 
 
 def _detail(raw: object) -> dict:

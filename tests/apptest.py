@@ -24,8 +24,10 @@ def _init_as_navigation_app(self, *args, **kwargs):
 
 PagesManager.__init__ = _init_as_navigation_app
 
-#: Session-state key under which a test puts the session cookie its "browser" sends.
+#: Session-state keys under which a test puts the session cookie (and any other
+#: cookies, a dict) its "browser" sends.
 TEST_COOKIE = "_test_session_cookie"
+TEST_COOKIES = "_test_cookies"
 _real_cookies = ContextProxy.cookies
 
 
@@ -33,7 +35,7 @@ def _cookies_with_test_session(self) -> StreamlitCookies:
     """AppTest cannot send cookies (``st.context.cookies`` is empty there); this adds
     the session cookie a test put in ``session_state[TEST_COOKIE]``, so the page reads
     it exactly as it reads a browser's."""
-    cookies = dict(_real_cookies.fget(self))
+    cookies = dict(_real_cookies.fget(self)) | dict(st.session_state.get(TEST_COOKIES, {}))
     token = st.session_state.get(TEST_COOKIE)
     if token:
         cookies[SESSION_COOKIE] = token

@@ -120,3 +120,15 @@ def test_a_facilitator_reloads_in_the_middle_of_a_workshop_and_loses_nothing(fre
     expect(page.get_by_text("Du har ikke tilgang")).to_have_count(0)
     assert f"ws={code}" in page.url
     page.get_by_text("Kveldsmøte i Røyken").first.wait_for()
+
+
+def test_a_refused_page_offers_sign_in_and_comes_back_to_it(fresh_app, page):
+    url = fresh_app(_users)
+    page.goto(f"{url}/data?kommune=0301")
+    page.get_by_text("Du har ikke tilgang til denne siden").wait_for()
+    page.get_by_role("link", name="Logg inn").click()
+    page.get_by_label("Brukernavn").fill("kari")
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    page.get_by_role("heading", name="Importer indikatortall").wait_for()
+    assert "/data?" in page.url and "kommune=0301" in page.url

@@ -152,3 +152,47 @@ def test_a_disabled_oidc_user_is_not_let_in(app_db):
     at.run()
     at.switch_page("pages/konto.py").run()
     assert "deaktivert" in texts(at)
+
+
+def _oidc_app(email: str = "kari@asker.kommune.no", **cookies: str) -> AppTest:
+    from tests.apptest import TEST_COOKIES
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost/oauth2callback",
+                          "cookie_secret": "x", "client_id": "x", "client_secret": "x",
+                          "server_metadata_url": "http://localhost/.well-known"}
+    at.user = {"is_logged_in": True, "email": email, "name": "Kari",
+               "exp": int(time.time()) + 3600}
+    at.session_state[TEST_COOKIES] = cookies
+    return at
+
+
+def test_after_an_oidc_sign_in_the_app_goes_back_to_the_page_once(app_db):
+    """st.login lands on /; the sdg_return cookie set by /logg-inn/sso names the page."""
+    from ui.state import get_store
+
+    get_store().add_user(SYSTEM, "kari@asker.kommune.no", "analyst",
+                         email="kari@asker.kommune.no")
+    from web.auth import pack_path
+
+    cookie = {"sdg_return": "n0nce1." + pack_path("/nullpunkt?kommune=0301")}
+    at = _oidc_app(**cookie)
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Nullpunktsmåling 2019"
+    assert at.query_params["kommune"] in ("0301", ["0301"])
+    again = _oidc_app(**cookie)  # a later visit to / with the cookie still there
+    again.run()
+    assert again.title[0].value == "Bærekraftsmålene i kommunen"
+
+
+def test_the_oidc_sign_in_offer_links_to_the_sso_start(app_db):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost/oauth2callback",
+                          "cookie_secret": "x", "client_id": "x", "client_secret": "x",
+                          "server_metadata_url": "http://localhost/.well-known"}
+    at.user = {"is_logged_in": False}  # what st.user says with [auth] and nobody signed in
+    at.run()
+    at.switch_page("pages/konto.py").run()
+    links = [h.proto.body for h in at.get("html") if "sdg-sign-in" in h.proto.body]
+    assert links and "/logg-inn/sso?next=%2Fkonto" in links[0]

@@ -162,6 +162,22 @@ def test_a_session_cookie_shows_the_analyst_pages_and_sign_out_hides_them(app_db
     assert "Importer tall" not in menu(other_tab)
 
 
+def test_sign_out_on_all_devices_ends_every_session_of_the_user(app_db):
+    from ui.state import get_store
+
+    laptop = signed_in_cookie("analyst", name="kari")
+    phone = get_store().create_session("kari")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state[TEST_COOKIE] = laptop
+    at.run()
+    at.switch_page("pages/konto.py").run()
+    at.button(key="sign_out_all").click().run()
+    assert get_store().session(laptop) is None and get_store().session(phone) is None
+    assert "Importer tall" not in menu(at)
+    log = get_store().audit_log(SYSTEM)
+    assert log["detail"].iloc[0] == '{"sign_out_all": "kari", "sessions": 2}'
+
+
 def test_oidc_user_gets_the_role_mapped_to_the_email(app_db):
     from streamlit.testing.v1 import AppTest
 

@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 import web
 from sdg.auth import SESSION_COOKIE, SYSTEM, token_hash
-from web.auth import CSRF_COOKIE
+from web.auth import CSRF_COOKIE, unpack_path
 
 PASSWORD = "tre blå hester i Hurum"
 
@@ -154,3 +154,17 @@ def test_after_a_failed_attempt_the_password_field_has_the_focus(app_store):
     page = _sign_in(_client(), password="feil passord her").text
     assert re.search(r'id="password"[^>]*autofocus', page)
     assert not re.search(r'id="name"[^>]*autofocus', page)
+
+
+def test_the_sso_start_remembers_where_to_come_back_to(app_store):
+    response = _client().get("/logg-inn/sso?next=/nullpunkt%3Fkommune%3D0301&lang=en")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/konto?sso=1&lang=en"
+    cookie = [h for h in response.headers.get_list("set-cookie")
+              if h.startswith("sdg_return=")][0]
+    assert "HttpOnly" in cookie and "Max-Age=600" in cookie
+    value = cookie.split(";")[0].split("=", 1)[1]
+    assert '"' not in value  # cookie-safe characters only, sent back as they are
+    assert unpack_path(value.split(".", 1)[1]) == "/nullpunkt?kommune=0301"
+    evil = _client().get("/logg-inn/sso?next=https://evil.example/")
+    assert unpack_path(evil.cookies["sdg_return"].split(".", 1)[1]) == "/"

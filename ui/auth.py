@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import html
 import os
-from urllib.parse import urlencode
+import threading
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import streamlit as st
 
@@ -41,19 +42,48 @@ def here(url_path: str = "", default: bool = False) -> str:
 def sign_in_button(next_path: str, label: str | None = None) -> None:
     """A sign-in button that opens the sign-in page in this tab and comes back to
     ``next_path`` afterwards (OIDC: ``st.login``, which returns to the home page)."""
-    label = label or tr("auth.sign_in")
-    if oidc_configured():
-        if st.button(label, key="sign_in_oidc", type="primary", icon=":material/login:"):
-            st.login()
-        return
-    from web.auth import sign_in_url
+    from web.auth import sign_in_url, sso_url
 
+    label = label or tr("auth.sign_in")
+    url = sso_url(next_path, lang()) if oidc_configured() else sign_in_url(next_path, lang())
     # st.link_button and markdown links open a new tab; a plain link keeps this one.
     st.html(
-        f'<a href="{html.escape(sign_in_url(next_path, lang()))}" data-testid="sdg-sign-in" '
+        f'<a href="{html.escape(url)}" data-testid="sdg-sign-in" '
         'style="display:inline-block;padding:.45rem .9rem;border-radius:.5rem;'
         'background:#19486A;color:#fff;text-decoration:none;font-weight:600">'
         f"{html.escape(label)}</a>")
+
+
+_followed: set[str] = set()
+_followed_lock = threading.Lock()
+
+
+def follow_return(pages: dict[str, str]) -> None:
+    """After an OIDC sign-in (which lands on ``/``), go once to the page that asked for
+    it: the ``sdg_return`` cookie set by ``/logg-inn/sso`` names it (``pages`` maps URL
+    paths to page scripts). Each cookie is followed only once in this process."""
+    from web.auth import RETURN_COOKIE, unpack_path
+
+    value = st.context.cookies.get(RETURN_COOKIE, "")
+    nonce, _, target = value.partition(".")
+    if not nonce or not signed_in():
+        return
+    with _followed_lock:
+        if nonce in _followed:
+            return
+        _followed.add(nonce)
+    parts = urlsplit(unpack_path(target))
+    script = pages.get(parts.path.strip("/"))
+    if script is not None:
+        st.switch_page(script, query_params=dict(parse_qsl(parts.query)))
+
+
+def start_sso_if_asked() -> None:
+    """On Konto opened by ``/logg-inn/sso`` (``?sso=1``): start ``st.login`` once."""
+    if (oidc_configured() and not signed_in() and st.query_params.get("sso") == "1"
+            and not st.session_state.get("sso_started")):
+        st.session_state["sso_started"] = True
+        st.login()
 
 
 def sign_out() -> None:
@@ -64,3 +94,9 @@ def sign_out() -> None:
     st.session_state["signed_out"] = True
     if oidc_configured() and st.user.is_logged_in:
         st.logout()
+
+
+def sign_out_everywhere() -> None:
+    """End every session of the signed-in local user (all browsers and devices)."""
+    get_store().end_all_sessions(actor())
+    st.session_state["signed_out"] = True

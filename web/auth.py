@@ -23,6 +23,7 @@ the pages send ``Cache-Control: no-store`` and a strict Content-Security-Policy.
 
 from __future__ import annotations
 
+import base64
 import html
 import os
 import secrets
@@ -42,6 +43,12 @@ from sdg.i18n import normalise_lang, t
 CSRF_COOKIE = "sdg_csrf"
 SIGN_IN_PATH = "logg-inn"
 CHANGE_PATH = "nytt-passord"
+SSO_PATH = "logg-inn/sso"
+#: Where an OIDC sign-in (``st.login``, which always returns to the home page) goes
+#: back to: ``<nonce>.<local path, base64url>``, read once by the app
+#: (:func:`ui.auth.follow_return`).
+RETURN_COOKIE = "sdg_return"
+RETURN_SECONDS = 600
 TICKET_SECONDS = 600
 _MAX_FIELD = 512
 
@@ -301,8 +308,51 @@ async def change_password_page(request: Request) -> Response:
     return await run_in_threadpool(_signed_in_redirect, request, name, next_path)
 
 
+def pack_path(path: str) -> str:
+    """A local path in cookie-safe characters (base64url without padding).
+
+    >>> pack_path("/nullpunkt?kommune=0301"), unpack_path(pack_path("/mål?x=1"))
+    ('L251bGxwdW5rdD9rb21tdW5lPTAzMDE', '/mål?x=1')
+    """
+    return base64.urlsafe_b64encode(path.encode("utf-8")).decode("ascii").rstrip("=")
+
+
+def unpack_path(packed: str) -> str:
+    """The path :func:`pack_path` packed, made safe (``/`` for anything broken)."""
+    try:
+        raw = base64.urlsafe_b64decode(packed + "=" * (-len(packed) % 4)).decode("utf-8")
+    except ValueError:
+        return "/"
+    return safe_next(raw)
+
+
+def sso_url(next_path: str = "/", lang: str = "nb") -> str:
+    """The start of an OIDC sign-in that comes back to ``next_path``.
+
+    >>> sso_url("/nullpunkt", "en")
+    '/logg-inn/sso?next=%2Fnullpunkt&lang=en'
+    """
+    return f"{base_path()}/{SSO_PATH}?next={quote(next_path, safe='')}&lang={lang}"
+
+
+async def sso_start(request: Request) -> Response:
+    """``GET /logg-inn/sso?next=/side``: remember ``next`` in a short-lived cookie, then
+    let the Konto page start ``st.login`` (Streamlit's OIDC flow returns to ``/``, where
+    the app follows the cookie once)."""
+    lang = normalise_lang(request.query_params.get("lang"))
+    next_path = safe_next(request.query_params.get("next"))
+    response = RedirectResponse(f"{base_path()}/konto?sso=1&lang={lang}", status_code=303)
+    response.set_cookie(RETURN_COOKIE, f"{secrets.token_urlsafe(12)}.{pack_path(next_path)}",
+                        max_age=RETURN_SECONDS, httponly=True, samesite="lax",
+                        secure=_secure(request), path=base_path() or "/")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def routes() -> list[BaseRoute]:
-    """``/logg-inn`` (GET form, POST sign-in) and ``/nytt-passord`` (POST)."""
+    """``/logg-inn`` (GET form, POST sign-in), ``/nytt-passord`` (POST) and
+    ``/logg-inn/sso`` (the start of an OIDC sign-in that comes back)."""
     base = base_path()
-    return [Route(f"{base}/{SIGN_IN_PATH}", sign_in_page, methods=["GET", "POST"]),
+    return [Route(f"{base}/{SSO_PATH}", sso_start, methods=["GET"]),
+            Route(f"{base}/{SIGN_IN_PATH}", sign_in_page, methods=["GET", "POST"]),
             Route(f"{base}/{CHANGE_PATH}", change_password_page, methods=["GET", "POST"])]

@@ -288,6 +288,17 @@ class UserQueries:
                 self.audit(cur, Actor(row[0], role[0] if role else "viewer"), "auth.session",
                            {"sign_out": row[0]})
 
+    def end_all_sessions(self, actor: Actor) -> int:
+        """Sign ``actor`` out on every browser and device (e.g. a lost phone); returns
+        how many sessions ended."""
+        with self.transaction() as cur:
+            n = len(cur.execute(
+                "UPDATE user_session SET revoked_at = current_localtimestamp(),"
+                " revoked_why = 'sign_out_all' WHERE user_name = $n AND revoked_at IS NULL"
+                " RETURNING token_hash", {"n": actor.name}).fetchall())
+            self.audit(cur, actor, "auth.session", {"sign_out_all": actor.name, "sessions": n})
+        return n
+
     def _end_sessions(self, cur, name: str, why: str) -> None:
         cur.execute("UPDATE user_session SET revoked_at = current_localtimestamp(),"
                     " revoked_why = $w WHERE user_name = $n AND revoked_at IS NULL",

@@ -305,16 +305,21 @@ def wall_matrix(ratings: pd.DataFrame, goals: pd.DataFrame, lang: str) -> alt.La
     ).configure_view(stroke="#999999")
 
 
-def wall_bars(rank: pd.DataFrame, labels: dict[str, str], goals: pd.DataFrame, lang: str
-              ) -> alt.Chart:
+def wall_bars(rank: pd.DataFrame, labels: dict[str, str], goals: pd.DataFrame, lang: str,
+              scale: tuple[float, float] | None = None) -> alt.Chart:
     """One axis' ranking for a wall: the best :data:`WALL_TOP` bars, one label a row."""
     top = rank.sort_values("rank").head(WALL_TOP)
     data = top.assign(label=top["subject"].map(lambda s: labels.get(s, s)),
                       colour=subject_colours(goals, top["subject"]))
     value = "mean" if data["mean"].notna().all() else "score"
     order = data["label"].tolist()
+    domain = list(scale) if value == "mean" and scale else [0, 1]
+    number = "replace(format(datum.value, '.1f'), '.', ',')" if lang == "nb" \
+        else "format(datum.value, '.1f')"
     return alt.Chart(data).mark_bar().encode(
-        x=alt.X(f"{value}:Q", title=t("workshop.bars.mean", lang)),
+        x=alt.X(f"{value}:Q", title=t("workshop.bars.mean", lang),
+                scale=alt.Scale(domain=domain, nice=False, zero=False),
+                axis=alt.Axis(labelExpr=number, tickCount=5)),
         y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=560)),
         color=alt.Color("colour:N", scale=None, legend=None),
     ).properties(width="container", height="container",
@@ -362,7 +367,8 @@ def wall_board(code: str, goals: pd.DataFrame, targets: pd.DataFrame) -> None:
                 return
             both = set(AXES) <= set(s["axes"])
             chart = wall_matrix(ratings, goals, lang()) if both else \
-                wall_bars(ranking(ratings), labels, goals, lang())
+                wall_bars(ranking(ratings), labels, goals, lang(),
+                          (float(ratings["scale_min"].min()), float(ratings["scale_max"].max())))
             with st.container(key="wallchart"):
                 st.altair_chart(chart, width="stretch", height="stretch")
             with st.expander(tr("common.table_alternative")):

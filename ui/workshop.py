@@ -316,10 +316,12 @@ def wall_bars(rank: pd.DataFrame, labels: dict[str, str], goals: pd.DataFrame, l
     domain = list(scale) if value == "mean" and scale else [0, 1]
     number = "replace(format(datum.value, '.1f'), '.', ',')" if lang == "nb" \
         else "format(datum.value, '.1f')"
+    data = data.assign(base=float(domain[0]))  # bars start at the scale's low end
     return alt.Chart(data).mark_bar().encode(
-        x=alt.X(f"{value}:Q", title=t("workshop.bars.mean", lang),
+        x=alt.X("base:Q", title=t("workshop.bars.mean", lang),
                 scale=alt.Scale(domain=domain, nice=False, zero=False),
                 axis=alt.Axis(labelExpr=number, tickCount=5)),
+        x2=alt.X2(f"{value}:Q"),
         y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=560)),
         color=alt.Color("colour:N", scale=None, legend=None),
     ).properties(width="container", height="container",

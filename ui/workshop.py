@@ -278,7 +278,7 @@ def wall_matrix(ratings: pd.DataFrame, goals: pd.DataFrame, lang: str) -> alt.La
 
     matrix = quadrants(aggregate(ratings))
     data = matrix[matrix["x"].notna() & matrix["y"].notna()][["subject", "x", "y"]]
-    data = spread_ties(data.reset_index(drop=True), radius=0.035, grid=0.03)
+    data = spread_ties(data.reset_index(drop=True), radius=0.045, grid=0.03)
     data["colour"] = subject_colours(goals, data["subject"])
     scale = alt.Scale(domain=[-0.07, 1.07], nice=False, zero=False)  # room for the points
     font = 26
@@ -291,10 +291,10 @@ def wall_matrix(ratings: pd.DataFrame, goals: pd.DataFrame, lang: str) -> alt.La
     y = alt.Y("y:Q", title=t("materiality.axis.priority", lang), scale=scale,
               axis=alt.Axis(**ticks))
     base = alt.Chart(data)
-    points = base.mark_circle(size=2600, opacity=0.92).encode(
+    points = base.mark_circle(size=1900, opacity=0.92).encode(
         x=x, y=y, color=alt.Color("colour:N", scale=None, legend=None),
         tooltip=[alt.Tooltip("subject:N")])
-    labels = base.mark_text(fontSize=24, fontWeight="bold", color="white").encode(
+    labels = base.mark_text(fontSize=22, fontWeight="bold", color="white").encode(
         x="x:Q", y="y:Q", text="subject:N")
     rules = alt.Chart(pd.DataFrame({"t": [0.5]}))
     layers = [rules.mark_rule(strokeDash=[6, 4], color="#888").encode(x="t:Q"),

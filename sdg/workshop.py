@@ -17,16 +17,18 @@ and 0010):
 Life cycle: ``draft`` → ``open`` ⇄ ``closed``; :func:`reset_session` moves any state to
 ``archived`` (nothing is deleted) and creates a fresh copy with a new code.
 
-:func:`record_vote` is the one write path of a participant. In the caller's thread,
+:func:`record_answers` (all of a participant's answers, on every axis, in one
+submission; :func:`record_vote` for one axis) is the one write path of a participant;
+the light participant page (``web/workshop.py``) calls it. In the caller's thread,
 before the store is touched: the subjects, axis and values are checked against the
 session's scale, and, in memory (one Store per process, so one memory for all
 participants), the rate limit (at most :data:`RATE_LIMIT` submissions per
 :data:`RATE_WINDOW_S` seconds per participant) and replay recognition (the same ratings
 as the participant's last accepted submission on that axis: nothing is written; after
 a restart a replay is simply written again, which changes no count). Then the
-submission is group-committed (:meth:`sdg.store.workshops.WorkshopQueries.submit_workshop_vote`):
-it waits in a queue with the other phones' submissions, one writer writes all that
-are queued in one transaction, which re-checks that voting is open and appends each
+submission is group-committed (:meth:`sdg.store.workshops.WorkshopQueries.submit_workshop_answers`):
+it waits in a queue with the other phones' submissions, one writer thread writes all
+that are queued in one transaction, which re-checks that voting is open and appends each
 submission's ratings, all of them or none, and the call returns after that COMMIT.
 
 Each submission is thus atomic *within* a group-committed transaction rather than in a

@@ -281,7 +281,7 @@ def wall_matrix(ratings: pd.DataFrame, goals: pd.DataFrame, lang: str) -> alt.La
 
     matrix = quadrants(aggregate(ratings))
     data = matrix[matrix["x"].notna() & matrix["y"].notna()][["subject", "x", "y"]]
-    data = spread_ties(data.reset_index(drop=True), radius=0.035, grid=0.03)
+    data = spread_ties(data.reset_index(drop=True), radius=0.045, grid=0.03)
     data["colour"] = subject_colours(goals, data["subject"])
     scale = alt.Scale(domain=[-0.07, 1.07], nice=False, zero=False)  # room for the points
     font = 26
@@ -294,10 +294,10 @@ def wall_matrix(ratings: pd.DataFrame, goals: pd.DataFrame, lang: str) -> alt.La
     y = alt.Y("y:Q", title=t("materiality.axis.priority", lang), scale=scale,
               axis=alt.Axis(**ticks))
     base = alt.Chart(data)
-    points = base.mark_circle(size=2600, opacity=0.92).encode(
+    points = base.mark_circle(size=1900, opacity=0.92).encode(
         x=x, y=y, color=alt.Color("colour:N", scale=None, legend=None),
         tooltip=[alt.Tooltip("subject:N")])
-    labels = base.mark_text(fontSize=24, fontWeight="bold", color="white").encode(
+    labels = base.mark_text(fontSize=22, fontWeight="bold", color="white").encode(
         x="x:Q", y="y:Q", text="subject:N")
     rules = alt.Chart(pd.DataFrame({"t": [0.5]}))
     layers = [rules.mark_rule(strokeDash=[6, 4], color="#888").encode(x="t:Q"),
@@ -308,16 +308,23 @@ def wall_matrix(ratings: pd.DataFrame, goals: pd.DataFrame, lang: str) -> alt.La
     ).configure_view(stroke="#999999")
 
 
-def wall_bars(rank: pd.DataFrame, labels: dict[str, str], goals: pd.DataFrame, lang: str
-              ) -> alt.Chart:
+def wall_bars(rank: pd.DataFrame, labels: dict[str, str], goals: pd.DataFrame, lang: str,
+              scale: tuple[float, float] | None = None) -> alt.Chart:
     """One axis' ranking for a wall: the best :data:`WALL_TOP` bars, one label a row."""
     top = rank.sort_values("rank").head(WALL_TOP)
     data = top.assign(label=top["subject"].map(lambda s: labels.get(s, s)),
                       colour=subject_colours(goals, top["subject"]))
     value = "mean" if data["mean"].notna().all() else "score"
     order = data["label"].tolist()
+    domain = list(scale) if value == "mean" and scale else [0, 1]
+    number = "replace(format(datum.value, '.1f'), '.', ',')" if lang == "nb" \
+        else "format(datum.value, '.1f')"
+    data = data.assign(base=float(domain[0]))  # bars start at the scale's low end
     return alt.Chart(data).mark_bar().encode(
-        x=alt.X(f"{value}:Q", title=t("workshop.bars.mean", lang)),
+        x=alt.X("base:Q", title=t("workshop.bars.mean", lang),
+                scale=alt.Scale(domain=domain, nice=False, zero=False),
+                axis=alt.Axis(labelExpr=number, tickCount=5)),
+        x2=alt.X2(f"{value}:Q"),
         y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=560)),
         color=alt.Color("colour:N", scale=None, legend=None),
     ).properties(width="container", height="container",
@@ -365,7 +372,8 @@ def wall_board(code: str, goals: pd.DataFrame, targets: pd.DataFrame) -> None:
                 return
             both = set(AXES) <= set(s["axes"])
             chart = wall_matrix(ratings, goals, lang()) if both else \
-                wall_bars(ranking(ratings), labels, goals, lang())
+                wall_bars(ranking(ratings), labels, goals, lang(),
+                          (float(ratings["scale_min"].min()), float(ratings["scale_max"].max())))
             with st.container(key="wallchart"):
                 st.altair_chart(chart, width="stretch", height="stretch")
             with st.expander(tr("common.table_alternative")):

@@ -38,7 +38,7 @@ from sdg.store.users import UserQueries
 from sdg.store.workshops import WorkshopQueries
 
 __all__ = ["DEFAULT_DB", "MIGRATIONS_DIR", "Migration", "Store", "db_path", "migrations",
-           "open_store", "shared_store"]
+           "close_shared_stores", "open_store", "shared_store"]
 
 
 class Store(BenefitQueries, CatalogueQueries, ContentQueries, DecisionQueries, GainQueries,
@@ -85,3 +85,12 @@ def shared_store(path: str | Path | None = None) -> Store:
         if store is None:
             store = _SHARED[key] = open_store(key)
         return store
+
+
+def close_shared_stores() -> None:
+    """Close every :func:`shared_store` of this process (so another process may open
+    the files, e.g. a server a benchmark starts)."""
+    with _SHARED_LOCK:
+        for store in _SHARED.values():
+            store.close()
+        _SHARED.clear()

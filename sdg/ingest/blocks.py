@@ -43,6 +43,11 @@ class Block:
     measures: np.ndarray
     year_cells: np.ndarray | None = None
     year_cols: np.ndarray | None = None
+    #: 0-based row → reason key (``ingest.skip.…``) for rows of the sheet that this
+    #: block read and left out (headers, notes, other geography levels …).
+    notes: dict[int, str] = field(default_factory=dict)
+    #: 0-based column → reason key for columns read and not used as figures.
+    col_notes: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -149,7 +154,10 @@ def finish(block: Block, ctx: Context) -> ParsedTable | Explanation:
             "src_col": pd.Series(_letters(block.cols[keep]), dtype=object),
         }
     )
-    return ParsedTable(ctx.sheet, block.layout, block.title, block.unit, block.source, data)
+    notes = {int(r) + 1: key for r, key in block.notes.items()}
+    col_notes = {column_letter(int(c)): key for c, key in block.col_notes.items()}
+    return ParsedTable(ctx.sheet, block.layout, block.title, block.unit, block.source, data,
+                       notes, col_notes)
 
 
 def _looked_up(label: object, ctx: Context) -> tuple[str | None, str, object]:

@@ -17,19 +17,25 @@ from sdg.ingest.blocks import Block
 from sdg.ingest.cells import parse_years, to_values
 from sdg.ingest.layouts import norm, parse_kostra_blocks, parse_long, parse_udir, parse_wide
 from sdg.ingest.model import Explanation
-from sdg.ingest.regions import classify_label, code_from_label
+from sdg.ingest.regions import aggregate_reason, classify_label, code_from_label
+from sdg.ingest.tidy import parse_tidy
 
-PARSERS = (parse_udir, parse_long, parse_kostra_blocks, parse_wide)
+PARSERS = (parse_udir, parse_long, parse_tidy, parse_kostra_blocks, parse_wide)
 _UN_MARKERS = ("sustainable development goal", "global indicator framework")
 _REGION_HEADERS = {"kommune", "kommunenummer", "kommunenr", "knr", "kommunekode"}
 
 
-def detect(grid: np.ndarray, sheet: str, known: Mapping[str, str]) -> list[Block] | Explanation:
-    """Blocks from the first parser that fits, or an explanation."""
+def detect(grid: np.ndarray, sheet: str, known: Mapping[str, str], year: int | None = None
+           ) -> list[Block] | Explanation:
+    """Blocks from the first parser that fits, or an explanation.
+
+    ``year`` is the period the user gives for a file that names none (only the long
+    tables use it: elsewhere a sheet without years is explained).
+    """
     if not has_content(grid):
         return Explanation(sheet, "ingest.explain.no_figures", {"sheet": sheet})
     for parser in PARSERS:
-        blocks = parser(grid, sheet)
+        blocks = parser(grid, sheet, year) if parser is parse_tidy else parser(grid, sheet)
         if blocks:
             return blocks
     return explain(grid, sheet, known)

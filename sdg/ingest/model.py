@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from sdg.i18n import t
@@ -124,12 +125,21 @@ class ParsedTable:
     unit: str | None
     source: str | None
     data: pd.DataFrame
+    #: 1-based row → reason key (``ingest.skip.…``) of rows read and left out.
+    notes: dict[int, str] = field(default_factory=dict)
+    #: Column letter → reason key of columns read and not used as figures.
+    col_notes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class ParseResult:
-    """Everything read from one file: tables, cell problems and explanations."""
+    """Everything read from one file: tables, cell problems and explanations.
+
+    ``read_rows`` holds, per sheet read, the 1-based numbers of its non-empty rows
+    (what the reconciliation counts as "rader lest").
+    """
 
     tables: list[ParsedTable]
     problems: pd.DataFrame
     explanations: list[Explanation]
+    read_rows: dict[str, np.ndarray] = field(default_factory=dict)

@@ -34,6 +34,10 @@ MAX_RATIO = 200.0
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+#: Separators a CSV may use, in order of preference on a tie (``;`` beats ``,``,
+#: which Norwegian files use as the decimal sign; Udir writes ``|``).
+DELIMITERS = (";", "|", "\t", ",")
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,9 @@ def sniff_kind(data: bytes, filename: str) -> str:
         return "ole"
     if data.lstrip()[:1] == b"{" or suffix == ".json":
         return "json"
-    if suffix in {".csv", ".txt", ".tsv"} and b"\x00" not in data[:4096]:
+    if suffix in {".csv", ".txt", ".tsv"} and (
+        data.startswith(_UTF16_BOMS) or b"\x00" not in data[:4096]
+    ):
         return "csv"
     raise InvalidInput("ingest.err.unsupported_type", file=filename)
 
@@ -155,6 +161,20 @@ def _grid(rows: list[list[object]]) -> np.ndarray:
     return np.array([list(r) + [""] * (width - len(r)) for r in rows], dtype=object)
 
 
+def _strip_nuls(grid: np.ndarray) -> None:
+    """Remove NUL characters from text cells in place.
+
+    FHI's Kommunehelsa .xls export stores UTF-16 text in cells flagged as 8-bit, so
+    ``Halden`` reads as ``H\\x00a\\x00l…``; no real text holds a NUL.
+
+    >>> g = np.array([["H\\x00a\\x00", 1.0]], dtype=object); _strip_nuls(g); g.tolist()
+    [['Ha', 1.0]]
+    """
+    for index, cell in np.ndenumerate(grid):
+        if type(cell) is str and "\x00" in cell:
+            grid[index] = cell.replace("\x00", "")
+
+
 def _has_formula(xml: bytes) -> bool:
     """True when a worksheet part holds an ``<f>`` element (a formula): no other
     worksheet element starts with ``f`` and text cannot hold a raw ``<``."""
@@ -216,6 +236,8 @@ def read_workbook(data: bytes, filename: str, zf: zipfile.ZipFile | None, *,
                 continue
             sh = wb.get_sheet_by_name(meta.name)
             grid = _grid(sh.to_python(skip_empty_area=False))
+            if zf is None:  # a legacy .xls: some exporters write UTF-16 into 8-bit strings
+                _strip_nuls(grid)
             _fill_merged(grid, sh.merged_cell_ranges)
             missing = missing_values(grid, formulas.get(meta.name, []))
             sheets.append(RawSheet(meta.name, grid, missing))
@@ -234,11 +256,19 @@ def read_ole(data: bytes, filename: str) -> list[RawSheet]:
 
 
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM) if valid, else Latin-1 (SSB's CSV encoding).
+    """UTF-16 with a BOM (Udir's statistikkbank), UTF-8 (with or without BOM) if
+    valid, else Latin-1 (SSB's CSV encoding).
 
     >>> decode_text("Bø".encode("latin-1")), decode_text("Bø".encode("utf-8"))
     ('Bø', 'Bø')
+    >>> decode_text("Bø|1".encode("utf-16"))
+    'Bø|1'
     """
+    if data.startswith(_UTF16_BOMS):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -246,15 +276,18 @@ def decode_text(data: bytes) -> str:
 
 
 def read_csv(data: bytes, filename: str) -> RawSheet:
-    """A CSV file as one sheet of strings (separator ``;``, ``,`` or tab, sniffed).
+    """A CSV file as one sheet of strings (separator ``;``, ``|``, tab or ``,``,
+    whichever the first 50 lines hold most; ties in that order).
 
     >>> read_csv('"t"\\n\\n"region";"x 2021"\\n"0301 Oslo";12,5'.encode("latin-1"), "a.csv").grid[3].tolist()
     ['0301 Oslo', '12,5']
+    >>> read_csv("a|b\\n1|2,5".encode("utf-16"), "u.csv").grid[1].tolist()
+    ['1', '2,5']
     """
     text = decode_text(data)
     lines = text.splitlines()
     sample = "\n".join(lines[:50])
-    delimiter = max((";", "\t", ","), key=sample.count)  # ties go to ";" (decimal commas)
+    delimiter = max(DELIMITERS, key=sample.count)
     rows = list(csv.reader(lines, delimiter=delimiter))
     return RawSheet(PurePath(filename).name, _grid(rows))
 

@@ -12,6 +12,7 @@ as *aggregates*: they carry no municipality but are not problems either.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 
 import numpy as np
@@ -65,6 +66,16 @@ def normalise_name(name: str) -> str:
     if _QUALIFIER.search(text):
         return text
     return " ".join(sorted(_DASHES.sub(" ", text).split()))
+
+
+def fold(key: str) -> str:
+    """A name key without diacritics (á, š, ŋ …; æ and ø have none to drop).
+
+    >>> fold("kárášjohka karasjok") == fold("kárásjohka karasjok")
+    True
+    """
+    decomposed = unicodedata.normalize("NFKD", key)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def plain_name(name: str) -> str:
@@ -202,8 +213,9 @@ def classify_label(label: object, known: Mapping[str, str]) -> tuple[str | None,
     if key in known:
         return known[key], "name"
     base = name_parts(label)[0]
-    if base in known:
-        return known[base], "name"
+    for candidate in (base, fold(key), fold(base)):
+        if candidate in known:
+            return known[candidate], "name"
     plain = plain_name(label)
     if plain in AGGREGATES or plain.startswith(("kostragr", "kostragruppe", "fylke")):
         return None, "aggregate"
@@ -219,6 +231,8 @@ def known_index(known_codes: Mapping[str, str] | None) -> dict[str, str]:
     index: dict[str, str] = {}
     for k, v in (known_codes or {}).items():
         index[normalise_name(str(k))] = str(v).zfill(4)
+    for k, v in (known_codes or {}).items():  # without diacritics (Kárásjohka), if free
+        index.setdefault(fold(normalise_name(str(k))), str(v).zfill(4))
     for k, v in (known_codes or {}).items():  # each part of a Sámi name, if free
         for part in _DASHES.split(_SPACE.sub(" ", str(k)).strip()):
             index.setdefault(normalise_name(part), str(v).zfill(4))

@@ -57,6 +57,7 @@ _HEADER_YEAR = re.compile(
     r"(?<![\d])((?:19|20)\d\d)(?:\s*[-/_]\s*(\d{2}|(?:19|20)\d\d))?(?![\d])"
 )
 _TITLE_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?:[01]\d[0-3]\d)?(?![\d])")
+_STATBANK = re.compile(r"^(\d{5}):\s*(.+)$", re.S)
 _PURE_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$|^\d{4}-\d{2}-\d{2}")
 
 
@@ -67,7 +68,7 @@ def _norm(cell: object) -> str:
 def _words(header: str) -> set[str]:
     """Words of a header, split on spaces, dots and underscores, plus the whole.
 
-    >>> sorted(_words("Kommune Nr Navn")), sorted(_words("kommune_nr"))
+    >>> sorted(_words("kommune nr navn")), sorted(_words("kommune_nr"))
     (['kommune', 'kommune nr navn', 'navn', 'nr'], ['kommune', 'kommune_nr', 'nr'])
     """
     return {header, *re.split(r"[\s._]+", header)} - {""}
@@ -108,6 +109,18 @@ def _is_code_column(header: str, cells: np.ndarray) -> bool:
     return bool(coded) and all(
         (isinstance(x, str) and x.strip().isdigit())
         or (not isinstance(x, str) and float(x).is_integer()) for x in cells)
+
+
+def figure_free_region_table(grid: np.ndarray) -> bool:
+    """True when the sheet is a labelled table of regions without figure columns
+    (a list of units with codes, names and organisation numbers)."""
+    r = _header_row(grid)
+    if r is None:
+        return False
+    header = [_norm(c) for c in grid[r]]
+    geo = [c for c, h in enumerate(header) if h and is_geo_header(h)]
+    body = grid[r + 1:]
+    return len(body) > 0 and not _has_figure_column(body, header, geo)
 
 
 def _has_figure_column(body: np.ndarray, header: list[str], skip: list[int]) -> bool:
@@ -207,6 +220,10 @@ def parse_tidy(grid: np.ndarray, sheet: str, year: int | None = None
     if r is None:
         return None
     raw_header = grid[r]
+    if any(parse_period(c) is not None for c in raw_header if c != "") or any(
+        parse_period(c) is not None for c in grid[r - 1] if r and c != ""
+    ):
+        return None  # years as column headers: a wide table (sdg.ingest.layouts)
     header = [_norm(c) for c in raw_header]
     body = grid[r + 1:]
     filled = body != ""
@@ -226,7 +243,7 @@ def parse_tidy(grid: np.ndarray, sheet: str, year: int | None = None
         key = ("ingest.explain.districts_only" if any("bydel" in header[c] for c in geo)
                else "ingest.explain.aggregates_only")
         if not _has_figure_column(body[rows], header, geo):
-            key = "ingest.explain.no_measures"
+            return None  # explained by sdg.ingest.detect (no figure columns)
         return Explanation(sheet, key, {"sheet": sheet})
     region = _region_column(header, municipal, body, rows)
     year_col = next((c for c in labelled if header[c] in YEAR_HEADERS and c != region), None)
@@ -271,7 +288,7 @@ def parse_tidy(grid: np.ndarray, sheet: str, year: int | None = None
         else:
             categories.append(c)
     if not values:
-        return Explanation(sheet, "ingest.explain.no_measures", {"sheet": sheet})
+        return None  # explained by sdg.ingest.detect (no figure columns)
     # The period of every value cell.
     col_period: dict[int, tuple[int, str | None, str]] = {}
     if year_col is None:
@@ -296,7 +313,8 @@ def parse_tidy(grid: np.ndarray, sheet: str, year: int | None = None
     labels = body[rows, region].copy()
     name_cols = [c for c, key in col_notes.items() if key == "ingest.skip.col_region_name"]
     blank = _blank(labels)
-    other_geo = [c for c in geo if c != region]
+    other_geo = [c for c in geo if c != region and not ({"navn", "name"} & _words(header[c]))]
+    name_cols += [c for c in geo if c != region and c not in other_geo]
     other_level = np.zeros(len(rows), dtype=bool)
     for c in other_geo:
         other_level |= blank & ~_blank(body[rows, c])
@@ -348,18 +366,30 @@ def parse_tidy(grid: np.ndarray, sheet: str, year: int | None = None
     text_only = ~has_figure & ~parsed.empty
     for i in np.flatnonzero(text_only):
         notes[r + 1 + int(all_rows[i])] = "ingest.skip.text_values"
-    use = ~text_only
-    title = _title(grid, r, sheet, [raw_header[c] for c in values])
+    # A row without a region whose value cells hold only text is a page header,
+    # title or footnote repeated inside the table (NVDB print reports).
+    row_figure = pd.Series(figure).groupby(all_rows).transform("any").to_numpy()
+    text_row = ~row_figure & ~text_only
+    for i in np.flatnonzero(text_row):
+        notes[r + 1 + int(all_rows[i])] = "ingest.skip.text_row"
+    use = ~text_only & ~text_row
     value_cols = np.concatenate([np.full(len(rows), c) for c, _, _ in parts])
+    order = np.lexsort((value_cols, all_rows))  # row by row, as in the file
+    use = order[use[order]]
+    title = _title(grid, r, sheet, [raw_header[c] for c in values])
+    statbank = _STATBANK.match(title)
+    layout, source = ("ssb_statbank", f"SSB {statbank.group(1)}") if statbank else ("long", None)
+    if statbank:
+        title = statbank.group(2).strip()
     return [
         Block(
-            layout="long", title=title, unit=None, source=None,
+            layout=layout, title=title, unit=None, source=source,
             labels=np.tile(labels, len(parts))[use],
-            label_cols=np.full(int(use.sum()), region),
+            label_cols=np.full(len(use), region),
             years=np.concatenate([y for _, y, _ in parts])[use], cells=cells[use],
             rows=all_rows[use] + r + 1, cols=value_cols[use], measures=measures[use],
             year_cells=body[all_rows[use], year_col] if year_col is not None else None,
-            year_cols=np.full(int(use.sum()), year_col) if year_col is not None else None,
+            year_cols=np.full(len(use), year_col) if year_col is not None else None,
             notes=notes, col_notes=col_notes,
         )
     ]  # fmt: skip

@@ -57,6 +57,7 @@ _HEADER_YEAR = re.compile(
     r"(?<![\d])((?:19|20)\d\d)(?:\s*[-/_]\s*(\d{2}|(?:19|20)\d\d))?(?![\d])"
 )
 _TITLE_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?:[01]\d[0-3]\d)?(?![\d])")
+_NUMBERISH = re.compile(r"^[+\-\u2212]?[\d\s\u00a0.,]*\d[\d\s\u00a0.,]*%?$")
 _STATBANK = re.compile(r"^(\d{5}):\s*(.+)$", re.S)
 _PURE_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$|^\d{4}-\d{2}-\d{2}")
 
@@ -276,6 +277,8 @@ def parse_tidy(grid: np.ndarray, sheet: str, year: int | None = None
             continue
         parsed = to_values(present)
         numeric = ~np.isnan(parsed.value) | (parsed.status != None)  # noqa: E711
+        numeric |= map_unique(present, lambda x: bool(_NUMBERISH.match(str(x).strip()))
+                              ).astype(bool)  # a malformed number is a problem, not a label
         if numeric.mean() >= 0.9 and (~np.isnan(parsed.value)).any():
             values.append(c)
             continue

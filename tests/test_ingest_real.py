@@ -40,7 +40,7 @@ EXPLAINED = {
     "03_": {"Godsmengde": "ingest.explain.national_series"},
     "05_": {"Areal1": "ingest.explain.no_period"},
     "06_": {"Kilde 13563": "ingest.explain.aggregates_only",
-            "figurer": "ingest.explain.aggregates_only", "viz": "ingest.explain.aggregates_only"},
+            "figurer": "ingest.explain.no_regions", "viz": "ingest.explain.aggregates_only"},
     "10_": {"Tabell fylker": "ingest.explain.aggregates_only",
             "Tabell kommuner": "ingest.explain.no_period", "Metadata": "ingest.explain.no_figures"},
     "11_": {"Etter kommune": "ingest.explain.no_period",

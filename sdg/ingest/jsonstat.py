@@ -177,6 +177,7 @@ def parse_jsonstat(doc: dict, filename: str) -> list[Block] | Explanation:
             source=f"SSB {m.group(1)}" if m else doc.get("source"),
             labels=codes, label_cols=np.zeros(total, dtype=int), years=years, cells=cells,
             rows=np.arange(total), cols=np.zeros(total, dtype=int), measures=measure,
+            periods=np.array(cats[time][0], dtype=object)[grids[ids.index(time)]],
         )
     ]  # fmt: skip
 

@@ -193,6 +193,7 @@ def parse_udir(grid: np.ndarray, sheet: str) -> list[Block] | None:
             years=np.tile(years, n_rows), cells=sub.ravel(),
             rows=np.repeat(rows, n_cols), cols=np.tile(cols, n_rows),
             measures=np.tile(np.array(measures, dtype=object), n_rows),
+            periods=np.tile(np.array([m.group(1) for _, m in columns], dtype=object), n_rows),
         )
     ]  # fmt: skip
 
@@ -229,6 +230,7 @@ def parse_kostra_blocks(grid: np.ndarray, sheet: str) -> list[Block] | None:
                 years=np.repeat(years, n_cols), cells=grid[head + 1 : end][:, cols].ravel(),
                 rows=np.repeat(np.arange(head + 1, end), n_cols), cols=np.tile(cols, n_rows),
                 measures=np.full(n_rows * n_cols, title, dtype=object),
+                periods=np.repeat(grid[head + 1 : end, 0], n_cols),
             )
         )  # fmt: skip
     return blocks
@@ -270,8 +272,14 @@ def _year_row(grid: np.ndarray, filled: np.ndarray) -> tuple[int, dict[int, tupl
     Only the contiguous header block starting at the first year counts (an analyst's
     side table further right is ignored); year cells must be at least half of the
     block's non-empty cells. Ties go to the upper row.
+
+    Header evidence: a number is a year header only in a row whose label cells (left
+    of the first year) hold no numbers, and above which no row holds a number in
+    those columns; a row of figures between 1900 and 2100 is data, not a header.
     """
     best: tuple[int, dict[int, tuple]] | None = None
+    numbers = np.vectorize(lambda x: x != "" and not isinstance(x, str), otypes=[bool])(
+        grid[: min(_HEADER_SCAN, grid.shape[0])]) if grid.size else np.zeros((0, 0), bool)
     for r in range(min(_HEADER_SCAN, grid.shape[0])):
         years = {c: y for c in np.flatnonzero(filled[r]) if (y := header_year(grid[r, c]))}
         if not years:
@@ -282,6 +290,9 @@ def _year_row(grid: np.ndarray, filled: np.ndarray) -> tuple[int, dict[int, tupl
         if best is not None and len(years) <= len(best[1]):
             continue
         others = int(filled[r, first:end].sum())
+        year_cols = list(years)
+        if numbers[r, :first].any() or numbers[:r][:, year_cols].any():
+            continue
         if first > 0 and len(years) * 2 >= others and filled[r + 1 :, :first].any():
             best = (r, years)
     return best
@@ -313,12 +324,21 @@ def _measures(grid: np.ndarray, filled: np.ndarray, rows: list[int], cols: np.nd
     return [" / ".join(dict.fromkeys(p)) for p in parts]
 
 
-def _label_columns(body: np.ndarray, first: int) -> tuple[int, list[int]] | None:
-    """Region column and the other (category) label columns left of the years."""
+def _label_columns(body: np.ndarray, first: int, headers: list[str]
+                   ) -> tuple[int, list[int]] | None:
+    """Region column and the other (category) label columns left of the years.
+
+    Numbers count as codes only under a header that labels regions (``Knr``,
+    ``Kommune``, ``Region`` …); ``headers[c]`` is the header text of column ``c``.
+    """
+    from sdg.ingest.tidy import is_geo_header
+
     scores = {}
     for c in range(first):
         labels = pd.unique(pd.Series(body[:, c], dtype=object))
         labels = [x for x in labels if x != ""]
+        if labels and not is_geo_header(headers[c]):
+            labels = [x for x in labels if isinstance(x, str)] or [None]
         if labels:
             kinds = [classify_label(x, {})[1] for x in labels]
             scores[c] = sum(k in ("code", "aggregate") for k in kinds) / len(labels)
@@ -332,6 +352,8 @@ def _label_columns(body: np.ndarray, first: int) -> tuple[int, list[int]] | None
 
 def parse_wide(grid: np.ndarray, sheet: str) -> list[Block] | None:
     """One row per region, years as columns (SSB Statbank xlsx/csv and analysts' sheets)."""
+    from sdg.ingest.tidy import is_geo_header
+
     filled = nonempty(grid)
     found = _year_row(grid, filled)
     if found is None:
@@ -342,13 +364,37 @@ def parse_wide(grid: np.ndarray, sheet: str) -> list[Block] | None:
     start = _data_start(grid, year_row, cols)
     if start is None:
         return None
-    empty_rows = np.flatnonzero(~filled[start:].any(axis=1))
-    end = start + int(empty_rows[0]) if len(empty_rows) else grid.shape[0]
-    body = grid[start:end].copy()
-    found_labels = _label_columns(body, first)
+    # A blank row does not end the table: it ends after the last row with a figure
+    # (or symbol) in a year column; a repeated header inside it is left out.
+    in_years = filled[start:, cols].any(axis=1)
+    end = start + int(np.flatnonzero(in_years)[-1]) + 1
+    header_years = np.array([years[c][0] for c in cols], dtype=float)
+    notes: dict[int, str] = {}
+    keep_rows = []
+    for r in range(start, end):
+        if not filled[r, cols].any():
+            if filled[r].any():
+                notes[r] = "ingest.skip.text_row"
+            continue
+        again = [header_year(x) for x in grid[r, cols]]
+        if sum(y is not None and y[0] == h for y, h in zip(again, header_years, strict=True)
+               ) * 2 >= len(cols):
+            notes[r] = "ingest.skip.repeated_header"
+            continue
+        keep_rows.append(r)
+    body_rows = np.array(keep_rows, dtype=int)
+    for r in range(start):
+        if filled[r].any():
+            notes[r] = "ingest.skip.header" if r >= year_row else "ingest.skip.title"
+    body = grid[body_rows].copy()
+    headers = [" ".join(norm(x) for x in grid[:start, c] if norm(x)) for c in range(first)]
+    found_labels = _label_columns(body, first, headers)
     if found_labels is None:
         return None
     region, categories = found_labels
+    numeric = [x for x in body[:, region] if x != "" and not isinstance(x, str)]
+    if numeric and not is_geo_header(headers[region]):
+        return None  # numbers without a region header are no municipality codes
     if categories:
         for c in [region, *categories]:
             body[:, c] = pd.Series(body[:, c], dtype=object).replace("", None).ffill().fillna("")
@@ -380,8 +426,9 @@ def parse_wide(grid: np.ndarray, sheet: str) -> list[Block] | None:
             layout=layout, title=title, unit=unit, source=source,
             labels=np.repeat(body[:, region], n_cols), label_cols=np.full(n_rows * n_cols, region),
             years=np.tile(np.array([years[c][0] for c in cols], dtype=float), n_rows),
-            cells=body[:, cols].ravel(), rows=np.repeat(np.arange(start, end), n_cols),
-            cols=np.tile(cols, n_rows), measures=measure,
+            cells=body[:, cols].ravel(), rows=np.repeat(body_rows, n_cols),
+            cols=np.tile(cols, n_rows), measures=measure, notes=notes,
+            periods=np.tile(grid[year_row, cols], n_rows),
         )
     ]  # fmt: skip
 

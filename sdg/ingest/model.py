@@ -47,6 +47,7 @@ DATA_COLUMNS: tuple[str, ...] = (
     "measure",
     "src_row",
     "src_col",
+    "period",
 )
 
 #: Columns of :attr:`ParseResult.problems`, in order.
@@ -115,8 +116,9 @@ class ParsedTable:
         Long frame with :data:`DATA_COLUMNS`: ``region_label`` as in the file,
         ``municipality`` (4-character code or None), ``year`` (int), ``value``
         (float, NaN when missing), ``status_symbol`` (None or a key of
-        :data:`STATUS_SYMBOLS`), ``measure`` (str or None), ``src_row`` (1-based)
-        and ``src_col`` (Excel column letter).
+        :data:`STATUS_SYMBOLS`), ``measure`` (str or None), ``src_row`` (1-based),
+        ``src_col`` (Excel column letter) and ``period`` (the period as written,
+        ``2023-24``; ``year`` follows the period rule of :mod:`sdg.ingest.cells`).
     """
 
     sheet: str

@@ -344,6 +344,7 @@ def parse_tidy(grid: np.ndarray, sheet: str, year: int | None = None
         category_text = np.where(category_text == "", part,
                                  np.where(part == "", category_text, category_text + " / " + part))
     parts = []
+    period_parts: list[np.ndarray] = []
     for c in values:
         name = col_period[c][2] if c in col_period else str(raw_header[c]).strip()
         name = name or str(raw_header[c]).strip()
@@ -358,6 +359,10 @@ def parse_tidy(grid: np.ndarray, sheet: str, year: int | None = None
                                    kind or "") if x) or None
             for cat, kind in zip(category_text, kinds, strict=True)], dtype=object)
         parts.append((c, years, measure))
+        if year_col is None:
+            label = str(col_period[c][0]) if col_period[c][2] == str(raw_header[c]).strip() else (
+                _HEADER_YEAR.search(str(raw_header[c])).group(0))
+            period_parts.append(np.full(len(rows), label, dtype=object))
     cells = np.concatenate([body[rows, c] for c, _, _ in parts])
     measures = np.concatenate([m for _, _, m in parts])
     all_rows = np.tile(rows, len(parts))
@@ -393,6 +398,7 @@ def parse_tidy(grid: np.ndarray, sheet: str, year: int | None = None
             rows=all_rows[use] + r + 1, cols=value_cols[use], measures=measures[use],
             year_cells=body[all_rows[use], year_col] if year_col is not None else None,
             year_cols=np.full(len(use), year_col) if year_col is not None else None,
+            periods=np.concatenate(period_parts)[use] if period_parts else None,
             notes=notes, col_notes=col_notes,
         )
     ]  # fmt: skip

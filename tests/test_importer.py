@@ -29,7 +29,7 @@ ANALYST = Actor("test", "analyst")
 
 CSV = ('"kommunenummer";"indikator";"år";"verdi"\n'
        '"3203";"Grunnskolepoeng";2024;44,1\n"3201 Bærum";"Grunnskolepoeng";2024;45,0\n'
-       '"3203";"Grunnskolepoeng";2023;43,9\n')
+       '"3203";"Grunnskolepoeng";2025;43,9\n')
 
 
 xlsx = partial(workbook_bytes, sheet="Data")

@@ -121,6 +121,8 @@ def parse_long(grid: np.ndarray, sheet: str) -> list[Block] | None:
     layout = "template_long" if "indikator" in fields else "long"
     indicator = body[:, fields["indikator"]] if "indikator" in fields else np.full(len(body), sheet)
     groups, titles = pd.factorize(pd.Series(indicator, dtype=object))
+    notes = {r: "ingest.skip.title" for r in range(header) if (grid[r] != "").any()}
+    notes[header] = "ingest.skip.header"
     blocks = []
     for g, title in enumerate(titles):
         sel = groups == g
@@ -134,6 +136,7 @@ def parse_long(grid: np.ndarray, sheet: str) -> list[Block] | None:
                 cols=np.full(sel.sum(), fields["verdi"]),
                 measures=np.full(sel.sum(), None, dtype=object),
                 year_cells=year[sel], year_cols=np.full(sel.sum(), fields["år"]),
+                notes=notes,
             )
         )  # fmt: skip
     return blocks
@@ -257,6 +260,20 @@ def header_year(cell: object) -> tuple[int, str | None] | None:
     return None
 
 
+_NUMBERISH = re.compile(r"^[+\-\u2212]?[\d\s\u00a0.,]*\d[\d\s\u00a0.,]*%?$")
+
+
+def _numberish(cell: object) -> bool:
+    """A number, or text that reads as one (CSV cells are all text).
+
+    >>> _numberish(3.0), _numberish(" 1 944"), _numberish("Halden"), _numberish("")
+    (True, True, False, False)
+    """
+    if isinstance(cell, str):
+        return bool(_NUMBERISH.match(cell.strip()))
+    return cell != "" and cell is not None and not isinstance(cell, bool)
+
+
 def _span_end(filled: np.ndarray, r: int, first: int) -> int:
     """End (exclusive) of the header block starting at ``first`` in row ``r``: the
     first column empty in both this row and the next (so outer labels written only
@@ -278,7 +295,7 @@ def _year_row(grid: np.ndarray, filled: np.ndarray) -> tuple[int, dict[int, tupl
     those columns; a row of figures between 1900 and 2100 is data, not a header.
     """
     best: tuple[int, dict[int, tuple]] | None = None
-    numbers = np.vectorize(lambda x: x != "" and not isinstance(x, str), otypes=[bool])(
+    numbers = np.vectorize(_numberish, otypes=[bool])(
         grid[: min(_HEADER_SCAN, grid.shape[0])]) if grid.size else np.zeros((0, 0), bool)
     for r in range(min(_HEADER_SCAN, grid.shape[0])):
         years = {c: y for c in np.flatnonzero(filled[r]) if (y := header_year(grid[r, c]))}

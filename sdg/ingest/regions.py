@@ -41,6 +41,7 @@ NULL_TEXTS = frozenset({"null", "none", "nan", "n/a", "na"})
 AGGREGATES: frozenset[str] = frozenset(
     {
         "hele landet", "landet", "landet u/oslo", "landet uten oslo", "norge", "i alt",
+        "sum", "sum alle", "summen", "totalt", "total", "alle", "sum kommuner",
         "alle kommuner", "alle fylker", "k-21-22", "k-23", "k-rest", "k-99",
         "østfold", "akershus", "buskerud", "vestfold", "telemark", "aust-agder",
         "vest-agder", "rogaland", "hordaland", "sogn og fjordane", "møre og romsdal",
@@ -132,6 +133,9 @@ def aggregate_reason(label: object) -> str:
         return "aggregate"
     if _DISTRICT.match(text):
         return "district"
+    code = code_from_label(text)
+    if code and re.match(r"^2[123]\d\d$", code):
+        return "svalbard"
     m = _AGGREGATE_TOKEN.match(text)
     if m:
         return m.lastgroup or "aggregate"
@@ -148,7 +152,8 @@ def aggregate_reason(label: object) -> str:
 
 
 _COUNTRY = frozenset({"hele landet", "landet", "landet u/oslo", "landet uten oslo", "norge"})
-_OTHER_AGGREGATES = frozenset({"i alt", "alle kommuner", "alle fylker"})
+_OTHER_AGGREGATES = frozenset({"i alt", "alle kommuner", "alle fylker", "sum", "sum alle",
+                               "summen", "totalt", "total", "alle", "sum kommuner"})
 
 
 def _label_text(label: object) -> str | None:

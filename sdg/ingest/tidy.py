@@ -316,7 +316,8 @@ def parse_tidy(grid: np.ndarray, sheet: str, year: int | None = None
     labels = body[rows, region].copy()
     name_cols = [c for c, key in col_notes.items() if key == "ingest.skip.col_region_name"]
     blank = _blank(labels)
-    other_geo = [c for c in geo if c != region and not ({"navn", "name"} & _words(header[c]))]
+    other_geo = [c for c in geo if c != region and "navn" not in header[c]
+                 and "name" not in header[c]]
     name_cols += [c for c in geo if c != region and c not in other_geo]
     other_level = np.zeros(len(rows), dtype=bool)
     for c in other_geo:

@@ -396,14 +396,24 @@ def _name_periods(history: pd.DataFrame) -> dict[str, list[tuple[int, int, str, 
             extra.setdefault(normalise_name(part), []).append(span)
     for key, spans in extra.items():
         periods.setdefault(key, spans)
+        periods["~" + key] = spans  # as an alias: used when no full name covers the year
     return periods
 
 
-def _spans_for(label: str, periods: dict) -> list[tuple[int, int, str, str]]:
+def _spans_for(label: str, periods: dict, year: int) -> list[tuple[int, int, str, str]]:
     """The spans of a name, narrowed by a county in parentheses (``Våler (Innlandet)``)
-    and a validity note (``Asker (2020-2023)``)."""
+    and a validity note (``Asker (2020-2023)``). When the full name has no span that
+    covers ``year``, a part of a Sámi name that has one is used (FHI writes 2013's
+    ``Hammerfest`` where the list has ``Hammerfest - Hámmárfeasta`` from 2020)."""
     key, county, validity = name_parts(label)
-    spans = periods.get(key) or periods.get(fold(key)) or periods.get(normalise_name(label), [])
+    keys = [key, fold(key), normalise_name(label)]
+    keys += [normalise_name(p) for p in re.split(r"\s+[-–—]\s+|\s+", label.strip()) if p]
+    keys = list(dict.fromkeys(keys))
+    found = [periods[k] for k in keys + ["~" + k for k in keys] if k in periods]
+    spans = found[0] if found else []
+    if found and not any(a <= year <= b for a, b, _, _ in spans):
+        covering = [f for f in found if any(a <= year <= b for a, b, _, _ in f)]
+        spans = covering[0] if covering else spans
     if county:
         by_county = [s for s in spans if s[3] and (s[3] in county or county in s[3])]
         spans = by_county or spans
@@ -461,7 +471,7 @@ def resolve_regions(data: pd.DataFrame, history: pd.DataFrame
         pairs = data.loc[named, ["region_label", "year"]].drop_duplicates()
         found: dict[tuple[str, int], tuple[str | None, str | None]] = {}
         for label, year in pairs.itertuples(index=False):
-            spans = _spans_for(str(label), periods)
+            spans = _spans_for(str(label), periods, int(year))
             hits = {c for a, b, c, _ in spans if a <= year <= b}
             if not hits and spans:  # figures on later (or earlier) borders: nearest period
                 gap = min(min(abs(year - a), abs(year - b)) for a, b, _, _ in spans)

@@ -36,7 +36,10 @@ _SYNONYMS: dict[str, set[str]] = {
 _HEADER_SCAN = 40
 _STATBANK_TITLE = re.compile(r"^(\d{5}):\s*(.+)$", re.S)
 _YEAR_SUFFIX = re.compile(r"^(.*\S)\s+(\d{4}(?:[-/]\d{2,4})?)$")
-_UDIR_COLUMN = re.compile(r"^(\d{4}-\d{2})\.(.+)$")
+_UDIR_COLUMN = re.compile(r"^(\d{4}(?:-\d{2})?)\.(.+)$")
+#: Udir's ``EnhetNivaa``: 1 the nation, 2 a county, 3 a municipality, 4 a school.
+_UDIR_LEVELS = {1: "ingest.skip.level_country", 2: "ingest.skip.level_county",
+                4: "ingest.skip.level_school"}
 _KOSTRA_HEADER = re.compile(r"^år\s*\\\s*region", re.I)
 _UNIT = re.compile(r"\(([^()]+)\)\s*$")
 
@@ -170,9 +173,14 @@ def parse_udir(grid: np.ndarray, sheet: str) -> list[Block] | None:
         return None
     code_col = header.index("kommunekode")
     body = grid[r + 1 :]
+    notes = {i: "ingest.skip.title" for i in range(r) if (grid[i] != "").any()}
+    notes[r] = "ingest.skip.header"
     if "enhetnivaa" in header:
         level = pd.to_numeric(pd.Series(body[:, header.index("enhetnivaa")]), errors="coerce")
         municipal = (level == 3).to_numpy()
+        for i, lv in enumerate(level.to_numpy()):
+            if lv != 3 and (body[i] != "").any():
+                notes[r + 1 + i] = _UDIR_LEVELS.get(lv, "ingest.skip.other_level")
     else:
         municipal = body[:, code_col] != ""
     columns = [
@@ -180,7 +188,7 @@ def parse_udir(grid: np.ndarray, sheet: str) -> list[Block] | None:
         for c, cell in enumerate(grid[r])
         if _UDIR_COLUMN.match(str(cell)) and not str(cell).endswith(".Brudd")
     ]
-    parts = [m.group(2).split(".") for _, m in columns]
+    parts = [re.split(r"\.(?=\S)", m.group(2)) for _, m in columns]  # "5. årstrinn" stays
     varying = {len({tuple(p[:-1]) for p in parts}) > 1}
     measures = [" / ".join(p) if True in varying else p[-1] for p in parts]
     cols = np.array([c for c, _ in columns])
@@ -197,6 +205,7 @@ def parse_udir(grid: np.ndarray, sheet: str) -> list[Block] | None:
             rows=np.repeat(rows, n_cols), cols=np.tile(cols, n_rows),
             measures=np.tile(np.array(measures, dtype=object), n_rows),
             periods=np.tile(np.array([m.group(1) for _, m in columns], dtype=object), n_rows),
+            notes=notes,
         )
     ]  # fmt: skip
 
@@ -435,6 +444,10 @@ def parse_wide(grid: np.ndarray, sheet: str) -> list[Block] | None:
     distinct = [m for m in pd.unique(measures) if m]
     if layout == "wide_years" and len(distinct) == 1:
         title = distinct[0]
+    elif layout == "wide_years" and year_row > 0 and isinstance(grid[0, 0], str) and (
+        grid[0, 0].strip() and not filled[0, 1:].any()
+    ):
+        title = grid[0, 0].strip()  # a title alone in A1 (FHI Kommunehelsa)
     unit = _footer_unit(grid, end) or (_unit_of(distinct[0]) if len(distinct) == 1 else None)
     if unit is None and layout == "ssb_statbank":
         unit = _unit_of(title)

@@ -41,7 +41,7 @@ NULL_TEXTS = frozenset({"null", "none", "nan", "n/a", "na"})
 AGGREGATES: frozenset[str] = frozenset(
     {
         "hele landet", "landet", "landet u/oslo", "landet uten oslo", "norge", "i alt",
-        "sum", "sum alle", "summen", "totalt", "total", "alle", "sum kommuner",
+        "sum", "sum alle", "summen", "sum kommuner",
         "alle kommuner", "alle fylker", "k-21-22", "k-23", "k-rest", "k-99",
         "østfold", "akershus", "buskerud", "vestfold", "telemark", "aust-agder",
         "vest-agder", "rogaland", "hordaland", "sogn og fjordane", "møre og romsdal",
@@ -153,7 +153,7 @@ def aggregate_reason(label: object) -> str:
 
 _COUNTRY = frozenset({"hele landet", "landet", "landet u/oslo", "landet uten oslo", "norge"})
 _OTHER_AGGREGATES = frozenset({"i alt", "alle kommuner", "alle fylker", "sum", "sum alle",
-                               "summen", "totalt", "total", "alle", "sum kommuner"})
+                               "summen", "sum kommuner"})
 
 
 def _label_text(label: object) -> str | None:

@@ -263,7 +263,8 @@ def parse_tidy(grid: np.ndarray, sheet: str, year: int | None = None
             continue
         h = header[c]
         if c in geo:
-            col_notes[c] = "ingest.skip.col_geo"
+            named = "navn" in h or "name" in h
+            col_notes[c] = "ingest.skip.col_region_name" if named else "ingest.skip.col_geo"
             continue
         present = cells[nonblank]
         distinct = pd.Series(present, dtype=object).nunique()

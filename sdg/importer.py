@@ -664,8 +664,14 @@ def validate(fr: FileRead, series: pd.DataFrame, mapping: Mapping, history: pd.D
         gone = data[~exists]
         value = gone["value"].to_numpy(dtype=float)
         empty = np.isnan(value) | (value == 0)
-        skipped_parts.append(gone.loc[empty, ["sheet", "src_row", "src_col"]].assign(
+        other = np.zeros(len(gone), dtype=bool)
+        if changes is not None and not changes.empty and empty.any():
+            moved = renumbered(gone, history, changes, np.zeros(len(gone), dtype=bool))
+            other = empty & (moved != gone["municipality"].to_numpy(dtype=object))
+        skipped_parts.append(gone.loc[empty & ~other, ["sheet", "src_row", "src_col"]].assign(
             reason_key="importer.skip.not_existing"))
+        skipped_parts.append(gone.loc[other, ["sheet", "src_row", "src_col"]].assign(
+            reason_key="importer.skip.renumbered_empty"))
         for r in gone[~empty].head(1000).itertuples(index=False):
             problems.add(r.sheet, int(r.src_row), r.src_col, r.municipality,
                          "importer.problem.code_not_valid", year=int(r.year))

@@ -316,9 +316,20 @@ def _year_row(grid: np.ndarray, filled: np.ndarray) -> tuple[int, dict[int, tupl
         if best is not None and len(years) <= len(best[1]):
             continue
         others = int(filled[r, first:end].sum())
-        year_cols = list(years)
+        year_cols = sorted(years)
         if numbers[r, :first].any() or numbers[:r][:, year_cols].any():
             continue
+        order = [years[c][0] for c in year_cols]
+        if order != sorted(order) and order != sorted(order, reverse=True):
+            continue  # header years are in order; figures need not be
+        if len({years[c] for c in year_cols}) != len(order):  # one year over columns:
+            below = grid[r + 1, year_cols] if r + 1 < grid.shape[0] else []
+            if not all(isinstance(x, str) and x.strip() and not _numberish(x) for x in below):
+                continue
+        above = [x for x in grid[r - 1, year_cols] if isinstance(x, str) and x.strip()] if r else []
+        if len(above) == len(year_cols) and len(set(above)) == len(above) > 1 and not any(
+                header_year(x) for x in above):
+            continue  # a header row of its own names these columns: this row is data
         if first > 0 and len(years) * 2 >= others and filled[r + 1 :, :first].any():
             best = (r, years)
     return best

@@ -32,7 +32,14 @@ row = batches.set_index("id").loc[chosen]
 with st.expander(tr("importer.history.rows", batch=chosen)):
     st.dataframe(batch_preview(store, store.path, int(chosen)), hide_index=True)
 if row["state"] == "active":
-    clicked = st.button(tr("importer.history.undo"), key="undo", icon=":material/undo:")
+    created = store.batch_indicators_created(int(chosen))
+    st.warning(tr("importer.history.undo_what", batch=chosen, rows=int(row["rows_current"]))
+               + (" " + tr("importer.history.undo_indicators", ids=", ".join(created))
+                  if created else ""))
+    sure = st.checkbox(tr("importer.history.undo_confirm", batch=chosen),
+                       key=f"undo_sure_{chosen}")
+    clicked = st.button(tr("importer.history.undo"), key="undo", icon=":material/undo:",
+                        disabled=not sure)
     state, message = "undone", tr("importer.history.undone", batch=chosen)
 else:
     clicked = st.button(tr("importer.history.redo"), key="redo", icon=":material/redo:")

@@ -257,8 +257,10 @@ def suggest_indicator(title: str, indicators: pd.DataFrame, threshold: float = 0
     return str(indicators["id"].iloc[best]) if scores[best] >= threshold else None
 
 
-def suggest_targets(title: str, ks: pd.DataFrame, top: int = 3) -> list[str]:
-    """SDG targets of the KS catalogue entries most similar to ``title``.
+def suggest_targets(title: str, ks: pd.DataFrame, top: int = 3, min_score: float = 0.0
+                    ) -> list[str]:
+    """SDG targets of the KS catalogue entries most similar to ``title`` (token overlap
+    above ``min_score``; the wizard asks for a good match).
 
     ``ks`` is ``store.ks_indicators()`` (``title`` and ``targets`` as ``'4.1, 4.2'``).
 
@@ -270,7 +272,7 @@ def suggest_targets(title: str, ks: pd.DataFrame, top: int = 3) -> list[str]:
     if ks.empty:
         return []
     scores = ks["title"].map(lambda t: similarity(title, t))
-    best = ks.assign(score=scores).query("score > 0").nlargest(top, "score")
+    best = ks.assign(score=scores).query("score > @min_score").nlargest(top, "score")
     found: list[str] = []
     for targets in best["targets"].dropna():
         found += [t for t in (x.strip() for x in targets.split(",")) if t and t not in found]

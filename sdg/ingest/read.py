@@ -248,6 +248,22 @@ def read_workbook(data: bytes, filename: str, zf: zipfile.ZipFile | None, *,
     return sheets
 
 
+def check_upload(data: bytes, filename: str, max_bytes: int = MAX_BYTES) -> str:
+    """The checks every upload passes before it is parsed, whatever it is for
+    (indicator files and survey answers alike): its size, its type by the first bytes,
+    and for a zip file the unpacked size, the compression ratio and DTDs (zip and XML
+    bombs). Returns the kind (:func:`sniff_kind`); raises :class:`InvalidInput`.
+
+    >>> check_upload(b'"a";"b"\\n1;2', "svar.csv")
+    'csv'
+    """
+    check_size(data, filename, max_bytes)
+    kind = sniff_kind(data, filename)
+    if kind == "xlsx":
+        check_zip(data, filename).close()
+    return kind
+
+
 def read_ole(data: bytes, filename: str) -> list[RawSheet]:
     """An OLE compound file: an encrypted (password) workbook or a legacy .xls."""
     if _ENCRYPTED in data:

@@ -521,8 +521,14 @@ def existing_in_period(data: pd.DataFrame, history: pd.DataFrame) -> np.ndarray:
     """
     spans = _valid_in(history)
     period = data["period"] if "period" in data else pd.Series(None, index=data.index)
-    keys = pd.DataFrame({"m": data["municipality"], "y": data["year"], "p": period})
-    idx, uniq = pd.factorize(pd.MultiIndex.from_frame(keys.astype(object)))
+    mi, mu = pd.factorize(data["municipality"].astype(object), use_na_sentinel=False)
+    yi, yu = pd.factorize(data["year"])
+    pi, pu = pd.factorize(period.astype(object), use_na_sentinel=False)
+    combined = (mi.astype(np.int64) * len(yu) + yi) * len(pu) + pi
+    keys, idx = np.unique(combined, return_inverse=True)
+    uniq = [(mu[k // (len(yu) * len(pu))], yu[k // len(pu) % len(yu)], pu[k % len(pu)])
+            for k in keys]
+    idx = idx.reshape(-1)
     out = []
     for code, year, per in uniq:
         if code is None or code != code or code not in spans:
@@ -531,7 +537,7 @@ def existing_in_period(data: pd.DataFrame, history: pd.DataFrame) -> np.ndarray:
         lo, hi = spans[code]
         start = period_start(per, int(year))
         out.append(start <= hi and int(year) >= lo)
-    return np.array(out + [True], dtype=bool)[idx]
+    return np.array(out, dtype=bool)[idx] if out else np.ones(len(data), dtype=bool)
 
 
 def renumbered(data: pd.DataFrame, history: pd.DataFrame, changes: pd.DataFrame,

@@ -99,17 +99,20 @@ def _is_code_column(header: str, cells: np.ndarray) -> bool:
     >>> _is_code_column("orgnr_fylkesmann", np.array([974763230.0], dtype=object))
     True
     """
-    texts = pd.Series([x.strip() for x in cells if isinstance(x, str)], dtype=object)
-    if len(texts) and len(texts) == len(cells):
-        digits = texts[texts.str.isdigit()]
-        if len(digits) >= 0.95 * len(texts) and digits.str.startswith("0").any() and (
-            digits.str.len().nunique() == 1
-        ):
+    index, uniques = pd.factorize(pd.Series(cells, dtype=object))  # each distinct cell once
+    counts = np.bincount(index[index >= 0], minlength=len(uniques))
+    is_text = np.array([isinstance(x, str) for x in uniques], dtype=bool)
+    if len(uniques) and is_text.all():
+        stripped = [x.strip() for x in uniques]
+        digit = np.array([x.isdigit() for x in stripped], dtype=bool)
+        lengths = {len(x) for x, d in zip(stripped, digit, strict=True) if d}
+        zero = any(x.startswith("0") for x, d in zip(stripped, digit, strict=True) if d)
+        if counts[digit].sum() >= 0.95 * counts.sum() and zero and len(lengths) == 1:
             return True
     coded = _CODE_HEADER.search(header) or "orgnr" in header or "organisasjonsnummer" in header
     return bool(coded) and all(
         (isinstance(x, str) and x.strip().isdigit())
-        or (not isinstance(x, str) and float(x).is_integer()) for x in cells)
+        or (not isinstance(x, str) and float(x).is_integer()) for x in uniques)
 
 
 def figure_free_region_table(grid: np.ndarray) -> bool:
@@ -167,8 +170,8 @@ def _blank(cells: np.ndarray) -> np.ndarray:
     """Empty or ``NULL``-like cells."""
     from sdg.ingest.regions import NULL_TEXTS
 
-    return np.array([c == "" or (isinstance(c, str) and c.strip().casefold() in NULL_TEXTS)
-                     for c in cells], dtype=bool)  # fmt: skip
+    return map_unique(cells, lambda c: c == "" or (
+        isinstance(c, str) and c.strip().casefold() in NULL_TEXTS)).astype(bool)
 
 
 def _title_year(grid: np.ndarray, header: int) -> int | None:
@@ -276,11 +279,12 @@ def parse_tidy(grid: np.ndarray, sheet: str, year: int | None = None
         if _is_code_column(h, present):
             col_notes[c] = "ingest.skip.col_code"
             continue
-        parsed = to_values(present)
+        index, uniques = pd.factorize(pd.Series(present, dtype=object))
+        parsed = to_values(np.asarray(uniques, dtype=object))  # each distinct cell once
         numeric = ~np.isnan(parsed.value) | (parsed.status != None)  # noqa: E711
-        numeric |= map_unique(present, lambda x: bool(_NUMBERISH.match(str(x).strip()))
-                              ).astype(bool)  # a malformed number is a problem, not a label
-        if numeric.mean() >= 0.9 and (~np.isnan(parsed.value)).any():
+        numeric |= np.array([bool(_NUMBERISH.match(str(x).strip())) for x in uniques],
+                            dtype=bool)  # a malformed number is a problem, not a label
+        if numeric[index].mean() >= 0.9 and (~np.isnan(parsed.value)).any():
             values.append(c)
             continue
         per_region = pd.DataFrame({"r": region_labels[nonblank], "v": present}).groupby(
@@ -356,10 +360,14 @@ def parse_tidy(grid: np.ndarray, sheet: str, year: int | None = None
         else:
             years = np.full(len(rows), col_period[c][0], dtype=float)
             kinds = np.full(len(rows), col_period[c][1], dtype=object)
-        measure = np.array([
-            " / ".join(x for x in (name if len(values) > 1 else "", cat,
-                                   kind or "") if x) or None
-            for cat, kind in zip(category_text, kinds, strict=True)], dtype=object)
+        ci, cu = pd.factorize(pd.Series(category_text, dtype=object))
+        ki, ku = pd.factorize(pd.Series(kinds, dtype=object).fillna(""))
+        pairs, pair_index = np.unique(ci.astype(np.int64) * (len(ku) + 1) + ki,
+                                      return_inverse=True)
+        names_u = np.array([" / ".join(x for x in (name if len(values) > 1 else "",
+                                                   cu[p // (len(ku) + 1)], ku[p % (len(ku) + 1)])
+                                       if x) or None for p in pairs], dtype=object)
+        measure = names_u[pair_index.reshape(-1)]
         parts.append((c, years, measure))
         if year_col is None:
             label = str(col_period[c][0]) if col_period[c][2] == str(raw_header[c]).strip() else (

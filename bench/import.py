@@ -53,7 +53,7 @@ OPENPYXL_RUNS = 2
 ROWS = 100_000
 GOAL = 1.5
 INDICATORS = ["Folketall", "Grunnskolepoeng", "Sysselsettingsandel", "Klimagassutslipp",
-              "Barnehagedekning", "Kulturskole", "Lavinntekt", "Vegnett"]
+              "Barnehagedekning", "Kulturskole", "Lavinntekt", "Vegnett", "Valgdeltakelse"]
 ACTOR = Actor("bench", "analyst")
 
 
@@ -63,13 +63,14 @@ def codes_by_year(history: pd.DataFrame) -> dict[int, list[str]]:
     for year in range(1995, 2025):
         first = history["valid_from"].where(history["valid_from"] > 2013, -10_000)
         last = history["valid_to"].fillna(10_000)
-        out[year] = sorted(history.loc[(first <= year) & (last >= year), "code"])
+        valid = history.loc[(first <= year) & (last >= year), "code"]
+        out[year] = sorted(c for c in valid if not c.startswith(("21", "22", "23")))  # Svalbard
     return out
 
 
 def make_workbook(path: Path, codes: dict[int, list[str]], rows: int = ROWS) -> None:
     """The template layout with ``rows`` distinct (municipality, indicator, year) rows:
-    the codes valid in each year × 8 indicators × the years 1995–2024."""
+    the codes valid in each year × 9 indicators × the years 1995–2024."""
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("Data")
     ws.append(template_columns())

@@ -117,6 +117,8 @@ def _import(args: argparse.Namespace) -> int:
     if not plan.left_out.empty:
         table = plan.left_out[["sheet", "row", "column", "value", "reason"]]
         print(table.to_string(index=False))
+    if plan.new_indicators and args.indicator is None:
+        print(t("importer.cli.indicator_hint", n=len(plan.new_indicators)))
     detail = ", ".join(f"{r.indicator}: {r.rows}" for r in plan.summary().itertuples())
     if batch is None:
         print(t("importer.cli.dry_run", file=path.name, rows=len(plan.rows), detail=detail))

@@ -193,6 +193,7 @@ def test_19_20_21_with_the_users_year(store):
     assert _fact(plan, "0101", 2013, "forhandsstemmer / a") == [868.0]  # F2
     plan, _ = _run(store, "21", year=2015)
     assert _fact(plan, "0101", 2015, "propertytax_120kvm") == [4875.0]  # C2
+    assert _fact(plan, "0101", 2015, "has_propertytax") == [1.0]        # B2: 0/1, a figure
     plan, fr = _run(store, "19", year=2024)
     assert _fact(plan, "1820", 2024, "antall") == [4348.0]  # Alstahaug, B3
     assert "importer.skip.not_existing" in _counts(plan, fr)    # "Alta (2020-2023)": 0

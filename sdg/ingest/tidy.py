@@ -96,6 +96,8 @@ def _is_code_column(header: str, cells: np.ndarray) -> bool:
     True
     >>> _is_code_column("antall", np.array(["0634", "25"], dtype=object))
     False
+    >>> _is_code_column("has_propertytax", np.array(["0", "1"], dtype=object))
+    False
     >>> _is_code_column("orgnr_fylkesmann", np.array([974763230.0], dtype=object))
     True
     """
@@ -107,7 +109,8 @@ def _is_code_column(header: str, cells: np.ndarray) -> bool:
         digit = np.array([x.isdigit() for x in stripped], dtype=bool)
         lengths = {len(x) for x, d in zip(stripped, digit, strict=True) if d}
         zero = any(x.startswith("0") for x, d in zip(stripped, digit, strict=True) if d)
-        if counts[digit].sum() >= 0.95 * counts.sum() and zero and len(lengths) == 1:
+        if counts[digit].sum() >= 0.95 * counts.sum() and zero and len(lengths) == 1 and (
+                min(lengths) >= 2):  # "0"/"1" is a yes/no figure, "0634" a code
             return True
     coded = _CODE_HEADER.search(header) or "orgnr" in header or "organisasjonsnummer" in header
     return bool(coded) and all(

@@ -104,3 +104,13 @@ def test_region_labels_as_agencies_write_them():
 def test_periods_quarters_and_months():
     assert parse_period("2019K4") == (2019, "K4") and parse_period("2022M03") == (2022, "M03")
     assert parse_period("2020-2021") == (2021, "2-årsperiode")
+
+
+def test_municipality_names_in_a_wide_sheet_are_municipalities_not_categories():
+    rows = [["Kommune", "2020", "2021"], ["Asker", 1, 2], ["BÆRUM", 3, 4],
+            ["Våler (Innlandet)", 5, 6]]
+    known = {"Asker": "3203", "Bærum": "3201", "Våler": "3419"}
+    (table,) = parse_file(workbook_bytes(rows, "Data"), "t.xlsx", known_codes=known).tables
+    assert table.data["measure"].isna().all()  # no series per municipality
+    assert table.data["municipality"].tolist() == ["3203", "3203", "3201", "3201",
+                                                   "3419", "3419"]

@@ -75,6 +75,24 @@ def test_a_second_file_in_the_same_session_starts_fresh(app_db):
     assert _field(at, "id_").value == "badeplasser"
 
 
+def test_weighting_indicator_is_none_until_chosen_and_shown_by_name(app_db):
+    at = run_app(PAGE, role="analyst")
+    at.file_uploader[0].set_value(("lek.csv", CSV, "text/csv")).run()
+    (agg,) = [s for s in at.selectbox if str(s.key).startswith("agg_")]
+    agg.set_value("weighted").run()
+    (den,) = [s for s in at.selectbox if str(s.key).startswith("den_")]
+    assert den.value is None
+    store = open_store(app_db, seed=False)
+    try:
+        ind = store.indicators()
+    finally:
+        store.close()
+    assert set(den.options) == set(ind["name_nb"])  # by name, not by id
+    before = _checksum(app_db)
+    at.button(key="import_go").click().run()  # refused until a weighting is chosen
+    assert at.error and _checksum(app_db) == before
+
+
 def test_partial_import_asks_and_imports_the_rest(app_db):
     at = run_app(PAGE, role="analyst")
     bad = CSV + b'"9999";"Lekeplasser";2024;5\n'

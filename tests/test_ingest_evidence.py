@@ -114,3 +114,16 @@ def test_municipality_names_in_a_wide_sheet_are_municipalities_not_categories():
     assert table.data["measure"].isna().all()  # no series per municipality
     assert table.data["municipality"].tolist() == ["3203", "3203", "3201", "3201",
                                                    "3419", "3419"]
+
+
+def test_a_statbank_block_with_the_region_written_once():
+    rows = [["07459: Befolkning, etter region, kjønn og år"], [],
+            ["", "", "2023", "2024"],
+            ["3203 Asker", "Menn", 1, 2], ["", "Kvinner", 3, 4],
+            ["3201 Bærum", "Menn", 5, 6], ["", "Kvinner", 7, 8]]
+    (table,) = parse_file(workbook_bytes(rows, "Data"), "t.xlsx").tables
+    data = table.data
+    assert (table.layout, table.source) == ("ssb_statbank", "SSB 07459")
+    assert data["municipality"].tolist() == ["3203"] * 4 + ["3201"] * 4
+    assert data["measure"].tolist()[:4] == ["Menn", "Menn", "Kvinner", "Kvinner"]
+    assert data["value"].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]

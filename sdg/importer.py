@@ -526,8 +526,9 @@ def existing_in_period(data: pd.DataFrame, history: pd.DataFrame) -> np.ndarray:
     pi, pu = pd.factorize(period.astype(object), use_na_sentinel=False)
     combined = (mi.astype(np.int64) * len(yu) + yi) * len(pu) + pi
     keys, idx = np.unique(combined, return_inverse=True)
-    uniq = [(mu[k // (len(yu) * len(pu))], yu[k // len(pu) % len(yu)], pu[k % len(pu)])
-            for k in keys]
+    mu, yu, pu = (np.asarray(u, dtype=object).tolist() for u in (mu, yu, pu))
+    n_y, n_p = len(yu), len(pu)
+    uniq = [(mu[k // (n_y * n_p)], yu[k // n_p % n_y], pu[k % n_p]) for k in keys.tolist()]
     idx = idx.reshape(-1)
     out = []
     for code, year, per in uniq:

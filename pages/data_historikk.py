@@ -37,7 +37,14 @@ if row["layout"] == "ssb-api":  # a pull from SSB: its calls (issue 17)
     with st.expander(tr("ssb.page.provenance")):
         st.dataframe(provenance_table(store.pull_provenance(int(chosen))), hide_index=True)
 if row["state"] == "active":
-    clicked = st.button(tr("importer.history.undo"), key="undo", icon=":material/undo:")
+    created = store.batch_indicators_created(int(chosen))
+    st.warning(tr("importer.history.undo_what", batch=chosen, rows=int(row["rows_current"]))
+               + (" " + tr("importer.history.undo_indicators", ids=", ".join(created))
+                  if created else ""))
+    sure = st.checkbox(tr("importer.history.undo_confirm", batch=chosen),
+                       key=f"undo_sure_{chosen}")
+    clicked = st.button(tr("importer.history.undo"), key="undo", icon=":material/undo:",
+                        disabled=not sure)
     state, message = "undone", tr("importer.history.undone", batch=chosen)
 else:
     clicked = st.button(tr("importer.history.redo"), key="redo", icon=":material/redo:")

@@ -3,16 +3,18 @@
 import streamlit as st
 
 from sdg.errors import SdgError
-from sdg.importer import commit, default_mapping, detected_series, plan_import
+from sdg.importer import commit, default_mapping, detected_series, partial_plan, plan_import
 from sdg.template import template_name, template_workbook
 from ui.i18n import tr
 from ui.importer import (
     conflicts_table,
     detection,
+    form_prefix,
     mapping_form,
     preview_table,
     problems_table,
     read_upload,
+    reconciliation,
 )
 from ui.nav import require_router
 from ui.state import actor, get_store, lang, show_error
@@ -37,11 +39,25 @@ if upload is None:
     st.stop()
 
 history = store.municipalities(current_only=False)
+data = upload.getvalue()
+year_key = f"import_year_{upload.file_id}"  # the field belongs to this upload
+year = st.session_state.get(year_key)
 try:
-    fr = read_upload(upload.getvalue(), upload.name, history)
+    fr = read_upload(data, upload.name, history, year=year)
+    if year is not None or any(e.key == "ingest.explain.no_period"
+                               for e in fr.result.explanations):
+        if year is None:
+            for e in fr.result.explanations:
+                st.warning(e.message(lang()))
+        st.number_input(tr("importer.year_for_file"), min_value=1990, max_value=2100,
+                        value=None, step=1, key=year_key, help=tr("importer.year_for_file_help"))
+        if year is None:
+            st.stop()
     series = detected_series(fr)
 except SdgError as err:
     show_error(err)
+    if "fr" in locals():
+        reconciliation(fr, None)
     st.stop()
 
 st.subheader(tr("importer.step.detect"))
@@ -49,8 +65,8 @@ detection(fr, series)
 
 st.subheader(tr("importer.step.map"))
 ks = store.ks_indicators()
-targets = store.targets()["target"].tolist()
-mapping = mapping_form(series, default_mapping(series, indicators), indicators, targets, ks)
+mapping = mapping_form(series, default_mapping(series, indicators), indicators,
+                       store.targets(), ks, prefix=form_prefix(fr))
 if not mapping.assign:
     st.info(tr("importer.nothing_chosen"))
     st.stop()
@@ -69,9 +85,15 @@ if plan.same_file:
 if not plan.problems.empty:
     st.error(tr("importer.problems", n=len(plan.problems)))
     st.dataframe(problems_table(plan), hide_index=True)
-    st.stop()
+    rest = st.checkbox(tr("importer.partial", n=len(plan.problems)),
+                       key=f"partial_{form_prefix(fr)}", help=tr("importer.partial_help"))
+    if not rest:
+        reconciliation(fr, plan)
+        st.stop()
+    plan = partial_plan(plan)
 st.success(tr("importer.valid", rows=len(plan.rows), unchanged=plan.unchanged,
               skipped=plan.skipped_aggregates))
+reconciliation(fr, plan)
 if not plan.conflicts.empty:
     st.warning(tr("importer.conflicts", n=len(plan.conflicts)))
     st.dataframe(conflicts_table(plan), hide_index=True)
@@ -94,5 +116,8 @@ if st.button(tr("importer.import", rows=len(plan.rows)), type="primary", key="im
     st.cache_data.clear()
     st.session_state.pop("import_read", None)
     st.session_state.pop("import_file", None)
+    for key in [k for k in st.session_state if str(k).startswith(form_prefix(fr))
+                or str(k).split("_", 1)[-1].startswith(form_prefix(fr))]:
+        st.session_state.pop(key, None)  # this file's fields: the next file starts fresh
     st.session_state["import_done"] = {"batch": batch, "rows": len(plan.rows)}
     st.rerun()

@@ -199,9 +199,10 @@ def _database_problem(exc: duckdb.Error) -> str:
 
 
 def _import(args: argparse.Namespace) -> int:
-    """Import one indicator file; print a one-line summary or the problem table."""
+    """Import one indicator file; print what happened to every row (the
+    reconciliation), then a one-line summary or the problem table."""
     from sdg.i18n import t
-    from sdg.importer import import_file
+    from sdg.importer import column_notes, import_file, reconcile, reconciliation_lines
 
     path = Path(args.file)
     try:
@@ -213,17 +214,36 @@ def _import(args: argparse.Namespace) -> int:
         print(f"{path}: {exc.strerror}", file=sys.stderr)
         return 2
     store = open_store(db_path())
+    read: list = []
     try:
         plan, batch = import_file(store, data, path.name, actor=cli_actor(args.actor),
-                                  sheet=args.sheet,
-                                  indicator=args.indicator, dry_run=args.dry_run)
+                                  sheet=args.sheet, indicator=args.indicator,
+                                  dry_run=args.dry_run, year=args.year, partial=args.partial,
+                                  read=read)
+    except SdgError as err:
+        print(err.message("nb"), file=sys.stderr)
+        if read and len(read[0].result.read_rows) > 1 and args.sheet is None:
+            print(t("importer.cli.sheet_hint", sheets=", ".join(read[0].result.read_rows)),
+                  file=sys.stderr)
+        return 2
     finally:
         store.close()
+    fr = read[0]
+    for line in reconciliation_lines(reconcile(fr, plan)) + column_notes(fr):
+        print(line)
+    for e in fr.result.explanations:
+        print(e.message("nb"))
     if not plan.problems.empty:
         print(t("importer.cli.problems", file=path.name, n=len(plan.problems)), file=sys.stderr)
         table = plan.problems[["sheet", "row", "column", "value", "reason"]]
         print(table.to_string(index=False), file=sys.stderr)
+        print(t("importer.cli.partial_hint"), file=sys.stderr)
         return 1
+    if not plan.left_out.empty:
+        table = plan.left_out[["sheet", "row", "column", "value", "reason"]]
+        print(table.to_string(index=False))
+    if plan.new_indicators and args.indicator is None:
+        print(t("importer.cli.indicator_hint", n=len(plan.new_indicators)))
     detail = ", ".join(f"{r.indicator}: {r.rows}" for r in plan.summary().itertuples())
     if batch is None:
         print(t("importer.cli.dry_run", file=path.name, rows=len(plan.rows), detail=detail))
@@ -324,6 +344,10 @@ def main(argv: list[str] | None = None) -> int:
     i.add_argument("--indicator", help="existing indicator id for every series in the file")
     i.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
     i.add_argument("--actor", help="who imports, for the history (default cli:<login>)")
+    i.add_argument("--year", type=int,
+                   help="the year of every figure, for a file that names no period")
+    i.add_argument("--partial", action="store_true",
+                   help="leave out the cells with problems (listed) and import the rest")
     i.set_defaults(func=_import)
     _add_user_commands(sub)
     p = sub.add_parser("pull", help="pull library indicators from SSB (PxWebApi v2, $SDG_SSB_API)")

@@ -44,7 +44,7 @@ from sdg.errors import InvalidInput, NotFound
 from sdg.ingest import ParseResult, code_from_label, parse_file
 from sdg.ingest.problems import Problems
 from sdg.ingest.read import MAX_BYTES
-from sdg.ingest.regions import normalise_name
+from sdg.ingest.regions import aggregate_reason, fold, name_parts, normalise_name
 
 YEAR_MIN = 1990
 #: SSB region codes outside the municipalities (Svalbard 21xx, Jan Mayen 22xx,
@@ -96,10 +96,13 @@ def known_names(history: pd.DataFrame) -> dict[str, str]:
 
 
 def read_file(data: bytes, file_name: str, history: pd.DataFrame, *,
-              sheet: str | None = None, max_bytes: int = MAX_BYTES) -> FileRead:
-    """Read an upload with :func:`sdg.ingest.parse_file` (raises InvalidInput)."""
+              sheet: str | None = None, max_bytes: int = MAX_BYTES,
+              year: int | None = None) -> FileRead:
+    """Read an upload with :func:`sdg.ingest.parse_file` (raises InvalidInput).
+
+    ``year`` is the user's year for a long table that names no period."""
     result = parse_file(data, file_name, sheet=sheet, known_codes=known_names(history),
-                        max_bytes=max_bytes)
+                        max_bytes=max_bytes, year=year)
     return FileRead(file_name, sha256_of(data), result)
 
 
@@ -254,8 +257,10 @@ def suggest_indicator(title: str, indicators: pd.DataFrame, threshold: float = 0
     return str(indicators["id"].iloc[best]) if scores[best] >= threshold else None
 
 
-def suggest_targets(title: str, ks: pd.DataFrame, top: int = 3) -> list[str]:
-    """SDG targets of the KS catalogue entries most similar to ``title``.
+def suggest_targets(title: str, ks: pd.DataFrame, top: int = 3, min_score: float = 0.0
+                    ) -> list[str]:
+    """SDG targets of the KS catalogue entries most similar to ``title`` (token overlap
+    above ``min_score``; the wizard asks for a good match).
 
     ``ks`` is ``store.ks_indicators()`` (``title`` and ``targets`` as ``'4.1, 4.2'``).
 
@@ -267,7 +272,7 @@ def suggest_targets(title: str, ks: pd.DataFrame, top: int = 3) -> list[str]:
     if ks.empty:
         return []
     scores = ks["title"].map(lambda t: similarity(title, t))
-    best = ks.assign(score=scores).query("score > 0").nlargest(top, "score")
+    best = ks.assign(score=scores).query("score > @min_score").nlargest(top, "score")
     found: list[str] = []
     for targets in best["targets"].dropna():
         found += [t for t in (x.strip() for x in targets.split(",")) if t and t not in found]
@@ -357,6 +362,12 @@ class Plan:
     same_file: list[int]
     unchanged: int = 0
     skipped_aggregates: int = 0
+    #: Rows of the file read and not imported, with why (sheet, src_row, src_col,
+    #: reason_key): aggregates, districts, regions that did not exist that year …
+    skipped: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=list(SKIPPED_COLUMNS)))
+    #: The problems left out by :func:`partial_plan` (empty for a whole import).
+    left_out: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def ok(self) -> bool:
@@ -369,14 +380,50 @@ class Plan:
                 if not self.rows.empty else pd.DataFrame({"indicator": [], "rows": []}))
 
 
-def _name_periods(history: pd.DataFrame) -> dict[str, list[tuple[int, int, str]]]:
-    """Normalised name → [(first year, last year, code)]; 2013 means "2013 or earlier"."""
-    periods: dict[str, list[tuple[int, int, str]]] = {}
+def _name_periods(history: pd.DataFrame) -> dict[str, list[tuple[int, int, str, str]]]:
+    """Normalised name → [(first year, last year, code, county)]; 2013 means "2013 or
+    earlier". Names without diacritics and each part of a Sámi name are keys too
+    (after the full names, so they never hide one)."""
+    periods: dict[str, list[tuple[int, int, str, str]]] = {}
+    extra: dict[str, list[tuple[int, int, str, str]]] = {}
     for r in history.itertuples():
         first = -10_000 if r.valid_from <= 2013 else int(r.valid_from)
         last = 10_000 if pd.isna(r.valid_to) else int(r.valid_to)
-        periods.setdefault(normalise_name(r.name), []).append((first, last, r.code))
+        county = str(getattr(r, "county_name", "") or "").casefold()
+        span = (first, last, r.code, county)
+        key = normalise_name(r.name)
+        periods.setdefault(key, []).append(span)
+        extra.setdefault(fold(key), []).append(span)
+        for part in re.split(r"\s+[-–—]\s+", r.name):
+            extra.setdefault(normalise_name(part), []).append(span)
+    for key, spans in extra.items():
+        periods.setdefault(key, spans)
+        periods["~" + key] = spans  # as an alias: used when no full name covers the year
     return periods
+
+
+def _spans_for(label: str, periods: dict, year: int) -> list[tuple[int, int, str, str]]:
+    """The spans of a name, narrowed by a county in parentheses (``Våler (Innlandet)``)
+    and a validity note (``Asker (2020-2023)``). When the full name has no span that
+    covers ``year``, a part of a Sámi name that has one is used (FHI writes 2013's
+    ``Hammerfest`` where the list has ``Hammerfest - Hámmárfeasta`` from 2020)."""
+    key, county, validity = name_parts(label)
+    keys = [key, fold(key), normalise_name(label)]
+    keys += [normalise_name(p) for p in re.split(r"\s+[-–—]\s+|\s+", label.strip()) if p]
+    keys = list(dict.fromkeys(keys))
+    found = [periods[k] for k in keys + ["~" + k for k in keys] if k in periods]
+    spans = found[0] if found else []
+    if found and not any(a <= year <= b for a, b, _, _ in spans):
+        covering = [f for f in found if any(a <= year <= b for a, b, _, _ in f)]
+        spans = covering[0] if covering else spans
+    if county:
+        by_county = [s for s in spans if s[3] and (s[3] in county or county in s[3])]
+        spans = by_county or spans
+    if validity:
+        lo, hi = validity
+        inside = [s for s in spans if s[0] <= hi and s[1] >= lo]
+        spans = inside or spans
+    return spans
 
 
 def resolve_regions(data: pd.DataFrame, history: pd.DataFrame
@@ -426,11 +473,11 @@ def resolve_regions(data: pd.DataFrame, history: pd.DataFrame
         pairs = data.loc[named, ["region_label", "year"]].drop_duplicates()
         found: dict[tuple[str, int], tuple[str | None, str | None]] = {}
         for label, year in pairs.itertuples(index=False):
-            spans = periods.get(normalise_name(label), [])
-            hits = {c for a, b, c in spans if a <= year <= b}
+            spans = _spans_for(str(label), periods, int(year))
+            hits = {c for a, b, c, _ in spans if a <= year <= b}
             if not hits and spans:  # figures on later (or earlier) borders: nearest period
-                gap = min(min(abs(year - a), abs(year - b)) for a, b, _ in spans)
-                hits = {c for a, b, c in spans if min(abs(year - a), abs(year - b)) == gap}
+                gap = min(min(abs(year - a), abs(year - b)) for a, b, _, _ in spans)
+                hits = {c for a, b, c, _ in spans if min(abs(year - a), abs(year - b)) == gap}
             found[(label, year)] = (hits.pop(), None) if len(hits) == 1 else (None, "ambiguous")
         keys = list(zip(data.loc[named, "region_label"], data.loc[named, "year"], strict=True))
         codes[named] = [found[k][0] for k in keys]
@@ -438,6 +485,98 @@ def resolve_regions(data: pd.DataFrame, history: pd.DataFrame
     out = codes.to_numpy(dtype=object, copy=True)
     out[reason.notna().to_numpy()] = None
     return pd.Series(out, index=data.index, dtype=object), reason
+
+
+def _valid_in(history: pd.DataFrame) -> dict[str, tuple[int, int]]:
+    """Code → (first year, last year) it existed; 2013 means "2013 or earlier"."""
+    spans: dict[str, tuple[int, int]] = {}
+    for code, first, last in history[["code", "valid_from", "valid_to"]].itertuples(index=False):
+        lo = -10_000 if first <= 2013 else int(first)
+        hi = 10_000 if pd.isna(last) else int(last)
+        old = spans.get(code)
+        spans[code] = (min(lo, old[0]), max(hi, old[1])) if old else (lo, hi)
+    return spans
+
+
+def period_start(period: object, year: int) -> int:
+    """First year of a period as written (``2023-24`` → 2023, ``2011_2013`` → 2011).
+
+    >>> period_start("2023-24", 2024), period_start("2015", 2015), period_start(None, 2019)
+    (2023, 2015, 2019)
+    """
+    m = re.match(r"^\s*(\d{4})", str(period)) if period is not None else None
+    return min(int(m.group(1)), year) if m else year
+
+
+def existing_in_period(data: pd.DataFrame, history: pd.DataFrame) -> np.ndarray:
+    """True where the row's code existed in some year of the row's period (a school
+    year 2023-24 may carry the codes of 2023).
+
+    >>> h = pd.DataFrame({"code": ["3801", "0701"], "valid_from": [2020, 2013],
+    ...                   "valid_to": [None, 2017]})
+    >>> d = pd.DataFrame({"municipality": ["3801", "3801", "0701", None],
+    ...                   "year": [2015, 2021, 2016, 2016], "period": ["2015", "2021", "2016", "2016"]})
+    >>> existing_in_period(d, h).tolist()
+    [False, True, True, True]
+    """
+    spans = _valid_in(history)
+    period = data["period"] if "period" in data else pd.Series(None, index=data.index)
+    mi, mu = pd.factorize(data["municipality"].astype(object), use_na_sentinel=False)
+    yi, yu = pd.factorize(data["year"])
+    pi, pu = pd.factorize(period.astype(object), use_na_sentinel=False)
+    combined = (mi.astype(np.int64) * len(yu) + yi) * len(pu) + pi
+    keys, idx = np.unique(combined, return_inverse=True)
+    mu, yu, pu = (np.asarray(u, dtype=object).tolist() for u in (mu, yu, pu))
+    n_y, n_p = len(yu), len(pu)
+    uniq = [(mu[k // (n_y * n_p)], yu[k // n_p % n_y], pu[k % n_p]) for k in keys.tolist()]
+    idx = idx.reshape(-1)
+    out = []
+    for code, year, per in uniq:
+        if code is None or code != code or code not in spans:
+            out.append(True)
+            continue
+        lo, hi = spans[code]
+        start = period_start(per, int(year))
+        out.append(start <= hi and int(year) >= lo)
+    return np.array(out, dtype=bool)[idx] if out else np.ones(len(data), dtype=bool)
+
+
+def renumbered(data: pd.DataFrame, history: pd.DataFrame, changes: pd.DataFrame,
+               exists: np.ndarray) -> np.ndarray:
+    """Codes with each code that did not exist in its row's period replaced by its
+    predecessor through one-to-one renumberings that did (else left as written).
+
+    >>> h = pd.DataFrame({"code": ["0906", "4203"], "valid_from": [2013, 2020],
+    ...                   "valid_to": [2019, None]})
+    >>> ch = pd.DataFrame({"predecessor": ["0906"], "successor": ["4203"], "year": [2020],
+    ...                    "kind": ["renumbering"]})
+    >>> d = pd.DataFrame({"municipality": ["4203", "4203"], "year": [2016, 2021]})
+    >>> renumbered(d, h, ch, np.array([False, True])).tolist()
+    ['0906', '4203']
+    """
+    spans = _valid_in(history)
+    one_to_one = changes[changes["kind"] == "renumbering"]
+    incoming = one_to_one.groupby("successor")["predecessor"].agg(list)
+    back = {succ: preds[0] for succ, preds in incoming.items() if len(preds) == 1}
+    codes = data["municipality"].to_numpy(dtype=object, copy=True)
+    years = data["year"].to_numpy()
+    periods = data["period"].to_numpy(dtype=object) if "period" in data else [None] * len(data)
+    memo: dict[tuple, object] = {}
+    for i in np.flatnonzero(~exists):
+        key = (codes[i], int(years[i]), periods[i])
+        if key not in memo:
+            code, start, seen = codes[i], period_start(periods[i], int(years[i])), set()
+            found = None
+            while code in back and code not in seen:
+                seen.add(code)
+                code = back[code]
+                lo, hi = spans.get(code, (10_000, -10_000))
+                if start <= hi and int(years[i]) >= lo or lo <= int(years[i]) <= hi:
+                    found = code
+                    break
+            memo[key] = found or codes[i]
+        codes[i] = memo[key]
+    return codes
 
 
 _REASON_KEYS = {"unknown_code": "importer.problem.unknown_code",
@@ -454,7 +593,9 @@ def _add_rows(problems: Problems, rows: pd.DataFrame, col: str, value: str, key:
 
 #: Columns of the rows :func:`validate` returns (before ``note``), in order.
 ROW_COLUMNS = ("region_label", "municipality", "year", "value", "status_symbol", "src_row",
-               "src_col", "sheet", "indicator")
+               "src_col", "sheet", "indicator", "period")
+#: Columns of :attr:`Plan.skipped`.
+SKIPPED_COLUMNS = ("sheet", "src_row", "src_col", "reason_key")
 
 
 def _mapped_rows(fr: FileRead, chosen: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
@@ -476,11 +617,18 @@ def _mapped_rows(fr: FileRead, chosen: pd.DataFrame, mapping: Mapping) -> pd.Dat
 
 
 def validate(fr: FileRead, series: pd.DataFrame, mapping: Mapping, history: pd.DataFrame,
-             *, today: dt.date | None = None) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+             *, today: dt.date | None = None, changes: pd.DataFrame | None = None
+             ) -> tuple[pd.DataFrame, pd.DataFrame, int, pd.DataFrame]:
     """The rows to import and every problem of the mapped series (pure).
 
-    Returns ``(rows, problems, skipped_aggregates)``; ``rows`` keeps the source
-    position (``sheet``, ``src_row``, ``src_col``) for the preview.
+    Returns ``(rows, problems, skipped_aggregates, skipped)``; ``rows`` keeps the
+    source position (``sheet``, ``src_row``, ``src_col``) for the preview;
+    ``skipped`` lists the rows left out and why (:data:`SKIPPED_COLUMNS`).
+
+    Region codes must exist in the row's period. A code that did not is translated
+    back through one-to-one renumberings in ``changes`` (Udir writes 4203 Arendal for
+    2016, stored as 0906, the code of that year); what remains is skipped when its
+    value is SSB's ``.`` or 0 (the region-year never was) and is a problem otherwise.
     """
     problems = Problems(fr.file_name)
     chosen = series[series["key"].isin(mapping.assign)]
@@ -503,9 +651,40 @@ def validate(fr: FileRead, series: pd.DataFrame, mapping: Mapping, history: pd.D
     if out_of_range.any():
         _add_rows(problems, data[out_of_range], "src_col", "year",
                   "importer.problem.year_range", first=YEAR_MIN, last=hi)
-    skipped = int((why_of_row == "aggregate").sum())
+    skipped_parts = []
+    aggregate = why_of_row == "aggregate"
+    if aggregate.any():
+        kinds = data.loc[aggregate, "region_label"].map(_aggregate_key)
+        skipped_parts.append(data.loc[aggregate, ["sheet", "src_row", "src_col"]].assign(
+            reason_key=kinds.to_numpy()))
+    skipped = int(aggregate.sum())
     if not fine.all():
         data = data[fine]
+    # A code that did not exist in the row's period: SSB's "." (or a 0) for a
+    # region-year that never was is skipped; a real figure is a problem.
+    exists = existing_in_period(data, history)
+    value = data["value"].to_numpy(dtype=float)
+    real = ~np.isnan(value) & (value != 0)
+    if not (exists | ~real).all() and changes is not None and not changes.empty:
+        data = data.copy()
+        data["municipality"] = renumbered(data, history, changes, exists | ~real)
+        exists = existing_in_period(data, history)
+    if not exists.all():
+        gone = data[~exists]
+        value = gone["value"].to_numpy(dtype=float)
+        empty = np.isnan(value) | (value == 0)
+        other = np.zeros(len(gone), dtype=bool)
+        if changes is not None and not changes.empty and empty.any():
+            moved = renumbered(gone, history, changes, np.zeros(len(gone), dtype=bool))
+            other = empty & (moved != gone["municipality"].to_numpy(dtype=object))
+        skipped_parts.append(gone.loc[empty & ~other, ["sheet", "src_row", "src_col"]].assign(
+            reason_key="importer.skip.not_existing"))
+        skipped_parts.append(gone.loc[other, ["sheet", "src_row", "src_col"]].assign(
+            reason_key="importer.skip.renumbered_empty"))
+        for r in gone[~empty].head(1000).itertuples(index=False):
+            problems.add(r.sheet, int(r.src_row), r.src_col, r.municipality,
+                         "importer.problem.code_not_valid", year=int(r.year))
+        data = data[exists]
     key = ["municipality", "indicator", "year"]
     repeated = data.duplicated(key, keep=False)
     if repeated.any():
@@ -513,9 +692,20 @@ def validate(fr: FileRead, series: pd.DataFrame, mapping: Mapping, history: pd.D
         clash = dup.groupby(key)[["value", "status_symbol"]].transform("nunique", dropna=False)
         differing = dup[(clash > 1).any(axis=1)]
         _add_rows(problems, differing, "src_col", "value", "importer.problem.duplicate")
+        again = data.duplicated(key, keep="first") & ~data.index.isin(differing.index)
+        skipped_parts.append(data.loc[again, ["sheet", "src_row", "src_col"]].assign(
+            reason_key="importer.skip.duplicate"))
         data = data.drop_duplicates(key)
     out = pd.concat([reader, problems.frame()], ignore_index=True)
-    return data.reset_index(drop=True), out, skipped
+    frames = [p for p in skipped_parts if not p.empty]
+    skipped_rows = (pd.concat(frames, ignore_index=True) if frames
+                    else pd.DataFrame(columns=list(SKIPPED_COLUMNS)))
+    return data.reset_index(drop=True), out, skipped, skipped_rows
+
+
+def _aggregate_key(label: object) -> str:
+    """Reason key of a skipped aggregate label (``importer.skip.county`` …)."""
+    return f"importer.skip.{aggregate_reason(label)}"
 
 
 def _conflicts(store, rows: pd.DataFrame, existing: set[str] | None = None
@@ -552,7 +742,9 @@ def plan_import(store, fr: FileRead, mapping: Mapping, *, series: pd.DataFrame |
     series = series_table(fr.result) if series is None else series
     if history is None:
         history = store.municipalities(current_only=False)
-    rows, problems, skipped = validate(fr, series, mapping, history, today=today)
+    changes = store.municipality_changes() if hasattr(store, "municipality_changes") else None
+    rows, problems, skipped, skipped_rows = validate(fr, series, mapping, history, today=today,
+                                                     changes=changes)
     existing = set((store.indicators() if indicators is None else indicators)["id"])
     new = [spec for ident, spec in mapping.new.items()
            if ident in mapping.assign.values() and ident not in existing]
@@ -569,8 +761,127 @@ def plan_import(store, fr: FileRead, mapping: Mapping, *, series: pd.DataFrame |
         rows=rows, problems=problems.loc[:, list(PROBLEM_VIEW) + ["reason_key"]],
         conflicts=conflicts, new_indicators=new,
         same_file=store.batches_with_file(fr.sha256, mapping.indicators()),
-        unchanged=unchanged, skipped_aggregates=skipped,
+        unchanged=unchanged, skipped_aggregates=skipped, skipped=skipped_rows,
     )  # fmt: skip
+
+
+def partial_plan(plan: Plan) -> Plan:
+    """The plan without the cells that have problems: the user's choice to import the
+    rest. The problems move to ``left_out`` (and the reconciliation); the result is
+    still one batch, committed atomically by :func:`commit`.
+
+    A problem names a cell (sheet, row, column) or a row; the rows of those cells
+    are left out, nothing else.
+    """
+    if plan.problems.empty:
+        return plan
+    probs = plan.problems
+    rows = plan.rows
+    row_key = rows["sheet"].astype(str) + "|" + rows["src_row"].astype(str)
+    cell_key = row_key + "|" + rows["src_col"].astype(str)
+    p_row = probs["sheet"].astype(str) + "|" + probs["row"].astype("Int64").astype(str)
+    has_col = probs["column"].notna()
+    bad_cells = set(p_row[has_col] + "|" + probs.loc[has_col, "column"].astype(str))
+    bad_rows = set(p_row[~has_col])
+    drop = cell_key.isin(bad_cells) | row_key.isin(bad_rows)
+    left = rows[drop]
+    skipped = pd.concat([plan.skipped, left[["sheet", "src_row", "src_col"]].assign(
+        reason_key="importer.skip.problem")], ignore_index=True)
+    return replace(plan, rows=rows[~drop].reset_index(drop=True),
+                   problems=probs.iloc[0:0], left_out=probs, skipped=skipped)
+
+
+def reconcile(fr: FileRead, plan: Plan | None) -> pd.DataFrame:
+    """What happened to every non-empty row of every sheet read (pure).
+
+    One row per sheet and outcome: ``sheet``, ``outcome`` (``imported`` or a reason
+    key), ``rows``. A row with at least one figure imported counts as imported; a row
+    left out counts once, under the first of: a problem (partial import), the
+    importer's reason (county or national total, KOSTRA group, city district, region
+    that did not exist that year, repeated figure), the reader's reason (header,
+    repeated page header, text row, other geography level …), the sheet's
+    explanation, and otherwise "outside the table".
+
+    >>> from sdg.ingest import parse_file
+    >>> csv = b'"kommune";"aar";"verdi"\\n"3203";2024;1\\n"EAK Landet";2024;5\\n\\n"x";"";""'
+    >>> fr = FileRead("a.csv", "", parse_file(csv, "a.csv"))
+    >>> dict(reconcile(fr, None)[["outcome", "rows"]].values.tolist())
+    {'ingest.skip.header': 1, 'importer.skip.no_figure': 2, 'ingest.skip.outside': 1}
+    """
+    result = fr.result
+    imported = {}
+    skipped: dict[tuple[str, int], str] = {}
+    if plan is not None:
+        for sheet, group in plan.rows.groupby("sheet"):
+            imported[sheet] = set(group["src_row"].astype(int))
+        for r in plan.skipped.itertuples(index=False):
+            skipped.setdefault((r.sheet, int(r.src_row)), r.reason_key)
+        if not plan.left_out.empty:
+            for r in plan.left_out.dropna(subset=["row"]).itertuples(index=False):
+                skipped[(r.sheet, int(r.row))] = "importer.skip.problem"
+    chosen = set(plan.rows["sheet"]) if plan is not None else set()
+    notes: dict[str, dict[int, str]] = {}
+    data_rows: dict[str, set[int]] = {}
+    for table in result.tables:
+        notes.setdefault(table.sheet, {}).update(table.notes)
+        data_rows.setdefault(table.sheet, set()).update(table.data["src_row"].astype(int))
+    explained = {e.sheet for e in result.explanations}
+    out = []
+    for sheet, rows in result.read_rows.items():
+        got = imported.get(sheet, set())
+        counts: dict[str, int] = {}
+        for row in rows.tolist():
+            if row in got:
+                key = "imported"
+            elif (sheet, row) in skipped:
+                key = skipped[(sheet, row)]
+            elif row in notes.get(sheet, {}):
+                key = notes[sheet][row]
+            elif row in data_rows.get(sheet, set()):
+                key = ("importer.skip.not_chosen" if plan is not None and sheet not in chosen
+                       else "importer.skip.no_figure")
+            elif sheet in explained and sheet not in data_rows:
+                key = "ingest.skip.sheet"
+            else:
+                key = "ingest.skip.outside"
+            counts[key] = counts.get(key, 0) + 1
+        out += [{"sheet": sheet, "outcome": k, "rows": n} for k, n in counts.items()]
+    return pd.DataFrame(out, columns=["sheet", "outcome", "rows"])
+
+
+def reconciliation_lines(rec: pd.DataFrame, lang: str = "nb") -> list[str]:
+    """``N rader lest, M importert, K hoppet over: …`` per sheet read.
+
+    >>> rec = pd.DataFrame({"sheet": ["S", "S", "S"], "rows": [10, 2, 1],
+    ...                     "outcome": ["imported", "ingest.skip.header", "importer.skip.county"]})
+    >>> reconciliation_lines(rec)
+    ['Ark S: 13 rader lest, 10 importert, 3 hoppet over: 2 overskriftsrad, 1 fylkestall']
+    """
+    from sdg.i18n import t
+
+    lines = []
+    for sheet, group in rec.groupby("sheet", sort=False):
+        total = int(group["rows"].sum())
+        done = int(group.loc[group["outcome"] == "imported", "rows"].sum())
+        line = t("importer.reconcile.line", lang, read=total, imported=done, skipped=total - done)
+        reasons = group[group["outcome"] != "imported"].sort_values("rows", ascending=False)
+        if not reasons.empty:
+            line += ": " + ", ".join(f"{int(r.rows)} {t(r.outcome, lang)}"
+                                     for r in reasons.itertuples(index=False))
+        lines.append(t("importer.reconcile.sheet", lang, sheet=sheet, line=line))
+    return lines
+
+
+def column_notes(fr: FileRead, lang: str = "nb") -> list[str]:
+    """Per sheet, the columns read and not used as figures, with why."""
+    from sdg.i18n import t
+
+    lines = []
+    for table in fr.result.tables:
+        if table.col_notes:
+            cols = ", ".join(f"{c} ({t(k, lang)})" for c, k in sorted(table.col_notes.items()))
+            lines.append(f"{table.sheet}: " + t("importer.reconcile.columns", lang, columns=cols))
+    return list(dict.fromkeys(lines))
 
 
 # ---------------------------------------------------------------------- 5 commit
@@ -621,22 +932,30 @@ def with_indicator(mapping: Mapping, key: str, spec: NewIndicator | str) -> Mapp
 
 def import_file(store, data: bytes, file_name: str, *, actor: Actor, sheet: str | None = None,
                 indicator: str | None = None, dry_run: bool = False,
-                max_bytes: int = MAX_BYTES) -> tuple[Plan, int | None]:
+                max_bytes: int = MAX_BYTES, year: int | None = None, partial: bool = False,
+                read: list | None = None) -> tuple[Plan, int | None]:
     """Read, map by default, validate and (unless ``dry_run`` or problems) commit.
 
     The command line and the benchmark use this; the wizard calls the steps itself.
+    ``year`` is the user's year for a file that names no period; with ``partial`` the
+    cells with problems are left out (listed in ``plan.left_out``) and the rest is
+    imported as one batch. ``read``, when a list, receives the :class:`FileRead`.
     Returns the plan and the batch id (None when nothing was written).
     """
     history = store.municipalities(current_only=False)
     # The catalogue is fetched while the workbook is read (both release the GIL).
     with ThreadPoolExecutor(max_workers=1) as pool:
         catalogue = pool.submit(store.indicators)
-        fr = read_file(data, file_name, history, sheet=sheet, max_bytes=max_bytes)
+        fr = read_file(data, file_name, history, sheet=sheet, max_bytes=max_bytes, year=year)
         indicators = catalogue.result()
+    if read is not None:
+        read.append(fr)
     series = detected_series(fr)
     mapping = default_mapping(series, indicators, indicator)
     plan = plan_import(store, fr, mapping, series=series, history=history,
                        indicators=indicators)
+    if partial:
+        plan = partial_plan(plan)
     if dry_run or not plan.ok:
         return plan, None
     return plan, commit(store, plan, actor)

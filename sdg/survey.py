@@ -37,6 +37,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from sdg.errors import InvalidInput
 from sdg.i18n import t
+from sdg.ingest import read as ingest_read
 
 PROBLEM_COLUMNS = ["sheet", "row", "column", "value", "reason", "severity"]
 RATING_COLUMNS = ["respondent", "subject", "axis", "value", "weight", "scale_min", "scale_max"]
@@ -188,11 +189,15 @@ def _read_rows(data: bytes, filename: str, sheet: str | None) -> tuple[list[list
     if not data:
         raise InvalidInput("materiality.err.file_empty", file=filename)
     ext = PurePath(filename).suffix.lower()
-    if ext in (".xlsx", ".xlsm", ".xls", ".ods"):
+    if ext not in (".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".tsv"):
+        raise InvalidInput("materiality.err.file_type", file=filename)
+    if ext in (".csv", ".txt", ".tsv") or data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        # The one upload reader's checks (size, type, zip and XML bombs), as for
+        # indicator files; anything else named .xlsx is reported as corrupt below.
+        ingest_read.check_upload(data, filename)
+    if ext in (".xlsx", ".xlsm", ".xls"):
         return _read_excel(data, filename, sheet)
-    if ext in (".csv", ".txt", ".tsv"):
-        return _read_csv(data, filename)
-    raise InvalidInput("materiality.err.file_type", file=filename)
+    return _read_csv(data, filename)
 
 
 def _read_excel(data: bytes, filename: str, sheet: str | None) -> tuple[list[list], dict]:
@@ -211,7 +216,9 @@ def _read_excel(data: bytes, filename: str, sheet: str | None) -> tuple[list[lis
 
 
 def _decode(data: bytes) -> tuple[str, str]:
-    """Text and encoding: UTF-8 (with or without BOM), else Latin-1."""
+    """Text and encoding: UTF-16 with a BOM, UTF-8 (with or without BOM), else Latin-1."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return ingest_read.decode_text(data), "utf-16"
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     try:
@@ -235,7 +242,7 @@ def sniff_delimiter(text: str) -> str:
 
 
 def _read_csv(data: bytes, filename: str) -> tuple[list[list], dict]:
-    if b"\x00" in data[:4096]:
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InvalidInput("materiality.err.file_corrupt", file=filename, detail="binary")
     text, encoding = _decode(data)
     delimiter = sniff_delimiter(text)

@@ -19,6 +19,7 @@ def test_upload_ssb_csv_and_see_the_batch(live_app, page, shared_data, tmp_path)
     assert page.url.endswith("/data") or "/data?" in page.url
     page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(csv))
     page.get_by_text("92 rader er klare til import", exact=False).wait_for(timeout=60_000)
+    page.get_by_text("Avstemming: hva skjedde med hver rad").wait_for()  # reconciliation
     page.screenshot(path=str(tmp_path / "import.png"), full_page=True)
     page.get_by_role("button", name="Importer 92 rader").click()
     done = page.get_by_text("Importerte 92 rader som import", exact=False)
@@ -28,6 +29,7 @@ def test_upload_ssb_csv_and_see_the_batch(live_app, page, shared_data, tmp_path)
     page.get_by_role("link", name="Importhistorikk").click()
     page.get_by_role("heading", name="Importhistorikk").wait_for()
     page.get_by_text("Angre importen").wait_for()
+    page.get_by_text(f"Ja, angre import {batch}").wait_for()  # undo asks first
     grid = page.locator("[data-testid='stDataFrame']").first
     grid.wait_for()
     page.screenshot(path=str(tmp_path / "historikk.png"), full_page=True)

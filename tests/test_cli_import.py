@@ -24,8 +24,10 @@ def test_import_creates_indicator_and_prints_one_line(seeded_db, tmp_path, monke
     assert main(["import", str(f), "--dry-run"]) == 0
     assert "prøvekjøring" in capsys.readouterr().out
     assert main(["import", str(f)]) == 0
-    out = capsys.readouterr().out.strip()
-    assert out.count("\n") == 0 and "importerte 2 rader" in out and "lekeplasser: 2" in out
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[0] == "Ark lek.csv: 3 rader lest, 2 importert, 1 hoppet over: 1 overskriftsrad"
+    assert "bruk --indicator ID" in out[1]
+    assert len(out) == 3 and "importerte 2 rader" in out[2] and "lekeplasser: 2" in out[2]
     store = open_store(db)
     ind = store.indicators().set_index("id").loc["lekeplasser"]
     assert ind["direction"] == 0 and ind["aggregation"] == "none" and ind["name_nb"] == "Lekeplasser"

@@ -206,7 +206,7 @@ def test_merged_cells_and_multisheet_pick_the_right_sheets() -> None:
          "ingest.explain.aggregates_only"),
         ([["", "Tonn"], [2010, 4], [2011, 5], [2012, 6]], "ingest.explain.national_series"),
         ([["Kommune", "Km2"], ["0301 Oslo", 1], ["3203 Asker", 2], ["3201 Bærum", 3]],
-         "ingest.explain.no_years"),
+         "ingest.explain.no_period"),
         ([["Indikator", "Asker 2024"], ["Folketall", 1], ["Fødte", 2]], "ingest.explain.no_regions"),
     ],
 )  # fmt: skip

@@ -38,12 +38,13 @@ def parse(name: str, known: dict[str, str]):
 EXPLAINED = {
     "01_": {"A.RES.71.313 Annex": "ingest.explain.un_framework"},
     "03_": {"Godsmengde": "ingest.explain.national_series"},
-    "05_": {"Areal1": "ingest.explain.no_years"},
+    "05_": {"Areal1": "ingest.explain.no_period"},
     "06_": {"Kilde 13563": "ingest.explain.aggregates_only",
             "figurer": "ingest.explain.no_regions", "viz": "ingest.explain.aggregates_only"},
     "10_": {"Tabell fylker": "ingest.explain.aggregates_only",
-            "Tabell kommuner": "ingest.explain.no_years", "Metadata": "ingest.explain.no_figures"},
-    "11_": {"Etter kommune": "ingest.explain.no_years", "Etter BA-region": "ingest.explain.no_years"},
+            "Tabell kommuner": "ingest.explain.no_period", "Metadata": "ingest.explain.no_figures"},
+    "11_": {"Etter kommune": "ingest.explain.no_period",
+            "Etter BA-region": "ingest.explain.no_measures"},
 }  # fmt: skip
 
 

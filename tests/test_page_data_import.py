@@ -30,7 +30,9 @@ def test_good_file_is_imported_and_shown_in_history(app_db):
     body = texts(at)
     assert "2 rader er klare til import" in body
     assert at.selectbox[0].value == "__new__"  # a new indicator, fields prefilled
-    assert at.text_input(key="nb_0").value == "Lekeplasser"
+    assert _field(at, "nb_").value == "Lekeplasser"
+    assert _field(at, "en_").value == ""  # the English name is not the Norwegian one
+    assert "3 rader lest, 2 importert, 1 hoppet over: 1 overskriftsrad" in body
     at.button(key="import_go").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert "Importerte 2 rader som import" in texts(at)
@@ -38,11 +40,80 @@ def test_good_file_is_imported_and_shown_in_history(app_db):
     at.switch_page(HISTORY).run()
     table = at.dataframe[0].value
     assert table.iloc[0]["Fil"] == "lek.csv" and table.iloc[0]["Tilstand"] == "aktiv"
+    assert "Indikatorene importen opprettet skjules også: lekeplasser." in texts(at)
+    assert at.button(key="undo").disabled  # asks for confirmation first
+    at.checkbox[0].check().run()
     at.button(key="undo").click().run()
     assert "er angret" in texts(at)
+    store = open_store(app_db, seed=False)
+    try:  # the indicator the undone batch created is gone from every list
+        assert "lekeplasser" not in set(store.indicators()["id"])
+    finally:
+        store.close()
     assert at.dataframe[0].value.iloc[0]["Tilstand"] == "angret"
     at.button(key="redo").click().run()
     assert at.dataframe[0].value.iloc[0]["Tilstand"] == "aktiv"
+
+
+def _field(at, prefix: str):
+    """The one text input whose key starts with ``prefix`` (keys carry the file)."""
+    (found,) = [w for w in at.text_input if str(w.key).startswith(prefix)]
+    return found
+
+
+def test_a_second_file_in_the_same_session_starts_fresh(app_db):
+    at = run_app(PAGE, role="analyst")
+    at.file_uploader[0].set_value(("lek.csv", CSV, "text/csv")).run()
+    _field(at, "nb_").set_value("Mine lekeplasser").run()
+    _field(at, "unit_").set_value("antall").run()
+    assert _field(at, "nb_").value == "Mine lekeplasser"
+    other = CSV.replace(b"Lekeplasser", b"Badeplasser")
+    at.file_uploader[0].set_value(("bad.csv", other, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _field(at, "nb_").value == "Badeplasser"  # not the first file's name
+    assert _field(at, "unit_").value == ""
+    assert _field(at, "id_").value == "badeplasser"
+
+
+def test_weighting_indicator_is_none_until_chosen_and_shown_by_name(app_db):
+    at = run_app(PAGE, role="analyst")
+    at.file_uploader[0].set_value(("lek.csv", CSV, "text/csv")).run()
+    (agg,) = [s for s in at.selectbox if str(s.key).startswith("agg_")]
+    agg.set_value("weighted").run()
+    (den,) = [s for s in at.selectbox if str(s.key).startswith("den_")]
+    assert den.value is None
+    store = open_store(app_db, seed=False)
+    try:
+        ind = store.indicators()
+    finally:
+        store.close()
+    assert set(den.options) == set(ind["name_nb"])  # by name, not by id
+    before = _checksum(app_db)
+    at.button(key="import_go").click().run()  # refused until a weighting is chosen
+    assert at.error and _checksum(app_db) == before
+
+
+def test_partial_import_asks_and_imports_the_rest(app_db):
+    at = run_app(PAGE, role="analyst")
+    bad = CSV + b'"9999";"Lekeplasser";2024;5\n'
+    at.file_uploader[0].set_value(("delvis.csv", bad, "text/csv")).run()
+    assert at.error and "import_go" not in [b.key for b in at.button]
+    (box,) = [c for c in at.checkbox if str(c.key).startswith("partial_")]
+    box.check().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "4 rader lest, 2 importert, 2 hoppet over" in texts(at)
+    at.button(key="import_go").click().run()
+    assert "Importerte 2 rader som import" in texts(at)
+
+
+def test_a_file_without_a_year_asks_for_one(app_db):
+    at = run_app(PAGE, role="analyst")
+    data = b"kommunenr;antall\n3203;12\n3201;30\n"
+    at.file_uploader[0].set_value(("uten_aar.csv", data, "text/csv")).run()
+    assert "ingen periode" in texts(at) and "import_go" not in [b.key for b in at.button]
+    at.number_input[0].set_value(2024).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "2 rader er klare til import" in texts(at)
 
 
 def test_bad_file_gives_an_error_and_writes_nothing(app_db):

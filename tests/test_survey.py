@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from functools import partial
 
 import pandas as pd
@@ -205,3 +206,27 @@ def test_problem_frame_columns_when_clean():
     p = read_survey(csv_bytes([["SDG 1"], ["1"]]), "a.csv")
     assert list(p.problems.columns) == ["sheet", "row", "column", "value", "reason", "severity"]
     assert isinstance(p.ratings, pd.DataFrame)
+
+
+# ------------------------------------------------------------- one upload reader (issue 11)
+def test_survey_uploads_pass_the_same_checks_as_indicator_files():
+    """A 25 kB file that unpacks to 20 MB is refused as a survey too (zip bomb)."""
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", "0" * 20_000_000)
+    bomb = buf.getvalue()
+    assert len(bomb) < 100_000
+    with pytest.raises(InvalidInput) as exc:
+        read_survey(bomb, "svar.xlsx")
+    assert exc.value.key == "ingest.err.zip_bomb"
+    with pytest.raises(InvalidInput) as exc:
+        read_survey(b"x" * (51 * 1024 * 1024), "svar.csv")
+    assert exc.value.key == "ingest.err.too_large"
+
+
+def test_survey_csv_in_utf16_with_a_bom():
+    p = read_survey("id;SDG 4\n1;5\n2;3\n".encode("utf-16"), "s.csv")
+    assert len(p.ratings) == 2

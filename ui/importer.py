@@ -14,13 +14,14 @@ NEW = "__new__"
 SKIP = "__skip__"
 
 
-def read_upload(data: bytes, name: str, history: pd.DataFrame) -> FileRead:
+def read_upload(data: bytes, name: str, history: pd.DataFrame,
+                year: int | None = None) -> FileRead:
     """The parsed upload, kept in the session so reruns do not read the file again."""
-    key = (sha256_of(data), name)
+    key = (sha256_of(data), name, year)
     cached = st.session_state.get("import_read")
     if cached is None or cached[0] != key:
         with st.status(tr("importer.reading", file=name, mb=f"{len(data) / 1e6:.1f}")) as status:
-            cached = (key, read_file(data, name, history))
+            cached = (key, read_file(data, name, history, year=year))
             status.update(label=tr("importer.read_done", file=name), state="complete")
         st.session_state["import_read"] = cached
     return cached[1]
@@ -32,8 +33,8 @@ def detection(fr: FileRead, series: pd.DataFrame) -> None:
         tr("importer.col.sheet"): series["sheet"],
         tr("importer.col.layout"): series["layout"],
         tr("importer.col.series"): series["label"],
-        tr("importer.col.unit"): series["unit"],
-        tr("importer.col.source"): series["source"],
+        tr("importer.col.unit"): series["unit"].fillna(""),
+        tr("importer.col.source"): series["source"].fillna(""),
         tr("importer.col.rows"): series["rows"],
         tr("importer.col.regions"): series["regions"],
         tr("importer.col.years"): series["years"],
@@ -42,10 +43,26 @@ def detection(fr: FileRead, series: pd.DataFrame) -> None:
         st.caption(e.message(lang()))
 
 
+def form_prefix(fr: FileRead) -> str:
+    """The key prefix of the wizard's fields for one file: a second upload in the same
+    session starts from its own defaults (the keys of the first file's fields are
+    never reused)."""
+    return fr.sha256[:12]
+
+
 def mapping_form(series: pd.DataFrame, default: Mapping, indicators: pd.DataFrame,
-                 targets: list[str], ks: pd.DataFrame) -> Mapping:
-    """Step 3: per series an existing indicator, a new one, or skip it."""
+                 targets: pd.DataFrame | list[str], ks: pd.DataFrame,
+                 prefix: str = "") -> Mapping:
+    """Step 3: per series an existing indicator, a new one, or skip it.
+
+    Field keys carry ``prefix`` (:func:`form_prefix`) and the series key, so they
+    belong to one file."""
     names = dict(zip(indicators["id"], indicators[f"name_{lang()}"], strict=True))
+    if isinstance(targets, pd.DataFrame):
+        titles = dict(zip(targets["target"], targets.get(f"title_{lang()}", targets["target"]),
+                          strict=True))
+    else:
+        titles = {t: t for t in targets}
     options = [NEW, SKIP, *names]
     label = {NEW: tr("importer.map.new"), SKIP: tr("importer.map.skip")} | {
         i: f"{i} – {n}" for i, n in names.items()}
@@ -54,43 +71,68 @@ def mapping_form(series: pd.DataFrame, default: Mapping, indicators: pd.DataFram
     for n, s in enumerate(series.itertuples()):
         chosen = default.assign.get(s.key)
         start = chosen if chosen in names else NEW
+        field = f"{prefix}_{n}_{s.key}"
         pick = st.selectbox(s.label, options, index=options.index(start),
-                            format_func=label.get, key=f"map_{n}")
+                            format_func=label.get, key=f"map_{field}")
         if pick == SKIP:
             continue
         if pick != NEW:
             assign[s.key] = pick
             continue
-        spec = _new_indicator(n, s, default.new.get(chosen), list(names), targets, ks)
+        spec = _new_indicator(field, s, default.new.get(chosen), names, titles, ks)
         assign[s.key] = spec.id
         new.setdefault(spec.id, spec)
     return Mapping(assign, new)
 
 
-def _new_indicator(n: int, s, proposed: NewIndicator | None, existing: list[str],
-                   targets: list[str], ks: pd.DataFrame) -> NewIndicator:
-    """The fields of a new indicator for series number ``n``."""
+def _new_indicator(field: str, s, proposed: NewIndicator | None, names: dict[str, str],
+                   titles: dict[str, str], ks: pd.DataFrame) -> NewIndicator:
+    """The fields of a new indicator for one series (keys end in ``field``).
+
+    Defaults that do not trap an analyst: the English name starts empty (stored as the
+    Norwegian one only if left empty), the weighting indicator is none until chosen and
+    is shown by name, and SDG targets are suggested only on a good title match."""
     with st.container(border=True):
         c1, c2 = st.columns(2)
-        name_nb = c1.text_input(tr("importer.map.name_nb"), s.label, key=f"nb_{n}")
-        name_en = c2.text_input(tr("importer.map.name_en"), s.label, key=f"en_{n}")
-        unit = c1.text_input(tr("importer.map.unit"), s.unit or "", key=f"unit_{n}")
+        name_nb = c1.text_input(tr("importer.map.name_nb"), s.label, key=f"nb_{field}")
+        name_en = c2.text_input(tr("importer.map.name_en"), "", key=f"en_{field}",
+                                help=tr("importer.map.name_en_help"))
+        unit = c1.text_input(tr("importer.map.unit"), s.unit or "", key=f"unit_{field}")
         ident = c2.text_input(tr("importer.map.id"), proposed.id if proposed else slug(s.label),
-                              key=f"id_{n}")
-        direction = c1.selectbox(tr("importer.map.direction"), [0, 1, -1], key=f"dir_{n}",
+                              key=f"id_{field}")
+        direction = c1.selectbox(tr("importer.map.direction"), [0, 1, -1], key=f"dir_{field}",
                                  format_func=lambda d: tr(f"direction.{d}"))
         aggregation = c2.selectbox(tr("importer.map.aggregation"), ["none", "sum", "weighted"],
-                                   key=f"agg_{n}",
+                                   key=f"agg_{field}",
                                    format_func=lambda a: tr(f"importer.agg.{a}"))
         denominator = None
         if aggregation == "weighted":
-            denominator = st.selectbox(tr("importer.map.denominator"), existing, key=f"den_{n}")
-        suggested = [t for t in _suggest_targets(s.label, ks) if t in targets]
-        chosen = st.multiselect(tr("importer.map.targets"), targets, default=suggested,
-                                key=f"tg_{n}", help=tr("importer.map.targets_help"))
-    return NewIndicator(ident.strip(), name_nb.strip(), name_en.strip() or name_nb.strip(),
+            denominator = st.selectbox(tr("importer.map.denominator"), list(names), index=None,
+                                       key=f"den_{field}", format_func=names.get,
+                                       placeholder=tr("importer.map.denominator_none"))
+        suggested = [t for t in _suggest_targets(s.label, ks, min_score=GOOD_MATCH)
+                     if t in titles]
+        chosen = st.multiselect(tr("importer.map.targets"), list(titles), default=suggested,
+                                key=f"tg_{field}", help=tr("importer.map.targets_help"),
+                                format_func=lambda t: f"{t} {titles.get(t, '')}".strip())
+    return NewIndicator(ident.strip(), name_nb.strip(), name_en.strip(),
                         unit or None, unit or None, int(direction), aggregation, denominator,
                         s.source, tuple(chosen))
+
+
+#: Token overlap a KS title needs before its SDG targets are suggested.
+GOOD_MATCH = 0.5
+
+
+def reconciliation(fr: FileRead, plan: Plan | None) -> None:
+    """What happened to every row: one line per sheet, then the columns not used."""
+    from sdg.importer import column_notes, reconcile, reconciliation_lines
+
+    st.markdown(f"**{tr('importer.reconcile.title')}**")
+    for line in reconciliation_lines(reconcile(fr, plan), lang()):
+        st.markdown(f"- {line}")
+    for line in column_notes(fr, lang()):
+        st.caption(line)
 
 
 def problems_table(plan: Plan) -> pd.DataFrame:

@@ -43,6 +43,14 @@ class Block:
     measures: np.ndarray
     year_cells: np.ndarray | None = None
     year_cols: np.ndarray | None = None
+    #: The period as written (``2023-24``, ``2011_2013``, ``2019K4``) per cell, shown in
+    #: the preview; ``year_cells`` when None.
+    periods: np.ndarray | None = None
+    #: 0-based row → reason key (``ingest.skip.…``) for rows of the sheet that this
+    #: block read and left out (headers, notes, other geography levels …).
+    notes: dict[int, str] = field(default_factory=dict)
+    #: 0-based column → reason key for columns read and not used as figures.
+    col_notes: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -147,9 +155,22 @@ def finish(block: Block, ctx: Context) -> ParsedTable | Explanation:
             "measure": pd.Series(block.measures[keep], dtype=object),
             "src_row": block.rows[keep].astype(np.int64) + 1,
             "src_col": pd.Series(_letters(block.cols[keep]), dtype=object),
+            "period": pd.Series(_period_text(block, keep), dtype=object),
         }
     )
-    return ParsedTable(ctx.sheet, block.layout, block.title, block.unit, block.source, data)
+    notes = {int(r) + 1: key for r, key in block.notes.items()}
+    col_notes = {column_letter(int(c)): key for c, key in block.col_notes.items()}
+    return ParsedTable(ctx.sheet, block.layout, block.title, block.unit, block.source, data,
+                       notes, col_notes)
+
+
+def _period_text(block: Block, keep: np.ndarray) -> np.ndarray:
+    """The period as written for the kept cells (the year when the file wrote only it)."""
+    source = block.periods if block.periods is not None else block.year_cells
+    if source is None:
+        return block.years[keep].astype(np.int64).astype(str).astype(object)
+    return map_unique(source[keep], lambda x: str(int(x)) if isinstance(x, float)
+                      and x.is_integer() else str(x).strip())
 
 
 def _looked_up(label: object, ctx: Context) -> tuple[str | None, str, object]:

@@ -4,9 +4,15 @@ Numeric cells pass through :func:`pandas.to_numeric` in one go; only the text ce
 that are not plain numbers are looked at one by one (status symbols, decimal commas,
 numbers stored as text with spaces as thousands separators).
 
-Year convention: a plain year is itself; a school year ``2018-19`` (or ``2018/19``)
-is the year it ends, 2019 (exit points are awarded in June); a multi-year period
-``2013-2015`` (FHI rolling means) is its last year, 2015.
+Period rule (one rule for every layout, :func:`parse_period`): a figure is stored
+under the **year in which its period ends**. A plain year is itself; a school year
+``2018-19`` (or ``2018/19``) is the year it ends, 2019 (exit points are awarded in
+June); a multi-year period ``2013-2015``, ``2013_2015`` or ``2020-2021`` (FHI and IMDi
+rolling means) is its last year; a quarter ``2019K4`` (``2019Q4``) or a month
+``2022M03`` is its year. Periods that are not plain years keep their *kind* in the
+series name whenever a table mixes kinds or has several periods per year (``K4``,
+``M03``, ``3-årsperiode``), so a three-year mean never overwrites that year's figure
+and four quarters never collide.
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 _COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$")
 _POINT_DECIMAL = re.compile(r"^[+-]?\d*\.\d+$")
 _INTEGER = re.compile(r"^[+-]?\d+$")
-_YEAR = re.compile(r"^(\d{4})(?:\s*[-/]\s*(\d{2}|\d{4}))?$")
+_YEAR = re.compile(r"^(\d{4})(?:\s*[-/_]\s*(\d{2}|\d{4}))?$")
+_SUBYEAR = re.compile(r"^(\d{4})\s*([KQMkqm])\s*(\d{1,2})$")
 YEAR_MIN, YEAR_MAX = 1900, 2100
 _NUMERIC_KINDS = {"floating", "integer", "mixed-integer-float", "empty"}
 
@@ -113,8 +120,8 @@ def parse_year(cell: object) -> int | None:
 
     >>> [parse_year(x) for x in (2015, 2015.0, "2015", "2018-19", "2013-2015", "2019/20")]
     [2015, 2015, 2015, 2019, 2015, 2020]
-    >>> [parse_year(x) for x in ("1999-05-01", 12.5, "Asker", "1850", True)]
-    [None, None, None, None, None]
+    >>> [parse_year(x) for x in ("1999-05-01", 12.5, "Asker", "1850", True, "2013_2015")]
+    [None, None, None, None, None, 2015]
     """
     if isinstance(cell, bool):
         return None
@@ -136,6 +143,35 @@ def parse_year(cell: object) -> int | None:
     else:
         return None
     return year if year is not None and YEAR_MIN <= year <= YEAR_MAX else None
+
+
+def parse_period(cell: object) -> tuple[int, str | None] | None:
+    """(year, kind) of a period cell by the module's period rule, or None.
+
+    ``kind`` is None for a plain year or a school year, ``"N-årsperiode"`` for a
+    multi-year period, ``"K4"`` for a quarter and ``"M03"`` for a month.
+
+    >>> [parse_period(x) for x in ("2015", "2018-19", "2013_2015", "2020-2021")]
+    [(2015, None), (2019, None), (2015, '3-årsperiode'), (2021, '2-årsperiode')]
+    >>> parse_period("2019K4"), parse_period("2022M03"), parse_period("2019Q5"), parse_period("x")
+    ((2019, 'K4'), (2022, 'M03'), None, None)
+    """
+    year = parse_year(cell)
+    if year is not None:
+        if isinstance(cell, str):
+            m = _YEAR.match(cell.strip().strip("\u00a0"))
+            if m and m.group(2) and len(m.group(2)) == 4:
+                return year, f"{year - int(m.group(1)) + 1}-årsperiode"
+        return year, None
+    if not isinstance(cell, str):
+        return None
+    m = _SUBYEAR.match(cell.strip())
+    if not m or not YEAR_MIN <= int(m.group(1)) <= YEAR_MAX:
+        return None
+    kind, n = m.group(2).upper(), int(m.group(3))
+    if kind in "KQ":
+        return (int(m.group(1)), f"K{n}") if 1 <= n <= 4 else None
+    return (int(m.group(1)), f"M{n:02d}") if 1 <= n <= 12 else None
 
 
 def parse_years(cells: np.ndarray) -> np.ndarray:

@@ -18,21 +18,30 @@ from sdg.ingest.cells import parse_years, to_values
 from sdg.ingest.layouts import norm, parse_kostra_blocks, parse_long, parse_udir, parse_wide
 from sdg.ingest.model import Explanation
 from sdg.ingest.regions import classify_label, code_from_label
+from sdg.ingest.tidy import figure_free_region_table, parse_tidy
 
-PARSERS = (parse_udir, parse_long, parse_kostra_blocks, parse_wide)
+PARSERS = (parse_udir, parse_long, parse_tidy, parse_kostra_blocks, parse_wide)
 _UN_MARKERS = ("sustainable development goal", "global indicator framework")
 _REGION_HEADERS = {"kommune", "kommunenummer", "kommunenr", "knr", "kommunekode"}
 
 
-def detect(grid: np.ndarray, sheet: str, known: Mapping[str, str]) -> list[Block] | Explanation:
-    """Blocks from the first parser that fits, or an explanation."""
+def detect(grid: np.ndarray, sheet: str, known: Mapping[str, str], year: int | None = None
+           ) -> list[Block] | Explanation:
+    """Blocks from the first parser that fits, or an explanation.
+
+    ``year`` is the period the user gives for a file that names none (only the long
+    tables use it: elsewhere a sheet without years is explained).
+    """
     if not has_content(grid):
         return Explanation(sheet, "ingest.explain.no_figures", {"sheet": sheet})
+    soft: Explanation | None = None  # a long table without a period: said if nothing fits
     for parser in PARSERS:
-        blocks = parser(grid, sheet)
-        if blocks:
+        blocks = parser(grid, sheet, year) if parser is parse_tidy else parser(grid, sheet)
+        if isinstance(blocks, Explanation):
+            soft = soft or blocks
+        elif blocks:
             return blocks
-    return explain(grid, sheet, known)
+    return soft or explain(grid, sheet, known)
 
 
 def has_content(grid: np.ndarray) -> bool:
@@ -55,7 +64,8 @@ def _code_column(grid: np.ndarray, known: Mapping[str, str]) -> bool:
     ``kommune`` header."""
     for c in range(grid.shape[1]):
         column = grid[:, c]
-        texts = {x for x in column if isinstance(x, str) and classify_label(x, known)[0]}
+        texts = {x for x in column if isinstance(x, str) and not x.strip().isdigit()
+                 and classify_label(x, known)[0]}
         if len(texts) >= 3:
             return True
         header = next((norm(x) for x in column if x != ""), "")
@@ -87,6 +97,8 @@ def explain(grid: np.ndarray, sheet: str, known: Mapping[str, str]) -> Explanati
         return Explanation(sheet, "ingest.explain.un_framework", params)
     if not _has_numbers(grid):
         return Explanation(sheet, "ingest.explain.no_figures", params)
+    if figure_free_region_table(grid):
+        return Explanation(sheet, "ingest.explain.no_measures", params)
     if _code_column(grid, known):
         return Explanation(sheet, "ingest.explain.no_years", params)
     years_in_rows = [int((~np.isnan(parse_years(grid[:, c]))).sum()) for c in range(grid.shape[1])]

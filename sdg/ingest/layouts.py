@@ -36,7 +36,10 @@ _SYNONYMS: dict[str, set[str]] = {
 _HEADER_SCAN = 40
 _STATBANK_TITLE = re.compile(r"^(\d{5}):\s*(.+)$", re.S)
 _YEAR_SUFFIX = re.compile(r"^(.*\S)\s+(\d{4}(?:[-/]\d{2,4})?)$")
-_UDIR_COLUMN = re.compile(r"^(\d{4}-\d{2})\.(.+)$")
+_UDIR_COLUMN = re.compile(r"^(\d{4}(?:-\d{2})?)\.(.+)$")
+#: Udir's ``EnhetNivaa``: 1 the nation, 2 a county, 3 a municipality, 4 a school.
+_UDIR_LEVELS = {1: "ingest.skip.level_country", 2: "ingest.skip.level_county",
+                4: "ingest.skip.level_school"}
 _KOSTRA_HEADER = re.compile(r"^år\s*\\\s*region", re.I)
 _UNIT = re.compile(r"\(([^()]+)\)\s*$")
 
@@ -121,6 +124,8 @@ def parse_long(grid: np.ndarray, sheet: str) -> list[Block] | None:
     layout = "template_long" if "indikator" in fields else "long"
     indicator = body[:, fields["indikator"]] if "indikator" in fields else np.full(len(body), sheet)
     groups, titles = pd.factorize(pd.Series(indicator, dtype=object))
+    notes = {r: "ingest.skip.title" for r in range(header) if (grid[r] != "").any()}
+    notes[header] = "ingest.skip.header"
     blocks = []
     for g, title in enumerate(titles):
         sel = groups == g
@@ -134,6 +139,7 @@ def parse_long(grid: np.ndarray, sheet: str) -> list[Block] | None:
                 cols=np.full(sel.sum(), fields["verdi"]),
                 measures=np.full(sel.sum(), None, dtype=object),
                 year_cells=year[sel], year_cols=np.full(sel.sum(), fields["år"]),
+                notes=notes,
             )
         )  # fmt: skip
     return blocks
@@ -167,9 +173,14 @@ def parse_udir(grid: np.ndarray, sheet: str) -> list[Block] | None:
         return None
     code_col = header.index("kommunekode")
     body = grid[r + 1 :]
+    notes = {i: "ingest.skip.title" for i in range(r) if (grid[i] != "").any()}
+    notes[r] = "ingest.skip.header"
     if "enhetnivaa" in header:
         level = pd.to_numeric(pd.Series(body[:, header.index("enhetnivaa")]), errors="coerce")
         municipal = (level == 3).to_numpy()
+        for i, lv in enumerate(level.to_numpy()):
+            if lv != 3 and (body[i] != "").any():
+                notes[r + 1 + i] = _UDIR_LEVELS.get(lv, "ingest.skip.other_level")
     else:
         municipal = body[:, code_col] != ""
     columns = [
@@ -177,7 +188,7 @@ def parse_udir(grid: np.ndarray, sheet: str) -> list[Block] | None:
         for c, cell in enumerate(grid[r])
         if _UDIR_COLUMN.match(str(cell)) and not str(cell).endswith(".Brudd")
     ]
-    parts = [m.group(2).split(".") for _, m in columns]
+    parts = [re.split(r"\.(?=\S)", m.group(2)) for _, m in columns]  # "5. årstrinn" stays
     varying = {len({tuple(p[:-1]) for p in parts}) > 1}
     measures = [" / ".join(p) if True in varying else p[-1] for p in parts]
     cols = np.array([c for c, _ in columns])
@@ -193,6 +204,8 @@ def parse_udir(grid: np.ndarray, sheet: str) -> list[Block] | None:
             years=np.tile(years, n_rows), cells=sub.ravel(),
             rows=np.repeat(rows, n_cols), cols=np.tile(cols, n_rows),
             measures=np.tile(np.array(measures, dtype=object), n_rows),
+            periods=np.tile(np.array([m.group(1) for _, m in columns], dtype=object), n_rows),
+            notes=notes,
         )
     ]  # fmt: skip
 
@@ -229,6 +242,7 @@ def parse_kostra_blocks(grid: np.ndarray, sheet: str) -> list[Block] | None:
                 years=np.repeat(years, n_cols), cells=grid[head + 1 : end][:, cols].ravel(),
                 rows=np.repeat(np.arange(head + 1, end), n_cols), cols=np.tile(cols, n_rows),
                 measures=np.full(n_rows * n_cols, title, dtype=object),
+                periods=np.repeat(grid[head + 1 : end, 0], n_cols),
             )
         )  # fmt: skip
     return blocks
@@ -255,6 +269,20 @@ def header_year(cell: object) -> tuple[int, str | None] | None:
     return None
 
 
+_NUMBERISH = re.compile(r"^[+\-\u2212]?[\d\s\u00a0.,]*\d[\d\s\u00a0.,]*%?$")
+
+
+def _numberish(cell: object) -> bool:
+    """A number, or text that reads as one (CSV cells are all text).
+
+    >>> _numberish(3.0), _numberish(" 1 944"), _numberish("Halden"), _numberish("")
+    (True, True, False, False)
+    """
+    if isinstance(cell, str):
+        return bool(_NUMBERISH.match(cell.strip()))
+    return cell != "" and cell is not None and not isinstance(cell, bool)
+
+
 def _span_end(filled: np.ndarray, r: int, first: int) -> int:
     """End (exclusive) of the header block starting at ``first`` in row ``r``: the
     first column empty in both this row and the next (so outer labels written only
@@ -270,8 +298,14 @@ def _year_row(grid: np.ndarray, filled: np.ndarray) -> tuple[int, dict[int, tupl
     Only the contiguous header block starting at the first year counts (an analyst's
     side table further right is ignored); year cells must be at least half of the
     block's non-empty cells. Ties go to the upper row.
+
+    Header evidence: a number is a year header only in a row whose label cells (left
+    of the first year) hold no numbers, and above which no row holds a number in
+    those columns; a row of figures between 1900 and 2100 is data, not a header.
     """
     best: tuple[int, dict[int, tuple]] | None = None
+    numbers = np.vectorize(_numberish, otypes=[bool])(
+        grid[: min(_HEADER_SCAN, grid.shape[0])]) if grid.size else np.zeros((0, 0), bool)
     for r in range(min(_HEADER_SCAN, grid.shape[0])):
         years = {c: y for c in np.flatnonzero(filled[r]) if (y := header_year(grid[r, c]))}
         if not years:
@@ -282,6 +316,20 @@ def _year_row(grid: np.ndarray, filled: np.ndarray) -> tuple[int, dict[int, tupl
         if best is not None and len(years) <= len(best[1]):
             continue
         others = int(filled[r, first:end].sum())
+        year_cols = sorted(years)
+        if numbers[r, :first].any() or numbers[:r][:, year_cols].any():
+            continue
+        order = [years[c][0] for c in year_cols]
+        if order != sorted(order) and order != sorted(order, reverse=True):
+            continue  # header years are in order; figures need not be
+        if len({years[c] for c in year_cols}) != len(order):  # one year over columns:
+            below = grid[r + 1, year_cols] if r + 1 < grid.shape[0] else []
+            if not all(isinstance(x, str) and x.strip() and not _numberish(x) for x in below):
+                continue
+        above = [x for x in grid[r - 1, year_cols] if isinstance(x, str) and x.strip()] if r else []
+        if len(above) == len(year_cols) and len(set(above)) == len(above) > 1 and not any(
+                header_year(x) for x in above):
+            continue  # a header row of its own names these columns: this row is data
         if first > 0 and len(years) * 2 >= others and filled[r + 1 :, :first].any():
             best = (r, years)
     return best
@@ -313,12 +361,21 @@ def _measures(grid: np.ndarray, filled: np.ndarray, rows: list[int], cols: np.nd
     return [" / ".join(dict.fromkeys(p)) for p in parts]
 
 
-def _label_columns(body: np.ndarray, first: int) -> tuple[int, list[int]] | None:
-    """Region column and the other (category) label columns left of the years."""
+def _label_columns(body: np.ndarray, first: int, headers: list[str]
+                   ) -> tuple[int, list[int]] | None:
+    """Region column and the other (category) label columns left of the years.
+
+    Numbers count as codes only under a header that labels regions (``Knr``,
+    ``Kommune``, ``Region`` …); ``headers[c]`` is the header text of column ``c``.
+    """
+    from sdg.ingest.tidy import is_geo_header
+
     scores = {}
     for c in range(first):
         labels = pd.unique(pd.Series(body[:, c], dtype=object))
         labels = [x for x in labels if x != ""]
+        if labels and not is_geo_header(headers[c]):
+            labels = [x for x in labels if isinstance(x, str)] or [None]
         if labels:
             kinds = [classify_label(x, {})[1] for x in labels]
             scores[c] = sum(k in ("code", "aggregate") for k in kinds) / len(labels)
@@ -332,6 +389,8 @@ def _label_columns(body: np.ndarray, first: int) -> tuple[int, list[int]] | None
 
 def parse_wide(grid: np.ndarray, sheet: str) -> list[Block] | None:
     """One row per region, years as columns (SSB Statbank xlsx/csv and analysts' sheets)."""
+    from sdg.ingest.tidy import is_geo_header
+
     filled = nonempty(grid)
     found = _year_row(grid, filled)
     if found is None:
@@ -342,13 +401,37 @@ def parse_wide(grid: np.ndarray, sheet: str) -> list[Block] | None:
     start = _data_start(grid, year_row, cols)
     if start is None:
         return None
-    empty_rows = np.flatnonzero(~filled[start:].any(axis=1))
-    end = start + int(empty_rows[0]) if len(empty_rows) else grid.shape[0]
-    body = grid[start:end].copy()
-    found_labels = _label_columns(body, first)
+    # A blank row does not end the table: it ends after the last row with a figure
+    # (or symbol) in a year column; a repeated header inside it is left out.
+    in_years = filled[start:, cols].any(axis=1)
+    end = start + int(np.flatnonzero(in_years)[-1]) + 1
+    header_years = np.array([years[c][0] for c in cols], dtype=float)
+    notes: dict[int, str] = {}
+    keep_rows = []
+    for r in range(start, end):
+        if not filled[r, cols].any():
+            if filled[r].any():
+                notes[r] = "ingest.skip.text_row"
+            continue
+        again = [header_year(x) for x in grid[r, cols]]
+        if sum(y is not None and y[0] == h for y, h in zip(again, header_years, strict=True)
+               ) * 2 >= len(cols):
+            notes[r] = "ingest.skip.repeated_header"
+            continue
+        keep_rows.append(r)
+    body_rows = np.array(keep_rows, dtype=int)
+    for r in range(start):
+        if filled[r].any():
+            notes[r] = "ingest.skip.header" if r >= year_row else "ingest.skip.title"
+    body = grid[body_rows].copy()
+    headers = [" ".join(norm(x) for x in grid[:start, c] if norm(x)) for c in range(first)]
+    found_labels = _label_columns(body, first, headers)
     if found_labels is None:
         return None
     region, categories = found_labels
+    numeric = [x for x in body[:, region] if x != "" and not isinstance(x, str)]
+    if numeric and not is_geo_header(headers[region]):
+        return None  # numbers without a region header are no municipality codes
     if categories:
         for c in [region, *categories]:
             body[:, c] = pd.Series(body[:, c], dtype=object).replace("", None).ffill().fillna("")
@@ -372,6 +455,10 @@ def parse_wide(grid: np.ndarray, sheet: str) -> list[Block] | None:
     distinct = [m for m in pd.unique(measures) if m]
     if layout == "wide_years" and len(distinct) == 1:
         title = distinct[0]
+    elif layout == "wide_years" and year_row > 0 and isinstance(grid[0, 0], str) and (
+        grid[0, 0].strip() and not filled[0, 1:].any()
+    ):
+        title = grid[0, 0].strip()  # a title alone in A1 (FHI Kommunehelsa)
     unit = _footer_unit(grid, end) or (_unit_of(distinct[0]) if len(distinct) == 1 else None)
     if unit is None and layout == "ssb_statbank":
         unit = _unit_of(title)
@@ -380,8 +467,9 @@ def parse_wide(grid: np.ndarray, sheet: str) -> list[Block] | None:
             layout=layout, title=title, unit=unit, source=source,
             labels=np.repeat(body[:, region], n_cols), label_cols=np.full(n_rows * n_cols, region),
             years=np.tile(np.array([years[c][0] for c in cols], dtype=float), n_rows),
-            cells=body[:, cols].ravel(), rows=np.repeat(np.arange(start, end), n_cols),
-            cols=np.tile(cols, n_rows), measures=measure,
+            cells=body[:, cols].ravel(), rows=np.repeat(body_rows, n_cols),
+            cols=np.tile(cols, n_rows), measures=measure, notes=notes,
+            periods=np.tile(grid[year_row, cols], n_rows),
         )
     ]  # fmt: skip
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from sdg.i18n import t
@@ -46,6 +47,7 @@ DATA_COLUMNS: tuple[str, ...] = (
     "measure",
     "src_row",
     "src_col",
+    "period",
 )
 
 #: Columns of :attr:`ParseResult.problems`, in order.
@@ -114,8 +116,9 @@ class ParsedTable:
         Long frame with :data:`DATA_COLUMNS`: ``region_label`` as in the file,
         ``municipality`` (4-character code or None), ``year`` (int), ``value``
         (float, NaN when missing), ``status_symbol`` (None or a key of
-        :data:`STATUS_SYMBOLS`), ``measure`` (str or None), ``src_row`` (1-based)
-        and ``src_col`` (Excel column letter).
+        :data:`STATUS_SYMBOLS`), ``measure`` (str or None), ``src_row`` (1-based),
+        ``src_col`` (Excel column letter) and ``period`` (the period as written,
+        ``2023-24``; ``year`` follows the period rule of :mod:`sdg.ingest.cells`).
     """
 
     sheet: str
@@ -124,12 +127,21 @@ class ParsedTable:
     unit: str | None
     source: str | None
     data: pd.DataFrame
+    #: 1-based row → reason key (``ingest.skip.…``) of rows read and left out.
+    notes: dict[int, str] = field(default_factory=dict)
+    #: Column letter → reason key of columns read and not used as figures.
+    col_notes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class ParseResult:
-    """Everything read from one file: tables, cell problems and explanations."""
+    """Everything read from one file: tables, cell problems and explanations.
+
+    ``read_rows`` holds, per sheet read, the 1-based numbers of its non-empty rows
+    (what the reconciliation counts as "rader lest").
+    """
 
     tables: list[ParsedTable]
     problems: pd.DataFrame
     explanations: list[Explanation]
+    read_rows: dict[str, np.ndarray] = field(default_factory=dict)

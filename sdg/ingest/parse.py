@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import PurePath
 
+import numpy as np
+
 from sdg.errors import InvalidInput
 from sdg.ingest import read
 from sdg.ingest.blocks import Context, finish
@@ -22,6 +24,7 @@ def parse_file(
     sheet: str | None = None,
     known_codes: Mapping[str, str] | None = None,
     max_bytes: int = read.MAX_BYTES,
+    year: int | None = None,
 ) -> ParseResult:
     """Read an indicator file (xlsx/xls, Statbank CSV or JSON-stat) without a database.
 
@@ -37,6 +40,9 @@ def parse_file(
         Municipality name → code, for files that name regions without codes.
     max_bytes : int
         Largest file accepted (default 50 MB).
+    year : int, optional
+        The year of a long table that names no period anywhere (the user's word,
+        ``--year``); never guessed.
 
     Returns
     -------
@@ -64,8 +70,11 @@ def parse_file(
     known = known_index(known_codes)
     if kind == "json":
         ctx = Context(name, known, problems)
-        outcomes = [finish(b, ctx) for b in parse_jsonstat(read.read_json(data, name), name)]
-        return _result(outcomes, problems)
+        blocks = parse_jsonstat(read.read_json(data, name), name)
+        if isinstance(blocks, Explanation):
+            return _result([blocks], problems, {})
+        outcomes = [finish(b, ctx) for b in blocks]
+        return _result(outcomes, problems, {})
     zf = None
     if kind == "csv":
         sheets = [read.read_csv(data, name)]
@@ -82,7 +91,9 @@ def parse_file(
             names = ", ".join(s.name for s in sheets)
             raise InvalidInput("ingest.err.sheet_not_found", file=name, sheet=sheet, sheets=names)
         sheets = chosen
-    detected = [(raw, detect(raw.grid, raw.name, known)) for raw in sheets]
+    detected = [(raw, detect(raw.grid, raw.name, known, year)) for raw in sheets]
+    read_rows = {raw.name: np.flatnonzero((raw.grid != "").any(axis=1)) + 1
+                 if raw.grid.size else np.empty(0, dtype=int) for raw in sheets}
     formulas = None
     outcomes: list[ParsedTable | Explanation] = []
     for raw, found in detected:
@@ -97,7 +108,7 @@ def parse_file(
         else:
             ctx = Context(raw.name, known, problems)  # one per sheet: labels looked up once
             outcomes += [finish(b, ctx) for b in found]
-    return _result(outcomes, problems)
+    return _result(outcomes, problems, read_rows)
 
 
 def _may_hide_formulas(found: list | Explanation) -> bool:
@@ -107,9 +118,10 @@ def _may_hide_formulas(found: list | Explanation) -> bool:
     return isinstance(found, Explanation) or any((b.cells == "").any() for b in found)
 
 
-def _result(outcomes: list[ParsedTable | Explanation], problems: Problems) -> ParseResult:
+def _result(outcomes: list[ParsedTable | Explanation], problems: Problems,
+            read_rows: dict[str, np.ndarray]) -> ParseResult:
     """Split outcomes into tables and explanations (one explanation per sheet and key)."""
     tables = [o for o in outcomes if isinstance(o, ParsedTable)]
     unique = {(o.sheet, o.key): o for o in outcomes if isinstance(o, Explanation)}
     explanations = list(unique.values())
-    return ParseResult(tables, problems.frame(), explanations)
+    return ParseResult(tables, problems.frame(), explanations, read_rows)

@@ -95,11 +95,16 @@ class CatalogueQueries:
 
     # ---------------------------------------------------------- indicators
     def indicators(self, goal: int | None = None) -> pd.DataFrame:
-        """Our indicators with their SDG targets (``targets`` as '4.1, 4.2')."""
+        """Our indicators with their SDG targets (``targets`` as '4.1, 4.2').
+
+        An indicator an import created is listed while that batch is active (undo
+        hides it, redo shows it again; migration 0015)."""
         return self.df(
             "SELECT i.*, string_agg(it.target, ', ' ORDER BY t.sort) AS targets"
             " FROM indicator i LEFT JOIN indicator_target it ON it.indicator = i.id"
             " LEFT JOIN target t ON t.target = it.target"
+            " WHERE i.created_batch IS NULL OR i.created_batch IN"
+            "  (SELECT id FROM import_batch WHERE state = 'active')"
             " GROUP BY ALL"
             " HAVING $g IS NULL OR bool_or(t.goal = $g)"
             " ORDER BY i.id",

@@ -140,6 +140,9 @@ class ImportQueries:
             if on_commit is not None:
                 on_commit(cur, int(batch_id))
             new_ids = [] if new_indicators is None else list(new_indicators["id"])
+            if new_ids:
+                cur.execute("UPDATE indicator SET created_batch = $b WHERE list_contains($ids, id)",
+                            {"b": batch_id, "ids": new_ids})
             self.audit(cur, actor, "data.import", {"file": batch.get("file_name"),
                        "rows": len(obs), "new_indicators": new_ids}, batch_id=int(batch_id))
         return int(batch_id)
@@ -206,8 +209,17 @@ class ImportQueries:
             {"b": batch_id, "n": limit},
         )
 
+    def batch_indicators_created(self, batch_id: int) -> list[str]:
+        """Ids of the indicators a batch created (hidden while it is undone)."""
+        rows = self.df("SELECT id FROM indicator WHERE created_batch = $b ORDER BY id",
+                       {"b": batch_id})
+        return rows["id"].tolist()
+
     def set_batch_state(self, batch_id: int, state: str, actor: Actor) -> None:
-        """Undo (``'undone'``) or redo (``'active'``) a batch; refuses a no-op."""
+        """Undo (``'undone'``) or redo (``'active'``) a batch; refuses a no-op.
+
+        Undo removes the whole batch: its figures and the indicators it created
+        (:meth:`indicators` lists those only while the batch is active)."""
         require(actor, "data.import")
         if state not in ("active", "undone"):
             raise InvalidInput("importer.err.bad_state", state=state)

@@ -1,0 +1,430 @@
+"""Long ("tidy") tables: one header row, one row per region × period × category.
+
+The layout of NAV, FHI, IMDi, Valgdirektoratet and analysts' own CSVs: a header row
+with a column *labelled* as the region (``Kommune``, ``kommune_nr``, ``KommuneID``,
+``Kommune Nr Navn``, ``region``, ``Geografi`` …), and the period from one of
+
+* a column labelled as time (``År``, ``aar``, ``year``, ``Tid``, ``periode`` …);
+* the headers of the value columns (``bosatt_2015_personer``, ``Persons 2019``,
+  ``innvkat…_aar.2014``, ``2021.Alle eierformer.Oppfyller pedagognormen (andel)``);
+* a title above the header (``Veglengder gyldig pr 20191231``), when it names exactly
+  one year;
+* the year the user gives (``--year``), when the file names none.
+
+A number is a year only with such evidence and a code only in the region column:
+the body's values are never guessed to be years or codes. Every other column is
+classified from its header and its cells, in this order: another geography column
+(``fylke_nr``, ``bydel_nr``: rows where only it is set are another level and are
+skipped with that reason), a category (``Kjønn``, ``Alder``, ``Sektor``, ``Parti``,
+``enhet`` …, or any text column that varies within a region: one series per
+category), a code column (``Kapittel`` ``0634``: digits with leading zeros), a value
+column (numbers, SSB symbols; one series per column), a description of the region
+(``Kommunenavn``, ``Fylkenavn``: one value per region) or a constant (``Oppdatert
+dato``). Columns and rows not used as figures are listed with their reason
+(:attr:`~sdg.ingest.blocks.Block.notes`, ``col_notes``).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from sdg.ingest.blocks import Block, map_unique
+from sdg.ingest.cells import YEAR_MAX, YEAR_MIN, parse_period, to_values
+from sdg.ingest.model import Explanation
+
+_HEADER_SCAN = 40
+#: Header words that label a region column (compared with the header's words).
+GEO_WORDS = frozenset({"kommune", "kommunenr", "kommunenummer", "kommunekode", "kommuneid",
+                       "knr", "region", "geografi", "municipality", "kommune_nr", "komnr",
+                       "bydel", "bydel_nr", "delbydel", "delbydelid", "fylke", "fylke_nr",
+                       "fylkenr", "fylkesnr", "naringsregion_nr", "næringsregion",
+                       "kommunenavn", "geo", "area"})  # fmt: skip
+#: Header words that make a column the municipality column first of all.
+MUNICIPAL_WORDS = ("kommune", "knr", "municipality", "komnr", "region", "geografi", "geo")
+YEAR_HEADERS = frozenset({"år", "aar", "year", "tid", "time", "periode", "period", "skoleår",
+                          "skoleaar", "årstall", "statistikkår", "året", "år/periode"})  # fmt: skip
+#: Header words of category columns (one series per value), even when numeric.
+CATEGORY_WORDS = ("kjønn", "kjonn", "kjon", "sex", "gender", "alder", "age", "sektor",
+                  "sector", "eierform", "innvkat", "landbakgrunn", "vreg", "trinn", "enhet",
+                  "unit", "kategori", "category", "gruppe", "group", "type", "næring",
+                  "naering", "parti", "party", "statistikkvariabel", "contents", "utdanning",
+                  "dødsårsak", "diagnose", "stønadsområde", "variabel")  # fmt: skip
+_CODE_HEADER = re.compile(r"(?:^|[\s_.-])(?:nr|kode|code|id|orgnr|organisasjonsnummer)$")
+_HEADER_YEAR = re.compile(
+    r"(?<![\d])((?:19|20)\d\d)(?:\s*[-/_]\s*(\d{2}|(?:19|20)\d\d))?(?![\d])"
+)
+_TITLE_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?:[01]\d[0-3]\d)?(?![\d])")
+_NUMBERISH = re.compile(r"^[+\-\u2212]?[\d\s\u00a0.,]*\d[\d\s\u00a0.,]*%?$")
+_STATBANK = re.compile(r"^(\d{5}):\s*(.+)$", re.S)
+_PURE_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$|^\d{4}-\d{2}-\d{2}")
+
+
+def _norm(cell: object) -> str:
+    return re.sub(r"\s+", " ", cell).strip().casefold() if isinstance(cell, str) else ""
+
+
+def _words(header: str) -> set[str]:
+    """Words of a header, split on spaces, dots and underscores, plus the whole.
+
+    >>> sorted(_words("kommune nr navn")), sorted(_words("kommune_nr"))
+    (['kommune', 'kommune nr navn', 'navn', 'nr'], ['kommune', 'kommune_nr', 'nr'])
+    """
+    return {header, *re.split(r"[\s._]+", header)} - {""}
+
+
+def is_geo_header(header: str) -> bool:
+    """True when a header labels a region column.
+
+    >>> [is_geo_header(h) for h in ("kommune nr navn", "kommuneid", "delbydelid", "parti")]
+    [True, True, True, False]
+    """
+    return bool(_words(header) & GEO_WORDS) or header.startswith(("kommune", "fylke", "bydel"))
+
+
+def _is_category_header(header: str) -> bool:
+    return any(w.startswith(CATEGORY_WORDS) for w in _words(header))
+
+
+def _is_code_column(header: str, cells: np.ndarray) -> bool:
+    """Codes, not figures: digit strings of one length with leading zeros
+    (``Kapittel`` ``0634``), or digits under a ``…nr``/``kode``/``id``/``orgnr`` header.
+
+    >>> _is_code_column("kapittel", np.array(["0634", "2541"], dtype=object))
+    True
+    >>> _is_code_column("antall", np.array(["0634", "25"], dtype=object))
+    False
+    >>> _is_code_column("has_propertytax", np.array(["0", "1"], dtype=object))
+    False
+    >>> _is_code_column("orgnr_fylkesmann", np.array([974763230.0], dtype=object))
+    True
+    """
+    index, uniques = pd.factorize(pd.Series(cells, dtype=object))  # each distinct cell once
+    counts = np.bincount(index[index >= 0], minlength=len(uniques))
+    is_text = np.array([isinstance(x, str) for x in uniques], dtype=bool)
+    if len(uniques) and is_text.all():
+        stripped = [x.strip() for x in uniques]
+        digit = np.array([x.isdigit() for x in stripped], dtype=bool)
+        lengths = {len(x) for x, d in zip(stripped, digit, strict=True) if d}
+        zero = any(x.startswith("0") for x, d in zip(stripped, digit, strict=True) if d)
+        if counts[digit].sum() >= 0.95 * counts.sum() and zero and len(lengths) == 1 and (
+                min(lengths) >= 2):  # "0"/"1" is a yes/no figure, "0634" a code
+            return True
+    coded = _CODE_HEADER.search(header) or "orgnr" in header or "organisasjonsnummer" in header
+    return bool(coded) and all(
+        (isinstance(x, str) and x.strip().isdigit())
+        or (not isinstance(x, str) and float(x).is_integer()) for x in uniques)
+
+
+def figure_free_region_table(grid: np.ndarray) -> bool:
+    """True when the sheet is a labelled table of regions without figure columns
+    (a list of units with codes, names and organisation numbers)."""
+    r = _header_row(grid)
+    if r is None:
+        return False
+    header = [_norm(c) for c in grid[r]]
+    geo = [c for c, h in enumerate(header) if h and is_geo_header(h)]
+    body = grid[r + 1:]
+    return len(body) > 0 and not _has_figure_column(body, header, geo)
+
+
+def _has_figure_column(body: np.ndarray, header: list[str], skip: list[int]) -> bool:
+    """True when a column other than ``skip`` holds numbers that are not codes."""
+    for c in range(body.shape[1]):
+        cells = body[:, c][~_blank(body[:, c])]
+        if c in skip or not len(cells) or _is_code_column(header[c], cells):
+            continue
+        parsed = to_values(cells)
+        if (~np.isnan(parsed.value)).mean() >= 0.9:
+            return True
+    return False
+
+
+def _header_row(grid: np.ndarray) -> int | None:
+    """The first row (of 40) of text labels with a region label among them."""
+    for r in range(min(_HEADER_SCAN, grid.shape[0])):
+        row = grid[r]
+        texts = [c for c in row if isinstance(c, str) and c.strip()]
+        numbers = [c for c in row if c != "" and not isinstance(c, str)]
+        if len(texts) >= 2 and not numbers and any(is_geo_header(_norm(c)) for c in texts):
+            return r
+    return None
+
+
+def _region_column(header: list[str], geo: list[int], body: np.ndarray,
+                   rows: np.ndarray) -> int:
+    """The municipality column among the geography columns: labelled ``kommune`` (or
+    region) first, then the one whose cells are most often codes."""
+    from sdg.ingest.regions import code_from_label
+
+    def score(c: int) -> tuple[int, float]:
+        cells = body[rows, c]
+        filled = cells[cells != ""]
+        codes = sum(code_from_label(x) is not None for x in pd.unique(filled)) if len(filled) else 0
+        named = any(w.startswith(MUNICIPAL_WORDS) for w in _words(header[c]))
+        return int(named), codes / max(len(pd.unique(filled)), 1)
+
+    return max(geo, key=lambda c: (score(c), -c))
+
+
+def _blank(cells: np.ndarray) -> np.ndarray:
+    """Empty or ``NULL``-like cells."""
+    from sdg.ingest.regions import NULL_TEXTS
+
+    return map_unique(cells, lambda c: c == "" or (
+        isinstance(c, str) and c.strip().casefold() in NULL_TEXTS)).astype(bool)
+
+
+def _title_year(grid: np.ndarray, header: int) -> int | None:
+    """The one year named in the title rows above the header (None if none or several).
+
+    A date after a ``label:`` cell (``Rapportdato: 15.01.2020``) is metadata, not
+    the period of the table.
+    """
+    years: set[int] = set()
+    for r in range(header):
+        for c, cell in enumerate(grid[r]):
+            if not isinstance(cell, str) or not cell.strip():
+                continue
+            text = cell.strip()
+            left = grid[r, c - 1] if c else ""
+            if _PURE_DATE.match(text) and isinstance(left, str) and left.strip().endswith(":"):
+                continue
+            if text.endswith(":"):
+                continue
+            years |= {int(y) for y in _TITLE_YEAR.findall(text) if YEAR_MIN <= int(y) <= YEAR_MAX}
+    return years.pop() if len(years) == 1 else None
+
+
+def header_period(header: str) -> tuple[int, str | None, str] | None:
+    """(year, kind, header without the period) when a header names one period.
+
+    >>> header_period("bosatt_2015_personer"), header_period("Persons 2019")
+    ((2015, None, 'bosatt_personer'), (2019, None, 'Persons'))
+    >>> header_period("2021.Alle eierformer.Oppfyller pedagognormen (andel)")
+    (2021, None, 'Alle eierformer.Oppfyller pedagognormen (andel)')
+    >>> header_period("EndringStemmer11") is None, header_period("2013 og 2015") is None
+    (True, True)
+    """
+    found = list(_HEADER_YEAR.finditer(header))
+    if len(found) != 1:
+        return None
+    m = found[0]
+    period = parse_period(m.group(0).replace(" ", ""))
+    if period is None:
+        return None
+    rest = (header[: m.start()] + header[m.end():])
+    rest = re.sub(r"([._\s-])[._\s-]+", r"\1", rest).strip(" ._-")
+    return period[0], period[1], rest
+
+
+def parse_tidy(grid: np.ndarray, sheet: str, year: int | None = None
+               ) -> list[Block] | Explanation | None:
+    """A long table (see the module); None when the sheet has no labelled header."""
+    r = _header_row(grid)
+    if r is None:
+        return None
+    raw_header = grid[r]
+    if any(parse_period(c) is not None for c in raw_header if c != "") or any(
+        parse_period(c) is not None for c in grid[r - 1] if r and c != ""
+    ):
+        return None  # years as column headers: a wide table (sdg.ingest.layouts)
+    header = [_norm(c) for c in raw_header]
+    body = grid[r + 1:]
+    filled = body != ""
+    notes: dict[int, str] = {i: "ingest.skip.title" for i in range(r) if (grid[i] != "").any()}
+    notes[r] = "ingest.skip.header"
+    labelled = [c for c, h in enumerate(header) if h]
+    same = np.zeros(len(body), dtype=int)
+    for c in labelled:
+        same += map_unique(body[:, c], lambda x, h=header[c]: _norm(x) == h).astype(bool)
+    repeated = same >= max(2, len(labelled) // 2)
+    for i in np.flatnonzero(repeated):
+        notes[r + 1 + int(i)] = "ingest.skip.repeated_header"
+    rows = np.flatnonzero(filled.any(axis=1) & ~repeated)
+    geo = [c for c in labelled if is_geo_header(header[c])]
+    municipal = [c for c in geo if any(w.startswith(MUNICIPAL_WORDS) for w in _words(header[c]))]
+    if not municipal:  # only districts or counties are labelled: not municipal figures
+        key = ("ingest.explain.districts_only" if any("bydel" in header[c] for c in geo)
+               else "ingest.explain.aggregates_only")
+        if not _has_figure_column(body[rows], header, geo):
+            return None  # explained by sdg.ingest.detect (no figure columns)
+        return Explanation(sheet, key, {"sheet": sheet})
+    region = _region_column(header, municipal, body, rows)
+    year_col = next((c for c in labelled if header[c] in YEAR_HEADERS and c != region), None)
+    col_notes: dict[int, str] = {}
+    values: list[int] = []
+    categories: list[int] = []
+    region_labels = body[rows, region]
+    for c in range(grid.shape[1]):
+        if c in (region, year_col):
+            continue
+        cells = body[rows, c]
+        nonblank = ~_blank(cells)
+        if not nonblank.any():
+            if header[c] or c < len(raw_header) and raw_header[c] != "":
+                col_notes[c] = "ingest.skip.col_empty"
+            continue
+        h = header[c]
+        if c in geo:
+            named = "navn" in h or "name" in h
+            col_notes[c] = "ingest.skip.col_region_name" if named else "ingest.skip.col_geo"
+            continue
+        present = cells[nonblank]
+        distinct = pd.Series(present, dtype=object).nunique()
+        if _is_category_header(h) and header_period(str(raw_header[c])) is None and (
+            distinct <= 20
+        ):
+            categories.append(c)
+            continue
+        if _is_code_column(h, present):
+            col_notes[c] = "ingest.skip.col_code"
+            continue
+        index, uniques = pd.factorize(pd.Series(present, dtype=object))
+        parsed = to_values(np.asarray(uniques, dtype=object))  # each distinct cell once
+        numeric = ~np.isnan(parsed.value) | (parsed.status != None)  # noqa: E711
+        numeric |= np.array([bool(_NUMBERISH.match(str(x).strip())) for x in uniques],
+                            dtype=bool)  # a malformed number is a problem, not a label
+        if numeric[index].mean() >= 0.9 and (~np.isnan(parsed.value)).any():
+            values.append(c)
+            continue
+        per_region = pd.DataFrame({"r": region_labels[nonblank], "v": present}).groupby(
+            "r", sort=False)["v"].nunique()
+        if distinct <= 1:
+            col_notes[c] = "ingest.skip.col_constant"
+        elif len(per_region) and per_region.max() <= 1:
+            col_notes[c] = "ingest.skip.col_region_name"
+        else:
+            categories.append(c)
+    if not values:
+        return None  # explained by sdg.ingest.detect (no figure columns)
+    # The period of every value cell.
+    col_period: dict[int, tuple[int, str | None, str]] = {}
+    if year_col is None:
+        for c in values:
+            found = header_period(str(raw_header[c]).strip())
+            if found:
+                col_period[c] = found
+        if col_period:
+            for c in values:
+                if c not in col_period:
+                    col_notes[c] = "ingest.skip.col_no_year"
+            values = [c for c in values if c in col_period]
+        else:
+            title = _title_year(grid, r)
+            given = title if title is not None else year
+            if given is None:
+                return Explanation(sheet, "ingest.explain.no_period",
+                                   {"sheet": sheet, "columns": ", ".join(
+                                       str(raw_header[c]).strip() for c in values[:4])})
+            col_period = {c: (given, None, str(raw_header[c]).strip()) for c in values}
+    # Rows: the region label (or, for a subtotal row without a code, its name).
+    labels = body[rows, region].copy()
+    name_cols = [c for c, key in col_notes.items() if key == "ingest.skip.col_region_name"]
+    blank = _blank(labels)
+    other_geo = [c for c in geo if c != region and "navn" not in header[c]
+                 and "name" not in header[c]]
+    name_cols += [c for c in geo if c != region and c not in other_geo]
+    other_level = np.zeros(len(rows), dtype=bool)
+    for c in other_geo:
+        other_level |= blank & ~_blank(body[rows, c])
+    for i in np.flatnonzero(other_level):
+        notes[r + 1 + int(rows[i])] = "ingest.skip.other_level"
+    for c in name_cols:
+        use = blank & ~other_level & ~_blank(body[rows, c])
+        labels[use] = body[rows[use], c]
+        blank &= ~use
+    labels[blank] = ""
+    keep = ~other_level
+    rows, labels = rows[keep], labels[keep]
+    if year_col is not None:
+        periods = map_unique(body[rows, year_col], parse_period)
+        row_year = np.array([p[0] if p else np.nan for p in periods], dtype=float)
+        row_kind = np.array([p[1] if p else None for p in periods], dtype=object)
+        mixed = len({k for k in row_kind if k is None}) and len({k for k in row_kind if k})
+        if not mixed:
+            row_kind = np.array([k if k and k[0] in "KM" else None for k in row_kind],
+                                dtype=object)
+    category_text = np.full(len(rows), "", dtype=object)
+    for c in categories:
+        part = map_unique(body[rows, c], lambda x: "" if x == "" else str(x).strip())
+        category_text = np.where(category_text == "", part,
+                                 np.where(part == "", category_text, category_text + " / " + part))
+    parts = []
+    period_parts: list[np.ndarray] = []
+    for c in values:
+        name = col_period[c][2] if c in col_period else str(raw_header[c]).strip()
+        name = name or str(raw_header[c]).strip()
+        if year_col is not None:
+            years = row_year
+            kinds = row_kind
+        else:
+            years = np.full(len(rows), col_period[c][0], dtype=float)
+            kinds = np.full(len(rows), col_period[c][1], dtype=object)
+        ci, cu = pd.factorize(pd.Series(category_text, dtype=object))
+        ki, ku = pd.factorize(pd.Series(kinds, dtype=object).fillna(""))
+        pairs, pair_index = np.unique(ci.astype(np.int64) * (len(ku) + 1) + ki,
+                                      return_inverse=True)
+        names_u = np.array([" / ".join(x for x in (name if len(values) > 1 else "",
+                                                   cu[p // (len(ku) + 1)], ku[p % (len(ku) + 1)])
+                                       if x) or None for p in pairs], dtype=object)
+        measure = names_u[pair_index.reshape(-1)]
+        parts.append((c, years, measure))
+        if year_col is None:
+            label = str(col_period[c][0]) if col_period[c][2] == str(raw_header[c]).strip() else (
+                _HEADER_YEAR.search(str(raw_header[c])).group(0))
+            period_parts.append(np.full(len(rows), label, dtype=object))
+    cells = np.concatenate([body[rows, c] for c, _, _ in parts])
+    measures = np.concatenate([m for _, _, m in parts])
+    all_rows = np.tile(rows, len(parts))
+    # A series whose cells hold only text (IMDi's "Kmmunenavn" rows) is no figure.
+    parsed = to_values(cells)
+    figure = ~np.isnan(parsed.value) | (parsed.status != None)  # noqa: E711
+    series = pd.Series(measures, dtype=object).fillna("")
+    has_figure = pd.Series(figure).groupby(series.to_numpy()).transform("any").to_numpy()
+    text_only = ~has_figure & ~parsed.empty
+    for i in np.flatnonzero(text_only):
+        notes[r + 1 + int(all_rows[i])] = "ingest.skip.text_values"
+    # A row without a region whose value cells hold only text is a page header,
+    # title or footnote repeated inside the table (NVDB print reports).
+    row_figure = pd.Series(figure).groupby(all_rows).transform("any").to_numpy()
+    text_row = ~row_figure & ~text_only
+    for i in np.flatnonzero(text_row):
+        notes[r + 1 + int(all_rows[i])] = "ingest.skip.text_row"
+    use = ~text_only & ~text_row
+    value_cols = np.concatenate([np.full(len(rows), c) for c, _, _ in parts])
+    order = np.lexsort((value_cols, all_rows))  # row by row, as in the file
+    use = order[use[order]]
+    title = _title(grid, r, sheet, [raw_header[c] for c in values])
+    statbank = _STATBANK.match(title)
+    layout, source = ("ssb_statbank", f"SSB {statbank.group(1)}") if statbank else ("long", None)
+    if statbank:
+        title = statbank.group(2).strip()
+    return [
+        Block(
+            layout=layout, title=title, unit=None, source=source,
+            labels=np.tile(labels, len(parts))[use],
+            label_cols=np.full(len(use), region),
+            years=np.concatenate([y for _, y, _ in parts])[use], cells=cells[use],
+            rows=all_rows[use] + r + 1, cols=value_cols[use], measures=measures[use],
+            year_cells=body[all_rows[use], year_col] if year_col is not None else None,
+            year_cols=np.full(len(use), year_col) if year_col is not None else None,
+            periods=np.concatenate(period_parts)[use] if period_parts else None,
+            notes=notes, col_notes=col_notes,
+        )
+    ]  # fmt: skip
+
+
+def _title(grid: np.ndarray, header: int, sheet: str, value_headers: list) -> str:
+    """A title line above the header (``07459: Population, by …``), the only value
+    column's header, or the sheet (file) name."""
+    for r in range(header):
+        text = next((str(c).strip() for c in grid[r] if isinstance(c, str) and c.strip()), "")
+        if text and not text.endswith(":"):
+            return re.sub(r",\s*(etter|by)\s.*$", "", text, flags=re.S)
+    if len(value_headers) == 1:
+        found = header_period(str(value_headers[0]).strip())
+        return (found[2] if found else str(value_headers[0]).strip()) or sheet
+    return re.sub(r"\.(csv|txt|tsv)$", "", sheet, flags=re.I)

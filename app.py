@@ -8,10 +8,11 @@ URL gives a polite refusal. A workshop link (``?w=CODE``) opens the participant 
 
 import streamlit as st
 
+from ui.a11y import page_chrome
 from ui.auth import login_required, signed_in
 from ui.nav import PageSpec, navigation
 from ui.sidebar import pickers
-from ui.state import actor
+from ui.state import actor, lang
 
 st.set_page_config(page_title="Bærekraftsmålene i kommunen", page_icon="🌍", layout="wide")
 
@@ -63,4 +64,5 @@ elif login_required() and not signed_in():
 else:
     page = navigation(SECTIONS, actor())
     pickers()
+page_chrome(lang())
 page.run()

@@ -214,16 +214,23 @@ def trend_chart(frame: pd.DataFrame, lang: str, columns: int = 2) -> alt.FacetCh
     lines = base.mark_line(point=True).encode(
         x=x, y=y, color=colour, strokeDash=dash, tooltip=tooltip,
     ).transform_filter(alt.datum.kind == "line")
-    zero = base.mark_rule(color="#0072B2", strokeWidth=2).encode(
+    # The zero point and target layers are empty in the facet of an indicator without
+    # them, and Vega gives an empty mark group a role but no name (axe: svg-img-alt);
+    # their values are in the chart's description and the table alternative, so they
+    # are hidden from assistive technology (aria=False). The lines keep their items'
+    # descriptions (Vega-Lite writes one per point from the encoded fields).
+    zero = base.mark_rule(color="#0072B2", strokeWidth=2, aria=False).encode(
         y=y, tooltip=tooltip[::2]).transform_filter(alt.datum.kind == "zero")
-    target = base.mark_point(shape="diamond", size=120, filled=True, color="#0072B2").encode(
+    target = base.mark_point(shape="diamond", size=120, filled=True, color="#0072B2",
+                             aria=False).encode(
         x=x, y=y, tooltip=tooltip).transform_filter(alt.datum.kind == "target")
     layered = alt.layer(lines, zero, target).properties(width=300, height=180)
     return layered.facet(
         facet=alt.Facet("name:N", title=None, header=alt.Header(labelFontWeight="bold",
                                                                 labelFontSize=13)),
         columns=columns, data=frame,
-    ).resolve_scale(x="independent", y="independent")
+    ).resolve_scale(x="independent", y="independent").properties(
+        description=t("a11y.chart.trend", lang))
 
 
 def chart_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -251,7 +258,8 @@ def goal_status_chart(status: pd.DataFrame, goals: pd.DataFrame, lang: str) -> a
         x=alt.X("goal:O", title=None, axis=alt.Axis(labelAngle=0, orient="top")),
         fill=alt.Fill("fill:N", scale=None), stroke=alt.Stroke("colour:N", scale=None),
         tooltip=["goal:O", "name:N", "label:N", "score:Q", "n_indicators:Q", "n_scored:Q"],
-    ).properties(height=44, title=t("gains.goals.header", lang))
+    ).properties(height=44, title=t("gains.goals.header", lang),
+                 description=t("a11y.chart.goal_status", lang))
 
 
 def goal_indicator_table(rep: pd.DataFrame) -> pd.DataFrame:

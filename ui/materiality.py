@@ -126,9 +126,12 @@ def matrix_chart(matrix: pd.DataFrame, goals: pd.DataFrame, lang: str, *, big: b
         alt.Tooltip("robust:N", title=t("materiality.col.p_focus", lang)),
     ]
     base = alt.Chart(data)
-    x_whisker = base.mark_rule(opacity=0.55).encode(
+    # Whiskers, number labels, threshold lines and quadrant names repeat what each
+    # point's own description says (and the ranking table lists): hidden from assistive
+    # technology, so an empty layer never leaves a nameless mark group (axe: svg-img-alt).
+    x_whisker = base.mark_rule(opacity=0.55, aria=False).encode(
         x=alt.X("x_ci_low:Q", scale=scale), x2="x_ci_high:Q", y="y:Q", color=colour)
-    y_whisker = base.mark_rule(opacity=0.55).encode(
+    y_whisker = base.mark_rule(opacity=0.55, aria=False).encode(
         x="x:Q", y=alt.Y("y_ci_low:Q", scale=scale), y2="y_ci_high:Q", color=colour)
     size_range = [200, 1400] if big else [60, 500]
     points = base.mark_point(filled=True, opacity=1).encode(
@@ -138,14 +141,14 @@ def matrix_chart(matrix: pd.DataFrame, goals: pd.DataFrame, lang: str, *, big: b
         strokeWidth=alt.condition("datum.thin", alt.value(1.0), alt.value(2.0)),
         tooltip=tooltip)
     labels = base.mark_text(dx=0, dy=-(16 if big else 11), fontSize=font, fontWeight="bold",
-                            color="#333333").encode(x="x:Q", y="y:Q", text="subject:N")
+                            color="#333333", aria=False).encode(x="x:Q", y="y:Q", text="subject:N")
     layers = [x_whisker, y_whisker, points, labels]
     if len(matrix):
         tx, ty = float(matrix["x_threshold"].iat[0]), float(matrix["y_threshold"].iat[0])
         layers += _threshold_layers(tx, ty, lang, font)
     size = (900, 640) if big else (600, 460)
     return alt.layer(*layers).properties(
-        width=size[0], height=size[1],
+        width=size[0], height=size[1], description=t("a11y.chart.matrix", lang),
         usermeta={"embedOptions": {"renderer": "svg", "actions": False}},
     ).configure_view(stroke="#999999")
 
@@ -153,7 +156,7 @@ def matrix_chart(matrix: pd.DataFrame, goals: pd.DataFrame, lang: str, *, big: b
 def _threshold_layers(tx: float, ty: float, lang: str, font: int) -> list:
     """Dashed threshold lines and the four quadrant names in the corners."""
     layers = []
-    dash = {"strokeDash": [6, 4], "color": "#666666"}
+    dash = {"strokeDash": [6, 4], "color": "#666666", "aria": False}
     if pd.notna(tx):
         layers.append(alt.Chart(pd.DataFrame({"t": [tx]})).mark_rule(**dash).encode(x="t:Q"))
     if pd.notna(ty):
@@ -167,7 +170,7 @@ def _threshold_layers(tx: float, ty: float, lang: str, font: int) -> list:
     for row in corners.itertuples():
         layers.append(alt.Chart(pd.DataFrame([row._asdict()])).mark_text(
             align=row.align, baseline=row.baseline, fontSize=font + 2, fontStyle="italic",
-            color="#777777").encode(x="x:Q", y="y:Q", text="q:N"))
+            color="#595959", aria=False).encode(x="x:Q", y="y:Q", text="q:N"))
     return layers
 
 

@@ -239,7 +239,8 @@ def ranking_bars(rank: pd.DataFrame, labels: dict[str, str], goals: pd.DataFrame
         color=alt.Color("colour:N", scale=None, legend=None),
         tooltip=[alt.Tooltip("label:N"), alt.Tooltip(f"{value}:Q", format=".2f"),
                  alt.Tooltip("n:Q")],
-    ).properties(height=alt.Step(40 if big else 26)).configure_axis(
+    ).properties(height=alt.Step(40 if big else 26),
+                 description=t("a11y.chart.ranking", lang())).configure_axis(
         labelFontSize=font, titleFontSize=font)
 
 

@@ -182,8 +182,8 @@ def test_the_workshop_link_pages_pass_axe(live_app, browser, axe, open_workshop)
 
 
 def test_a_participant_votes_with_the_keyboard_alone(live_app, browser, open_workshop):
-    """Tab to a rating, choose it with the keyboard, Tab to "Send", press Enter: saved.
-    Every focused control shows a visible focus ring (an outline or a box shadow)."""
+    """Tab to a rating, choose it with the arrow keys and Space, Tab to "Send", press
+    Enter: saved. Every focused control shows a visible focus ring (outline or shadow)."""
     context = browser.new_context(viewport=PHONE, locale="nb-NO")
     page = context.new_page()
     page.set_default_timeout(30_000)
@@ -193,31 +193,43 @@ def test_a_participant_votes_with_the_keyboard_alone(live_app, browser, open_wor
         settle(page)
         page.wait_for_url(re.compile(r"p=[A-Za-z0-9_-]{8,}"))
         settle(page)
-        focus_ring = """() => { const e = document.activeElement; const s = getComputedStyle(e);
+        focus_ring = """() => { const e = document.activeElement;
+            if (e === document.body) return ['BODY', '', '', true];
+            const s = getComputedStyle(e);
             return [e.tagName, e.getAttribute('role') || '', (e.innerText || '').trim(),
                     (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2)
                     || s.boxShadow !== 'none']; }"""
-        # Tab until the first rating button of the first goal has focus.
-        for _ in range(30):
+        trail = []
+        # Tab into the first goal's rating group (a radio group: Tab reaches it once,
+        # the arrow keys move inside it), arrow to "4", choose it with Space.
+        for _ in range(10):
             page.keyboard.press("Tab")
             tag, role, text, ring = page.evaluate(focus_ring)
+            trail.append((tag, role, text[:20]))
             assert ring, f"no visible focus on {tag} {role} {text!r}"
-            if tag == "BUTTON" and text == "4":
+            if role == "radio":
                 break
         else:
-            pytest.fail("the rating buttons cannot be reached with Tab")
-        page.keyboard.press("Enter")
+            pytest.fail(f"the rating buttons cannot be reached with Tab: {trail}")
+        for _ in range(3):
+            page.keyboard.press("ArrowRight")
+        tag, role, text, ring = page.evaluate(focus_ring)
+        assert (role, text, ring) == ("radio", "4", True), trail
+        page.keyboard.press("Space")
         first = page.get_by_test_id("stButtonGroup").first
         expect(first.get_by_role("radio", name="4", exact=True)).to_have_attribute(
             "aria-checked", "true")
-        for _ in range(200):
+        settle(page)
+        # Tab past the other 16 goals' groups to the send button.
+        for _ in range(40):
             page.keyboard.press("Tab")
             tag, role, text, ring = page.evaluate(focus_ring)
+            trail.append((tag, role, text[:20]))
             assert ring, f"no visible focus on {tag} {role} {text!r}"
             if text == "Send svarene":
                 break
         else:
-            pytest.fail("the send button cannot be reached with Tab")
+            pytest.fail(f"the send button cannot be reached with Tab: {trail}")
         page.keyboard.press("Enter")
         page.get_by_text("Takk! Svarene dine er lagret (1 vurderinger)").wait_for()
     finally:

@@ -75,3 +75,36 @@ def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     lang = normalise_lang(lang)
     text = entry.get(lang) or entry[FALLBACK[lang]]
     return text.format(**params) if params else text
+
+
+def with_nynorsk(frame):
+    """Give every ``<name>_nb`` column of ``frame`` a ``<name>_nn`` twin, so code that
+    reads ``f"{name}_{lang}"`` works in all three languages.
+
+    Where the data has nynorsk (the catalogue's goals, targets, dimensions and goal
+    areas) the ``_nn`` column is kept and only its gaps are filled from bokmål; where
+    it has none (an indicator a municipality imported, its own commitments) the
+    nynorsk reader sees the bokmål, the closest written standard. Returns a new frame
+    only when something was added.
+
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"name_nb": ["Folkemengde", "Areal"], "name_en": ["Pop", "Area"],
+    ...                   "title_nb": ["Mål", "Mål"], "title_nn": ["Mål", None]})
+    >>> out = with_nynorsk(f)
+    >>> list(out.columns)
+    ['name_nb', 'name_en', 'title_nb', 'title_nn', 'name_nn']
+    >>> out["name_nn"].tolist(), out["title_nn"].tolist()
+    (['Folkemengde', 'Areal'], ['Mål', 'Mål'])
+    """
+    bases = [c[:-3] for c in frame.columns if isinstance(c, str) and c.endswith("_nb")]
+    todo = [b for b in bases if f"{b}_nn" not in frame.columns
+            or frame[f"{b}_nn"].isna().any()]
+    if not todo:
+        return frame
+    frame = frame.copy()
+    for base in todo:
+        if f"{base}_nn" in frame.columns:
+            frame[f"{base}_nn"] = frame[f"{base}_nn"].fillna(frame[f"{base}_nb"])
+        else:
+            frame[f"{base}_nn"] = frame[f"{base}_nb"]
+    return frame

@@ -8,6 +8,17 @@ import json
 
 import streamlit as st
 
+from sdg.errors import SdgError
+from sdg.i18n import LANGS, t
+from ui.i18n import tr
+from ui.state import (
+    get_store,
+    municipality,
+    municipality_label,
+    municipality_language,
+    show_error,
+)
+
 #: Text that Streamlit draws faded (captions, widget help, the sidebar's section
 #: captions, placeholders) in the theme's text colour at 60 % opacity: #797F85 on white
 #: (4.04:1) and #737A81 on the sidebar's #F2F4F7 (3.95:1), below AA's 4.5:1. This grey
@@ -61,3 +72,24 @@ def page_chrome(lang: str) -> None:
     with st.container(key="sdg-lang"):
         st.html(f"<script>document.documentElement.lang = {json.dumps(lang)};</script>",
                 unsafe_allow_javascript=True)
+
+
+def default_language_form(actor) -> None:
+    """Admin: the language new sessions of the chosen municipality open in."""
+    store = get_store()
+    code = municipality()
+    current = store.default_language(code) or "nb"
+    st.subheader(tr("a11y.default_lang"))
+    with st.form("default_lang"):
+        choice = st.radio(tr("a11y.default_lang.pick", municipality=municipality_label(code)),
+                          LANGS, index=LANGS.index(current), horizontal=True,
+                          format_func=lambda c: t(f"lang.{c}", c), key="default_lang_pick")
+        if st.form_submit_button(tr("a11y.default_lang.save")):
+            try:
+                store.set_default_language(actor, code, choice)
+            except SdgError as err:
+                show_error(err)
+            else:
+                municipality_language.clear()
+                st.success(tr("a11y.default_lang.saved", municipality=municipality_label(code),
+                              lang=t(f"lang.{choice}", choice)))

@@ -57,9 +57,9 @@ def goal_grid(goals: pd.DataFrame, focus: set[int], lang: str, per_row: int = 4)
 
 
 def target_list(targets: pd.DataFrame, lang: str) -> None:
-    """Each target with its code, in the session's language, the other language below
-    (bokmål is ours; English is the UN's official wording)."""
-    other = "en" if lang == "nb" else "nb"
+    """Each target with its code, in the session's language, below it the UN's official
+    English (or, for an English reader, our bokmål)."""
+    other = "nb" if lang == "en" else "en"
     for t in targets.itertuples():
         st.markdown(f"**{t.target}** {getattr(t, f'title_{lang}')}")
         st.caption(getattr(t, f"title_{other}"))

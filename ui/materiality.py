@@ -25,7 +25,7 @@ import streamlit as st
 import vl_convert
 
 from sdg.errors import SdgError
-from sdg.i18n import t
+from sdg.i18n import LANGS, t
 from sdg.materiality import aggregate, quadrants, robustness
 from ui.i18n import tr
 from ui.state import actor, get_store, lang, show_error
@@ -90,7 +90,7 @@ def matrix_chart(matrix: pd.DataFrame, goals: pd.DataFrame, lang: str, *, big: b
         Output of :func:`sdg.materiality.quadrants`, optionally with ``p_focus``.
     goals : DataFrame
         ``store.goals()`` (number, short names, colour).
-    lang : {"nb", "en"}
+    lang : {"nb", "nn", "en"}
     big : bool
         Presentation size (larger chart, type and points).
     x_title, y_title : str, optional
@@ -408,7 +408,7 @@ def settings_panel(settings: dict) -> None:
             new["axis_names"][axis] = {
                 code: st.text_input(tr("materiality.settings.name", axis=axis, language=code),
                                     names.get(code, ""), key=f"mat_set_{axis}_{code}")
-                for code in ("nb", "en")}
+                for code in LANGS}
             new["feeds"][axis] = st.multiselect(
                 tr("materiality.settings.feeds", axis=axis_title(settings, axis)), kinds,
                 default=settings["feeds"].get(axis, []), key=f"mat_set_feeds_{axis}",

@@ -93,3 +93,10 @@ def default_language_form(actor) -> None:
                 municipality_language.clear()
                 st.success(tr("a11y.default_lang.saved", municipality=municipality_label(code),
                               lang=t(f"lang.{choice}", choice)))
+
+
+def upload_instruction() -> None:
+    """Under a file uploader: what its built-in English texts ("Drag and drop file
+    here", "Limit 50MB per file", "Browse files") say, in the session's language.
+    Streamlit 1.67 offers no way to translate them (see the accessibility statement)."""
+    st.caption(tr("a11y.upload.instruction", mb=st.get_option("server.maxUploadSize")))

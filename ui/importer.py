@@ -87,7 +87,8 @@ def _new_indicator(n: int, s, proposed: NewIndicator | None, existing: list[str]
             denominator = st.selectbox(tr("importer.map.denominator"), existing, key=f"den_{n}")
         suggested = [t for t in _suggest_targets(s.label, ks) if t in targets]
         chosen = st.multiselect(tr("importer.map.targets"), targets, default=suggested,
-                                key=f"tg_{n}", help=tr("importer.map.targets_help"))
+                                key=f"tg_{n}", help=tr("importer.map.targets_help"),
+                                placeholder=tr("a11y.multiselect.placeholder"))
     return NewIndicator(ident.strip(), name_nb.strip(), name_en.strip() or name_nb.strip(),
                         unit or None, unit or None, int(direction), aggregation, denominator,
                         s.source, tuple(chosen))

@@ -27,6 +27,7 @@ import vl_convert
 from sdg.errors import SdgError
 from sdg.i18n import LANGS, t
 from sdg.materiality import aggregate, quadrants, robustness
+from ui.a11y import upload_instruction
 from ui.i18n import tr
 from ui.state import actor, get_store, lang, show_error
 
@@ -359,12 +360,15 @@ def filter_panel(code: str, settings: dict, goal_param: str | None) -> dict:
         if level == "target":
             default = [int(goal_param)] if goal_param in {str(g) for g in range(1, 18)} else [11]
             chosen_goals = st.multiselect(tr("materiality.level.goals"), list(range(1, 18)),
-                                          default=_unset("mat_goals", default), key="mat_goals")
+                                          default=_unset("mat_goals", default), key="mat_goals",
+                                          placeholder=tr("a11y.multiselect.placeholder"))
         picked = st.multiselect(tr("materiality.sources"), list(labels),
                                 default=_unset("mat_sources", list(labels)), key="mat_sources",
-                                format_func=lambda i: labels.get(i, str(i)))
+                                format_func=lambda i: labels.get(i, str(i)),
+                                placeholder=tr("a11y.multiselect.placeholder"))
         picked_groups = st.multiselect(tr("materiality.groups"), groups,
-                                       default=_unset("mat_groups", groups), key="mat_groups")
+                                       default=_unset("mat_groups", groups), key="mat_groups",
+                                       placeholder=tr("a11y.multiselect.placeholder"))
         st.caption(tr("materiality.weights.help"))
         weights = {}
         for row in sources[sources["id"].isin(picked)].itertuples():
@@ -412,7 +416,7 @@ def settings_panel(settings: dict) -> None:
             new["feeds"][axis] = st.multiselect(
                 tr("materiality.settings.feeds", axis=axis_title(settings, axis)), kinds,
                 default=settings["feeds"].get(axis, []), key=f"mat_set_feeds_{axis}",
-                format_func=labeller("materiality.kind"))
+                format_func=labeller("materiality.kind"), placeholder=tr("a11y.multiselect.placeholder"))
         if st.form_submit_button(tr("materiality.settings.save")):
             try:
                 get_store().save_materiality_settings(settings | new, actor())
@@ -456,7 +460,7 @@ def decision_panel(code: str, matrix: pd.DataFrame, view: dict) -> None:
 def _decision_form(store, code: str, suggested: list[int], view: dict) -> None:
     with st.form("mat_decision"):
         goals = st.multiselect(tr("materiality.decision.goals"), list(range(1, 18)),
-                               default=suggested, key="mat_dec_goals")
+                               default=suggested, key="mat_dec_goals", placeholder=tr("a11y.multiselect.placeholder"))
         decided = st.date_input(tr("materiality.decision.date"), dt.date.today(),
                                 key="mat_dec_date")
         rationale = st.text_area(tr("materiality.decision.rationale"), key="mat_dec_text")
@@ -605,6 +609,7 @@ def survey_panel(code: str, known_targets: tuple[str, ...]) -> None:
     from pathlib import PurePath
 
     upload = st.file_uploader(tr("innspill.upload"), type=["xlsx", "csv"], key="inn_file")
+    upload_instruction()
     if upload is None:
         st.caption(tr("innspill.upload.help"))
         return

@@ -119,7 +119,7 @@ def create_form(goals: pd.DataFrame, targets: pd.DataFrame, municipality: str,
         level = st.radio(tr("workshop.form.level"), ["goal", "target"], horizontal=True,
                          format_func=lambda v: tr(f"workshop.form.level.{v}"))
         chosen = st.multiselect(tr("workshop.form.goals"), list(names),
-                                format_func=lambda g: f"{g} {names[g]}")
+                                format_func=lambda g: f"{g} {names[g]}", placeholder=tr("a11y.multiselect.placeholder"))
         axes = st.pills(tr("workshop.form.axes"), AXES, selection_mode="multi",
                         default=["priority"], format_func=lambda a: tr(f"materiality.axis.{a}"))
         lo_col, hi_col, labels_col = st.columns([1, 1, 4])

@@ -21,6 +21,8 @@ SECTIONS = {
     "nav.section.overview": [
         PageSpec("pages/oversikt.py", "nav.home", ":material/home:", "oversikt", default=True),
         PageSpec("pages/mal.py", "nav.goals", ":material/target:", "mal"),
+        PageSpec("pages/tilgjengelighet.py", "a11y.nav", ":material/accessibility:",
+                 "tilgjengelighet"),
     ],
     "gains.nav.section": [
         PageSpec("pages/nullpunkt.py", "gains.nav.nullpunkt", ":material/flag:", "nullpunkt"),

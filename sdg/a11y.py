@@ -189,3 +189,28 @@ def statement_facts(run: dict | None) -> dict | None:
         "widths": sorted({s["width"] for s in scans}),
         "failed": {rule: sorted(pages) for rule, pages in sorted(failed.items())},
     }
+
+
+# ------------------------------------------------------------ the statement's content
+#: What is known not to conform, as (WCAG 2.1 success criterion, text key). The texts
+#: (sdg/texts/a11y.toml, a11y.gap.*) say what, why and what the app does instead.
+KNOWN_GAPS = (
+    ("3.1.2", "a11y.gap.streamlit_texts"),
+    ("3.1.2", "a11y.gap.un_english"),
+    ("1.3.1, 4.1.2", "a11y.gap.tables"),
+    ("3.1.1", "a11y.gap.lang_at_load"),
+    ("—", "a11y.gap.manual"),
+)
+
+#: Streamlit 1.67's built-in English texts the app cannot translate, and where they
+#: appear (the statement lists them; the app puts its own instruction beside them).
+UNTRANSLATABLE = (
+    ("Skip to main content", "a11y.where.skip"),
+    ("Drag and drop file here · 50MB per file · Upload", "a11y.where.upload"),
+    ("No results", "a11y.where.lists"),
+    ("Page not found", "a11y.where.not_found"),
+    ("Expand sidebar · Collapse sidebar", "a11y.where.sidebar"),
+    ("Running… · Stop", "a11y.where.running"),
+    ("Download as CSV · Search · Fullscreen", "a11y.where.tables"),
+    ("Mo Tu We … · January …", "a11y.where.dates"),
+)

@@ -4,7 +4,6 @@ and why, the Streamlit texts that stay in English, and how to give feedback."""
 
 import os
 
-import pandas as pd
 import streamlit as st
 
 from sdg.a11y import KNOWN_GAPS, UNTRANSLATABLE, load_run, statement_facts
@@ -30,23 +29,20 @@ else:
                    widths=f" {tr('a11y.and')} ".join(f"{w} px" for w in facts["widths"])))
     if facts["failed"]:
         st.error(tr("a11y.check.failed", n=len(facts["failed"])))
-        st.dataframe(pd.DataFrame({tr("a11y.col.rule"): list(facts["failed"]),
-                                   tr("a11y.col.pages"): [", ".join(p) for p in
-                                                          facts["failed"].values()]}),
-                     hide_index=True)
+        st.markdown("\n".join(f"- **{rule}**: {', '.join(pages)}"
+                               for rule, pages in facts["failed"].items()))
     else:
         st.success(tr("a11y.check.passed"))
     st.caption(tr("a11y.check.limits"))
 
 st.header(tr("a11y.gaps.header"))
-for criterion, key in KNOWN_GAPS:
-    st.markdown(f"- **{criterion}** – {tr(key)}")
+# Lists, not st.dataframe: the statement itself must read well with a screen reader.
+st.markdown("\n".join(f"- **{criterion}** – {tr(key)}" if criterion else f"- {tr(key)}"
+                       for criterion, key in KNOWN_GAPS))
 
 st.subheader(tr("a11y.english.header"))
 st.markdown(tr("a11y.english.intro"))
-st.dataframe(pd.DataFrame({tr("a11y.col.text"): [text for text, _ in UNTRANSLATABLE],
-                           tr("a11y.col.where"): [tr(key) for _, key in UNTRANSLATABLE]}),
-             hide_index=True)
+st.markdown("\n".join(f"- «{text}» – {tr(key)}" for text, key in UNTRANSLATABLE))
 
 st.header(tr("a11y.feedback.header"))
 contact = os.environ.get("SDG_A11Y_CONTACT", "").strip()

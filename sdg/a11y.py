@@ -199,7 +199,7 @@ KNOWN_GAPS = (
     ("3.1.2", "a11y.gap.un_english"),
     ("1.3.1, 4.1.2", "a11y.gap.tables"),
     ("3.1.1", "a11y.gap.lang_at_load"),
-    ("—", "a11y.gap.manual"),
+    (None, "a11y.gap.manual"),
 )
 
 #: Streamlit 1.67's built-in English texts the app cannot translate, and where they

@@ -100,7 +100,8 @@ def problems_table(plan: Plan) -> pd.DataFrame:
     return pd.DataFrame({
         tr("importer.col.sheet"): p["sheet"], tr("importer.col.row"): p["row"],
         tr("importer.col.column"): p["column"], tr("importer.col.value"): p["value"],
-        tr("importer.col.reason"): p["reason" if lang() == "nb" else "reason_en"],
+        # The plan carries the reason in bokmål and English; a nynorsk reader gets bokmål.
+        tr("importer.col.reason"): p["reason_en" if lang() == "en" else "reason"],
     })  # fmt: skip
 
 

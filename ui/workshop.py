@@ -51,6 +51,9 @@ _BIG = """<style>
 [data-testid="stMetricValue"] { font-size: 3.5rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.5rem; }
 h1 { font-size: 3rem !important; }
+/* The board reruns every REFRESH_S; Streamlit fades elements while they rerun, which
+   left the projector's text faded below WCAG contrast (axe) for part of every cycle. */
+[data-stale="true"] { opacity: 1 !important; }
 </style>"""
 
 

@@ -58,3 +58,9 @@ def test_nynorsk_is_not_bokmaal_copied():
 def test_a_text_without_nynorsk_falls_back_to_bokmaal(monkeypatch):
     monkeypatch.setitem(TEXTS, "x.only_nb_en", {"nb": "Bokmål", "en": "English"})
     assert t("x.only_nb_en", "nn") == "Bokmål"
+
+
+def test_no_text_has_a_placeholder_named_like_an_argument_of_t():
+    """``t(key, lang, **params)``: a ``{lang}`` or ``{key}`` placeholder cannot be filled."""
+    clash = {k for k, e in TEXTS.items() for v in e.values() if _fields(v) & {"lang", "key"}}
+    assert clash == set()

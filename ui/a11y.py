@@ -92,7 +92,7 @@ def default_language_form(actor) -> None:
             else:
                 municipality_language.clear()
                 st.success(tr("a11y.default_lang.saved", municipality=municipality_label(code),
-                              lang=t(f"lang.{choice}", choice)))
+                              language=t(f"lang.{choice}", choice)))
 
 
 def upload_instruction() -> None:

@@ -183,7 +183,8 @@ def statement_facts(run: dict | None) -> dict | None:
         "date": datetime.fromisoformat(run["checked_at"]).date(),
         "axe_version": run.get("axe_version", ""),
         "scans": len(scans),
-        "pages": len({s["page"] for s in scans}),
+        # "delta (code)" is the Delta page in another state, not another page
+        "pages": len({s["page"].split(" (")[0] for s in scans}),
         "roles": len({s["role"] for s in scans}),
         "langs": len({s["lang"] for s in scans}),
         "widths": sorted({s["width"] for s in scans}),

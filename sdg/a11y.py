@@ -197,7 +197,6 @@ def statement_facts(run: dict | None) -> dict | None:
 #: (sdg/texts/a11y.toml, a11y.gap.*) say what, why and what the app does instead.
 KNOWN_GAPS = (
     ("3.1.2", "a11y.gap.streamlit_texts"),
-    ("3.1.2", "a11y.gap.un_english"),
     ("1.3.1, 4.1.2", "a11y.gap.tables"),
     ("3.1.1", "a11y.gap.lang_at_load"),
     (None, "a11y.gap.manual"),

@@ -58,8 +58,10 @@ def goal_grid(goals: pd.DataFrame, focus: set[int], lang: str, per_row: int = 4)
 
 def target_list(targets: pd.DataFrame, lang: str) -> None:
     """Each target with its code, in the session's language, below it the UN's official
-    English (or, for an English reader, our bokmål)."""
+    English (or, for an English reader, our bokmål), marked with its own ``lang`` so a
+    screen reader switches pronunciation (WCAG 3.1.2; ``st.caption`` cannot carry it)."""
     other = "nb" if lang == "en" else "en"
     for t in targets.itertuples():
         st.markdown(f"**{t.target}** {getattr(t, f'title_{lang}')}")
-        st.caption(getattr(t, f"title_{other}"))
+        st.html(f'<p lang="{other}" class="sdg-caption">'
+                f'{html.escape(str(getattr(t, f"title_{other}")))}</p>')

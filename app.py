@@ -13,16 +13,19 @@ URL gives a polite refusal with a sign-in that comes back to it. A workshop link
 import streamlit as st
 
 from sdg.auth import ANONYMOUS
+from ui.a11y import page_chrome
 from ui.auth import follow_return, login_required
 from ui.nav import PageSpec, navigation
 from ui.sidebar import pickers
-from ui.state import actor
+from ui.state import actor, lang
 
 ACCOUNT = PageSpec("pages/konto.py", "auth.page.title", ":material/account_circle:", "konto")
 SECTIONS = {
     "nav.section.overview": [
         PageSpec("pages/oversikt.py", "nav.home", ":material/home:", "oversikt", default=True),
         PageSpec("pages/mal.py", "nav.goals", ":material/target:", "mal"),
+        PageSpec("pages/tilgjengelighet.py", "a11y.nav", ":material/accessibility:",
+                 "tilgjengelighet"),
     ],
     "gains.nav.section": [
         PageSpec("pages/nullpunkt.py", "gains.nav.nullpunkt", ":material/flag:", "nullpunkt"),
@@ -79,6 +82,7 @@ def route() -> None:
         page = navigation(SECTIONS, who)
         follow_return({s.url_path: s.path for specs in SECTIONS.values() for s in specs})
         pickers()
+    page_chrome(lang())
     page.run()
 
 

@@ -7,6 +7,7 @@ from sdg import exports, fmt
 from sdg.accounts import action_label, audit_table, filter_audit, users_table
 from sdg.auth import ROLES
 from sdg.errors import SdgError
+from ui.a11y import default_language_form
 from ui.i18n import tr
 from ui.nav import require_router
 from ui.state import actor as current_actor
@@ -150,3 +151,5 @@ if st.button(tr("admin.backup.make"), key="make_backup"):
         st.success(tr("admin.backup.done", path=str(path)))
         st.download_button(tr("admin.backup.download"), path.read_bytes(), path.name,
                            key="download_backup")
+
+default_language_form(actor)

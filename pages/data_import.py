@@ -5,6 +5,7 @@ import streamlit as st
 from sdg.errors import SdgError
 from sdg.importer import commit, default_mapping, detected_series, partial_plan, plan_import
 from sdg.template import template_name, template_workbook
+from ui.a11y import upload_instruction
 from ui.i18n import tr
 from ui.importer import (
     conflicts_table,
@@ -35,6 +36,7 @@ if done := st.session_state.pop("import_done", None):
 st.subheader(tr("importer.step.upload"))
 upload = st.file_uploader(tr("importer.upload"), type=["xlsx", "xlsm", "xls", "csv", "json"],
                           key="import_file")
+upload_instruction()
 if upload is None:
     st.stop()
 

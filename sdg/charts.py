@@ -123,9 +123,12 @@ def matrix_chart(matrix: pd.DataFrame, goals: pd.DataFrame, lang: str, *, big: b
     size = (900, 640) if big else (600, 460)
     data = place_labels(data, width=size[0], height=size[1], font=font, sizes=size_range)
     base = alt.Chart(data)
-    x_whisker = base.mark_rule(opacity=0.55).encode(
+    # Whiskers, number labels, threshold lines and quadrant names repeat what each
+    # point's own description says (and the ranking table lists): hidden from assistive
+    # technology, so an empty layer never leaves a nameless mark group (axe: svg-img-alt).
+    x_whisker = base.mark_rule(opacity=0.55, aria=False).encode(
         x=alt.X("x_ci_low:Q", scale=scale), x2="x_ci_high:Q", y="y:Q", color=colour)
-    y_whisker = base.mark_rule(opacity=0.55).encode(
+    y_whisker = base.mark_rule(opacity=0.55, aria=False).encode(
         x="x:Q", y=alt.Y("y_ci_low:Q", scale=scale), y2="y_ci_high:Q", color=colour)
     max_n = max(1, int(data["n"].max())) if len(data) else 1
     # n < 5: hollow, with a thick outline in the goal's colour (visible on white);
@@ -140,7 +143,7 @@ def matrix_chart(matrix: pd.DataFrame, goals: pd.DataFrame, lang: str, *, big: b
                                   alt.value(1.0)),
         tooltip=tooltip)
     labels = base.mark_text(fontSize=font, fontWeight="bold", color="#222222",
-                            align="center", baseline="middle").encode(
+                            align="center", baseline="middle", aria=False).encode(
         x=alt.X("label_x:Q", scale=scale), y=alt.Y("label_y:Q", scale=scale),
         text="subject:N")
     layers = [x_whisker, y_whisker, points, labels]
@@ -148,7 +151,7 @@ def matrix_chart(matrix: pd.DataFrame, goals: pd.DataFrame, lang: str, *, big: b
         tx, ty = float(matrix["x_threshold"].iat[0]), float(matrix["y_threshold"].iat[0])
         layers += _threshold_layers(tx, ty, lang, font)
     return fmt.localise(alt.layer(*layers).properties(
-        width=size[0], height=size[1],
+        width=size[0], height=size[1], description=t("a11y.chart.matrix", lang),
         usermeta={"embedOptions": {"renderer": "svg", "actions": False}},
     ).configure_view(stroke="#999999"), lang)
 
@@ -223,7 +226,7 @@ def place_labels(data: pd.DataFrame, *, width: int, height: int, font: int,
 def _threshold_layers(tx: float, ty: float, lang: str, font: int) -> list:
     """Dashed threshold lines and the four quadrant names in the corners."""
     layers = []
-    dash = {"strokeDash": [6, 4], "color": "#666666"}
+    dash = {"strokeDash": [6, 4], "color": "#666666", "aria": False}
     if pd.notna(tx):
         layers.append(alt.Chart(pd.DataFrame({"t": [tx]})).mark_rule(**dash).encode(x="t:Q"))
     if pd.notna(ty):
@@ -237,7 +240,7 @@ def _threshold_layers(tx: float, ty: float, lang: str, font: int) -> list:
     for row in corners.itertuples():
         layers.append(alt.Chart(pd.DataFrame([row._asdict()])).mark_text(
             align=row.align, baseline=row.baseline, fontSize=font + 2, fontStyle="italic",
-            color="#777777").encode(x="x:Q", y="y:Q", text="q:N"))
+            color="#595959", aria=False).encode(x="x:Q", y="y:Q", text="q:N"))
     return layers
 
 
@@ -330,16 +333,23 @@ def trend_chart(frame: pd.DataFrame, lang: str, columns: int = 2,
     lines = base.mark_line(point=True).encode(
         x=x, y=y, color=colour, strokeDash=dash, tooltip=tooltip,
     ).transform_filter(alt.datum.kind == "line")
-    zero = base.mark_rule(color="#0072B2", strokeWidth=2).encode(
+    # The zero point and target layers are empty in the facet of an indicator without
+    # them, and Vega gives an empty mark group a role but no name (axe: svg-img-alt);
+    # their values are in the chart's description and the table alternative, so they
+    # are hidden from assistive technology (aria=False). The lines keep their items'
+    # descriptions (Vega-Lite writes one per point from the encoded fields).
+    zero = base.mark_rule(color="#0072B2", strokeWidth=2, aria=False).encode(
         y=y, tooltip=tooltip[::2]).transform_filter(alt.datum.kind == "zero")
-    target = base.mark_point(shape="diamond", size=120, filled=True, color="#0072B2").encode(
+    target = base.mark_point(shape="diamond", size=120, filled=True, color="#0072B2",
+                             aria=False).encode(
         x=x, y=y, tooltip=tooltip).transform_filter(alt.datum.kind == "target")
     layered = alt.layer(lines, zero, target).properties(width=300, height=180)
     return fmt.localise(layered.facet(
         facet=alt.Facet("name:N", title=None, header=alt.Header(labelFontWeight="bold",
                                                                 labelFontSize=13)),
         columns=columns, data=frame,
-    ).resolve_scale(x="independent", y="independent"), lang)
+    ).resolve_scale(x="independent", y="independent").properties(
+        description=t("a11y.chart.trend", lang)), lang)
 
 
 def chart_table(frame: pd.DataFrame, lang: str = "nb") -> pd.DataFrame:

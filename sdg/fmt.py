@@ -7,9 +7,8 @@ English. The digits come from Babel (CLDR data, :mod:`babel.numbers`,
 :mod:`babel.dates`); the charts get the same separators through a Vega locale
 (:func:`vega_locale`, :func:`localise`), so an Altair axis says ``1 000,5`` too.
 
-A language is one entry in :data:`LOCALES`; nynorsk is added by one more line::
-
-    "nn": LocaleSpec("nn_NO", date="dd.MM.y", datetime="dd.MM.y HH:mm"),
+A language is one entry in :data:`LOCALES` (nynorsk writes numbers and short dates as
+bokmål does; Babel's ``nn_NO`` has its own day and month names).
 
 Missing values (None, NaN, NA) are written :data:`MISSING` (an en dash) by every
 function, never ``None`` or ``nan``.
@@ -55,6 +54,7 @@ class LocaleSpec:
 #: The languages the app writes; one entry per language (see the module docstring).
 LOCALES: dict[str, LocaleSpec] = {
     "nb": LocaleSpec("nb_NO", date="dd.MM.y", datetime="dd.MM.y HH:mm"),
+    "nn": LocaleSpec("nn_NO", date="dd.MM.y", datetime="dd.MM.y HH:mm"),
     "en": LocaleSpec("en", date="d MMM y", datetime="d MMM y HH:mm", moment_date="D MMM YYYY"),
 }
 DEFAULT = "nb"
@@ -106,7 +106,7 @@ def number(value: Any, decimals: int | None = None, lang: str = DEFAULT) -> str:
     decimals : int, optional
         Exactly this many decimals (an indicator's own ``decimals``; 0 for a head
         count). None: as many as needed, at most two.
-    lang : {"nb", "en"}
+    lang : {"nb", "nn", "en"}
 
     Returns
     -------

@@ -1,13 +1,17 @@
-"""The one catalogue of user-facing text: bokmål first, English second.
+"""The one catalogue of user-facing text: bokmål first, nynorsk, English.
 
 Texts live in TOML files under ``sdg/texts/`` (one per area, so parallel work does not
-collide), each entry a table with ``nb`` and ``en``::
+collide), each entry a table with ``nb``, ``nn`` and ``en``::
 
     ["err.unknown_goal"]
     nb = "Det finnes ikke noe bærekraftsmål {goal}. …"
+    nn = "Det finst ikkje noko berekraftsmål {goal}. …"
     en = "There is no SDG {goal}. …"
 
-All files are merged into :data:`TEXTS` at import; a key defined twice is an error.
+All files are merged into :data:`TEXTS` at import; a key defined twice is an error, and
+so is a key without ``nb`` or ``en``. A key without ``nn`` is shown in bokmål to a
+nynorsk reader (the closest written standard) rather than crashing the app; the
+catalogue test (tests/test_i18n.py) fails on it, so it does not stay that way.
 """
 
 from __future__ import annotations
@@ -15,8 +19,12 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-LANGS = ("nb", "en")
+LANGS = ("nb", "nn", "en")
 DEFAULT_LANG = "nb"
+#: Languages every key must have for the app to start.
+REQUIRED = ("nb", "en")
+#: Where a text (or a data column) lacks a language, the one shown instead.
+FALLBACK = {"nn": "nb", "nb": "nb", "en": "en"}
 _DIR = Path(__file__).parent / "texts"
 
 
@@ -28,7 +36,7 @@ def _load() -> dict[str, dict[str, str]]:
         for key, entry in data.items():
             if key in texts:
                 raise ValueError(f"text key {key!r} defined twice (again in {path.name})")
-            missing = [lang for lang in LANGS if lang not in entry]
+            missing = [lang for lang in REQUIRED if lang not in entry]
             if missing:
                 raise ValueError(f"text key {key!r} in {path.name} lacks {missing}")
             texts[key] = entry
@@ -41,8 +49,8 @@ TEXTS: dict[str, dict[str, str]] = _load()
 def normalise_lang(lang: str | None) -> str:
     """Return a supported language code, defaulting to bokmål.
 
-    >>> normalise_lang("en"), normalise_lang("EN"), normalise_lang("de"), normalise_lang(None)
-    ('en', 'en', 'nb', 'nb')
+    >>> normalise_lang("en"), normalise_lang("NN"), normalise_lang("de"), normalise_lang(None)
+    ('en', 'nn', 'nb', 'nb')
     """
     lang = (lang or "").lower()
     return lang if lang in LANGS else DEFAULT_LANG
@@ -56,11 +64,47 @@ def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
 
     >>> t("app.title", "nb")
     'Bærekraftsmålene i kommunen'
+    >>> t("app.title", "nn")
+    'Berekraftsmåla i kommunen'
     >>> t("app.title", "en")
     'The SDGs in the municipality'
     """
     entry = TEXTS.get(key)
     if entry is None:
         return key
-    text = entry[normalise_lang(lang)]
+    lang = normalise_lang(lang)
+    text = entry.get(lang) or entry[FALLBACK[lang]]
     return text.format(**params) if params else text
+
+
+def with_nynorsk(frame):
+    """Give every ``<name>_nb`` column of ``frame`` a ``<name>_nn`` twin, so code that
+    reads ``f"{name}_{lang}"`` works in all three languages.
+
+    Where the data has nynorsk (the catalogue's goals, targets, dimensions and goal
+    areas) the ``_nn`` column is kept and only its gaps are filled from bokmål; where
+    it has none (an indicator a municipality imported, its own commitments) the
+    nynorsk reader sees the bokmål, the closest written standard. Returns a new frame
+    only when something was added.
+
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"name_nb": ["Folkemengde", "Areal"], "name_en": ["Pop", "Area"],
+    ...                   "title_nb": ["Mål", "Mål"], "title_nn": ["Mål", None]})
+    >>> out = with_nynorsk(f)
+    >>> list(out.columns)
+    ['name_nb', 'name_en', 'title_nb', 'title_nn', 'name_nn']
+    >>> out["name_nn"].tolist(), out["title_nn"].tolist()
+    (['Folkemengde', 'Areal'], ['Mål', 'Mål'])
+    """
+    bases = [c[:-3] for c in frame.columns if isinstance(c, str) and c.endswith("_nb")]
+    todo = [b for b in bases if f"{b}_nn" not in frame.columns
+            or frame[f"{b}_nn"].isna().any()]
+    if not todo:
+        return frame
+    frame = frame.copy()
+    for base in todo:
+        if f"{base}_nn" in frame.columns:
+            frame[f"{base}_nn"] = frame[f"{base}_nn"].fillna(frame[f"{base}_nb"])
+        else:
+            frame[f"{base}_nn"] = frame[f"{base}_nb"]
+    return frame

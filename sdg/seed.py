@@ -93,8 +93,47 @@ def load_seed(store: Store, seed_dir: Path = SEED_DIR) -> dict[str, int]:
             " SELECT id, actor, 'admin', 'adopt', state, goals, '{\"note\": \"seed\"}'"
             " FROM focus_decision")
     counts = {t: len(f) for t, f in frames.items()} | {"observation": len(obs)}
+    counts["nynorsk"] = load_nynorsk(store, seed_dir)
     counts["demo_rating"] = store.load_demo_ratings(SYSTEM, municipality="3203")
     return counts | load_demo_benefits(store, seed_dir)
+
+
+# ------------------------------------------------------------------ nynorsk
+#: The catalogue's nynorsk, written by the project (like targets_nb.csv): file, table,
+#: key column, the nn columns it fills.
+NYNORSK_FILES = (
+    ("dimensions_nn.csv", "dimension", "dimension", ("name_nn", "description_nn")),
+    ("goals_nn.csv", "goal", "goal", ("short_nn", "title_nn")),
+    ("targets_nn.csv", "target", "target", ("title_nn",)),
+    ("goal_areas_nn.csv", "goal_area", "code", ("name_nn", "description_nn")),
+)
+
+
+def load_nynorsk(store: Store, seed_dir: Path = SEED_DIR) -> int:
+    """Write the nynorsk names and texts of the catalogue (``*_nn.csv``) into their
+    tables' ``_nn`` columns, in one transaction; returns the rows updated.
+
+    Idempotent: run on every new database by :func:`load_seed`, and by
+    :func:`sdg.store.open_store` on a database made before nynorsk existed (its nn
+    columns empty). A key in a file that the table lacks is an error (a typo would
+    otherwise leave a text silently in bokmål).
+    """
+    updated = 0
+    with store.transaction() as cur:
+        for name, table, key, columns in NYNORSK_FILES:
+            frame = _read(seed_dir, name)
+            keys = {str(k) for (k,) in cur.execute(f"SELECT {key} FROM {table}").fetchall()}  # noqa: S608 (fixed names)
+            unknown = sorted(set(frame[key]) - keys)
+            if unknown:
+                raise ValueError(f"{name}: no {table} {', '.join(unknown)}")
+            cur.register("nn_frame", frame)
+            sets = ", ".join(f"{c} = n.{c}" for c in columns)
+            cast = "CAST(n.goal AS INTEGER)" if key == "goal" else f"n.{key}"
+            cur.execute(f"UPDATE {table} SET {sets} FROM nn_frame n"  # noqa: S608 (fixed names)
+                        f" WHERE {table}.{key} = {cast}")
+            cur.unregister("nn_frame")
+            updated += len(frame)
+    return updated
 
 
 # ------------------------------------------------------------ demo benefits plan

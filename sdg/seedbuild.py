@@ -26,7 +26,8 @@ SEED_DIR = Path(__file__).resolve().parents[1] / "data" / "seed"
 
 #: Seed files written by hand by the project team; the builder reads, never writes them.
 AUTHORED = ("targets_nb.csv", "indicators.csv", "goal_areas.csv", "local_goals.csv",
-            "dimensions.csv", "focus_decisions.csv", "ssb_library.csv")
+            "dimensions.csv", "focus_decisions.csv", "ssb_library.csv",
+            "goals_nn.csv", "targets_nn.csv", "dimensions_nn.csv", "goal_areas_nn.csv")
 
 #: The "wedding cake" grouping (Stockholm Resilience Centre) of the presentation's three
 #: dimensions: environment (biosphere), social (society), economy; 17 is the partnership.

@@ -23,6 +23,9 @@ from sdg.ingest import STATUS_SYMBOLS, template_columns
 #: Headers of the data sheet per language (same order as template_columns()).
 HEADERS = {
     "nb": template_columns(),
+    # The reader recognises the bokmål (and English) headers; the nynorsk template keeps
+    # the bokmål ones, its guidance sheet is in nynorsk.
+    "nn": template_columns(),
     "en": ["municipality", "municipality name", "indicator", "year", "value", "unit",
            "source", "status"],
 }  # fmt: skip

@@ -19,10 +19,11 @@ def _fields(text: str) -> set[str]:
 
 
 @pytest.mark.parametrize("key", sorted(TEXTS))
-def test_every_text_has_both_languages_with_the_same_placeholders(key):
+def test_every_text_has_every_language_with_the_same_placeholders(key):
     entry = TEXTS[key]
+    assert set(LANGS) <= set(entry), f"{key} lacks {set(LANGS) - set(entry)}"
     assert all(entry[lang].strip() for lang in LANGS)
-    assert _fields(entry["nb"]) == _fields(entry["en"])
+    assert _fields(entry["nb"]) == _fields(entry["en"]) == _fields(entry["nn"])
 
 
 def test_every_literal_key_used_in_the_ui_exists():
@@ -39,3 +40,27 @@ def test_lookup_and_fallbacks():
     assert t("app.title", "sv") == "Bærekraftsmålene i kommunen"  # unknown → bokmål
     assert t("no.such.key") == "no.such.key"
     assert normalise_lang("EN") == "en"
+    assert t("app.title", "nn") == "Berekraftsmåla i kommunen"
+
+
+def test_nynorsk_is_not_bokmaal_copied():
+    """The nynorsk texts are written, not copied: most long texts differ from bokmål,
+    and the commonest bokmål-only words do not occur in them."""
+    long = [k for k, e in TEXTS.items() if len(e["nb"]) > 40]
+    same = [k for k in long if TEXTS[k]["nn"] == TEXTS[k]["nb"]]
+    assert len(same) < 0.05 * len(long), same
+    bokmaal = re.compile(r"\b(ikke|hvordan|hvilke|hvis|noen|mye|bærekraft\w*|også|fra|"
+                         r"kommunens|sammen|ennå|eller hvor|vises|lagret|finnes)\b", re.I)
+    hits = {k: bokmaal.findall(TEXTS[k]["nn"]) for k in TEXTS}
+    assert {k: v for k, v in hits.items() if v} == {}
+
+
+def test_a_text_without_nynorsk_falls_back_to_bokmaal(monkeypatch):
+    monkeypatch.setitem(TEXTS, "x.only_nb_en", {"nb": "Bokmål", "en": "English"})
+    assert t("x.only_nb_en", "nn") == "Bokmål"
+
+
+def test_no_text_has_a_placeholder_named_like_an_argument_of_t():
+    """``t(key, lang, **params)``: a ``{lang}`` or ``{key}`` placeholder cannot be filled."""
+    clash = {k for k, e in TEXTS.items() for v in e.values() if _fields(v) & {"lang", "key"}}
+    assert clash == set()

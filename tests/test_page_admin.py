@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from sdg.auth import SYSTEM, Actor
-from tests.apptest import run_app, texts
+from tests.apptest import run_app, run_url, texts
 from tests.conftest import APP
 
 PASSWORD = "tre blå hester i Hurum"
@@ -196,3 +196,25 @@ def test_the_oidc_sign_in_offer_links_to_the_sso_start(app_db):
     at.switch_page("pages/konto.py").run()
     links = [h.proto.body for h in at.get("html") if "sdg-sign-in" in h.proto.body]
     assert links and "/logg-inn/sso?next=%2Fkonto" in links[0]
+
+
+# ---------------------------------------------------------- default language (issue 16)
+def test_an_admin_sets_nynorsk_and_a_new_session_opens_in_it(app_db):
+    at = run_app("pages/admin.py", role="admin", kommune="4601")
+    at.radio(key="default_lang_pick").set_value("nn")
+    next(b for b in at.button if b.label == "Lagre standardspråket").click()
+    at.run()
+    assert not at.exception
+    assert any("4601 Bergen åpner nå på Nynorsk" in s.value for s in at.success)
+
+    fresh = run_app("pages/oversikt.py", kommune="4601")  # a new session, no ?lang=
+    assert fresh.title[0].value == "Berekraftsmåla i kommunen"
+    english = run_app("pages/oversikt.py", kommune="4601", lang="en")
+    assert english.title[0].value == "The SDGs in the municipality"
+    other = run_app("pages/oversikt.py", kommune="3203")
+    assert other.title[0].value == "Bærekraftsmålene i kommunen"
+
+
+def test_a_viewer_never_sees_the_language_form(app_db):
+    at = run_url("admin", kommune="4601")
+    assert not [r for r in at.radio if r.key == "default_lang_pick"]

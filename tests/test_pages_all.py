@@ -1,4 +1,4 @@
-"""Every page of the router, in both languages, for the role that may use it."""
+"""Every page of the router, in every language, for the role that may use it."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from sdg.i18n import LANGS
 from tests.apptest import run_app
 from tests.conftest import ROOT
 
@@ -18,7 +19,7 @@ def test_every_page_file_is_registered():
     assert set(PAGES) == files
 
 
-@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("page", PAGES)
 def test_page_runs_with_a_title(app_db, page, lang):
     query = {}

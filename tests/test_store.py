@@ -210,3 +210,54 @@ def test_observation_summary_follows_renumberings_not_mergers(store):
         == [2020, 2021, 2]
     assert store.observation_summary("0220").set_index("indicator").loc[
         "grunnskolepoeng", "last_year"] == 2019
+
+
+# ------------------------------------------------------------------ nynorsk (issue 16)
+def test_the_catalogue_has_nynorsk(store):
+    goals = store.goals().set_index("goal")
+    assert goals.at[6, "short_nn"] == "Reint vatn og gode sanitærforhold"
+    assert goals.at[11, "short_nn"] == "Berekraftige byar og lokalsamfunn"
+    assert goals["dimension_nn"].notna().all()
+    targets = store.targets()
+    assert targets["title_nn"].notna().all() and len(targets) == 169
+    assert (targets["title_nn"] != targets["title_nb"]).mean() > 0.95
+    assert store.goal_areas()["name_nn"].notna().all()
+    # data without nynorsk reads as bokmål
+    ind = store.indicators()
+    assert (ind["name_nn"] == ind["name_nb"]).all()
+
+
+def test_a_database_seeded_before_nynorsk_gets_it_on_open(store):
+    from sdg.store import open_store
+
+    path = store.path
+    with store.transaction() as cur:
+        cur.execute("UPDATE goal SET short_nn = NULL, title_nn = NULL")
+        cur.execute("UPDATE target SET title_nn = NULL")
+    store.close()
+    again = open_store(path)
+    try:
+        assert again.scalar("SELECT count(*) FROM target WHERE title_nn IS NULL") == 0
+        assert again.goal(2)["short_nn"] == "Utrydde svolt"
+    finally:
+        again.close()
+
+
+def test_a_municipality_sets_its_default_language(store):
+    from sdg.auth import Actor, PermissionDenied
+    from sdg.errors import NotFound, SdgError
+
+    admin, analyst = Actor("admin", "admin"), Actor("kari", "analyst")
+    assert store.default_language("4601") is None
+    store.set_default_language(admin, "4601", "nn")
+    assert store.default_language("4601") == "nn"
+    store.set_default_language(admin, "4601", "nb")
+    assert store.default_language("4601") == "nb"
+    with pytest.raises(PermissionDenied):
+        store.set_default_language(analyst, "4601", "nn")
+    with pytest.raises(SdgError):
+        store.set_default_language(admin, "4601", "sv")
+    with pytest.raises(NotFound):
+        store.set_default_language(admin, "0220", "nn")  # merged into Asker in 2020
+    log = store.audit_log(admin)
+    assert (log["action"] == "municipality.language").sum() == 2

@@ -140,7 +140,7 @@ def map_chart(nodes: pd.DataFrame, edges: pd.DataFrame) -> alt.LayerChart:
     x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-0.1, 3.9]))
     y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[0, 1.08]))
     colour = alt.Color("colour:N", scale=None)
-    links = alt.Chart(edges).mark_rule(opacity=0.35, strokeWidth=1.5).encode(
+    links = alt.Chart(edges).mark_rule(opacity=0.35, strokeWidth=1.5, aria=False).encode(
         x=x, y=y, x2="x2:Q", y2="y2:Q", color=colour)
     points = alt.Chart(nodes).mark_circle(size=260, opacity=1).encode(
         x=x, y=y, color=colour,
@@ -150,10 +150,14 @@ def map_chart(nodes: pd.DataFrame, edges: pd.DataFrame) -> alt.LayerChart:
         x=x, y=y, text="label:N")
     heads = pd.DataFrame({"x": range(len(LEVELS)), "y": [1.05] * len(LEVELS),
                           "title": [tr(f"benefits.map.level.{v}") for v in LEVELS]})
-    headers = alt.Chart(heads).mark_text(align="left", dx=-6, fontWeight="bold").encode(
+    headers = alt.Chart(heads).mark_text(align="left", dx=-6, fontWeight="bold",
+                                         aria=False).encode(
         x=x, y=y, text="title:N")
     height = max(320, 30 * int(nodes.groupby("x").size().max() if len(nodes) else 0))
-    return alt.layer(links, points, labels, headers).properties(height=height)
+    # The links and the headers carry no data of their own: hidden from assistive
+    # technology (each node's description names it; the table below lists the map).
+    return alt.layer(links, points, labels, headers).properties(
+        height=height, description=tr("a11y.chart.benefit_map"))
 
 
 def map_table(nodes: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:

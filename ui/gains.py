@@ -260,7 +260,8 @@ def goal_status_chart(status: pd.DataFrame, goals: pd.DataFrame, lang: str) -> a
     numbers = base.mark_text(fontSize=15, fontWeight="bold").encode(
         text="goal:O", color=alt.Color("ink:N", scale=None))
     return fmt.localise(alt.layer(tiles, numbers).properties(
-        height=STATUS_CHART_HEIGHT).configure_view(strokeWidth=0), lang)
+        height=STATUS_CHART_HEIGHT, description=t("a11y.chart.goal_status", lang),
+    ).configure_view(strokeWidth=0), lang)
 
 
 def goal_indicator_table(rep: pd.DataFrame) -> pd.DataFrame:

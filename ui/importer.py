@@ -114,7 +114,8 @@ def _new_indicator(field: str, s, proposed: NewIndicator | None, names: dict[str
                      if t in titles]
         chosen = st.multiselect(tr("importer.map.targets"), list(titles), default=suggested,
                                 key=f"tg_{field}", help=tr("importer.map.targets_help"),
-                                format_func=lambda t: f"{t} {titles.get(t, '')}".strip())
+                                format_func=lambda t: f"{t} {titles.get(t, '')}".strip(),
+                                placeholder=tr("a11y.multiselect.placeholder"))
     return NewIndicator(ident.strip(), name_nb.strip(), name_en.strip(),
                         unit or None, unit or None, int(direction), aggregation, denominator,
                         s.source, tuple(chosen))
@@ -141,7 +142,8 @@ def problems_table(plan: Plan) -> pd.DataFrame:
     return pd.DataFrame({
         tr("importer.col.sheet"): p["sheet"], tr("importer.col.row"): p["row"],
         tr("importer.col.column"): p["column"], tr("importer.col.value"): p["value"],
-        tr("importer.col.reason"): p["reason" if lang() == "nb" else "reason_en"],
+        # The plan carries the reason in bokmål and English; a nynorsk reader gets bokmål.
+        tr("importer.col.reason"): p["reason_en" if lang() == "en" else "reason"],
     })  # fmt: skip
 
 

@@ -28,8 +28,9 @@ from sdg import exports, fmt
 from sdg.charts import chart_data, matrix_chart, ranking_table  # noqa: F401 (re-exported)
 from sdg.errors import SdgError
 from sdg.exports import About, matrix_context, source_provenance, view_settings, with_context
-from sdg.i18n import t
+from sdg.i18n import LANGS, t
 from sdg.report import B_ROBUSTNESS, matrix_from_ratings
+from ui.a11y import upload_instruction
 from ui.i18n import tr
 from ui.state import actor, get_store, lang, show_error
 from ui.tables import norwegian
@@ -200,12 +201,15 @@ def filter_panel(code: str, settings: dict, goal_param: str | None) -> dict:
         if level == "target":
             default = [int(goal_param)] if goal_param in {str(g) for g in range(1, 18)} else [11]
             chosen_goals = st.multiselect(tr("materiality.level.goals"), list(range(1, 18)),
-                                          default=_unset("mat_goals", default), key="mat_goals")
+                                          default=_unset("mat_goals", default), key="mat_goals",
+                                          placeholder=tr("a11y.multiselect.placeholder"))
         picked = st.multiselect(tr("materiality.sources"), list(labels),
                                 default=_unset("mat_sources", list(labels)), key="mat_sources",
-                                format_func=lambda i: labels.get(i, str(i)))
+                                format_func=lambda i: labels.get(i, str(i)),
+                                placeholder=tr("a11y.multiselect.placeholder"))
         picked_groups = st.multiselect(tr("materiality.groups"), groups,
-                                       default=_unset("mat_groups", groups), key="mat_groups")
+                                       default=_unset("mat_groups", groups), key="mat_groups",
+                                       placeholder=tr("a11y.multiselect.placeholder"))
         st.caption(tr("materiality.weights.help"))
         weights = {}
         for row in sources[sources["id"].isin(picked)].itertuples():
@@ -250,11 +254,11 @@ def settings_panel(settings: dict) -> None:
             new["axis_names"][axis] = {
                 code: st.text_input(tr("materiality.settings.name", axis=axis, language=code),
                                     names.get(code, ""), key=f"mat_set_{axis}_{code}")
-                for code in ("nb", "en")}
+                for code in LANGS}
             new["feeds"][axis] = st.multiselect(
                 tr("materiality.settings.feeds", axis=axis_title(settings, axis)), kinds,
                 default=settings["feeds"].get(axis, []), key=f"mat_set_feeds_{axis}",
-                format_func=labeller("materiality.kind"))
+                format_func=labeller("materiality.kind"), placeholder=tr("a11y.multiselect.placeholder"))
         if st.form_submit_button(tr("materiality.settings.save")):
             try:
                 get_store().save_materiality_settings(settings | new, actor())
@@ -449,6 +453,7 @@ def survey_panel(code: str, known_targets: tuple[str, ...]) -> None:
     from pathlib import PurePath
 
     upload = st.file_uploader(tr("innspill.upload"), type=["xlsx", "csv"], key="inn_file")
+    upload_instruction()
     if upload is None:
         st.caption(tr("innspill.upload.help"))
         return

@@ -13,7 +13,7 @@ import streamlit as st
 
 from sdg.auth import ANONYMOUS, SESSION_COOKIE, Actor
 from sdg.errors import SdgError
-from sdg.i18n import LANGS, normalise_lang
+from sdg.i18n import DEFAULT_LANG, LANGS, normalise_lang
 from sdg.store import Store, shared_store
 
 DEFAULT_MUNICIPALITY = "3203"  # Asker
@@ -33,16 +33,28 @@ def municipality_names() -> dict[str, str]:
     return dict(zip(df["code"], df["name"], strict=True))
 
 
+@st.cache_data(ttl=60, show_spinner=False)
+def municipality_language(code: str) -> str | None:
+    """The default language the municipality set (Admin page), or None."""
+    return get_store().default_language(code)
+
+
 def lang() -> str:
-    """The language of this session ('nb' or 'en').
+    """The language of this session ('nb', 'nn' or 'en').
 
     The sidebar radio (key ``lang``) owns it once drawn; before that, and in a new
-    session, the URL decides. (Widgets get their start value through ``index``, not
-    by writing ``st.session_state`` first: a value written that way is lost when the
-    user follows a page link.)
+    session, the URL decides, and without ``?lang=`` the municipality's default
+    language (a nynorsk municipality opens in nynorsk), else bokmål. (Widgets get their
+    start value through ``index``, not by writing ``st.session_state`` first: a value
+    written that way is lost when the user follows a page link.)
     """
     value = st.session_state.get("lang")
-    return value if value in LANGS else normalise_lang(st.query_params.get("lang"))
+    if value in LANGS:
+        return value
+    asked = st.query_params.get("lang")
+    if asked:
+        return normalise_lang(asked)
+    return municipality_language(municipality()) or DEFAULT_LANG
 
 
 def municipality() -> str:

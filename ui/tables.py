@@ -64,10 +64,12 @@ def goal_table(goals: pd.DataFrame, focus: set[int], commitments: pd.DataFrame) 
 
 
 def goal_targets_table(targets: pd.DataFrame) -> pd.DataFrame:
-    """Targets with the bokmål text and the UN's English wording."""
+    """Targets with our Norwegian text (nynorsk for a nynorsk reader, else bokmål) and
+    the UN's English wording."""
+    own = "nn" if lang() == "nn" else "nb"
     return pd.DataFrame({
         tr("goal.target.code"): targets["target"],
-        tr("goal.target.nb"): targets["title_nb"],
+        tr(f"goal.target.{own}"): targets[f"title_{own}"],
         tr("goal.target.en"): targets["title_en"],
     })
 

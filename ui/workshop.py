@@ -53,6 +53,9 @@ _BIG = """<style>
 [data-testid="stMetricValue"] { font-size: 3.5rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.5rem; }
 h1 { font-size: 3rem !important; }
+/* The board reruns every REFRESH_S; Streamlit fades elements while they rerun, which
+   left the projector's text faded below WCAG contrast (axe) for part of every cycle. */
+[data-stale="true"] { opacity: 1 !important; }
 </style>"""
 
 
@@ -126,7 +129,7 @@ def create_form(goals: pd.DataFrame, targets: pd.DataFrame, municipality: str,
         level = st.radio(tr("workshop.form.level"), ["goal", "target"], horizontal=True,
                          format_func=lambda v: tr(f"workshop.form.level.{v}"))
         chosen = st.multiselect(tr("workshop.form.goals"), list(names),
-                                format_func=lambda g: f"{g} {names[g]}")
+                                format_func=lambda g: f"{g} {names[g]}", placeholder=tr("a11y.multiselect.placeholder"))
         axes = st.pills(tr("workshop.form.axes"), AXES, selection_mode="multi",
                         default=["priority"], format_func=lambda a: tr(f"materiality.axis.{a}"))
         lo_col, hi_col, labels_col = st.columns([1, 1, 4])
@@ -253,7 +256,8 @@ def ranking_bars(rank: pd.DataFrame, labels: dict[str, str], goals: pd.DataFrame
         color=alt.Color("colour:N", scale=None, legend=None),
         tooltip=[alt.Tooltip("label:N"), alt.Tooltip(f"{value}:Q", format=".2f"),
                  alt.Tooltip("n:Q")],
-    ).properties(height=alt.Step(40 if big else 26)).configure_axis(
+    ).properties(height=alt.Step(40 if big else 26),
+                 description=t("a11y.chart.ranking", lang())).configure_axis(
         labelFontSize=font, titleFontSize=font), lang())
 
 

@@ -62,12 +62,14 @@ def open_store(path: str | Path | None = None, *, seed: bool = True) -> Store:
     seed : bool
         Load ``data/seed/`` when the catalogue is empty.
     """
-    from sdg.seed import load_seed  # seed depends on store; import late
+    from sdg.seed import load_nynorsk, load_seed  # seed depends on store; import late
 
     store = Store(path or db_path())
     store.migrate()
     if seed and store.scalar("SELECT count(*) FROM goal") == 0:
         load_seed(store)
+    elif seed and store.scalar("SELECT count(*) FROM goal WHERE short_nn IS NULL"):
+        load_nynorsk(store)  # a database seeded before nynorsk (migration 0018)
     return store
 
 

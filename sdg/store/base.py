@@ -22,6 +22,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from sdg.i18n import with_nynorsk
+
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "sql" / "migrations"
 DEFAULT_DB = Path(__file__).resolve().parents[2] / "data" / "sdg.duckdb"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -115,9 +117,12 @@ class StoreBase:
         return dest
 
     def df(self, sql: str, params: dict | None = None) -> pd.DataFrame:
-        """Run one parameterised query and return a DataFrame."""
+        """Run one parameterised query and return a DataFrame.
+
+        Every ``<name>_nb`` column comes with a ``<name>_nn`` twin (nynorsk where the
+        data has it, else the bokmål: :func:`sdg.i18n.with_nynorsk`)."""
         with self.cursor() as cur:
-            return cur.execute(sql, params or {}).df()
+            return with_nynorsk(cur.execute(sql, params or {}).df())
 
     def scalar(self, sql: str, params: dict | None = None):
         with self.cursor() as cur:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sdg.errors import NotFound
+from sdg.auth import Actor, require
+from sdg.errors import NotFound, SdgError
+from sdg.i18n import LANGS
 
 
 class CatalogueQueries:
@@ -28,16 +30,16 @@ class CatalogueQueries:
     def goals(self) -> pd.DataFrame:
         """The 17 goals with names, colour and dimension."""
         return self.df(
-            "SELECT g.*, d.name_nb AS dimension_nb, d.name_en AS dimension_en,"
-            " d.sort AS dimension_sort FROM goal g JOIN dimension d USING (dimension)"
+            "SELECT g.*, d.name_nb AS dimension_nb, d.name_nn AS dimension_nn,"
+            " d.name_en AS dimension_en, d.sort AS dimension_sort FROM goal g JOIN dimension d USING (dimension)"
             " ORDER BY goal"
         )
 
     def goal(self, goal: int) -> dict:
         """One goal as a dict; :class:`NotFound` for a number outside 1–17."""
         df = self.df(
-            "SELECT g.*, d.name_nb AS dimension_nb, d.name_en AS dimension_en"
-            " FROM goal g JOIN dimension d USING (dimension) WHERE goal = $g",
+            "SELECT g.*, d.name_nb AS dimension_nb, d.name_nn AS dimension_nn,"
+            " d.name_en AS dimension_en FROM goal g JOIN dimension d USING (dimension) WHERE goal = $g",
             {"g": goal},
         )
         if df.empty:
@@ -141,3 +143,27 @@ class CatalogueQueries:
                 " count(value) AS n FROM observation_current"
                 " WHERE list_contains($codes, municipality)"
                 " GROUP BY indicator ORDER BY indicator", {"codes": codes}).df()
+
+    # ----------------------------------------------------------- language
+    def default_language(self, municipality: str) -> str | None:
+        """The language a municipality chose for new sessions (nb, nn, en), or None."""
+        return self.scalar("SELECT lang FROM municipality_language WHERE municipality = $m",
+                           {"m": municipality})
+
+    def set_default_language(self, actor: Actor, municipality: str, lang: str) -> None:
+        """Set the language new sessions of ``municipality`` open in (admins only)."""
+        require(actor, "users.admin")
+        if lang not in LANGS:
+            raise SdgError("a11y.err.lang", code=lang, langs=", ".join(LANGS))
+        if not self.scalar("SELECT count(*) FROM municipality WHERE code = $m"
+                           " AND valid_to IS NULL", {"m": municipality}):
+            raise NotFound("err.unknown_municipality", code=municipality)
+        with self.transaction() as cur:
+            cur.execute(
+                "INSERT INTO municipality_language (municipality, lang, actor)"
+                " VALUES ($m, $l, $a) ON CONFLICT (municipality) DO UPDATE"
+                " SET lang = excluded.lang, actor = excluded.actor,"
+                " set_at = now()",
+                {"m": municipality, "l": lang, "a": actor.name})
+            self.audit(cur, actor, "municipality.language",
+                       {"municipality": municipality, "lang": lang})

@@ -50,7 +50,7 @@ def test_sign_out_in_one_tab_ends_the_other(fresh_app, page):
     other = page.context.new_page()
     other.goto(f"{url}/")
     other.locator("[data-testid='stSidebar']").get_by_role("link", name="Workshop").wait_for()
-    page.get_by_role("button", name="Logg ut").click()
+    page.get_by_role("button", name="Logg ut", exact=True).click()
     page.get_by_text("Du er logget ut, også i andre faner.").wait_for()
     # the other tab, still open, clicks on
     other.locator("[data-testid='stSidebar']").get_by_role("link", name="Workshop").click()

@@ -45,7 +45,7 @@ def test_analyst_signs_in_sees_data_signs_out_and_no_longer_can(fresh_app, page)
     page.get_by_role("heading", name="Importer indikatortall").wait_for()
 
     sidebar.get_by_role("link", name="Konto").click()
-    page.get_by_role("button", name="Logg ut").click()
+    page.get_by_role("button", name="Logg ut", exact=True).click()
     page.get_by_role("link", name="Logg inn").wait_for()
     expect(sidebar.get_by_text("Importer tall")).to_have_count(0)
     # The URL of the data page now gives the refusal (a new session: not signed in).

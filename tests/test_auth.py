@@ -41,7 +41,7 @@ def test_the_role_matrix():
     assert "data.import" in may["analyst"] and "workshop.run" not in may["analyst"]
     assert "users.admin" not in may["analyst"] and "audit.read" not in may["analyst"]
     # the council's cycle: analysts propose, the secretary records the adoption
-    assert may["secretary"] == {"decision.adopt"}
+    assert may["secretary"] == {"decision.adopt", "report.make"}  # and the report it files
     assert "decision.propose" in may["analyst"] and "decision.adopt" not in may["analyst"]
 
 

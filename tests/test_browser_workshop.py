@@ -24,9 +24,14 @@ def _shot(page, name: str, tmp_path: Path) -> None:
         page.screenshot(path=str(SHOTS / name))
 
 
+FITS = ("() => document.documentElement.scrollHeight <= window.innerHeight + 1"
+        " && document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
 def _fits(page) -> bool:
-    return page.evaluate("() => document.documentElement.scrollHeight <= window.innerHeight + 1"
-                         " && document.documentElement.scrollWidth <= window.innerWidth + 1")
+    """True once the page fits the viewport without scrolling (it may be redrawing)."""
+    page.wait_for_function(FITS, timeout=20_000)
+    return page.evaluate(FITS)
 
 
 def _answer(phone, axis: str, subject: str, value: int) -> None:
@@ -100,14 +105,19 @@ def test_three_phones_and_a_projector_follow_the_facilitator(live_app, browser, 
         # closed: every phone says so by itself
         page.get_by_role("button", name="Steng avstemningen").click()
         for phone in phones:
-            phone.get_by_text("Avstemningen er stengt").wait_for(timeout=5_000)
+            phone.get_by_text("Avstemningen er stengt").wait_for()  # no reload
             assert phone.locator("#vote").is_hidden()
 
         # results shown: the phones and the projector show them by themselves
         page.get_by_text("Vis resultatet på projektoren og for deltakerne").click()
         for phone in phones:
-            phone.locator("#results ol.bars li").first.wait_for(timeout=5_000)
+            phone.locator("#results ol.bars li").first.wait_for()  # no reload
         _shot(phones[2], "i13_phone_result.png", tmp_path)
+        phones[2].get_by_role("link", name="English").click()  # the same, in English
+        phones[2].get_by_text("Voting is closed. Thank you for taking part!").wait_for()
+        phones[2].locator("#results ol.bars li").first.wait_for()
+        assert phones[2].evaluate("document.documentElement.scrollWidth") <= 390
+        _shot(phones[2], "i13_phone_result_en.png", tmp_path)
         wall.locator("[data-testid='stVegaLiteChart'] svg").first.wait_for()
         wall.wait_for_timeout(1500)
         assert _fits(wall)
@@ -117,7 +127,7 @@ def test_three_phones_and_a_projector_follow_the_facilitator(live_app, browser, 
         assert box["y"] + box["height"] <= 1080 and box["width"] > 900
         _shot(wall, "i13_projector_1920.png", tmp_path)
         wall.set_viewport_size({"width": 1280, "height": 720})
-        wall.wait_for_timeout(2500)
+        wall.wait_for_timeout(1500)
         assert _fits(wall)
         _shot(wall, "i13_projector_1280.png", tmp_path)
     finally:

@@ -272,6 +272,7 @@ def browser_timings(db: Path, code: str) -> list[tuple[str, float, str]]:
             page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
             page.set_default_timeout(120_000)
             page.goto(f"{base}/konto")
+            page.get_by_role("link", name="Logg inn").click()  # the sign-in page
             page.get_by_label("Brukernavn").fill("benkadmin")
             page.get_by_label("Passord").fill("et langt benkpassord")
             page.get_by_role("button", name="Logg inn").click()

@@ -193,6 +193,7 @@ def run_phone(phone: Phone, base: str, code: str, start_at: float, think: float,
 
 def sign_in(page, base: str) -> None:
     page.goto(f"{base}/konto")
+    page.get_by_role("link", name="Logg inn").click()  # the sign-in page sets the cookie
     page.get_by_label("Brukernavn").fill(ANALYST)
     page.get_by_label("Passord").fill(PASSWORD)
     page.get_by_role("button", name="Logg inn").click()

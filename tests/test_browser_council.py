@@ -40,6 +40,7 @@ def _shot(page, tmp_path: Path, name: str) -> None:
 
 def _sign_in(page, url: str, name: str) -> None:
     page.goto(f"{url}/konto")
+    page.get_by_role("link", name="Logg inn").click()  # the sign-in page sets the cookie
     page.get_by_label("Brukernavn").fill(name)
     page.get_by_label("Passord").fill(PASSWORD)
     page.get_by_role("button", name="Logg inn").click()

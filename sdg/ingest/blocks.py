@@ -55,6 +55,9 @@ class Context:
     #: label → (code, kind, text), shared by the blocks of a sheet (a template sheet
     #: has one block per indicator over the same few hundred region labels).
     labels: dict[tuple, tuple[str | None, str, object]] = field(default_factory=dict)
+    #: 0-based (row, col) → merged range of cells filled from a merged range's top-left
+    #: cell (:attr:`sdg.ingest.read.RawSheet.merged_copies`).
+    merged: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 def map_unique(values: np.ndarray, fn: Callable[[object], object]) -> np.ndarray:
@@ -123,6 +126,7 @@ def finish(block: Block, ctx: Context) -> ParsedTable | Explanation:
         if keep[i]:
             ctx.problems.add(ctx.sheet, int(block.rows[i]) + 1, int(block.cols[i]),
                              block.cells[i], key, **params)  # fmt: skip
+    _merged_values(block, keep, ctx)
     for i in _first_rows(label_index, keep & (kinds == "unknown")):
         ctx.problems.add(ctx.sheet, int(block.rows[i]) + 1, int(block.label_cols[i]),
                          block.labels[i], "ingest.problem.unknown_region")  # fmt: skip
@@ -150,6 +154,40 @@ def finish(block: Block, ctx: Context) -> ParsedTable | Explanation:
         }
     )
     return ParsedTable(ctx.sheet, block.layout, block.title, block.unit, block.source, data)
+
+
+def _merged_values(block: Block, keep: np.ndarray, ctx: Context) -> None:
+    """A value cell that is a copy of a merged range's top-left value is a problem
+    (one figure spread over several years or municipalities), listed per cell;
+    the top-left cell itself is listed too, since it is one of the range's years."""
+    if not ctx.merged:
+        return
+    width = int(max(block.cols.max(initial=0), max(c for _, c in ctx.merged))) + 1
+    at = block.rows.astype(np.int64) * width + block.cols.astype(np.int64)
+    spans: dict[str, list[int]] = {}
+    for (r, c), span in ctx.merged.items():
+        spans.setdefault(span, []).append(r * width + c)
+    for span, cells in spans.items():
+        first = _top_left(span, width)
+        hit = keep & np.isin(at, [first, *cells])
+        for i in np.flatnonzero(hit):
+            ctx.problems.add(ctx.sheet, int(block.rows[i]) + 1, int(block.cols[i]),
+                             block.cells[i], "ingest.problem.merged_value", range=span)
+
+
+def _top_left(span: str, width: int) -> int:
+    """Position code (row × width + col) of the first cell of ``"B3:D3"``.
+
+    >>> _top_left("B3:D3", 10)
+    21
+    """
+    import re
+
+    letters, digits = re.match(r"([A-Z]+)(\d+)", span).groups()
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return (int(digits) - 1) * width + col - 1
 
 
 def _looked_up(label: object, ctx: Context) -> tuple[str | None, str, object]:

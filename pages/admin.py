@@ -1,11 +1,10 @@
 """Admin: users and roles, and the audit log with export."""
 
-import io
-
 import streamlit as st
 
 from sdg.auth import ROLES
 from sdg.errors import SdgError
+from sdg.writers import xlsx_bytes
 from ui.i18n import tr
 from ui.nav import require_router
 from ui.state import actor as current_actor
@@ -38,9 +37,7 @@ with st.form("add_user", clear_on_submit=True):
 st.subheader(tr("admin.audit"))
 log = store.audit_log(actor)
 st.dataframe(log, hide_index=True)
-buffer = io.BytesIO()
-log.to_excel(buffer, index=False)
-st.download_button(tr("admin.export"), buffer.getvalue(), "revisjonslogg.xlsx",
+st.download_button(tr("admin.export"), xlsx_bytes({"Revisjonslogg": log}), "revisjonslogg.xlsx",
                    key="export_audit")
 
 st.subheader(tr("admin.backup"))

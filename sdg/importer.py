@@ -35,6 +35,7 @@ import hashlib
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from pathlib import PurePath
 
 import numpy as np
 import pandas as pd
@@ -42,9 +43,11 @@ import pandas as pd
 from sdg.auth import Actor
 from sdg.errors import InvalidInput, NotFound
 from sdg.ingest import ParseResult, code_from_label, parse_file
+from sdg.ingest.limits import Limits
 from sdg.ingest.problems import Problems
 from sdg.ingest.read import MAX_BYTES
 from sdg.ingest.regions import normalise_name
+from sdg.sandbox import run_isolated
 
 YEAR_MIN = 1990
 #: SSB region codes outside the municipalities (Svalbard 21xx, Jan Mayen 22xx,
@@ -96,10 +99,20 @@ def known_names(history: pd.DataFrame) -> dict[str, str]:
 
 
 def read_file(data: bytes, file_name: str, history: pd.DataFrame, *,
-              sheet: str | None = None, max_bytes: int = MAX_BYTES) -> FileRead:
-    """Read an upload with :func:`sdg.ingest.parse_file` (raises InvalidInput)."""
-    result = parse_file(data, file_name, sheet=sheet, known_codes=known_names(history),
-                        max_bytes=max_bytes)
+              sheet: str | None = None, max_bytes: int = MAX_BYTES,
+              limits: Limits | None = None) -> FileRead:
+    """Read an upload with :func:`sdg.ingest.parse_file` (raises InvalidInput).
+
+    The parse runs in a child process (:func:`sdg.sandbox.run_isolated`) with the
+    memory and time of ``limits`` (default :meth:`Limits.from_env`): a file that
+    exhausts them is refused with "Filen er for stor eller ødelagt" and the calling
+    process (the app server) is untouched.
+    """
+    limits = limits or Limits.from_env()
+    result = run_isolated(parse_file, data, file_name, sheet=sheet,
+                          known_codes=known_names(history), max_bytes=max_bytes,
+                          limits=limits, file=PurePath(file_name).name,
+                          memory_mb=limits.memory_mb, timeout_s=limits.timeout_s)
     return FileRead(file_name, sha256_of(data), result)
 
 

@@ -3,12 +3,11 @@ the trend chart (a pure Altair builder) and the Excel export."""
 
 from __future__ import annotations
 
-from io import BytesIO
-
 import altair as alt
 import pandas as pd
 import streamlit as st
 
+from sdg import writers
 from sdg.gains import (
     GAIN_STATUS_COLOURS,
     NO_DIRECTION,
@@ -156,10 +155,8 @@ def goal_status_table(status: pd.DataFrame, goals: pd.DataFrame) -> pd.DataFrame
 
 
 def xlsx_bytes(table: pd.DataFrame, sheet: str = "Nullpunkt") -> bytes:
-    """The table as an Excel workbook (openpyxl)."""
-    buffer = BytesIO()
-    table.to_excel(buffer, index=False, sheet_name=sheet, engine="openpyxl")
-    return buffer.getvalue()
+    """The table as an Excel workbook (:func:`sdg.writers.xlsx_bytes`: no formulas)."""
+    return writers.xlsx_bytes({sheet: table})
 
 
 # ------------------------------------------------------------------- charts

@@ -14,7 +14,6 @@ through :func:`apply_view`, which the page calls before it draws the widgets.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from collections.abc import Callable
 from functools import partial
@@ -24,6 +23,7 @@ import pandas as pd
 import streamlit as st
 import vl_convert
 
+from sdg import writers
 from sdg.errors import SdgError
 from sdg.i18n import t
 from sdg.materiality import aggregate, quadrants, robustness
@@ -202,11 +202,9 @@ def ranking_table(matrix: pd.DataFrame, goals: pd.DataFrame, lang: str, *,
 
 
 def xlsx_bytes(table: pd.DataFrame, sheet: str) -> bytes:
-    """The table as an Excel workbook (one sheet)."""
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        table.to_excel(writer, sheet_name=sheet[:31], index=False)
-    return buf.getvalue()
+    """The table as an Excel workbook (one sheet; :func:`sdg.writers.xlsx_bytes`:
+    no formulas)."""
+    return writers.xlsx_bytes({sheet: table})
 
 
 # --------------------------------------------------------------------------- cached data

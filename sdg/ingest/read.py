@@ -25,7 +25,6 @@ import defusedxml  # noqa: F401  (imported for its effect: openpyxl uses defused
 import numpy as np
 import openpyxl
 import python_calamine as pc
-
 from defusedxml import ElementTree
 
 from sdg.errors import InvalidInput

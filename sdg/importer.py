@@ -42,6 +42,7 @@ import pandas as pd
 
 from sdg.auth import Actor
 from sdg.errors import InvalidInput, NotFound
+from sdg.escape import clean_text
 from sdg.ingest import ParseResult, code_from_label, parse_file
 from sdg.ingest.limits import Limits
 from sdg.ingest.problems import Problems
@@ -215,6 +216,16 @@ class NewIndicator:
     denominator: str | None = None
     source: str | None = None
     targets: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        """Control characters (NUL, escapes, bidi overrides) are stripped from the
+        texts, wherever the indicator comes from (the file or the wizard's fields).
+
+        >>> NewIndicator("x\\x00", "Folke\\x00tall", "Pop\\u202eulation").name_nb
+        'Folketall'
+        """
+        for name in ("id", "name_nb", "name_en", "unit_nb", "unit_en", "source"):
+            object.__setattr__(self, name, clean_text(getattr(self, name)))
 
 
 @dataclass

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from sdg.escape import clean_text
 from sdg.ingest.cells import to_values
 from sdg.ingest.model import Explanation, ParsedTable
 from sdg.ingest.problems import Problems, column_letter
@@ -148,12 +149,13 @@ def finish(block: Block, ctx: Context) -> ParsedTable | Explanation:
             "year": block.years[keep].astype(np.int64),
             "value": values.value[keep],
             "status_symbol": pd.Series(values.status[keep], dtype=object),
-            "measure": pd.Series(block.measures[keep], dtype=object),
+            "measure": pd.Series(map_unique(block.measures[keep], clean_text), dtype=object),
             "src_row": block.rows[keep].astype(np.int64) + 1,
             "src_col": pd.Series(_letters(block.cols[keep]), dtype=object),
         }
     )
-    return ParsedTable(ctx.sheet, block.layout, block.title, block.unit, block.source, data)
+    return ParsedTable(ctx.sheet, block.layout, clean_text(block.title), clean_text(block.unit),
+                       clean_text(block.source), data)
 
 
 def _merged_values(block: Block, keep: np.ndarray, ctx: Context) -> None:

@@ -48,7 +48,7 @@ from sdg.ingest.limits import Limits
 from sdg.ingest.problems import Problems
 from sdg.ingest.read import MAX_BYTES
 from sdg.ingest.regions import normalise_name
-from sdg.sandbox import run_isolated
+from sdg.sandbox import run_outcome
 
 YEAR_MIN = 1990
 #: SSB region codes outside the municipalities (Svalbard 21xx, Jan Mayen 22xx,
@@ -74,6 +74,8 @@ class FileRead:
     file_name: str
     sha256: str
     result: ParseResult
+    #: Peak resident memory of the child process that parsed the file (MB).
+    peak_mb: float | None = None
 
 
 def sha256_of(data: bytes) -> str:
@@ -110,11 +112,11 @@ def read_file(data: bytes, file_name: str, history: pd.DataFrame, *,
     process (the app server) is untouched.
     """
     limits = limits or Limits.from_env()
-    result = run_isolated(parse_file, data, file_name, sheet=sheet,
+    outcome = run_outcome(parse_file, data, file_name, sheet=sheet,
                           known_codes=known_names(history), max_bytes=max_bytes,
                           limits=limits, file=PurePath(file_name).name,
                           memory_mb=limits.memory_mb, timeout_s=limits.timeout_s)
-    return FileRead(file_name, sha256_of(data), result)
+    return FileRead(file_name, sha256_of(data), outcome.value, outcome.peak_mb)
 
 
 # ------------------------------------------------------------------- 2 detection

@@ -163,4 +163,6 @@ def run_outcome(fn: Callable, *args: Any, file: str, memory_mb: int = 1024,
     if outcome.value is None:
         raise broken
     kind, key, params = outcome.value
-    raise (InvalidInput if kind == "InvalidInput" else SdgError)(key, **params)
+    err = (InvalidInput if kind == "InvalidInput" else SdgError)(key, **params)
+    err.peak_mb = outcome.peak_mb  # the child's peak memory, for the tests and the note
+    raise err

@@ -18,6 +18,7 @@ import json
 import posixpath
 import re
 import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -251,30 +252,59 @@ def column_number(letters: bytes | str) -> int:
     return n
 
 
-def scan_extent(xml: bytes) -> Extent:
+def scan_extent(xml: bytes | Iterable[bytes],
+                check: Callable[[int, int], None] | None = None) -> Extent:
     """The extent and error cells of a worksheet from its XML, without building cells.
 
-    Three regular-expression passes (row numbers, column letters, then the cell rows
-    with as many digits as the last row, so a far cell inside an early row counts).
+    ``xml`` may come in chunks (cut anywhere); after each chunk ``check(rows, cols)``
+    is called with the extent so far, so a sheet over a limit is refused early.
+    Per chunk three regular-expression passes: row numbers, column letters, then the
+    cell rows with as many digits as the last row (a far cell inside an early row).
 
     >>> x = b'<row r="1"><c r="A1"><v>1</v></c><c r="C7" t="e"><v>#N/A</v></c></row>'
     >>> e = scan_extent(x + b'<row r="2"><c r="XFD1048576"><v>2</v></c></row>')
     >>> e.rows, e.cols, e.errors
     (1048576, 16384, {(6, 2): '#N/A'})
+    >>> scan_extent([x[:20], x[20:45], x[45:]]) == scan_extent(x)
+    True
     """
-    rows = max(map(int, _ROW_REF.findall(xml)), default=0)
-    cols = max((column_number(c) for c in set(_COL_REF.findall(xml))), default=0)
+    rows = cols = 0
+    errors: dict[tuple[int, int], str] = {}
+    rest = b""
+    for chunk in [xml] if isinstance(xml, bytes) else xml:
+        buf = rest + chunk
+        cut = buf.rfind(b"</row>")
+        cut = buf.rfind(b">") if cut < 0 else cut + len(b"</row>") - 1
+        part, rest = buf[: cut + 1], buf[cut + 1 :]
+        rows, cols = _scan_part(part, rows, cols, errors)
+        if check is not None:
+            check(rows, cols)
+    rows, cols = _scan_part(rest, rows, cols, errors)
+    return Extent(rows, cols, errors)
+
+
+def _scan_part(xml: bytes, rows: int, cols: int, errors: dict[tuple[int, int], str]
+               ) -> tuple[int, int]:
+    """:func:`scan_extent` over one piece of XML that ends at a tag boundary."""
+    rows = max(rows, max(map(int, _ROW_REF.findall(xml)), default=0))
+    cols = max(cols, max((column_number(c) for c in set(_COL_REF.findall(xml))), default=0))
     digits = len(str(rows)) if rows else 1
     far = re.findall(rb' r="[A-Z]{1,3}(\d{%d,7})"' % digits, xml)
     rows = max(rows, max(map(int, far), default=0))
-    errors: dict[tuple[int, int], str] = {}
     if b't="e"' in xml:
         for attrs, body in _ERROR_CELL.findall(xml):
             ref, value = _REF.search(attrs), _VALUE.search(body)
             if ref and value:
                 key = (int(ref.group(2)) - 1, column_number(ref.group(1)) - 1)
                 errors[key] = value.group(1).decode("utf-8", "replace")
-    return Extent(rows, cols, errors)
+    return rows, cols
+
+
+def _chunks(zf: zipfile.ZipFile, part: str, size: int = 8 * MB) -> Iterator[bytes]:
+    """A zip member in pieces of ``size`` bytes (a sheet's XML is never held whole)."""
+    with zf.open(part) as fh:
+        while chunk := fh.read(size):
+            yield chunk
 
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -306,8 +336,11 @@ def check_extents(zf: zipfile.ZipFile, filename: str, limits: Limits,
         part = parts.get(name)
         if not part or part not in zf.namelist():
             continue
+        def check(rows: int, cols: int, name: str = name) -> None:
+            limits.check(filename, name, rows=rows, cols=cols)
+
         try:
-            extent = scan_extent(zf.read(part))
+            extent = scan_extent(_chunks(zf, part), check)
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
             raise InvalidInput("ingest.err.corrupt", file=filename) from exc
         limits.check(filename, name, rows=extent.rows, cols=extent.cols)
@@ -398,6 +431,7 @@ def read_csv(data: bytes, filename: str, limits: Limits | None = None) -> RawShe
     limits = limits or Limits()
     name = PurePath(filename).name
     text = decode_text(data)
+    limits.check(name, name, rows=text.count("\n") + 1, cols=1)  # before the split
     lines = text.splitlines()
     del text
     sample = "\n".join(lines[:50])

@@ -552,12 +552,17 @@ SCALES = ((1.0, 5.0), (1.0, 7.0), (0.0, 10.0))
 @st.cache_data(max_entries=8, show_spinner=False)
 def parse_survey(data: bytes, filename: str, scale: tuple[float, float] | None, axis: str,
                  known_targets: tuple[str, ...]):
-    """:func:`sdg.survey.read_survey`, cached on the file's bytes and the choices."""
+    """:func:`sdg.survey.read_survey` in the parse child (:func:`sdg.sandbox.run_isolated`:
+    a hostile file cannot take the server down), cached on the bytes and the choices."""
+    from sdg.ingest.limits import Limits
+    from sdg.sandbox import run_isolated
     from sdg.survey import read_survey
 
     lo, hi = scale if scale else (None, None)
-    return read_survey(data, filename, scale_min=lo, scale_max=hi, axis=axis,
-                       known_targets=known_targets)
+    limits = Limits.from_env()
+    return run_isolated(read_survey, data, filename, scale_min=lo, scale_max=hi, axis=axis,
+                        known_targets=known_targets, file=filename,
+                        memory_mb=limits.memory_mb, timeout_s=limits.timeout_s)
 
 
 def _detected_lines(detected: dict) -> list[str]:

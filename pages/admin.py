@@ -4,6 +4,7 @@ import streamlit as st
 
 from sdg.auth import ROLES
 from sdg.errors import SdgError
+from sdg.escape import md
 from sdg.writers import xlsx_bytes
 from ui.i18n import tr
 from ui.nav import require_router
@@ -30,7 +31,7 @@ with st.form("add_user", clear_on_submit=True):
         try:
             store.add_user(actor, name.strip(), role, password=password or None,
                            email=email.strip() or None)
-            st.success(tr("admin.added", name=name))
+            st.success(tr("admin.added", name=md(name)))
         except SdgError as err:
             show_error(err)
 

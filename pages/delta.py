@@ -5,6 +5,7 @@ the facilitator shows it. The participant's token stays in the URL (``&p=…``).
 import streamlit as st
 
 from sdg.errors import SdgError
+from sdg.escape import md
 from sdg.workshop import live_ratings, my_ratings, normalise_code, session
 from ui.i18n import tr
 from ui.nav import require_router
@@ -45,7 +46,7 @@ except SdgError as err:
 
 goals, targets = store.goals(), store.targets()
 labels = subject_labels(goals, targets, lang())
-st.title(s["name"])
+st.title(md(s["name"]))
 
 if s["state"] == "draft":
     st.info(tr("workshop.delta.waiting"))

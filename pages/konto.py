@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from sdg.escape import md
 from ui.auth import local_sign_in, sign_out, signed_in
 from ui.i18n import tr
 from ui.nav import require_router
@@ -13,7 +14,7 @@ require_router()
 st.title(tr("auth.page.title"))
 actor = current_actor()
 if signed_in():
-    st.success(tr("auth.signed_in_as", name=actor.name, role=tr(f"auth.role.{actor.role}")))
+    st.success(tr("auth.signed_in_as", name=md(actor.name), role=tr(f"auth.role.{actor.role}")))
     if st.button(tr("auth.sign_out"), key="sign_out"):
         sign_out()
         st.rerun()

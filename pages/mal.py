@@ -4,6 +4,7 @@ status of its indicators against the 2019 zero point, and the status of all 17 g
 import streamlit as st
 
 from sdg.errors import SdgError
+from sdg.escape import md
 from ui.gains import (
     ZERO_YEAR,
     goal_indicator_table,
@@ -55,7 +56,7 @@ commitments = store.local_goals(code, number)
 if commitments.empty:
     st.caption(tr("goal.no_commitments", municipality=municipality_label()))
 for c in commitments.itertuples():
-    st.markdown(f"- {c.text_en if lang() == 'en' and c.text_en else c.text_nb}")
+    st.markdown(f"- {md(c.text_en if lang() == 'en' and c.text_en else c.text_nb)}")
 
 targets = store.targets(number)
 st.subheader(tr("goal.targets", n=len(targets)))

@@ -3,6 +3,7 @@ with provenance, gain, Open SDG status, trend charts and an Excel download."""
 
 import streamlit as st
 
+from sdg.escape import md
 from ui.gains import (
     CHARTS_PER_PAGE,
     ZERO_YEAR,
@@ -92,7 +93,7 @@ frame = chart_frame(shown, series, comp, lang())
 st.altair_chart(trend_chart(frame, lang()),
                 alt=tr("gains.charts.alt", names=", ".join(shown["name"])))
 for row in shown.itertuples():
-    st.caption(f"**{row.name}** – {tr('gains.col.provenance')}: {row.provenance}"
+    st.caption(f"**{md(row.name)}** – {tr('gains.col.provenance')}: {row.provenance}"
                + (f" {tr('gains.charts.sum_note')}" if row.aggregation == "sum" else ""))
 with st.expander(tr("common.table_alternative")):
     st.dataframe(chart_table(chart_frame(shown, series, comp, lang(), keep_total=True)),

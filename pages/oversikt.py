@@ -3,6 +3,7 @@ and goal areas, for the chosen municipality."""
 
 import streamlit as st
 
+from sdg.escape import md
 from ui.goals import goal_grid, tile_css
 from ui.i18n import pick, tr
 from ui.nav import require_router
@@ -46,7 +47,7 @@ if focus:
             st.markdown(f"**{g} {row[f'short_{lang()}']}** – {row[f'title_{lang()}']}")
             texts = commitments.loc[commitments.goal == g]
             for t in texts.itertuples():
-                st.markdown(f"- {t.text_en if lang() == 'en' and t.text_en else t.text_nb}")
+                st.markdown(f"- {md(t.text_en if lang() == 'en' and t.text_en else t.text_nb)}")
 
 left, right = st.columns(2)
 with left:
@@ -60,6 +61,6 @@ with right:
     for origin in ("reform", "local"):
         st.markdown(f"**{tr('home.areas.' + origin)}**")
         for a in areas.loc[areas.origin == origin].itertuples():
-            st.markdown(f"- **{getattr(a, f'name_{lang()}')}** – "
-                        f"{getattr(a, f'description_{lang()}')}")
+            st.markdown(f"- **{md(getattr(a, f'name_{lang()}'))}** – "
+                        f"{md(getattr(a, f'description_{lang()}'))}")
     st.caption(tr("home.areas.foundation"))

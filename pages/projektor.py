@@ -4,6 +4,7 @@ every 1.5 s, with the number of participants and ratings; no sidebar, big type."
 import streamlit as st
 
 from sdg.errors import SdgError
+from sdg.escape import md
 from sdg.workshop import normalise_code, session
 from ui.i18n import tr
 from ui.nav import require_router
@@ -29,6 +30,6 @@ except SdgError as err:
     st.stop()
 
 goals, targets = store.goals(), store.targets()
-st.title(s["name"])
+st.title(md(s["name"]))
 st.markdown(f"### {tr('workshop.live.join', url=join_url(s['code']), code=s['code'])}")
 live_board(s["code"], subject_labels(goals, targets, lang()), goals, targets)

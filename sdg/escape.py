@@ -7,10 +7,12 @@ Two rules, each in one place:
 - :func:`md` makes any user text literal in a markdown context: Streamlit renders
   ``st.markdown``, captions, titles, alerts *and widget labels* as markdown, so a
   workshop called ``![x](http://…/x.png) [Logg inn](http://…/)`` would otherwise show
-  a remote image (fetched by every participant's browser) and a link. Every ASCII
-  punctuation character is backslash-escaped (CommonMark allows that for all of them),
-  which also disarms Streamlit's own ``:red[…]``, ``:material/…:`` and ``$…$``
-  syntax and bare ``http://`` autolinks; line breaks become spaces.
+  a remote image (fetched by every participant's browser) and a link. The characters
+  that make markdown are backslash-escaped where they would (CommonMark allows that
+  for any ASCII punctuation; the text reads the same): always ``[ ] < > * _ ` ~ $ @``
+  and ``\\``; a colon before a non-space (``http://``, Streamlit's ``:red[…]`` and
+  ``:material/…:``); ``www.``; ``#``, ``>``, ``-``, ``+`` and ``1.`` at the start. Line
+  breaks become spaces, so no other block syntax can start.
 
 Pages call :func:`ui.i18n.tr` with ``md()`` around every user-supplied parameter, or
 :func:`md` directly.
@@ -19,10 +21,18 @@ Pages call :func:`ui.i18n.tr` with ``md()`` around every user-supplied parameter
 from __future__ import annotations
 
 import re
-import string
 import unicodedata
 
-_PUNCT = re.compile("([" + re.escape(string.punctuation) + "])")
+#: Escaped wherever they stand: emphasis, code, links and images (``[``), HTML and
+#: ``<…>`` autolinks, strikethrough, LaTeX (``$``), e-mail autolinks (``@``).
+ALWAYS = "\\`*_[]<>~$@"
+_ALWAYS = re.compile("([" + re.escape(ALWAYS) + "])")
+#: A colon before a non-space: ``http://`` autolinks, ``:red[…]``, ``:material/…:``.
+_COLON = re.compile(r":(?=\S)")
+#: ``www.`` autolinks.
+_WWW = re.compile(r"(?i)\b(www)\.")
+#: Block syntax at the start: headings, lists (``-``, ``+``, ``1.``), quotes.
+_START = re.compile(r"^(\s*)([#>+-]|\d+(?=[.)]))")
 _BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
 
 
@@ -55,14 +65,23 @@ def clean_text(text: object) -> object:
 
 
 def md(text: object) -> str:
-    """``text`` as literal markdown: every ASCII punctuation escaped, line breaks as
-    spaces; None becomes ``""``.
+    """``text`` as literal markdown (see the module docstring); None becomes ``""``.
 
-    >>> md("![x](http://127.0.0.1:1/x.png) [Logg inn](http://127.0.0.1:1/)")
-    '\\\\!\\\\[x\\\\]\\\\(http\\\\:\\\\/\\\\/127\\\\.0\\\\.0\\\\.1\\\\:1\\\\/x\\\\.png\\\\) \\\\[Logg inn\\\\]\\\\(http\\\\:\\\\/\\\\/127\\\\.0\\\\.0\\\\.1\\\\:1\\\\/\\\\)'
-    >>> md("Ås **fet**\\n# Overskrift"), md(None), md(12.5)
-    ('Ås \\\\*\\\\*fet\\\\*\\\\* \\\\# Overskrift', '', '12\\\\.5')
+    >>> print(md("![x](http://127.0.0.1:1/x.png) [Logg inn](http://127.0.0.1:1/)"))
+    !\\[x\\](http\\://127.0.0.1\\:1/x.png) \\[Logg inn\\](http\\://127.0.0.1\\:1/)
+    >>> print(md("Ås **fet** :red[rød] www.x.no, kari@x.no. Kilde: SSB"))
+    Ås \\*\\*fet\\*\\* \\:red\\[rød\\] www\\.x.no, kari\\@x.no. Kilde: SSB
+    >>> print(md("# Overskrift")), print(md("2019. Et år")), print(md("- punkt\\n- to"))
+    \\# Overskrift
+    2019\\. Et år
+    \\- punkt - to
+    (None, None, None)
+    >>> md(None)
+    ''
     """
     if text is None:
         return ""
-    return _PUNCT.sub(r"\\\1", _BREAKS.sub(" ", str(clean_text(str(text)))))
+    out = _ALWAYS.sub(r"\\\1", _BREAKS.sub(" ", str(clean_text(str(text)))))
+    out = _WWW.sub(r"\1\\.", _COLON.sub(r"\\:", out))
+    return _START.sub(lambda m: m.group(1) + "\\" + m.group(2) if not m.group(2).isdigit()
+                      else m.group(1) + m.group(2) + "\\", out, count=1)

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from sdg import writers
+from sdg.escape import md
 from sdg.gains import (
     GAIN_STATUS_COLOURS,
     NO_DIRECTION,
@@ -278,7 +279,7 @@ def metric_cards(shown: pd.DataFrame, columns: int = 3) -> None:
         delta = None if pd.isna(row.delta) else tr(
             "gains.card.delta", delta=f"{row.delta:+.2f}", year=row.zero_year)
         with cols[i % columns], st.container(border=True):
-            st.metric(row.name, f"{_number(row.latest_value)} "
+            st.metric(md(row.name), f"{_number(row.latest_value)} "
                       f"({'' if pd.isna(row.latest_year) else int(row.latest_year)})",
                       delta, delta_color=colour)
             st.caption(tr("gains.card.zero", year=row.zero_year,

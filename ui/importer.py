@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from sdg.escape import md
 from sdg.importer import FileRead, Mapping, NewIndicator, Plan, read_file, sha256_of, slug
 from sdg.importer import suggest_targets as _suggest_targets
 from ui.i18n import tr
@@ -19,9 +20,9 @@ def read_upload(data: bytes, name: str, history: pd.DataFrame) -> FileRead:
     key = (sha256_of(data), name)
     cached = st.session_state.get("import_read")
     if cached is None or cached[0] != key:
-        with st.status(tr("importer.reading", file=name, mb=f"{len(data) / 1e6:.1f}")) as status:
+        with st.status(tr("importer.reading", file=md(name), mb=f"{len(data) / 1e6:.1f}")) as status:
             cached = (key, read_file(data, name, history))
-            status.update(label=tr("importer.read_done", file=name), state="complete")
+            status.update(label=tr("importer.read_done", file=md(name)), state="complete")
         st.session_state["import_read"] = cached
     return cached[1]
 
@@ -54,7 +55,7 @@ def mapping_form(series: pd.DataFrame, default: Mapping, indicators: pd.DataFram
     for n, s in enumerate(series.itertuples()):
         chosen = default.assign.get(s.key)
         start = chosen if chosen in names else NEW
-        pick = st.selectbox(s.label, options, index=options.index(start),
+        pick = st.selectbox(md(s.label), options, index=options.index(start),
                             format_func=label.get, key=f"map_{n}")
         if pick == SKIP:
             continue

@@ -25,6 +25,7 @@ import vl_convert
 
 from sdg import writers
 from sdg.errors import SdgError
+from sdg.escape import md
 from sdg.i18n import t
 from sdg.materiality import aggregate, quadrants, robustness
 from ui.i18n import tr
@@ -405,7 +406,7 @@ def settings_panel(settings: dict) -> None:
                                     names.get(code, ""), key=f"mat_set_{axis}_{code}")
                 for code in ("nb", "en")}
             new["feeds"][axis] = st.multiselect(
-                tr("materiality.settings.feeds", axis=axis_title(settings, axis)), kinds,
+                tr("materiality.settings.feeds", axis=md(axis_title(settings, axis))), kinds,
                 default=settings["feeds"].get(axis, []), key=f"mat_set_feeds_{axis}",
                 format_func=labeller("materiality.kind"))
         if st.form_submit_button(tr("materiality.settings.save")):
@@ -574,14 +575,14 @@ def _detected_lines(detected: dict) -> list[str]:
              if detected.get("scale") else ""]
     if detected.get("columns"):
         lines.append(tr("innspill.detected.columns", columns=", ".join(
-            f"{role} = {name}" for role, name in detected["columns"].items())))
+            f"{role} = {md(name)}" for role, name in detected["columns"].items())))
     if detected.get("delimiter"):
         lines.append(tr("innspill.detected.csv", delimiter=repr(detected["delimiter"]),
                         encoding=detected.get("encoding")))
     if detected.get("sheet"):
-        lines.append(tr("innspill.detected.sheet", sheet=detected["sheet"]))
+        lines.append(tr("innspill.detected.sheet", sheet=md(detected["sheet"])))
     if detected.get("ignored_columns"):
-        lines.append(tr("innspill.detected.ignored", columns=", ".join(detected["ignored_columns"])))
+        lines.append(tr("innspill.detected.ignored", columns=", ".join(map(md, detected["ignored_columns"]))))
     return [line for line in lines if line]
 
 
@@ -671,7 +672,7 @@ def assessment_panel(code: str, goals: pd.DataFrame, targets: pd.DataFrame) -> N
     latest = sources[(sources["kind"] == "administration") & sources["current"]]
     if len(latest):
         row = latest.iloc[0]
-        st.caption(tr("innspill.assessment.latest", who=row["actor"] or "–",
+        st.caption(tr("innspill.assessment.latest", who=md(row["actor"]) or "–",
                       when=f"{row['created_at']:%Y-%m-%d %H:%M}"))
     level = st.radio(tr("materiality.level"), ["goal", "target"], horizontal=True,
                      key="inn_level", format_func=labeller("materiality.level"))

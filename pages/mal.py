@@ -12,6 +12,7 @@ from ui.gains import (
     goal_status_chart,
     goal_status_table,
     report,
+    warn_unusable,
 )
 from ui.goals import target_list, tile_css
 from ui.i18n import tr
@@ -72,6 +73,7 @@ if ours.empty:
 else:
     st.dataframe(ours, hide_index=True)
     mine = report(code, lang())
+    warn_unusable(code, lang())
     mine = mine[mine["goals"].map(lambda gs: number in gs)]
     st.markdown(f"**{tr('gains.goals.this')}**")
     st.dataframe(goal_indicator_table(mine), hide_index=True)

@@ -16,6 +16,7 @@ from ui.gains import (
     report_series,
     report_table,
     trend_chart,
+    warn_unusable,
     xlsx_bytes,
 )
 from ui.i18n import tr
@@ -33,6 +34,7 @@ st.caption(tr("gains.intro", municipality=municipality_label(), year=ZERO_YEAR))
 
 rep = report(code, lang())
 series = report_series(code, lang())
+warn_unusable(code, lang())
 if rep["is_demo"].any():
     st.warning(tr("demo.badge"))
 

@@ -16,6 +16,7 @@ from sdg.gains import (
     gain_status_label,
     goal_status,
     related_codes,
+    split_unusable,
     zero_point_report,
 )
 from sdg.i18n import t
@@ -37,11 +38,13 @@ _LINE_COLOURS = ("#222222", "#7F7F7F", "#CC79A7")  # municipality, national, sim
 
 # ------------------------------------------------------------------ cached reads
 @st.cache_data(ttl=TTL, show_spinner=False)
-def _report(code: str, lang: str, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _report(code: str, lang: str, year: int
+            ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     store = get_store()
     indicators = store.indicators()
     changes = store.municipality_changes()
-    observations = store.gain_observations(related_codes(code, changes, year))
+    observations, unusable = split_unusable(
+        store.gain_observations(related_codes(code, changes, year)))
     plan = store.indicator_benefit_targets(code)
     targets = {i: (float(v), int(y)) for i, v, y in
                zip(plan["indicator"], plan["target_value"], plan["target_year"], strict=True)}
@@ -50,7 +53,10 @@ def _report(code: str, lang: str, year: int) -> tuple[pd.DataFrame, pd.DataFrame
     # one long frame instead of a frame per row: the cache copies it much faster
     series = pd.concat([s.assign(indicator=i) for i, s in
                         zip(rep["indicator"], rep["series"], strict=True)], ignore_index=True)
-    return rep.drop(columns="series"), series
+    return rep.drop(columns="series"), series, unusable.merge(
+        indicators[["id", f"name_{lang}"]].rename(columns={"id": "indicator",
+                                                           f"name_{lang}": "name"}),
+        on="indicator", how="left")
 
 
 def report(code: str, lang: str, year: int = ZERO_YEAR) -> pd.DataFrame:
@@ -63,6 +69,22 @@ def report(code: str, lang: str, year: int = ZERO_YEAR) -> pd.DataFrame:
 def report_series(code: str, lang: str, year: int = ZERO_YEAR) -> pd.DataFrame:
     """The series of the report, long: ``indicator``, ``year``, ``value``, ``source``."""
     return _report(code, lang, year)[1]
+
+
+def report_unusable(code: str, lang: str, year: int = ZERO_YEAR) -> pd.DataFrame:
+    """The stored figures the report could not use (not finite numbers):
+    ``municipality``, ``indicator``, ``name``, ``year``, ``value``."""
+    return _report(code, lang, year)[2]
+
+
+def warn_unusable(code: str, lang: str, year: int = ZERO_YEAR) -> None:
+    """A warning naming each figure the report left out (nothing when all are usable)."""
+    bad = report_unusable(code, lang, year)
+    if bad.empty:
+        return
+    figures = "; ".join(f"{md(r.name if isinstance(r.name, str) else r.indicator)} "
+                        f"({r.municipality}, {r.year}: {r.value})" for r in bad.itertuples())
+    st.warning(tr("gains.unusable", n=len(bad), figures=figures))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -12,7 +12,9 @@ Two rules, each in one place:
   for any ASCII punctuation; the text reads the same): always ``[ ] < > * _ ` ~ $ @``
   and ``\\``; a colon before a non-space (``http://``, Streamlit's ``:red[…]`` and
   ``:material/…:``); ``www.``; ``#``, ``>``, ``-``, ``+`` and ``1.`` at the start. Line
-  breaks become spaces, so no other block syntax can start.
+  breaks become spaces, so no other block syntax can start. GFM's autolinks are found
+  after escapes are resolved, so a word joiner (U+2060, invisible) also breaks
+  ``http://``, ``www.`` and ``@``.
 
 Pages call :func:`ui.i18n.tr` with ``md()`` around every user-supplied parameter, or
 :func:`md` directly.
@@ -31,6 +33,11 @@ _ALWAYS = re.compile("([" + re.escape(ALWAYS) + "])")
 _COLON = re.compile(r":(?=\S)")
 #: ``www.`` autolinks.
 _WWW = re.compile(r"(?i)\b(www)\.")
+#: Where GFM would still make a link: its autolink literals are found in the text
+#: *after* escapes are resolved (``http\://`` still links), so an invisible word
+#: joiner (U+2060) goes between ``scheme:`` and ``//``, after ``www`` and before ``@``.
+_SCHEME = re.compile(r"(?i)([a-z][a-z0-9+.-]*\\:)(//)")
+WORD_JOINER = "\u2060"
 #: Block syntax at the start: headings, lists (``-``, ``+``, ``1.``), quotes.
 _START = re.compile(r"^(\s*)([#>+-]|\d+(?=[.)]))")
 _BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
@@ -67,10 +74,12 @@ def clean_text(text: object) -> object:
 def md(text: object) -> str:
     """``text`` as literal markdown (see the module docstring); None becomes ``""``.
 
-    >>> print(md("![x](http://127.0.0.1:1/x.png) [Logg inn](http://127.0.0.1:1/)"))
-    !\\[x\\](http\\://127.0.0.1\\:1/x.png) \\[Logg inn\\](http\\://127.0.0.1\\:1/)
-    >>> print(md("Ås **fet** :red[rød] www.x.no, kari@x.no. Kilde: SSB"))
-    Ås \\*\\*fet\\*\\* \\:red\\[rød\\] www\\.x.no, kari\\@x.no. Kilde: SSB
+    >>> print(md("![x](http://127.0.0.1:1/x.png) [Logg inn](http://127.0.0.1:1/)"
+    ...          ).replace(WORD_JOINER, "⁀"))
+    !\\[x\\](http\\:⁀//127.0.0.1\\:1/x.png) \\[Logg inn\\](http\\:⁀//127.0.0.1\\:1/)
+    >>> print(md("Ås **fet** :red[rød] www.x.no, kari@x.no. Kilde: SSB"
+    ...          ).replace(WORD_JOINER, "⁀"))
+    Ås \\*\\*fet\\*\\* \\:red\\[rød\\] www⁀\\.x.no, kari⁀\\@x.no. Kilde: SSB
     >>> print(md("# Overskrift")), print(md("2019. Et år")), print(md("- punkt\\n- to"))
     \\# Overskrift
     2019\\. Et år
@@ -82,6 +91,7 @@ def md(text: object) -> str:
     if text is None:
         return ""
     out = _ALWAYS.sub(r"\\\1", _BREAKS.sub(" ", str(clean_text(str(text)))))
-    out = _WWW.sub(r"\1\\.", _COLON.sub(r"\\:", out))
+    out = _WWW.sub(r"\1" + WORD_JOINER + r"\\.", _COLON.sub(r"\\:", out))
+    out = _SCHEME.sub(r"\1" + WORD_JOINER + r"\2", out).replace("\\@", WORD_JOINER + "\\@")
     return _START.sub(lambda m: m.group(1) + "\\" + m.group(2) if not m.group(2).isdigit()
                       else m.group(1) + m.group(2) + "\\", out, count=1)

@@ -133,12 +133,14 @@ def csv_bytes(frame: pd.DataFrame, *, sep: str = ";", decimal: str = ",") -> byt
     with formula-like text neutralised and numbers left numeric.
 
     >>> csv_bytes(pd.DataFrame({"navn": ["=cmd|' /C calc'!A0", "Bø"], "v": [-1.5, 2]}))
-    b"\\xef\\xbb\\xbfnavn;v\\n'=cmd|' /C calc'!A0;-1,5\\nB\\xc3\\xb8;2,0\\n"
+    b"\\xef\\xbb\\xbfnavn;v\\r\\n'=cmd|' /C calc'!A0;-1,5\\r\\nB\\xc3\\xb8;2,0\\r\\n"
     """
     safe = frame.copy()
     safe.columns = [csv_cell(str(c)) for c in safe.columns]
     for col in safe.columns:
         if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
             safe[col] = safe[col].map(csv_cell)
-    text = safe.to_csv(index=False, sep=sep, decimal=decimal, lineterminator="\n")
+    # CRLF rows: a field holding a CR or LF is then quoted (csv quotes the characters
+    # of its line terminator only)
+    text = safe.to_csv(index=False, sep=sep, decimal=decimal, lineterminator="\r\n")
     return ("\ufeff" + text).encode("utf-8")

@@ -73,3 +73,21 @@ def test_a_parse_over_time_is_stopped(store, monkeypatch):
     with pytest.raises(InvalidInput) as err:
         read_file(far_cell(), "treg.xlsx", store.municipalities(current_only=False))
     assert err.value.key == "ingest.err.too_big_or_broken"
+
+
+def test_control_characters_are_stripped_from_imported_names(store):
+    """A NUL byte (past the first 4 kB, where the type sniffing looks), an escape
+    sequence and a bidi override in indicator names: the new indicators' names are
+    clean, the figures are read."""
+    from sdg.importer import default_mapping, detected_series
+
+    filler = [f"{3200 + i % 50:04d};Folketall;{1990 + i % 30};{i}" for i in range(300)]
+    rows = ["kommunenummer;indikator;år;verdi", *filler,
+            "3203;Syssel\x00setting\x1b[31m;2020;70,5", "3203;\u202eHelse\u200b;2020;1"]
+    fr = read_file("\n".join(rows).encode(), "kontroll.csv",
+                   store.municipalities(current_only=False))
+    series = detected_series(fr)
+    mapping = default_mapping(series, store.indicators())
+    names = sorted(spec.name_nb for spec in mapping.new.values())
+    assert "Sysselsetting[31m" in names and "Helse" in names
+    assert all(ch.isprintable() for name in names for ch in name)

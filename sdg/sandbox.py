@@ -167,8 +167,9 @@ def _socket_path() -> str:
             folder = tempfile.mkdtemp(prefix="sdg-sandbox-")  # mode 0700: only this user
             path = str(Path(folder) / "broker.sock")
             root = str(Path(__file__).resolve().parents[1])
-            env = os.environ | {"PYTHONPATH": os.pathsep.join(
-                [root, *filter(None, [os.environ.get("PYTHONPATH")])])}
+            env = os.environ | {"RUST_BACKTRACE": "0",  # an abort: one line in the log
+                                "PYTHONPATH": os.pathsep.join(
+                                    [root, *filter(None, [os.environ.get("PYTHONPATH")])])}
             proc = subprocess.Popen([sys.executable, "-m", "sdg.sandbox", path],
                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                     env=env, cwd=root)

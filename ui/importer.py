@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from sdg.errors import SdgError
 from sdg.escape import md
 from sdg.importer import FileRead, Mapping, NewIndicator, Plan, read_file, sha256_of, slug
 from sdg.importer import suggest_targets as _suggest_targets
@@ -21,7 +22,11 @@ def read_upload(data: bytes, name: str, history: pd.DataFrame) -> FileRead:
     cached = st.session_state.get("import_read")
     if cached is None or cached[0] != key:
         with st.status(tr("importer.reading", file=md(name), mb=f"{len(data) / 1e6:.1f}")) as status:
-            cached = (key, read_file(data, name, history))
+            try:
+                cached = (key, read_file(data, name, history))
+            except SdgError:
+                status.update(label=tr("importer.read_failed", file=md(name)), state="error")
+                raise
             status.update(label=tr("importer.read_done", file=md(name)), state="complete")
         st.session_state["import_read"] = cached
     return cached[1]

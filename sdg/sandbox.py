@@ -30,11 +30,13 @@ threaded server is unsafe.
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import os
 import pickle
 import resource
 import select
+import shutil
 import signal
 import socket
 import struct
@@ -164,7 +166,10 @@ def _socket_path() -> str:
     with _lock:
         proc = _broker.get("proc")
         if proc is None or proc.poll() is not None:
+            if "folder" in _broker:  # a broker that died: its socket goes with it
+                shutil.rmtree(_broker["folder"], ignore_errors=True)
             folder = tempfile.mkdtemp(prefix="sdg-sandbox-")  # mode 0700: only this user
+            atexit.register(shutil.rmtree, folder, True)
             path = str(Path(folder) / "broker.sock")
             root = str(Path(__file__).resolve().parents[1])
             env = os.environ | {"RUST_BACKTRACE": "0",  # an abort: one line in the log
@@ -175,7 +180,7 @@ def _socket_path() -> str:
                                     env=env, cwd=root)
             if proc.stdout.readline().strip() != b"ready":
                 raise RuntimeError("the parse broker did not start")
-            _broker.update(proc=proc, path=path)
+            _broker.update(proc=proc, path=path, folder=folder)
         return _broker["path"]
 
 

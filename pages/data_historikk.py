@@ -3,6 +3,7 @@
 import streamlit as st
 
 from sdg.errors import SdgError
+from sdg.escape import md
 from ui.i18n import tr
 from ui.importer import batch_preview, batches_table, history
 from ui.nav import require_router
@@ -39,7 +40,7 @@ if row["layout"] == "ssb-api":  # a pull from SSB: its calls (issue 17)
 if row["state"] == "active":
     created = store.batch_indicators_created(int(chosen))
     st.warning(tr("importer.history.undo_what", batch=chosen, rows=int(row["rows_current"]))
-               + (" " + tr("importer.history.undo_indicators", ids=", ".join(created))
+               + (" " + tr("importer.history.undo_indicators", ids=", ".join(map(md, created)))
                   if created else ""))
     sure = st.checkbox(tr("importer.history.undo_confirm", batch=chosen),
                        key=f"undo_sure_{chosen}")

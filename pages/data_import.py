@@ -3,6 +3,7 @@
 import streamlit as st
 
 from sdg.errors import SdgError
+from sdg.escape import md
 from sdg.importer import commit, default_mapping, detected_series, partial_plan, plan_import
 from sdg.template import template_name, template_workbook
 from ui.i18n import tr
@@ -48,7 +49,7 @@ try:
                                for e in fr.result.explanations):
         if year is None:
             for e in fr.result.explanations:
-                st.warning(e.message(lang()))
+                st.warning(md(e.message(lang())))
         st.number_input(tr("importer.year_for_file"), min_value=1990, max_value=2100,
                         value=None, step=1, key=year_key, help=tr("importer.year_for_file_help"))
         if year is None:
@@ -101,7 +102,7 @@ if not plan.conflicts.empty:
 st.subheader(tr("importer.step.preview"))
 if plan.new_indicators:
     st.markdown(tr("importer.new_indicators",
-                   names=", ".join(f"{s.id} ({s.name_nb})" for s in plan.new_indicators)))
+                   names=", ".join(f"{md(s.id)} ({md(s.name_nb)})" for s in plan.new_indicators)))
 st.dataframe(plan.summary().rename(columns={"indicator": tr("importer.col.indicator"),
                                             "rows": tr("importer.col.rows")}), hide_index=True)
 st.dataframe(preview_table(plan), hide_index=True)

@@ -7,6 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
+from sdg.escape import md
 from ui.state import link_params
 
 GOAL_PAGE = "pages/mal.py"
@@ -52,5 +53,5 @@ def target_list(targets: pd.DataFrame, lang: str) -> None:
     (bokmål is ours; English is the UN's official wording)."""
     other = "en" if lang == "nb" else "nb"
     for t in targets.itertuples():
-        st.markdown(f"**{t.target}** {getattr(t, f'title_{lang}')}")
-        st.caption(getattr(t, f"title_{other}"))
+        st.markdown(f"**{t.target}** {md(getattr(t, f'title_{lang}'))}")
+        st.caption(md(getattr(t, f"title_{other}")))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from sdg.errors import SdgError
+from sdg.escape import md
 from sdg.importer import FileRead, Mapping, NewIndicator, Plan, read_file, sha256_of, slug
 from sdg.importer import suggest_targets as _suggest_targets
 from ui.i18n import tr
@@ -20,9 +22,13 @@ def read_upload(data: bytes, name: str, history: pd.DataFrame,
     key = (sha256_of(data), name, year)
     cached = st.session_state.get("import_read")
     if cached is None or cached[0] != key:
-        with st.status(tr("importer.reading", file=name, mb=f"{len(data) / 1e6:.1f}")) as status:
-            cached = (key, read_file(data, name, history, year=year))
-            status.update(label=tr("importer.read_done", file=name), state="complete")
+        with st.status(tr("importer.reading", file=md(name), mb=f"{len(data) / 1e6:.1f}")) as status:
+            try:
+                cached = (key, read_file(data, name, history, year=year))
+            except SdgError:
+                status.update(label=tr("importer.read_failed", file=md(name)), state="error")
+                raise
+            status.update(label=tr("importer.read_done", file=md(name)), state="complete")
         st.session_state["import_read"] = cached
     return cached[1]
 
@@ -40,7 +46,7 @@ def detection(fr: FileRead, series: pd.DataFrame) -> None:
         tr("importer.col.years"): series["years"],
     }), hide_index=True)
     for e in fr.result.explanations:
-        st.caption(e.message(lang()))
+        st.caption(md(e.message(lang())))
 
 
 def form_prefix(fr: FileRead) -> str:
@@ -72,7 +78,7 @@ def mapping_form(series: pd.DataFrame, default: Mapping, indicators: pd.DataFram
         chosen = default.assign.get(s.key)
         start = chosen if chosen in names else NEW
         field = f"{prefix}_{n}_{s.key}"
-        pick = st.selectbox(s.label, options, index=options.index(start),
+        pick = st.selectbox(md(s.label), options, index=options.index(start),
                             format_func=label.get, key=f"map_{field}")
         if pick == SKIP:
             continue
@@ -130,9 +136,9 @@ def reconciliation(fr: FileRead, plan: Plan | None) -> None:
 
     st.markdown(f"**{tr('importer.reconcile.title')}**")
     for line in reconciliation_lines(reconcile(fr, plan), lang()):
-        st.markdown(f"- {line}")
+        st.markdown(f"- {md(line)}")
     for line in column_notes(fr, lang()):
-        st.caption(line)
+        st.caption(md(line))
 
 
 def problems_table(plan: Plan) -> pd.DataFrame:

@@ -6,7 +6,7 @@ from sdg.errors import SdgError
 from ui.i18n import tr
 from ui.importer import batch_preview, batches_table, history
 from ui.nav import require_router
-from ui.state import actor, get_store, show_error
+from ui.state import actor, get_store, lang, show_error
 
 require_router()
 
@@ -33,9 +33,11 @@ with st.expander(tr("importer.history.rows", batch=chosen)):
     st.dataframe(batch_preview(store, store.path, int(chosen)), hide_index=True)
 if row["state"] == "active":
     created = store.batch_indicators_created(int(chosen))
+    catalogue = store.indicators()
+    names = dict(zip(catalogue["id"], catalogue[f"name_{lang()}"], strict=True))
+    shown = ", ".join(names.get(i, i) for i in created)
     st.warning(tr("importer.history.undo_what", batch=chosen, rows=int(row["rows_current"]))
-               + (" " + tr("importer.history.undo_indicators", ids=", ".join(created))
-                  if created else ""))
+               + (" " + tr("importer.history.undo_indicators", ids=shown) if created else ""))
     sure = st.checkbox(tr("importer.history.undo_confirm", batch=chosen),
                        key=f"undo_sure_{chosen}")
     clicked = st.button(tr("importer.history.undo"), key="undo", icon=":material/undo:",

@@ -15,13 +15,13 @@ SKIP = "__skip__"
 
 
 def read_upload(data: bytes, name: str, history: pd.DataFrame,
-                year: int | None = None) -> FileRead:
+                year: int | None = None, sheet: str | None = None) -> FileRead:
     """The parsed upload, kept in the session so reruns do not read the file again."""
-    key = (sha256_of(data), name, year)
+    key = (sha256_of(data), name, year, sheet)
     cached = st.session_state.get("import_read")
     if cached is None or cached[0] != key:
         with st.status(tr("importer.reading", file=name, mb=f"{len(data) / 1e6:.1f}")) as status:
-            cached = (key, read_file(data, name, history, year=year))
+            cached = (key, read_file(data, name, history, year=year, sheet=sheet))
             status.update(label=tr("importer.read_done", file=name), state="complete")
         st.session_state["import_read"] = cached
     return cached[1]

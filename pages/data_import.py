@@ -41,10 +41,17 @@ if upload is None:
 
 history = store.municipalities(current_only=False)
 data = upload.getvalue()
-year_key = f"import_year_{upload.file_id}"  # the field belongs to this upload
+year_key = f"import_year_{upload.file_id}"  # the fields belong to this upload
+sheet_key = f"import_sheet_{upload.file_id}"
 year = st.session_state.get(year_key)
+sheet = st.session_state.get(sheet_key)
 try:
-    fr = read_upload(data, upload.name, history, year=year)
+    fr = read_upload(data, upload.name, history, year=year, sheet=sheet)
+    sheets = list(read_upload(data, upload.name, history, year=year).result.read_rows
+                  ) if sheet else list(fr.result.read_rows)
+    if len(sheets) > 1:
+        st.selectbox(tr("importer.sheet"), sheets, index=None, key=sheet_key,
+                     placeholder=tr("importer.sheet_all"))
     if year is not None or any(e.key == "ingest.explain.no_period"
                                for e in fr.result.explanations):
         if year is None:

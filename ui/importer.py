@@ -17,14 +17,14 @@ SKIP = "__skip__"
 
 
 def read_upload(data: bytes, name: str, history: pd.DataFrame,
-                year: int | None = None) -> FileRead:
+                year: int | None = None, sheet: str | None = None) -> FileRead:
     """The parsed upload, kept in the session so reruns do not read the file again."""
-    key = (sha256_of(data), name, year)
+    key = (sha256_of(data), name, year, sheet)
     cached = st.session_state.get("import_read")
     if cached is None or cached[0] != key:
         with st.status(tr("importer.reading", file=md(name), mb=f"{len(data) / 1e6:.1f}")) as status:
             try:
-                cached = (key, read_file(data, name, history, year=year))
+                cached = (key, read_file(data, name, history, year=year, sheet=sheet))
             except SdgError:
                 status.update(label=tr("importer.read_failed", file=md(name)), state="error")
                 raise

@@ -18,19 +18,26 @@ SKIP = "__skip__"
 
 def read_upload(data: bytes, name: str, history: pd.DataFrame,
                 year: int | None = None, sheet: str | None = None) -> FileRead:
-    """The parsed upload, kept in the session so reruns do not read the file again."""
+    """The parsed upload, kept in the session so reruns do not read the file again.
+
+    The reads of the current file are kept per (year, sheet): the page reads the file
+    once with its chosen sheet and once with all sheets (for the sheet list), and each
+    read is a parse in the child process, so neither may evict the other."""
     key = (sha256_of(data), name, year, sheet)
-    cached = st.session_state.get("import_read")
-    if cached is None or cached[0] != key:
+    reads = st.session_state.get("import_read")
+    reads = reads if isinstance(reads, dict) else {}
+    if key not in reads:
         with st.status(tr("importer.reading", file=md(name), mb=f"{len(data) / 1e6:.1f}")) as status:
             try:
-                cached = (key, read_file(data, name, history, year=year, sheet=sheet))
+                fr = read_file(data, name, history, year=year, sheet=sheet)
             except SdgError:
                 status.update(label=tr("importer.read_failed", file=md(name)), state="error")
                 raise
             status.update(label=tr("importer.read_done", file=md(name)), state="complete")
-        st.session_state["import_read"] = cached
-    return cached[1]
+        reads = {k: v for k, v in reads.items() if k[:2] == key[:2]}  # this file only
+        reads[key] = fr
+        st.session_state["import_read"] = reads
+    return reads[key]
 
 
 def detection(fr: FileRead, series: pd.DataFrame) -> None:

@@ -7,6 +7,7 @@ from sdg import exports, fmt
 from sdg.accounts import action_label, audit_table, filter_audit, users_table
 from sdg.auth import ROLES
 from sdg.errors import SdgError
+from sdg.escape import md
 from ui.a11y import default_language_form
 from ui.i18n import tr
 from ui.nav import require_router
@@ -66,16 +67,16 @@ if len(users):
     try:
         if set_role:
             store.set_role(actor, name, new_role)
-            _done(f"{name}: {tr(f'auth.role.{new_role}')}")
+            _done(f"{md(name)}: {tr(f'auth.role.{new_role}')}")
         if toggle:
             store.set_disabled(actor, name, not row["disabled"])
-            _done(f"{name}: {tr('accounts.status.active' if row['disabled'] else 'accounts.status.disabled')}")
+            _done(f"{md(name)}: {tr('accounts.status.active' if row['disabled'] else 'accounts.status.disabled')}")
         if unlock:
             store.unlock(actor, name)
-            _done(f"{name}: {tr('accounts.admin.unlock').lower()}")
+            _done(f"{md(name)}: {tr('accounts.admin.unlock').lower()}")
         if reset:
             password = store.reset_password(actor, name)
-            st.success(tr("accounts.admin.reset_done", name=name, password=password))
+            st.success(tr("accounts.admin.reset_done", name=md(name), password=password))
     except SdgError as err:
         show_error(err)
 
@@ -91,7 +92,7 @@ with st.form("add_user", clear_on_submit=True):
         try:
             store.add_user(actor, new_name.strip(), role, password=password or None,
                            email=email.strip() or None)
-            st.session_state["admin_flash"] = tr("admin.added", name=new_name.strip())
+            st.session_state["admin_flash"] = tr("admin.added", name=md(new_name.strip()))
             st.rerun()
         except SdgError as err:
             show_error(err)

@@ -3,10 +3,11 @@
 import streamlit as st
 
 from sdg.errors import SdgError
+from sdg.escape import md
 from ui.i18n import tr
 from ui.importer import batch_preview, batches_table, history
 from ui.nav import require_router
-from ui.state import actor, get_store, show_error
+from ui.state import actor, get_store, lang, show_error
 
 require_router()
 
@@ -38,9 +39,11 @@ if row["layout"] == "ssb-api":  # a pull from SSB: its calls (issue 17)
         st.dataframe(provenance_table(store.pull_provenance(int(chosen))), hide_index=True)
 if row["state"] == "active":
     created = store.batch_indicators_created(int(chosen))
+    catalogue = store.indicators()
+    names = dict(zip(catalogue["id"], catalogue[f"name_{lang()}"], strict=True))
+    shown = ", ".join(md(names.get(i, i)) for i in created)
     st.warning(tr("importer.history.undo_what", batch=chosen, rows=int(row["rows_current"]))
-               + (" " + tr("importer.history.undo_indicators", ids=", ".join(created))
-                  if created else ""))
+               + (" " + tr("importer.history.undo_indicators", ids=shown) if created else ""))
     sure = st.checkbox(tr("importer.history.undo_confirm", batch=chosen),
                        key=f"undo_sure_{chosen}")
     clicked = st.button(tr("importer.history.undo"), key="undo", icon=":material/undo:",

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from sdg.errors import SdgError
+from sdg.escape import md
 from sdg.importer import commit, default_mapping, detected_series, partial_plan, plan_import
 from sdg.template import template_name, template_workbook
 from ui.a11y import upload_instruction
@@ -42,15 +43,22 @@ if upload is None:
 
 history = store.municipalities(current_only=False)
 data = upload.getvalue()
-year_key = f"import_year_{upload.file_id}"  # the field belongs to this upload
+year_key = f"import_year_{upload.file_id}"  # the fields belong to this upload
+sheet_key = f"import_sheet_{upload.file_id}"
 year = st.session_state.get(year_key)
+sheet = st.session_state.get(sheet_key)
 try:
-    fr = read_upload(data, upload.name, history, year=year)
+    fr = read_upload(data, upload.name, history, year=year, sheet=sheet)
+    sheets = list(read_upload(data, upload.name, history, year=year).result.read_rows
+                  ) if sheet else list(fr.result.read_rows)
+    if len(sheets) > 1:
+        st.selectbox(tr("importer.sheet"), sheets, index=None, key=sheet_key,
+                     placeholder=tr("importer.sheet_all"))
     if year is not None or any(e.key == "ingest.explain.no_period"
                                for e in fr.result.explanations):
         if year is None:
             for e in fr.result.explanations:
-                st.warning(e.message(lang()))
+                st.warning(md(e.message(lang())))
         st.number_input(tr("importer.year_for_file"), min_value=1990, max_value=2100,
                         value=None, step=1, key=year_key, help=tr("importer.year_for_file_help"))
         if year is None:
@@ -103,7 +111,7 @@ if not plan.conflicts.empty:
 st.subheader(tr("importer.step.preview"))
 if plan.new_indicators:
     st.markdown(tr("importer.new_indicators",
-                   names=", ".join(f"{s.id} ({s.name_nb})" for s in plan.new_indicators)))
+                   names=", ".join(f"{md(s.id)} ({md(s.name_nb)})" for s in plan.new_indicators)))
 st.dataframe(plan.summary().rename(columns={"indicator": tr("importer.col.indicator"),
                                             "rows": tr("importer.col.rows")}), hide_index=True)
 st.dataframe(preview_table(plan), hide_index=True)

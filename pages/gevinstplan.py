@@ -8,6 +8,7 @@ import streamlit as st
 
 from sdg.benefits import benefit_map, owner_view, owners
 from sdg.errors import SdgError
+from sdg.escape import md
 from ui import benefits as ub
 from ui.i18n import tr
 from ui.nav import require_router
@@ -78,7 +79,7 @@ with tab_owner:
         owner = st.selectbox(tr("benefits.owner.pick"), people, key="benefits_owner")
         latest = ub.latest(code, tuple(sorted(records["indicator"].dropna().unique())))
         view = owner_view(records, latest, cat["indicators"], owner)
-        st.markdown(tr("benefits.owner.count", owner=owner, n=len(view)))
+        st.markdown(tr("benefits.owner.count", owner=md(owner), n=len(view)))
         owner_table = ub.owner_table(view, cat["indicators"])
         st.dataframe(owner_table, hide_index=True)
         csv_button(owner_table, f"gevinster_{code}.csv", key="benefits_owner_csv")

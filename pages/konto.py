@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from sdg.escape import md
 from ui.auth import (
     here,
     login_required,
@@ -21,7 +22,7 @@ require_router()
 st.title(tr("auth.page.title"))
 actor = current_actor()
 if signed_in():
-    st.success(tr("auth.signed_in_as", name=actor.name, role=tr(f"auth.role.{actor.role}")))
+    st.success(tr("auth.signed_in_as", name=md(actor.name), role=tr(f"auth.role.{actor.role}")))
     session = get_store().session(session_token())
     if session is not None:
         fmt = "%d.%m.%Y kl. %H:%M" if lang() == "nb" else "%d %B %Y, %H:%M"

@@ -4,6 +4,7 @@ status of its indicators against the 2019 zero point, and the status of all 17 g
 import streamlit as st
 
 from sdg.errors import SdgError
+from sdg.escape import md
 from ui.gains import (
     ZERO_YEAR,
     goal_indicator_table,
@@ -11,6 +12,7 @@ from ui.gains import (
     goal_status_chart,
     goal_status_table,
     report,
+    warn_unusable,
     with_figures,
 )
 from ui.goals import target_list, tile_css
@@ -56,7 +58,7 @@ commitments = store.local_goals(code, number)
 if commitments.empty:
     st.caption(tr("goal.no_commitments", municipality=municipality_label()))
 for c in commitments.itertuples():
-    st.markdown(f"- {c.text_en if lang() == 'en' and c.text_en else c.text_nb}")
+    st.markdown(f"- {md(c.text_en if lang() == 'en' and c.text_en else c.text_nb)}")
 
 targets = store.targets(number)
 st.subheader(tr("goal.targets", n=len(targets)))
@@ -72,6 +74,7 @@ if ours.empty:
 else:
     st.dataframe(ours, hide_index=True)
     mine = with_figures(report(code, lang()))
+    warn_unusable(code, lang())
     mine = mine[mine["goals"].map(lambda gs: number in gs)]
     if mine["is_demo"].any():  # the banner only where demo figures are on screen
         st.warning(tr("demo.badge"))

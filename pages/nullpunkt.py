@@ -4,6 +4,7 @@ with provenance, gain, Open SDG status, trend charts and an Excel download."""
 import streamlit as st
 
 from sdg import exports
+from sdg.escape import md
 from sdg.gains import NATIONAL_MIN_MUNICIPALITIES
 from ui.gains import (
     CHARTS_PER_PAGE,
@@ -20,6 +21,7 @@ from ui.gains import (
     report_table,
     summary_table,
     trend_chart,
+    warn_unusable,
     with_figures,
 )
 from ui.i18n import tr
@@ -41,6 +43,7 @@ st.caption(tr("gains.intro", municipality=municipality_label(), year=ZERO_YEAR))
 report_button(code)
 rep = with_figures(report(code, lang()))
 series = report_series(code, lang())
+warn_unusable(code, lang())
 if rep.empty:
     guided_start(code, "nullpunkt")
     st.stop()
@@ -121,7 +124,7 @@ frame = chart_frame(shown, series, comp, lang())
 st.altair_chart(trend_chart(frame, lang()),
                 alt=tr("gains.charts.alt", names=", ".join(shown["name"])))
 for row in shown.itertuples():
-    st.caption(f"**{row.name}** – {tr('gains.col.provenance')}: {row.provenance}"
+    st.caption(f"**{md(row.name)}** – {tr('gains.col.provenance')}: {row.provenance}"
                + (f" {tr('gains.charts.sum_note')}" if row.aggregation == "sum" else ""))
 with st.expander(tr("common.table_alternative")):
     st.dataframe(chart_table(chart_frame(shown, series, comp, lang(), keep_total=True)),

@@ -6,6 +6,7 @@ municipality with nothing set up."""
 import pandas as pd
 import streamlit as st
 
+from sdg.escape import md
 from ui.council import decision_line
 from ui.gains import ZERO_YEAR, demo_on_screen, goal_overview, status_text
 from ui.goals import goal_grid, tile_css
@@ -74,7 +75,7 @@ if focus:
             st.markdown(f"**{g} {row[f'short_{lang()}']}** – {row[f'title_{lang()}']}")
             texts = commitments.loc[commitments.goal == g]
             for t in texts.itertuples():
-                st.markdown(f"- {t.text_en if lang() == 'en' and t.text_en else t.text_nb}")
+                st.markdown(f"- {md(t.text_en if lang() == 'en' and t.text_en else t.text_nb)}")
 
 left, right = st.columns(2)
 with left:
@@ -88,6 +89,6 @@ with right:
     for origin in ("reform", "local"):
         st.markdown(f"**{tr('home.areas.' + origin)}**")
         for a in areas.loc[areas.origin == origin].itertuples():
-            st.markdown(f"- **{getattr(a, f'name_{lang()}')}** – "
-                        f"{getattr(a, f'description_{lang()}')}")
+            st.markdown(f"- **{md(getattr(a, f'name_{lang()}'))}** – "
+                        f"{md(getattr(a, f'description_{lang()}'))}")
     st.caption(tr("home.areas.foundation"))

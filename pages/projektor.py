@@ -7,6 +7,7 @@ required, only signed-in users see it, unless the facilitator made the session p
 import streamlit as st
 
 from sdg.errors import SdgError
+from sdg.escape import md
 from sdg.workshop import normalise_code, projector_allowed, session
 from ui.auth import login_required, signed_in
 from ui.i18n import tr
@@ -33,6 +34,6 @@ if not projector_allowed(s, login_required=login_required(), signed_in=signed_in
     st.markdown(f"[{tr('auth.sign_in')}](/konto)")
     st.stop()
 
-st.title(s["name"])
+st.title(md(s["name"]))
 goals, targets = catalogue()
 wall_board(s["code"], goals, targets)

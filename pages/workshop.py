@@ -4,6 +4,7 @@ close voting, show results, reset a mistaken session, compare two sessions."""
 import streamlit as st
 
 from sdg.errors import SdgError
+from sdg.escape import md
 from sdg.workshop import (
     close_voting,
     live_ratings,
@@ -58,7 +59,7 @@ left, right = st.columns([2, 3])
 with left:
     join_panel(code)
 with right:
-    st.subheader(f"{row['name']} · {state_label(row['state'])}")
+    st.subheader(f"{md(row['name'])} · {state_label(row['state'])}")
     st.write(tr("workshop.counts", joined=row["joined"], voted=row["voted"],
                 ratings=row["ratings"]))
     try:

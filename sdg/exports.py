@@ -3,8 +3,10 @@ for which municipality, when, with which settings, from which sources, where the
 figures come from, whether demo), and CSV in the language's conventions.
 
 Numbers stay numbers in the workbook (Excel shows them in the reader's own locale);
-the "Om tallene" sheet is text written through :mod:`sdg.fmt`. A text cell that starts
-like a formula (``=``, ``+``, ``-``, ``@``) is stored as text, never as a formula.
+the "Om tallene" sheet is text written through :mod:`sdg.fmt`. Every cell is written by
+the one writer, :mod:`sdg.writers`: a text that starts like a formula (``=``, ``+``,
+``-``, ``@``, tab, CR) is a string cell with Excel's quote prefix in the workbook and
+gets a leading ``'`` in CSV, never a formula.
 """
 
 from __future__ import annotations
@@ -16,10 +18,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from sdg import fmt
+from sdg import fmt, writers
 from sdg.i18n import t
-
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 @dataclass
@@ -74,17 +74,19 @@ class About:
                                             t("export.about.value", lang)])
 
 
-def _as_text(cell) -> None:
-    if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
-        cell.data_type = "s"  # written as a string, not a formula
-
-
 def xlsx(table: pd.DataFrame, sheet: str, about: About, lang: str = "nb",
          number_formats: Mapping[str, str] | None = None) -> bytes:
     """``table`` on sheet ``sheet`` and ``about`` on a second sheet "Om tallene".
 
     ``number_formats`` maps a column to an Excel number format (``0.00``); the header
-    row is frozen and the columns sized to their content.
+    row is frozen and the columns sized to their content. Cells are written by
+    :func:`sdg.writers.write_sheet`, so no text becomes a formula.
+
+    >>> import openpyxl
+    >>> data = xlsx(pd.DataFrame({"a": ["=1+1"], "b": [1.5]}), "S", About("x", "y"))
+    >>> book = openpyxl.load_workbook(io.BytesIO(data))
+    >>> book.sheetnames, book["S"]["A2"].value, book["S"]["A2"].data_type, book["S"]["B2"].value
+    (['S', 'Om tallene'], '=1+1', 's', 1.5)
     """
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -92,14 +94,13 @@ def xlsx(table: pd.DataFrame, sheet: str, about: About, lang: str = "nb",
 
     book = Workbook()
     main = book.active
-    main.title = sheet[:31]
+    main.title = writers.sheet_name(sheet)
     _write(main, table, number_formats or {})
-    info = book.create_sheet(t("export.about.sheet", lang)[:31])
-    _write(info, about.rows(lang), {})
+    info = book.create_sheet(writers.sheet_name(t("export.about.sheet", lang)))
     if about.demo:
-        info.insert_rows(1)
-        info["A1"] = t("demo.badge", lang)
+        writers.put(info["A1"], t("demo.badge", lang))
         info["A1"].font = Font(bold=True, color="B00020")
+    _write(info, about.rows(lang), {}, start_row=2 if about.demo else 1)
     for ws in (main, info):
         for i, column in enumerate(ws.columns, 1):
             width = max((len(str(c.value)) for c in column if c.value is not None), default=8)
@@ -109,50 +110,40 @@ def xlsx(table: pd.DataFrame, sheet: str, about: About, lang: str = "nb",
     return buffer.getvalue()
 
 
-def _write(ws, table: pd.DataFrame, number_formats: Mapping[str, str]) -> None:
+def _write(ws, table: pd.DataFrame, number_formats: Mapping[str, str],
+           start_row: int = 1) -> None:
+    """``table`` through :func:`sdg.writers.write_sheet`, the header bold and frozen."""
     from openpyxl.styles import Font
 
-    ws.append([str(c) for c in table.columns])
-    for cell in ws[1]:
+    end = writers.write_sheet(ws, table, start_row=start_row)
+    for cell in ws[start_row]:
         cell.font = Font(bold=True)
-        _as_text(cell)
-    formats = [number_formats.get(c) for c in table.columns]
-    for record in table.itertuples(index=False):
-        ws.append([_cell_value(v) for v in record])
-        for cell, number_format in zip(ws[ws.max_row], formats, strict=True):
-            _as_text(cell)
-            if number_format and isinstance(cell.value, int | float):
+    for c, column in enumerate(table.columns, 1):
+        number_format = number_formats.get(column)
+        if not number_format:
+            continue
+        for r in range(start_row + 1, end):
+            cell = ws.cell(r, c)
+            if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
                 cell.number_format = number_format
-    ws.freeze_panes = "A2"
-
-
-def _cell_value(value):
-    if fmt.is_missing(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if isinstance(value, tuple | list | set):
-        return ", ".join(map(str, value))
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    return value
+    ws.freeze_panes = ws.cell(start_row + 1, 1).coordinate
 
 
 def csv(table: pd.DataFrame, lang: str = "nb") -> bytes:
     """The table as CSV the way a spreadsheet in ``lang`` opens it: bokmål with ``;``
     between fields and a decimal comma, English with ``,`` and a point; UTF-8 with a
-    byte-order mark (Excel then reads æøå right).
+    byte-order mark (Excel then reads æøå right). Written by
+    :func:`sdg.writers.csv_bytes` (formula-like text gets a leading ``'``).
 
     >>> csv(pd.DataFrame({"a": [1.5], "b": ["x"]})).decode("utf-8-sig").splitlines()
     ['a;b', '1,5;x']
     >>> csv(pd.DataFrame({"a": [1.5]}), "en").decode("utf-8-sig").splitlines()
     ['a', '1.5']
+    >>> csv(pd.DataFrame({"a": ["=1+1"]})).decode("utf-8-sig").splitlines()
+    ['a', "'=1+1"]
     """
     nb = fmt.spec(lang).babel.startswith(("nb", "nn"))
-    safe = table.map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START)
-                     else v)
-    text = safe.to_csv(index=False, sep=";" if nb else ",", decimal="," if nb else ".")
-    return text.encode("utf-8-sig")
+    return writers.csv_bytes(table, sep=";" if nb else ",", decimal="," if nb else ".")
 
 
 def lines(values: Iterable[str]) -> list[str]:

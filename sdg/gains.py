@@ -185,6 +185,24 @@ def lineage(municipality: str, changes: pd.DataFrame | None) -> pd.DataFrame | N
 # ---------------------------------------------------------------------------
 
 
+def split_unusable(observations: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows whose ``value`` is a finite number, and the others (inf, -inf, NaN).
+
+    A non-finite figure (stored before imports refused them, or written by another
+    tool) must not stop a page: the report is computed from the usable rows and the
+    page names the ones it could not use.
+
+    >>> obs = pd.DataFrame({"municipality": ["3203"] * 3, "indicator": ["x"] * 3,
+    ...                     "year": [2019, 2020, 2021], "value": [1.5, float("inf"), None]})
+    >>> usable, unusable = split_unusable(obs)
+    >>> usable["year"].tolist(), unusable["year"].tolist()
+    ([2019], [2020, 2021])
+    """
+    values = pd.to_numeric(observations["value"], errors="coerce").to_numpy(dtype=float)
+    ok = np.isfinite(values)
+    return observations[ok], observations[~ok]
+
+
 def zero_point_report(
     municipality: str,
     indicators: pd.DataFrame,

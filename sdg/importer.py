@@ -35,16 +35,20 @@ import hashlib
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from pathlib import PurePath
 
 import numpy as np
 import pandas as pd
 
 from sdg.auth import Actor
 from sdg.errors import InvalidInput, NotFound
+from sdg.escape import clean_text
 from sdg.ingest import ParseResult, code_from_label, parse_file
+from sdg.ingest.limits import Limits
 from sdg.ingest.problems import Problems
 from sdg.ingest.read import MAX_BYTES
 from sdg.ingest.regions import aggregate_reason, fold, name_parts, normalise_name
+from sdg.sandbox import run_outcome
 
 YEAR_MIN = 1990
 #: SSB region codes outside the municipalities (Svalbard 21xx, Jan Mayen 22xx,
@@ -70,6 +74,8 @@ class FileRead:
     file_name: str
     sha256: str
     result: ParseResult
+    #: Peak resident memory of the child process that parsed the file (MB).
+    peak_mb: float | None = None
 
 
 def sha256_of(data: bytes) -> str:
@@ -97,13 +103,21 @@ def known_names(history: pd.DataFrame) -> dict[str, str]:
 
 def read_file(data: bytes, file_name: str, history: pd.DataFrame, *,
               sheet: str | None = None, max_bytes: int = MAX_BYTES,
-              year: int | None = None) -> FileRead:
+              year: int | None = None, limits: Limits | None = None) -> FileRead:
     """Read an upload with :func:`sdg.ingest.parse_file` (raises InvalidInput).
 
-    ``year`` is the user's year for a long table that names no period."""
-    result = parse_file(data, file_name, sheet=sheet, known_codes=known_names(history),
-                        max_bytes=max_bytes, year=year)
-    return FileRead(file_name, sha256_of(data), result)
+    ``year`` is the user's year for a long table that names no period. The parse runs
+    in a child process (:func:`sdg.sandbox.run_isolated`) with the memory and time of
+    ``limits`` (default :meth:`Limits.from_env`): a file that exhausts them is refused
+    with "Filen er for stor eller ødelagt" and the calling process (the app server) is
+    untouched.
+    """
+    limits = limits or Limits.from_env()
+    outcome = run_outcome(parse_file, data, file_name, sheet=sheet,
+                          known_codes=known_names(history), max_bytes=max_bytes,
+                          year=year, limits=limits, file=PurePath(file_name).name,
+                          memory_mb=limits.memory_mb, timeout_s=limits.timeout_s)
+    return FileRead(file_name, sha256_of(data), outcome.value, outcome.peak_mb)
 
 
 # ------------------------------------------------------------------- 2 detection
@@ -205,6 +219,16 @@ class NewIndicator:
     denominator: str | None = None
     source: str | None = None
     targets: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        """Control characters (NUL, escapes, bidi overrides) are stripped from the
+        texts, wherever the indicator comes from (the file or the wizard's fields).
+
+        >>> NewIndicator("x\\x00", "Folke\\x00tall", "Pop\\u202eulation").name_nb
+        'Folketall'
+        """
+        for name in ("id", "name_nb", "name_en", "unit_nb", "unit_en", "source"):
+            object.__setattr__(self, name, clean_text(getattr(self, name)))
 
 
 @dataclass

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from sdg.errors import InvalidInput
-from sdg.gains import goal_status, related_codes, zero_point_report
+from sdg.gains import goal_status, related_codes, split_unusable, zero_point_report
 from sdg.materiality import aggregate, quadrants, robustness
 
 ZERO_YEAR = 2019
@@ -32,22 +32,37 @@ B_ROBUSTNESS = 200
 # ------------------------------------------------------------------ zero point
 def zero_point_data(store, code: str, lang: str = "nb", year: int = ZERO_YEAR
                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The zero-point report of every indicator of ``code`` and its series.
+    """The zero-point report of every indicator of ``code`` and its series: the first
+    two parts of :func:`zero_point_parts` (non-finite figures left out)."""
+    rep, series, _ = zero_point_parts(store, code, lang, year)
+    return rep, series
+
+
+def zero_point_parts(store, code: str, lang: str = "nb", year: int = ZERO_YEAR
+                     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The zero-point report of every indicator of ``code``, its series, and the
+    stored figures it could not use.
 
     :func:`sdg.gains.zero_point_report` with the observations of the municipality and
     its predecessors, the targets of its benefits plan (its own targets set up in the
     app first) and its manual zero points (METHODS.md §3, rule ``none``).
 
+    A figure that is not a finite number (stored before imports refused them, or
+    written by another tool) is left out by :func:`sdg.gains.split_unusable`, so the
+    report is computed from the usable rows and the page can name the others.
+
     Returns
     -------
-    (report, series)
+    (report, series, unusable)
         ``report``: one row per indicator (:data:`sdg.gains.REPORT_COLUMNS` without
         ``series``); ``series``: long, ``indicator``, ``year``, ``value``, ``source``
-        (the code the value is from, or "zero_point").
+        (the code the value is from, or "zero_point"); ``unusable``: the figures left
+        out, ``municipality``, ``indicator``, ``name``, ``year``, ``value``.
     """
     indicators = store.indicators()
     changes = store.municipality_changes()
-    observations = store.gain_observations(related_codes(code, changes, year))
+    observations, unusable = split_unusable(
+        store.gain_observations(related_codes(code, changes, year)))
     plan = store.indicator_benefit_targets(code)
     targets = {i: (float(v), int(y)) for i, v, y in
                zip(plan["indicator"], plan["target_value"], plan["target_year"], strict=True)}
@@ -63,7 +78,10 @@ def zero_point_data(store, code: str, lang: str = "nb", year: int = ZERO_YEAR
     # one long frame instead of a frame per row: a cache copies it much faster
     series = pd.concat([s.assign(indicator=i) for i, s in
                         zip(rep["indicator"], rep["series"], strict=True)], ignore_index=True)
-    return rep.drop(columns="series"), series
+    names = indicators[["id", f"name_{lang}"]].rename(columns={"id": "indicator",
+                                                               f"name_{lang}": "name"})
+    return (rep.drop(columns="series"), series,
+            unusable.merge(names, on="indicator", how="left"))
 
 
 def zero_point_decimals(decimals: int, method: str) -> int:

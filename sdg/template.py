@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sdg.i18n import normalise_lang, t
 from sdg.importer import YEAR_MIN, year_max
 from sdg.ingest import STATUS_SYMBOLS, template_columns
+from sdg.writers import write_sheet
 
 #: Headers of the data sheet per language (same order as template_columns()).
 HEADERS = {
@@ -73,11 +74,11 @@ def template_workbook(indicators: pd.DataFrame, lang: str = "nb") -> bytes:
         data.column_dimensions[col].width = width
     data.freeze_panes = "A2"
 
-    lists.append(["id", t("importer.template.col.name", lang), t("importer.template.col.unit", lang)])
+    write_sheet(lists, pd.DataFrame({  # names are user text: never formulas
+        "id": indicators["id"], t("importer.template.col.name", lang): indicators[f"name_{lang}"],
+        t("importer.template.col.unit", lang): indicators[f"unit_{lang}"]}))
     for cell in lists[1]:
         cell.font, cell.fill = _HEAD, _FILL
-    for r in indicators.itertuples():
-        lists.append([r.id, getattr(r, f"name_{lang}"), getattr(r, f"unit_{lang}")])
     lists.column_dimensions["A"].width = 28
     lists.column_dimensions["B"].width = 50
 

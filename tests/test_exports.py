@@ -132,3 +132,24 @@ def test_zero_point_about_names_sources_and_provenance(asker):
                                "data/seed/observations.csv")
     assert "(2016–2021)" in lines[0]
     assert lines[0].endswith("beregnet fra 0220, 0627, 0628, elevvektet")
+
+
+def test_exports_write_through_the_one_neutralising_writer():
+    """sdg.exports builds on sdg.writers: every formula start (= + - @ tab CR) is text
+    with a quote prefix in both sheets, and gets a leading ' in the CSV; numbers stay
+    numbers, negative ones too."""
+    hostile = ['=HYPERLINK("http://127.0.0.1:1/","Klikk her")', "+1+1", "-2+3", "@SUM(A1)",
+               "\t=1", "\r=1"]
+    table = pd.DataFrame({"navn": hostile, "verdi": [-1.5, 2, 3, -4, 0, 1]})
+    about = About("x", "=1+1", sources=hostile, demo=True)
+    book = openpyxl.load_workbook(io.BytesIO(exports.xlsx(table, "S", about)))
+    names = [c for c in book["S"]["A"][1:]]
+    assert {c.data_type for c in names} == {"s"} and all(c.quotePrefix for c in names)
+    assert [c.value for c in book["S"]["B"][1:]] == table["verdi"].tolist()
+    info = [c for row in book["Om tallene"].iter_rows() for c in row if c.value is not None]
+    assert all(c.data_type != "f" for c in info)
+    assert all(c.quotePrefix for c in info if isinstance(c.value, str)
+               and c.value.startswith(("=", "+", "-", "@")))
+    rows = exports.csv(table, "nb").decode("utf-8-sig").split("\r\n")
+    assert all(r.lstrip('"').startswith("'") for r in rows[1:len(hostile) + 1])
+    assert rows[1].endswith(";-1,5")

@@ -40,7 +40,7 @@ def test_good_file_is_imported_and_shown_in_history(app_db):
     at.switch_page(HISTORY).run()
     table = at.dataframe[0].value
     assert table.iloc[0]["Fil"] == "lek.csv" and table.iloc[0]["Tilstand"] == "aktiv"
-    assert "Indikatorene importen opprettet skjules også: lekeplasser." in texts(at)
+    assert "Indikatorene importen opprettet skjules også: Lekeplasser." in texts(at)
     assert at.button(key="undo").disabled  # asks for confirmation first
     at.checkbox[0].check().run()
     at.button(key="undo").click().run()
@@ -114,6 +114,29 @@ def test_a_file_without_a_year_asks_for_one(app_db):
     at.number_input[0].set_value(2024).run()
     assert not at.exception, [e.value for e in at.exception]
     assert "2 rader er klare til import" in texts(at)
+
+
+def test_a_workbook_with_several_sheets_lets_the_user_choose_one(app_db):
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Tall"
+    for row in [["kommunenummer", "indikator", "år", "verdi"], ["3203", "Lekeplasser", 2024, 12]]:
+        wb.active.append(row)
+    notes = wb.create_sheet("Kladd")
+    notes.append(["regnestykker", 1, 2])
+    buf = io.BytesIO()
+    wb.save(buf)
+    at = run_app(PAGE, role="analyst")
+    at.file_uploader[0].set_value(("to_ark.xlsx", buf.getvalue(), "application/zip")).run()
+    assert "1 rader er klare til import" in texts(at)
+    assert "Ark Kladd:" in texts(at)  # the scratch sheet is named in the reconciliation
+    (pick,) = [s for s in at.selectbox if str(s.key).startswith("import_sheet_")]
+    pick.set_value("Tall").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Ark Kladd:" not in texts(at)
 
 
 def test_bad_file_gives_an_error_and_writes_nothing(app_db):

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from sdg.errors import SdgError
+from sdg.escape import md
 from sdg.store.decisions import NEXT
 from ui.i18n import tr
 from ui.materiality import INCLUDED_KEY, labeller
@@ -41,7 +42,7 @@ def decision_line(decision: dict | None) -> str:
     case = _text(decision.get("case_number"))
     date = _date(decision.get("meeting_date") or decision.get("decided_on"))
     if case:
-        return tr("council.adopted_line", case=case, date=date)
+        return tr("council.adopted_line", case=md(case), date=date)
     return tr("council.adopted_line_no_case", date=date)
 
 

@@ -11,6 +11,7 @@ from pandas.io.formats.style import Styler
 from sdg import fmt
 from sdg.charts import chart_frame, trend_chart  # noqa: F401 (re-exported)
 from sdg.charts import chart_table as _chart_table
+from sdg.escape import md
 from sdg.exports import About, indicator_provenance, lines
 from sdg.gains import (
     GAIN_STATUS_COLOURS,
@@ -20,7 +21,7 @@ from sdg.gains import (
     goal_status,
 )
 from sdg.i18n import t
-from sdg.report import figure_provenance, zero_point_data, zero_point_decimals
+from sdg.report import figure_provenance, zero_point_decimals, zero_point_parts
 from ui.i18n import tr
 from ui.state import get_store
 from ui.state import lang as session_lang
@@ -39,8 +40,9 @@ STATUS_SYMBOLS: dict[str, str] = {
 
 # ------------------------------------------------------------------ cached reads
 @st.cache_data(ttl=TTL, show_spinner=False)
-def _report(code: str, lang: str, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return zero_point_data(get_store(), code, lang, year)
+def _report(code: str, lang: str, year: int
+            ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    return zero_point_parts(get_store(), code, lang, year)
 
 
 def report(code: str, lang: str, year: int = ZERO_YEAR) -> pd.DataFrame:
@@ -53,6 +55,22 @@ def report(code: str, lang: str, year: int = ZERO_YEAR) -> pd.DataFrame:
 def report_series(code: str, lang: str, year: int = ZERO_YEAR) -> pd.DataFrame:
     """The series of the report, long: ``indicator``, ``year``, ``value``, ``source``."""
     return _report(code, lang, year)[1]
+
+
+def report_unusable(code: str, lang: str, year: int = ZERO_YEAR) -> pd.DataFrame:
+    """The stored figures the report could not use (not finite numbers):
+    ``municipality``, ``indicator``, ``name``, ``year``, ``value``."""
+    return _report(code, lang, year)[2]
+
+
+def warn_unusable(code: str, lang: str, year: int = ZERO_YEAR) -> None:
+    """A warning naming each figure the report left out (nothing when all are usable)."""
+    bad = report_unusable(code, lang, year)
+    if bad.empty:
+        return
+    figures = "; ".join(f"{md(r.name if isinstance(r.name, str) else r.indicator)} "
+                        f"({r.municipality}, {r.year}: {r.value})" for r in bad.itertuples())
+    st.warning(tr("gains.unusable", n=len(bad), figures=figures))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -282,7 +300,7 @@ def metric_cards(shown: pd.DataFrame, columns: int = 3) -> None:
         delta = None if pd.isna(row.delta) else tr(
             "gains.card.delta", delta=fmt.signed(row.delta, zero, lang), year=row.zero_year)
         with cols[i % columns], st.container(border=True):
-            st.metric(row.name, f"{fmt.number(row.latest_value, row.decimals, lang)} "
+            st.metric(md(row.name), f"{fmt.number(row.latest_value, row.decimals, lang)} "
                       f"({fmt.year(row.latest_year)})", delta, delta_color=colour)
             st.caption(tr("gains.card.zero", year=row.zero_year,
                           value=fmt.number(row.zero_value, zero, lang),

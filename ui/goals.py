@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from sdg.a11y import text_colour_on
+from sdg.escape import md
 from ui.state import link_params
 
 GOAL_PAGE = "pages/mal.py"
@@ -62,6 +63,6 @@ def target_list(targets: pd.DataFrame, lang: str) -> None:
     screen reader switches pronunciation (WCAG 3.1.2; ``st.caption`` cannot carry it)."""
     other = "nb" if lang == "en" else "en"
     for t in targets.itertuples():
-        st.markdown(f"**{t.target}** {getattr(t, f'title_{lang}')}")
+        st.markdown(f"**{t.target}** {md(getattr(t, f'title_{lang}'))}")
         st.html(f'<p lang="{other}" class="sdg-caption">'
                 f'{html.escape(str(getattr(t, f"title_{other}")))}</p>')

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from sdg.errors import SdgError
+from sdg.escape import md
 from sdg.importer import FileRead, Mapping, NewIndicator, Plan, read_file, sha256_of, slug
 from sdg.importer import suggest_targets as _suggest_targets
 from ui.i18n import tr
@@ -15,16 +17,27 @@ SKIP = "__skip__"
 
 
 def read_upload(data: bytes, name: str, history: pd.DataFrame,
-                year: int | None = None) -> FileRead:
-    """The parsed upload, kept in the session so reruns do not read the file again."""
-    key = (sha256_of(data), name, year)
-    cached = st.session_state.get("import_read")
-    if cached is None or cached[0] != key:
-        with st.status(tr("importer.reading", file=name, mb=f"{len(data) / 1e6:.1f}")) as status:
-            cached = (key, read_file(data, name, history, year=year))
-            status.update(label=tr("importer.read_done", file=name), state="complete")
-        st.session_state["import_read"] = cached
-    return cached[1]
+                year: int | None = None, sheet: str | None = None) -> FileRead:
+    """The parsed upload, kept in the session so reruns do not read the file again.
+
+    The reads of the current file are kept per (year, sheet): the page reads the file
+    once with its chosen sheet and once with all sheets (for the sheet list), and each
+    read is a parse in the child process, so neither may evict the other."""
+    key = (sha256_of(data), name, year, sheet)
+    reads = st.session_state.get("import_read")
+    reads = reads if isinstance(reads, dict) else {}
+    if key not in reads:
+        with st.status(tr("importer.reading", file=md(name), mb=f"{len(data) / 1e6:.1f}")) as status:
+            try:
+                fr = read_file(data, name, history, year=year, sheet=sheet)
+            except SdgError:
+                status.update(label=tr("importer.read_failed", file=md(name)), state="error")
+                raise
+            status.update(label=tr("importer.read_done", file=md(name)), state="complete")
+        reads = {k: v for k, v in reads.items() if k[:2] == key[:2]}  # this file only
+        reads[key] = fr
+        st.session_state["import_read"] = reads
+    return reads[key]
 
 
 def detection(fr: FileRead, series: pd.DataFrame) -> None:
@@ -40,7 +53,7 @@ def detection(fr: FileRead, series: pd.DataFrame) -> None:
         tr("importer.col.years"): series["years"],
     }), hide_index=True)
     for e in fr.result.explanations:
-        st.caption(e.message(lang()))
+        st.caption(md(e.message(lang())))
 
 
 def form_prefix(fr: FileRead) -> str:
@@ -72,7 +85,7 @@ def mapping_form(series: pd.DataFrame, default: Mapping, indicators: pd.DataFram
         chosen = default.assign.get(s.key)
         start = chosen if chosen in names else NEW
         field = f"{prefix}_{n}_{s.key}"
-        pick = st.selectbox(s.label, options, index=options.index(start),
+        pick = st.selectbox(md(s.label), options, index=options.index(start),
                             format_func=label.get, key=f"map_{field}")
         if pick == SKIP:
             continue
@@ -131,9 +144,9 @@ def reconciliation(fr: FileRead, plan: Plan | None) -> None:
 
     st.markdown(f"**{tr('importer.reconcile.title')}**")
     for line in reconciliation_lines(reconcile(fr, plan), lang()):
-        st.markdown(f"- {line}")
+        st.markdown(f"- {md(line)}")
     for line in column_notes(fr, lang()):
-        st.caption(line)
+        st.caption(md(line))
 
 
 def problems_table(plan: Plan) -> pd.DataFrame:

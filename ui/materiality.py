@@ -27,6 +27,7 @@ from pandas.io.formats.style import Styler
 from sdg import exports, fmt
 from sdg.charts import chart_data, matrix_chart, ranking_table  # noqa: F401 (re-exported)
 from sdg.errors import SdgError
+from sdg.escape import md
 from sdg.exports import About, matrix_context, source_provenance, view_settings, with_context
 from sdg.i18n import LANGS, t
 from sdg.report import B_ROBUSTNESS, matrix_from_ratings
@@ -256,7 +257,7 @@ def settings_panel(settings: dict) -> None:
                                     names.get(code, ""), key=f"mat_set_{axis}_{code}")
                 for code in LANGS}
             new["feeds"][axis] = st.multiselect(
-                tr("materiality.settings.feeds", axis=axis_title(settings, axis)), kinds,
+                tr("materiality.settings.feeds", axis=md(axis_title(settings, axis))), kinds,
                 default=settings["feeds"].get(axis, []), key=f"mat_set_feeds_{axis}",
                 format_func=labeller("materiality.kind"), placeholder=tr("a11y.multiselect.placeholder"))
         if st.form_submit_button(tr("materiality.settings.save")):
@@ -405,12 +406,17 @@ SCALES = ((1.0, 5.0), (1.0, 7.0), (0.0, 10.0))
 @st.cache_data(max_entries=8, show_spinner=False)
 def parse_survey(data: bytes, filename: str, scale: tuple[float, float] | None, axis: str,
                  known_targets: tuple[str, ...]):
-    """:func:`sdg.survey.read_survey`, cached on the file's bytes and the choices."""
+    """:func:`sdg.survey.read_survey` in the parse child (:func:`sdg.sandbox.run_isolated`:
+    a hostile file cannot take the server down), cached on the bytes and the choices."""
+    from sdg.ingest.limits import Limits
+    from sdg.sandbox import run_isolated
     from sdg.survey import read_survey
 
     lo, hi = scale if scale else (None, None)
-    return read_survey(data, filename, scale_min=lo, scale_max=hi, axis=axis,
-                       known_targets=known_targets)
+    limits = Limits.from_env()
+    return run_isolated(read_survey, data, filename, scale_min=lo, scale_max=hi, axis=axis,
+                        known_targets=known_targets, file=filename,
+                        memory_mb=limits.memory_mb, timeout_s=limits.timeout_s)
 
 
 def _detected_lines(detected: dict) -> list[str]:
@@ -422,14 +428,14 @@ def _detected_lines(detected: dict) -> list[str]:
              if detected.get("scale") else ""]
     if detected.get("columns"):
         lines.append(tr("innspill.detected.columns", columns=", ".join(
-            f"{role} = {name}" for role, name in detected["columns"].items())))
+            f"{role} = {md(name)}" for role, name in detected["columns"].items())))
     if detected.get("delimiter"):
         lines.append(tr("innspill.detected.csv", delimiter=repr(detected["delimiter"]),
                         encoding=detected.get("encoding")))
     if detected.get("sheet"):
-        lines.append(tr("innspill.detected.sheet", sheet=detected["sheet"]))
+        lines.append(tr("innspill.detected.sheet", sheet=md(detected["sheet"])))
     if detected.get("ignored_columns"):
-        lines.append(tr("innspill.detected.ignored", columns=", ".join(detected["ignored_columns"])))
+        lines.append(tr("innspill.detected.ignored", columns=", ".join(map(md, detected["ignored_columns"]))))
     return [line for line in lines if line]
 
 
@@ -522,7 +528,7 @@ def assessment_panel(code: str, goals: pd.DataFrame, targets: pd.DataFrame) -> N
     latest = sources[(sources["kind"] == "administration") & sources["current"]]
     if len(latest):
         row = latest.iloc[0]
-        st.caption(tr("innspill.assessment.latest", who=row["actor"] or "–",
+        st.caption(tr("innspill.assessment.latest", who=md(row["actor"]) or "–",
                       when=fmt.datetime(row["created_at"], lang())))
     level = st.radio(tr("materiality.level"), ["goal", "target"], horizontal=True,
                      key="inn_level", format_func=labeller("materiality.level"))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from sdg.auth import Actor, roles_allowed
+from sdg.escape import md
 from ui.i18n import tr
 from ui.state import link_params
 
@@ -42,7 +43,7 @@ def _refusal(spec: PageSpec, *, sign_in_only: bool = False):
         roles = ", ".join(tr(f"auth.role.{r}") for r in sorted(roles_allowed(spec.permission)))
         if signed_in():
             who = actor()
-            st.warning(tr("accounts.refused.wrong_role", name=who.name,
+            st.warning(tr("accounts.refused.wrong_role", name=md(who.name),
                           role=tr(f"auth.role.{who.role}"), roles=roles))
             sign_in_button(back, tr("accounts.refused.other_user"))
         else:

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from sdg.errors import SdgError
+from sdg.escape import md
 from ui.i18n import tr
 from ui.state import actor, get_store, lang, link_params, municipality_label, show_error
 
@@ -66,7 +67,7 @@ def commitments_form(code: str, goals: pd.DataFrame) -> None:
         return
     labels = {int(r.id): r.text_nb for r in current.itertuples()}
     for text in labels.values():
-        st.markdown(f"- {text}")
+        st.markdown(f"- {md(text)}")
     with st.form("set_retire_commitment"):
         pick = st.selectbox(tr("council.setup.retire_pick"), list(labels), key="set_c_retire",
                             format_func=lambda i: labels[i][:90])

@@ -13,6 +13,7 @@ import streamlit as st
 
 from sdg.auth import ANONYMOUS, SESSION_COOKIE, Actor
 from sdg.errors import SdgError
+from sdg.escape import md
 from sdg.i18n import DEFAULT_LANG, LANGS, normalise_lang
 from sdg.store import Store, shared_store
 
@@ -86,8 +87,9 @@ def link_params(**extra: object) -> dict[str, str]:
 
 
 def show_error(err: SdgError) -> None:
-    """Show a domain error in the user's language."""
-    st.error(err.message(lang()))
+    """Show a domain error in the user's language (as literal text: a message quotes
+    file names, sheet names and cell values from the user's file)."""
+    st.error(md(err.message(lang())))
 
 
 def oidc_configured() -> bool:

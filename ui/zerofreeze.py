@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from sdg.errors import SdgError
+from sdg.escape import md
 from sdg.zerofreeze import ZERO_YEAR, freeze, number, rebase, revision_table
 from ui.i18n import tr
 from ui.state import actor, get_store, lang, show_error
@@ -36,9 +37,9 @@ def frozen_section(code: str, year: int = ZERO_YEAR) -> None:
         st.info(tr("ssb.freeze.none", year=year))
     else:
         first = rev.sort_values("frozen_at").iloc[0]
-        st.caption(tr("ssb.freeze.by", who=first["frozen_by"],
+        st.caption(tr("ssb.freeze.by", who=md(first["frozen_by"]),
                       when=pd.Timestamp(first["frozen_at"]).strftime("%d.%m.%Y"),
-                      note=first["note"] or "–"))
+                      note=md(first["note"]) or "–"))
         revised = rev[rev["revised"]]
         for line in revised["revision"]:
             st.warning(line)
@@ -57,7 +58,7 @@ def frozen_section(code: str, year: int = ZERO_YEAR) -> None:
                     else:
                         dec = int(revised.set_index("indicator").loc[chosen, "decimals"])
                         st.session_state["freeze_done"] = tr(
-                            "ssb.freeze.rebased", indicator=names[chosen],
+                            "ssb.freeze.rebased", indicator=md(names[chosen]),
                             old=number(old, dec, language), new=number(new, dec, language))
                         st.rerun()
     if who.may("indicators.write"):

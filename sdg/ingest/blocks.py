@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from sdg.escape import clean_text
 from sdg.ingest.cells import to_values
 from sdg.ingest.model import Explanation, ParsedTable
 from sdg.ingest.problems import Problems, column_letter
@@ -63,6 +64,9 @@ class Context:
     #: label → (code, kind, text), shared by the blocks of a sheet (a template sheet
     #: has one block per indicator over the same few hundred region labels).
     labels: dict[tuple, tuple[str | None, str, object]] = field(default_factory=dict)
+    #: 0-based (row, col) → merged range of cells filled from a merged range's top-left
+    #: cell (:attr:`sdg.ingest.read.RawSheet.merged_copies`).
+    merged: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 def map_unique(values: np.ndarray, fn: Callable[[object], object]) -> np.ndarray:
@@ -131,6 +135,7 @@ def finish(block: Block, ctx: Context) -> ParsedTable | Explanation:
         if keep[i]:
             ctx.problems.add(ctx.sheet, int(block.rows[i]) + 1, int(block.cols[i]),
                              block.cells[i], key, **params)  # fmt: skip
+    _merged_values(block, keep, ctx)
     for i in _first_rows(label_index, keep & (kinds == "unknown")):
         ctx.problems.add(ctx.sheet, int(block.rows[i]) + 1, int(block.label_cols[i]),
                          block.labels[i], "ingest.problem.unknown_region")  # fmt: skip
@@ -152,7 +157,7 @@ def finish(block: Block, ctx: Context) -> ParsedTable | Explanation:
             "year": block.years[keep].astype(np.int64),
             "value": values.value[keep],
             "status_symbol": pd.Series(values.status[keep], dtype=object),
-            "measure": pd.Series(block.measures[keep], dtype=object),
+            "measure": pd.Series(map_unique(block.measures[keep], clean_text), dtype=object),
             "src_row": block.rows[keep].astype(np.int64) + 1,
             "src_col": pd.Series(_letters(block.cols[keep]), dtype=object),
             "period": pd.Series(_period_text(block, keep), dtype=object),
@@ -160,8 +165,8 @@ def finish(block: Block, ctx: Context) -> ParsedTable | Explanation:
     )
     notes = {int(r) + 1: key for r, key in block.notes.items()}
     col_notes = {column_letter(int(c)): key for c, key in block.col_notes.items()}
-    return ParsedTable(ctx.sheet, block.layout, block.title, block.unit, block.source, data,
-                       notes, col_notes)
+    return ParsedTable(ctx.sheet, block.layout, clean_text(block.title), clean_text(block.unit),
+                       clean_text(block.source), data, notes, col_notes)
 
 
 def _period_text(block: Block, keep: np.ndarray) -> np.ndarray:
@@ -171,6 +176,40 @@ def _period_text(block: Block, keep: np.ndarray) -> np.ndarray:
         return block.years[keep].astype(np.int64).astype(str).astype(object)
     return map_unique(source[keep], lambda x: str(int(x)) if isinstance(x, float)
                       and x.is_integer() else str(x).strip())
+
+
+def _merged_values(block: Block, keep: np.ndarray, ctx: Context) -> None:
+    """A value cell that is a copy of a merged range's top-left value is a problem
+    (one figure spread over several years or municipalities), listed per cell;
+    the top-left cell itself is listed too, since it is one of the range's years."""
+    if not ctx.merged:
+        return
+    width = int(max(block.cols.max(initial=0), max(c for _, c in ctx.merged))) + 1
+    at = block.rows.astype(np.int64) * width + block.cols.astype(np.int64)
+    spans: dict[str, list[int]] = {}
+    for (r, c), span in ctx.merged.items():
+        spans.setdefault(span, []).append(r * width + c)
+    for span, cells in spans.items():
+        first = _top_left(span, width)
+        hit = keep & np.isin(at, [first, *cells])
+        for i in np.flatnonzero(hit):
+            ctx.problems.add(ctx.sheet, int(block.rows[i]) + 1, int(block.cols[i]),
+                             block.cells[i], "ingest.problem.merged_value", range=span)
+
+
+def _top_left(span: str, width: int) -> int:
+    """Position code (row × width + col) of the first cell of ``"B3:D3"``.
+
+    >>> _top_left("B3:D3", 10)
+    21
+    """
+    import re
+
+    letters, digits = re.match(r"([A-Z]+)(\d+)", span).groups()
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return (int(digits) - 1) * width + col - 1
 
 
 def _looked_up(label: object, ctx: Context) -> tuple[str | None, str, object]:

@@ -4,6 +4,12 @@ Numeric cells pass through :func:`pandas.to_numeric` in one go; only the text ce
 that are not plain numbers are looked at one by one (status symbols, decimal commas,
 numbers stored as text with spaces as thousands separators).
 
+A value is a finite number or a known status symbol. Everything else is a problem
+listed with its cell, never converted or dropped: ``inf``, ``-Infinity``, ``1e999``
+and NaN (``ingest.problem.not_finite``), TRUE/FALSE (``boolean``; not 1/0), dates and
+times (``date``; not an empty value), Excel error values such as ``#DIV/0!``
+(``error_cell``).
+
 Period rule (one rule for every layout, :func:`parse_period`): a figure is stored
 under the **year in which its period ends**. A plain year is itself; a school year
 ``2018-19`` (or ``2018/19``) is the year it ends, 2019 (exit points are awarded in
@@ -17,6 +23,7 @@ and four quarters never collide.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -29,10 +36,15 @@ _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 _COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$")
 _POINT_DECIMAL = re.compile(r"^[+-]?\d*\.\d+$")
 _INTEGER = re.compile(r"^[+-]?\d+$")
+_NOT_FINITE = re.compile(r"^[+-]?(inf|infinity|nan|\d*\.?\d+e[+-]?\d{3,})$", re.I)
 _YEAR = re.compile(r"^(\d{4})(?:\s*[-/_]\s*(\d{2}|\d{4}))?$")
 _SUBYEAR = re.compile(r"^(\d{4})\s*([KQMkqm])\s*(\d{1,2})$")
 YEAR_MIN, YEAR_MAX = 1900, 2100
 _NUMERIC_KINDS = {"floating", "integer", "mixed-integer-float", "empty"}
+#: Excel's error values (as calamine's XML scan or a CSV export writes them).
+ERROR_VALUES = frozenset({"#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!",
+                          "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!",
+                          "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
 
 
 @dataclass
@@ -54,8 +66,14 @@ def text_number(text: str) -> tuple[float, str | None, str | None, str | None]:
     ((0.0, '-'), (nan, '*'))
     >>> text_number("1.234,5")[2], text_number("n/a")[2]
     ('ingest.problem.mixed_separators', 'ingest.problem.not_a_number')
+    >>> text_number("#DIV/0!")[2], text_number("1e999")[2], text_number("-Infinity")[2]
+    ('ingest.problem.error_cell', 'ingest.problem.not_finite', 'ingest.problem.not_finite')
     """
     s = text.strip().strip("\u00a0")
+    if s.upper() in ERROR_VALUES:
+        return np.nan, None, "ingest.problem.error_cell", None
+    if _NOT_FINITE.match(s):
+        return np.nan, None, "ingest.problem.not_finite", None
     if s in _SYMBOLS:
         symbol = _SYMBOLS[s]
         return (0.0 if symbol == "-" else np.nan), symbol, None, None
@@ -81,21 +99,48 @@ def to_values(cells: np.ndarray) -> Cells:
     ([1.5, 2.5, nan], [None, None, '.'], [False, True, False])
     >>> [(i, k) for i, k, _ in c.problems]
     [(4, 'ingest.problem.not_a_number'), (5, 'ingest.problem.mixed_decimal_column')]
+
+    Non-finite numbers, truth values, dates and error values are problems, not values:
+
+    >>> import datetime as dt
+    >>> odd = to_values(np.array([float("inf"), "-Infinity", "1e999", True,
+    ...                           dt.date(2020, 1, 2), "#N/A", 7.0], dtype=object))
+    >>> [k.split(".")[-1] for _, k, _ in odd.problems]
+    ['not_finite', 'not_finite', 'not_finite', 'boolean', 'date', 'error_cell']
+    >>> odd.value.tolist()[3:], bool(odd.empty.any())
+    ([nan, nan, nan, 7.0], False)
     """
     series = pd.Series(cells, dtype=object)
-    value = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan, copy=True)
-    if pd.api.types.infer_dtype(series, skipna=True) in _NUMERIC_KINDS:
+    kind = pd.api.types.infer_dtype(series, skipna=True)
+    odd = np.zeros(len(cells), dtype=bool)
+    if kind in _NUMERIC_KINDS:
         is_str = np.zeros(len(cells), dtype=bool)
     else:
-        is_str = np.fromiter((type(x) is str for x in cells), dtype=bool, count=len(cells))
-    empty = series.isna().to_numpy(copy=True) | (is_str & (series == "").to_numpy())
+        types = [type(x) for x in cells]
+        is_str = np.fromiter((t is str for t in types), dtype=bool, count=len(cells))
+        odd = np.fromiter((t not in _PLAIN for t in types), dtype=bool, count=len(cells))
+    numbers = series.where(~odd, np.nan) if odd.any() else series
+    value = pd.to_numeric(numbers, errors="coerce").to_numpy(dtype=float, na_value=np.nan,
+                                                             copy=True)
+    isna = series.isna().to_numpy(copy=True)
+    empty = isna & ~odd | (is_str & (series == "").to_numpy())
     status = np.full(len(cells), None, dtype=object)
     problems: list[tuple[int, str, dict[str, object]]] = []
+    for i in np.flatnonzero(isna & ~odd):  # None is empty; a float NaN is not a value
+        if cells[i] is not None and not isinstance(cells[i], str):
+            empty[i] = False
+            problems.append((int(i), "ingest.problem.not_finite", {}))
+    for i in np.flatnonzero(odd):
+        problems.append((int(i), _odd_problem(cells[i]), {}))
+    infinite = np.isinf(value)  # also text such as "inf" or "1e999"
+    for i in np.flatnonzero(infinite):
+        value[i] = np.nan
+        problems.append((int(i), "ingest.problem.not_finite", {}))
     parsed_text = is_str & ~np.isnan(value)
     point = np.flatnonzero(parsed_text)
     point = point[series.iloc[point].str.contains(".", regex=False).to_numpy(dtype=bool)]
     styles: dict[str, list[int]] = {"comma": [], "point": point.tolist()}
-    for i in np.flatnonzero(is_str & ~empty & np.isnan(value)):
+    for i in np.flatnonzero(is_str & ~empty & np.isnan(value) & ~infinite):
         text = cells[i]
         if text.strip().strip("\u00a0") == "":
             empty[i] = True
@@ -106,6 +151,7 @@ def to_values(cells: np.ndarray) -> Cells:
             problems.append((int(i), problem, {}))
         if style:
             styles[style].append(int(i))
+    problems.sort(key=lambda p: p[0])
     if styles["comma"] and styles["point"]:
         minority = min(styles.values(), key=len)
         problems += [
@@ -113,6 +159,23 @@ def to_values(cells: np.ndarray) -> Cells:
         ]
         problems.sort(key=lambda p: p[0])
     return Cells(value, status, empty, problems)
+
+
+_PLAIN = frozenset({str, float, int, np.float64, np.int64, type(None)})
+
+
+def _odd_problem(cell: object) -> str:
+    """The problem key of a cell that is neither text nor a number.
+
+    >>> import datetime as dt
+    >>> _odd_problem(False), _odd_problem(dt.timedelta(1)), _odd_problem(b"x")
+    ('ingest.problem.boolean', 'ingest.problem.date', 'ingest.problem.not_a_number')
+    """
+    if isinstance(cell, bool | np.bool_):
+        return "ingest.problem.boolean"
+    if isinstance(cell, dt.date | dt.time | dt.timedelta | pd.Timestamp | np.datetime64):
+        return "ingest.problem.date"
+    return "ingest.problem.not_a_number"
 
 
 def parse_year(cell: object) -> int | None:

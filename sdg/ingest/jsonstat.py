@@ -24,6 +24,7 @@ import numpy as np
 from sdg.errors import InvalidInput
 from sdg.ingest.blocks import Block
 from sdg.ingest.cells import parse_period
+from sdg.ingest.limits import Limits, _n
 from sdg.ingest.model import Explanation
 
 
@@ -41,19 +42,52 @@ def _categories(dimension: dict) -> tuple[list[str], dict[str, str]]:
 
 
 def _dense(raw: object, size: int, fill: object) -> list:
-    """A flat list from a JSON-stat list or sparse ``{"i": v}`` object."""
+    """A flat list from a JSON-stat list or sparse ``{"i": v}`` object (an index
+    outside ``0 … size - 1`` is a ValueError)."""
     if isinstance(raw, list):
         return raw
     out = [fill] * size
     if isinstance(raw, dict):
         for key, v in raw.items():
-            out[int(key)] = v
+            i = int(key)
+            if not 0 <= i < size:
+                raise ValueError(f"value index {key} outside 0–{size - 1}")
+            out[i] = v
     return out
 
 
 _GEO_ID = re.compile(r"region|kommune|geo|municip|fylke|county", re.I)
 _TIME_IDS = ("tid", "time", "year", "år", "aar", "periode", "period")
 _MUNICIPAL_CODE = re.compile(r"^(?:K-?)?\d{4}$")
+
+
+def check_size(doc: dict, filename: str, limits: Limits) -> int:
+    """The number of cells a dataset declares (the product of ``size``), refused
+    before anything is allocated when it, or the length of ``value``, is over
+    ``limits.max_cells``, or when ``size`` is not a list of non-negative integers.
+
+    >>> check_size({"size": [2, 3], "value": [1] * 6}, "a.json", Limits())
+    6
+    >>> check_size({"size": [20000, 20000], "value": [1]}, "b.json", Limits())
+    Traceback (most recent call last):
+    ...
+    sdg.errors.InvalidInput: JSON-stat-filen b.json oppgir 400 000 000 celler (produktet av «size») og har 1 verdier. Grensen er 2 000 000 celler per import.
+    """
+    sizes = doc.get("size")
+    if not isinstance(sizes, list) or not all(
+            isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in sizes):
+        raise InvalidInput("ingest.err.bad_jsonstat", file=filename, detail="size")
+    total = 1
+    for n in sizes:  # Python integers: no overflow, and no product of a huge list
+        total *= n
+        if total > limits.max_cells:
+            break
+    raw = doc.get("value", [])
+    count = len(raw) if isinstance(raw, list | dict) else 0
+    if total > limits.max_cells or count > limits.max_cells:
+        raise InvalidInput("ingest.err.jsonstat_too_large", file=filename, cells=_n(total),
+                           values=_n(count), limit=_n(limits.max_cells))
+    return total
 
 
 def _role(doc: dict, role: str, fallback: str) -> str | None:
@@ -122,16 +156,18 @@ def as_version2(doc: dict) -> dict | None:
     return out
 
 
-def parse_jsonstat(doc: dict, filename: str) -> list[Block] | Explanation:
+def parse_jsonstat(doc: dict, filename: str,
+                   limits: Limits | None = None) -> list[Block] | Explanation:
     """Blocks from a JSON-stat dataset, an explanation when it holds no municipal
-    figures, or InvalidInput when it is not JSON-stat at all."""
+    figures, or InvalidInput when it is not JSON-stat at all or is over ``limits``
+    (see :func:`check_size`, applied after a 1.0 document is converted)."""
     converted = as_version2(doc)
     if converted is None:
         return Explanation(filename, "ingest.explain.not_jsonstat", {"sheet": filename})
     doc = converted
+    total = check_size(doc, filename, limits or Limits())
     try:
         ids, sizes, dims = doc["id"], doc["size"], doc["dimension"]
-        total = int(np.prod(sizes))
         values = _dense(doc.get("value", []), total, None)
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidInput("ingest.err.bad_jsonstat", file=filename, detail=str(exc)) from exc

@@ -12,8 +12,10 @@ import re
 import numpy as np
 import pandas as pd
 
+from sdg.errors import InvalidInput
 from sdg.ingest.blocks import Block, map_unique
 from sdg.ingest.cells import parse_year, parse_years, to_values
+from sdg.ingest.problems import column_letter
 from sdg.ingest.regions import classify_label
 
 #: The project's own long template, in order (see :func:`template_columns`).
@@ -88,24 +90,35 @@ def _unit_of(text: str) -> str | None:
 # --- template_long / long ------------------------------------------------------------
 
 
-def _long_header(grid: np.ndarray) -> tuple[int, dict[str, int]] | None:
-    """Row and field → column of a long header (region, year and value required)."""
+def _long_header(grid: np.ndarray, sheet: str = "") -> tuple[int, dict[str, int]] | None:
+    """Row and field → column of a long header (region, year and value required).
+
+    A second value or year column (``verdi`` twice, or ``verdi`` and ``value``) is
+    refused: which one holds the figures cannot be told.
+    """
     for r in range(min(_HEADER_SCAN, grid.shape[0])):
         fields: dict[str, int] = {}
+        twice: dict[str, list[int]] = {}
         for c, cell in enumerate(grid[r]):
             key = norm(cell)
             for field, names in _SYNONYMS.items():
                 if key in names and field not in fields:
                     fields[field] = c
                     break
+                if key in names and field in ("år", "verdi"):
+                    twice.setdefault(field, [fields[field]]).append(c)
+                    break
         if {"kommunenummer", "år", "verdi"} <= fields.keys():
+            for field, cols in twice.items():
+                raise InvalidInput("ingest.err.second_column", sheet=sheet, field=field,
+                                   columns=", ".join(column_letter(c) for c in cols), row=r + 1)
             return r, fields
     return None
 
 
 def parse_long(grid: np.ndarray, sheet: str) -> list[Block] | None:
     """The project template (or any long table with region, year and value columns)."""
-    found = _long_header(grid)
+    found = _long_header(grid, sheet)
     if found is None:
         return None
     header, fields = found

@@ -12,6 +12,7 @@ from sdg.ingest import read
 from sdg.ingest.blocks import Context, finish
 from sdg.ingest.detect import detect, has_content
 from sdg.ingest.jsonstat import parse_jsonstat
+from sdg.ingest.limits import Limits
 from sdg.ingest.model import Explanation, ParsedTable, ParseResult
 from sdg.ingest.problems import Problems
 from sdg.ingest.regions import known_index
@@ -25,6 +26,7 @@ def parse_file(
     known_codes: Mapping[str, str] | None = None,
     max_bytes: int = read.MAX_BYTES,
     year: int | None = None,
+    limits: Limits | None = None,
 ) -> ParseResult:
     """Read an indicator file (xlsx/xls, Statbank CSV or JSON-stat) without a database.
 
@@ -43,6 +45,9 @@ def parse_file(
     year : int, optional
         The year of a long table that names no period anywhere (the user's word,
         ``--year``); never guessed.
+    limits : Limits, optional
+        Rows, columns and cells allowed (default :class:`~sdg.ingest.limits.Limits`),
+        checked before a sheet is read.
 
     Returns
     -------
@@ -52,8 +57,9 @@ def parse_file(
     Raises
     ------
     InvalidInput
-        For problems with the whole file (too large, zip bomb, password, corrupt,
-        unsupported type, empty, unknown sheet); the key is in ``err.key``.
+        For problems with the whole file (too large, zip bomb, over a row, column or
+        cell limit, password, corrupt, unsupported type, empty, unknown sheet); the
+        key is in ``err.key``.
 
     Examples
     --------
@@ -64,25 +70,26 @@ def parse_file(
     ('template_long', 'Folketall', [['3203', 2024, 98000.0]])
     """
     name = PurePath(filename).name
+    limits = limits or Limits()
     read.check_size(data, name, max_bytes)
     kind = read.sniff_kind(data, name)
     problems = Problems(name)
     known = known_index(known_codes)
     if kind == "json":
         ctx = Context(name, known, problems)
-        blocks = parse_jsonstat(read.read_json(data, name), name)
+        blocks = parse_jsonstat(read.read_json(data, name), name, limits)
         if isinstance(blocks, Explanation):
             return _result([blocks], problems, {})
         outcomes = [finish(b, ctx) for b in blocks]
         return _result(outcomes, problems, {})
     zf = None
     if kind == "csv":
-        sheets = [read.read_csv(data, name)]
+        sheets = [read.read_csv(data, name, limits)]
     elif kind == "xlsx":
         zf = read.check_zip(data, name)
-        sheets = read.read_workbook(data, name, zf, scan_formulas=False)
+        sheets = read.read_workbook(data, name, zf, scan_formulas=False, limits=limits)
     else:
-        sheets = read.read_ole(data, name)
+        sheets = read.read_ole(data, name, limits)
     if not any(has_content(s.grid) for s in sheets):
         raise InvalidInput("ingest.err.empty_workbook", file=name)
     if sheet is not None:
@@ -106,7 +113,8 @@ def parse_file(
         if isinstance(found, Explanation):
             outcomes.append(found)
         else:
-            ctx = Context(raw.name, known, problems)  # one per sheet: labels looked up once
+            ctx = Context(raw.name, known, problems,  # one per sheet: labels looked up once
+                          merged=raw.merged_copies)
             outcomes += [finish(b, ctx) for b in found]
     return _result(outcomes, problems, read_rows)
 

@@ -15,7 +15,10 @@ import csv
 import io
 import itertools
 import json
+import posixpath
+import re
 import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -24,8 +27,11 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import python_calamine as pc
+from defusedxml import ElementTree
 
 from sdg.errors import InvalidInput
+from sdg.ingest.limits import Limits
+from sdg.ingest.problems import column_letter
 
 MB = 1024 * 1024
 MAX_BYTES = 50 * MB
@@ -54,6 +60,9 @@ class RawSheet:
     name: str
     grid: np.ndarray
     formula_no_value: list[tuple[int, int]] = field(default_factory=list)
+    #: 0-based (row, col) → range (``"B3:D3"``) of each cell filled from the top-left
+    #: cell of a merged range (a value there is a copy, not a figure of its own).
+    merged_copies: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 def sniff_kind(data: bytes, filename: str) -> str:
@@ -141,13 +150,26 @@ def _has_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     return b"<!DOCTYPE" in head or b"<!ENTITY" in head
 
 
-def _fill_merged(grid: np.ndarray, merged: list | None) -> None:
-    """Fill merged ranges in place with their top-left value (see RawSheet)."""
+def _fill_merged(grid: np.ndarray, merged: list | None) -> dict[tuple[int, int], str]:
+    """Fill merged ranges in place with their top-left value (see RawSheet); return
+    the filled cells (all but each top-left one) and their range.
+
+    >>> g = np.array([["", 5.0, "", ""]], dtype=object)
+    >>> _fill_merged(g, [((0, 1), (0, 3))]), g.tolist()
+    ({(0, 2): 'B1:D1', (0, 3): 'B1:D1'}, [['', 5.0, 5.0, 5.0]])
+    """
     rows, cols = grid.shape
+    copies: dict[tuple[int, int], str] = {}
     for (r0, c0), (r1, c1) in merged or []:
         if r0 >= rows or c0 >= cols or (r0 == r1 and c0 == 0):
             continue
-        grid[r0 : min(r1, rows - 1) + 1, c0 : min(c1, cols - 1) + 1] = grid[r0, c0]
+        r1, c1 = min(r1, rows - 1), min(c1, cols - 1)
+        grid[r0 : r1 + 1, c0 : c1 + 1] = grid[r0, c0]
+        if (r1 - r0 + 1) * (c1 - c0 + 1) <= 10_000:  # a title band is not a value range
+            span = f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}"
+            copies.update(((r, c), span) for r in range(r0, r1 + 1)
+                          for c in range(c0, c1 + 1) if (r, c) != (r0, c0))
+    return copies
 
 
 def _grid(rows: list[list[object]]) -> np.ndarray:
@@ -221,27 +243,166 @@ def missing_values(grid: np.ndarray, cells: list[tuple[int, int]]) -> list[tuple
             if r >= grid.shape[0] or c >= grid.shape[1] or grid[r, c] == ""]
 
 
+# A cell or row reference in worksheet XML (``<row r="12">``, ``<c r="B12">``).
+_ROW_REF = re.compile(rb' r="(\d{1,7})"')
+_COL_REF = re.compile(rb' r="([A-Z]{1,3})\d')
+_ERROR_CELL = re.compile(rb'<c ([^>]*?t="e"[^>]*)>(.*?)</c>', re.S)
+_REF = re.compile(rb'r="([A-Z]{1,3})(\d{1,7})"')
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+@dataclass(frozen=True)
+class Extent:
+    """What a worksheet's XML says before it is read: its extent from A1 (1-based
+    last row and column) and its error cells (0-based (row, col) → ``#DIV/0!``)."""
+
+    rows: int
+    cols: int
+    errors: dict[tuple[int, int], str]
+
+
+def column_number(letters: bytes | str) -> int:
+    """1-based column number of Excel letters.
+
+    >>> column_number("A"), column_number(b"AZ"), column_number("XFD")
+    (1, 52, 16384)
+    """
+    n = 0
+    for ch in letters.decode() if isinstance(letters, bytes) else letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def scan_extent(xml: bytes | Iterable[bytes],
+                check: Callable[[int, int], None] | None = None) -> Extent:
+    """The extent and error cells of a worksheet from its XML, without building cells.
+
+    ``xml`` may come in chunks (cut anywhere); after each chunk ``check(rows, cols)``
+    is called with the extent so far, so a sheet over a limit is refused early.
+    Per chunk three regular-expression passes: row numbers, column letters, then the
+    cell rows with as many digits as the last row (a far cell inside an early row).
+
+    >>> x = b'<row r="1"><c r="A1"><v>1</v></c><c r="C7" t="e"><v>#N/A</v></c></row>'
+    >>> e = scan_extent(x + b'<row r="2"><c r="XFD1048576"><v>2</v></c></row>')
+    >>> e.rows, e.cols, e.errors
+    (1048576, 16384, {(6, 2): '#N/A'})
+    >>> scan_extent([x[:20], x[20:45], x[45:]]) == scan_extent(x)
+    True
+    """
+    rows = cols = 0
+    errors: dict[tuple[int, int], str] = {}
+    rest = b""
+    for chunk in [xml] if isinstance(xml, bytes) else xml:
+        buf = rest + chunk
+        cut = buf.rfind(b"</row>")
+        cut = buf.rfind(b">") if cut < 0 else cut + len(b"</row>") - 1
+        part, rest = buf[: cut + 1], buf[cut + 1 :]
+        rows, cols = _scan_part(part, rows, cols, errors)
+        if check is not None:
+            check(rows, cols)
+    rows, cols = _scan_part(rest, rows, cols, errors)
+    return Extent(rows, cols, errors)
+
+
+def _scan_part(xml: bytes, rows: int, cols: int, errors: dict[tuple[int, int], str]
+               ) -> tuple[int, int]:
+    """:func:`scan_extent` over one piece of XML that ends at a tag boundary."""
+    rows = max(rows, max(map(int, _ROW_REF.findall(xml)), default=0))
+    cols = max(cols, max((column_number(c) for c in set(_COL_REF.findall(xml))), default=0))
+    digits = len(str(rows)) if rows else 1
+    far = re.findall(rb' r="[A-Z]{1,3}(\d{%d,7})"' % digits, xml)
+    rows = max(rows, max(map(int, far), default=0))
+    if b't="e"' in xml:
+        for attrs, body in _ERROR_CELL.findall(xml):
+            ref, value = _REF.search(attrs), _VALUE.search(body)
+            if ref and value:
+                key = (int(ref.group(2)) - 1, column_number(ref.group(1)) - 1)
+                errors[key] = value.group(1).decode("utf-8", "replace")
+    return rows, cols
+
+
+def _chunks(zf: zipfile.ZipFile, part: str, size: int = 8 * MB) -> Iterator[bytes]:
+    """A zip member in pieces of ``size`` bytes (a sheet's XML is never held whole)."""
+    with zf.open(part) as fh:
+        while chunk := fh.read(size):
+            yield chunk
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → its worksheet part (``xl/worksheets/sheet1.xml``), from
+    ``xl/workbook.xml`` and its relationships; {} when they cannot be read."""
+    try:
+        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError, EOFError):
+        return {}
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target", "")
+        target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+            posixpath.join("xl", target))
+        targets[rel.get("Id")] = target
+    rid = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    return {s.get("name"): targets.get(s.get(rid), "")
+            for s in book.iter() if s.tag.endswith("}sheet")}
+
+
+def check_extents(zf: zipfile.ZipFile, filename: str, limits: Limits,
+                  names: list[str]) -> dict[str, Extent]:
+    """Each worksheet's :class:`Extent`, refusing (before calamine allocates a grid)
+    a sheet or a file over ``limits``."""
+    parts = sheet_parts(zf)
+    found: dict[str, Extent] = {}
+    for name in names:
+        part = parts.get(name)
+        if not part or part not in zf.namelist():
+            continue
+        def check(rows: int, cols: int, name: str = name) -> None:
+            limits.check(filename, name, rows=rows, cols=cols)
+
+        try:
+            extent = scan_extent(_chunks(zf, part), check)
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise InvalidInput("ingest.err.corrupt", file=filename) from exc
+        limits.check(filename, name, rows=extent.rows, cols=extent.cols)
+        found[name] = extent
+    limits.check_total(filename, sum(e.rows * e.cols for e in found.values()))
+    return found
+
+
 def read_workbook(data: bytes, filename: str, zf: zipfile.ZipFile | None, *,
-                  scan_formulas: bool = True) -> list[RawSheet]:
+                  scan_formulas: bool = True, limits: Limits | None = None) -> list[RawSheet]:
     """Read every worksheet of an xlsx/xls file into :class:`RawSheet` objects.
 
-    With ``scan_formulas`` False the formula cells are not looked for
-    (``formula_no_value`` stays empty; see :func:`formula_cells`).
+    Each sheet's extent is checked against ``limits`` before it is read: for xlsx
+    from its XML (:func:`check_extents`), for xls from calamine's range before the
+    Python grid is built. Error cells (``#DIV/0!``; calamine reads them as empty) are
+    put back as their text. With ``scan_formulas`` False the formula cells are not
+    looked for (``formula_no_value`` stays empty; see :func:`formula_cells`).
     """
+    limits = limits or Limits()
     try:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        worksheets = [m.name for m in wb.sheets_metadata
+                      if str(m.typ) == "SheetTypeEnum.WorkSheet"]
+        extents = check_extents(zf, filename, limits, worksheets) if zf is not None else {}
         formulas = formula_cells(data, zf) if scan_formulas else {}
         sheets = []
-        for meta in wb.sheets_metadata:
-            if str(meta.typ) != "SheetTypeEnum.WorkSheet":
-                continue
-            sh = wb.get_sheet_by_name(meta.name)
+        total = 0
+        for name in worksheets:
+            sh = wb.get_sheet_by_name(name)
+            if name not in extents:  # xls: the range is read, the grid not yet built
+                limits.check(filename, name, rows=sh.total_height, cols=sh.total_width)
+                total += sh.total_height * sh.total_width
+                limits.check_total(filename, total)
             grid = _grid(sh.to_python(skip_empty_area=False))
             if zf is None:  # a legacy .xls: some exporters write UTF-16 into 8-bit strings
                 _strip_nuls(grid)
-            _fill_merged(grid, sh.merged_cell_ranges)
-            missing = missing_values(grid, formulas.get(meta.name, []))
-            sheets.append(RawSheet(meta.name, grid, missing))
+            copies = _fill_merged(grid, sh.merged_cell_ranges)
+            if name in extents:
+                _put_errors(grid, extents[name].errors)
+            missing = missing_values(grid, formulas.get(name, []))
+            sheets.append(RawSheet(name, grid, missing, copies))
     except pc.PasswordError as exc:
         raise InvalidInput("ingest.err.password", file=filename) from exc
     except (pc.CalamineError, zipfile.BadZipFile, KeyError, OSError) as exc:
@@ -265,11 +426,20 @@ def check_upload(data: bytes, filename: str, max_bytes: int = MAX_BYTES) -> str:
     return kind
 
 
-def read_ole(data: bytes, filename: str) -> list[RawSheet]:
+def _put_errors(grid: np.ndarray, errors: dict[tuple[int, int], str]) -> None:
+    """Write error cells' text (``#DIV/0!``) into the grid where calamine left them
+    empty, so the value reader lists them as problems instead of dropping them."""
+    rows, cols = grid.shape
+    for (r, c), text in errors.items():
+        if r < rows and c < cols and grid[r, c] == "":
+            grid[r, c] = text
+
+
+def read_ole(data: bytes, filename: str, limits: Limits | None = None) -> list[RawSheet]:
     """An OLE compound file: an encrypted (password) workbook or a legacy .xls."""
     if _ENCRYPTED in data:
         raise InvalidInput("ingest.err.password", file=filename)
-    return read_workbook(data, filename, None)
+    return read_workbook(data, filename, None, limits=limits)
 
 
 def decode_text(data: bytes) -> str:
@@ -292,25 +462,48 @@ def decode_text(data: bytes) -> str:
         return data.decode("latin-1")
 
 
-def read_csv(data: bytes, filename: str) -> RawSheet:
+def read_csv(data: bytes, filename: str, limits: Limits | None = None) -> RawSheet:
     """A CSV file as one sheet of strings (separator ``;``, ``|``, tab or ``,``,
     whichever the first 50 lines hold most; ties in that order).
+
+    Refuses a file over ``limits`` while it is split: its line count before, its
+    widest row and its cells (rows × widest row) before the grid is built.
 
     >>> read_csv('"t"\\n\\n"region";"x 2021"\\n"0301 Oslo";12,5'.encode("latin-1"), "a.csv").grid[3].tolist()
     ['0301 Oslo', '12,5']
     >>> read_csv("a|b\\n1|2,5".encode("utf-16"), "u.csv").grid[1].tolist()
     ['1', '2,5']
+    >>> read_csv(b"a;b\\n1;2\\n3;4", "a.csv", Limits(max_cells=5)).grid
+    Traceback (most recent call last):
+    ...
+    sdg.errors.InvalidInput: Arket a.csv i a.csv går over 3 rader × 2 kolonner = 6 celler (fra A1). Grensen er 5 celler per import.
     """
+    limits = limits or Limits()
+    name = PurePath(filename).name
     text = decode_text(data)
+    limits.check(name, name, rows=text.count("\n") + 1, cols=1)  # before the split
     lines = text.splitlines()
     sample = "\n".join(lines[:50])
     delimiter = max(DELIMITERS, key=sample.count)
+    limits.check(name, name, rows=len(lines), cols=1)
     if len(lines) > _FAST_CSV_LINES:
-        grid = _fast_csv(text, delimiter, max(map(len, csv.reader(lines[:50], delimiter=delimiter))))
+        width = max(map(len, csv.reader(lines[:50], delimiter=delimiter)))
+        # the C parser refuses a line wider than the first 50 (then the csv module
+        # below reads it), so rows × width bounds its grid
+        limits.check(name, name, rows=len(lines), cols=width)
+        grid = _fast_csv(text, delimiter, width)
         if grid is not None:
-            return RawSheet(PurePath(filename).name, grid)
-    rows = list(csv.reader(lines, delimiter=delimiter))
-    return RawSheet(PurePath(filename).name, _grid(rows))
+            return RawSheet(name, grid)
+    del text
+    rows = []
+    width = 0
+    for row in csv.reader(lines, delimiter=delimiter):
+        if len(row) > width:
+            width = len(row)
+            limits.check(name, name, rows=len(lines), cols=width)
+        rows.append(row)
+    limits.check(name, name, rows=len(rows), cols=width)
+    return RawSheet(name, _grid(rows))
 
 
 _FAST_CSV_LINES = 5_000

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from sdg.auth import Actor, require
@@ -110,6 +111,7 @@ class ImportQueries:
         require(actor, "data.import")
         obs = _arrow_strings(observations.loc[:, list(OBS_COLUMNS)])
         _refuse_duplicate_keys(obs)
+        _refuse_infinite(obs)
         with self.transaction() as cur:
             if new_indicators is not None and not new_indicators.empty:
                 cols = [*INDICATOR_COLUMNS,
@@ -237,6 +239,25 @@ class ImportQueries:
                 {"s": state, "a": actor.name, "i": batch_id},
             )
             self.audit(cur, actor, "data.import", {"batch_state": state}, batch_id=batch_id)
+
+
+def _refuse_infinite(obs: pd.DataFrame) -> None:
+    """Refuse an import with an infinite value (the importer lists them as problems
+    first; this keeps every other caller from storing one). NaN is an empty value.
+
+    >>> _refuse_infinite(pd.DataFrame({"municipality": ["3203"], "indicator": ["x"],
+    ...                                "year": [2020], "value": [float("-inf")]}))
+    Traceback (most recent call last):
+    ...
+    sdg.errors.InvalidInput: Verdien -inf for x, 3203, 2020 er ikke et endelig tall og kan ikke lagres.
+    """
+    values = pd.to_numeric(obs["value"], errors="coerce").to_numpy(dtype=float)
+    bad = np.isinf(values)
+    if bad.any():
+        row = obs[bad].iloc[0]
+        raise InvalidInput("importer.err.not_finite", value=values[bad][0],
+                           indicator=row["indicator"], municipality=row["municipality"],
+                           year=row["year"])
 
 
 def _refuse_duplicate_keys(obs: pd.DataFrame) -> None:

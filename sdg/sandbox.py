@@ -1,0 +1,259 @@
+"""Run a parse in a child process with a memory limit and a timeout.
+
+An uploaded file is parsed by native code (python-calamine allocates a sheet's whole
+grid; a failed allocation aborts the process) and by pandas/NumPy. A file no check in
+:mod:`sdg.ingest` foresaw must not take the server down, so the outermost read entry
+points (:func:`sdg.importer.read_file`, the survey reader) run their parse through
+:func:`run_isolated`.
+
+How: one small *broker* process (``python -m sdg.sandbox SOCKET``, started on first
+use, ending with its parent) has imported :data:`PRELOAD` once and is single-threaded.
+For each parse the caller connects to its Unix socket (in a private folder) and sends
+the function's module and name and the arguments; the broker forks a child for the
+connection, which
+
+- sends its process id (so the caller can kill it),
+- sets ``RLIMIT_AS`` so that its address space may grow by at most ``memory_mb`` minus
+  what it already holds resident (peak resident memory ≤ ``memory_mb``) and
+  ``RLIMIT_CORE`` to 0 (an abort leaves no core file),
+- runs the function and sends back plain data: the result, or a domain error as its
+  key and parameters, and its peak memory.
+
+The caller waits at most ``timeout_s``, then kills the child. A child that dies
+(killed, aborted by a failed allocation, out of memory) or runs out of time becomes
+:class:`~sdg.errors.InvalidInput` ``ingest.err.too_big_or_broken``: "Filen er for stor
+eller ødelagt". Why not :mod:`multiprocessing`: its ``spawn`` and ``forkserver``
+children re-run the main module, and inside Streamlit ``__main__`` is the page script
+being run (it would run again, and open the database, in every child); ``fork`` of the
+threaded server is unsafe.
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib
+import os
+import pickle
+import resource
+import select
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sdg.errors import InvalidInput, SdgError
+
+#: Modules the broker imports once (each child starts with them loaded).
+PRELOAD = ("sdg.ingest", "sdg.survey")
+_lock = threading.Lock()
+_broker: dict[str, Any] = {}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a child sends back: a result, or a domain error, plus its peak memory."""
+
+    ok: bool
+    value: Any
+    peak_mb: float
+
+
+# ------------------------------------------------------------------ the child side
+def _vm_and_rss() -> tuple[int, int]:
+    """This process's address-space size and resident size in bytes (Linux /proc)."""
+    with open("/proc/self/statm") as fh:
+        size, resident = (int(x) for x in fh.read().split()[:2])
+    page = os.sysconf("SC_PAGE_SIZE")
+    return size * page, resident * page
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process so far, in MB (``ru_maxrss`` is in kB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def limit_memory(memory_mb: int) -> None:
+    """Cap this process so its resident memory cannot pass ``memory_mb``.
+
+    The address space may grow by ``memory_mb`` minus the resident memory now: every
+    new resident page needs address space, so peak resident ≤ ``memory_mb``.
+    """
+    vm, rss = _vm_and_rss()
+    headroom = max(memory_mb * 1024 * 1024 - rss, 32 * 1024 * 1024)
+    resource.setrlimit(resource.RLIMIT_AS, (vm + headroom, vm + headroom))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _send(sock: socket.socket, payload: bytes) -> None:
+    sock.sendall(struct.pack("!Q", len(payload)) + payload)
+
+
+def _recv(sock: socket.socket) -> bytes:
+    head = _recv_exact(sock, 8)
+    return _recv_exact(sock, struct.unpack("!Q", head)[0])
+
+
+def _recv_exact(sock: socket.socket, n: int) -> bytes:
+    chunks, got = [], 0
+    while got < n:
+        chunk = sock.recv(min(n - got, 1 << 20))
+        if not chunk:
+            raise EOFError("connection closed")
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+def _serve_one(conn: socket.socket) -> None:
+    """Body of a forked child: pid, limit, run, answer (never raises)."""
+    try:
+        _send(conn, str(os.getpid()).encode())
+        module, name, args, kwargs, memory_mb = pickle.loads(_recv(conn))
+        fn = getattr(importlib.import_module(module), name)
+        limit_memory(memory_mb)
+        try:
+            out = Outcome(True, fn(*args, **kwargs), peak_mb())
+        except SdgError as err:  # sent as key and parameters: exceptions pickle badly
+            params = {k: str(v) for k, v in err.params.items()}
+            out = Outcome(False, (type(err).__name__, err.key, params), peak_mb())
+        except MemoryError:
+            out = Outcome(False, None, peak_mb())
+        _send(conn, pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
+    except (MemoryError, OSError, EOFError, pickle.PickleError):
+        pass  # too big to send, or the caller has gone: the caller reports it
+    finally:
+        conn.close()
+
+
+def serve(path: str) -> None:
+    """The broker: accept connections on the Unix socket ``path``, fork a child for
+    each; end when the parent process ends."""
+    for module in PRELOAD:
+        importlib.import_module(module)
+    parent = os.getppid()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(16)
+    sys.stdout.write("ready\n")
+    sys.stdout.flush()
+    devnull = os.open(os.devnull, os.O_WRONLY)  # nobody reads the pipe after this line
+    os.dup2(devnull, 1)
+    while os.getppid() == parent:
+        ready, _, _ = select.select([server], [], [], 1.0)
+        if not ready:
+            continue
+        conn, _ = server.accept()
+        if os.fork() == 0:
+            server.close()
+            _serve_one(conn)
+            os._exit(0)
+        conn.close()
+
+
+# ----------------------------------------------------------------- the caller side
+def _socket_path() -> str:
+    """The broker's socket, started (again) when it is not running."""
+    with _lock:
+        proc = _broker.get("proc")
+        if proc is None or proc.poll() is not None:
+            if "folder" in _broker:  # a broker that died: its socket goes with it
+                shutil.rmtree(_broker["folder"], ignore_errors=True)
+            folder = tempfile.mkdtemp(prefix="sdg-sandbox-")  # mode 0700: only this user
+            atexit.register(shutil.rmtree, folder, True)
+            path = str(Path(folder) / "broker.sock")
+            root = str(Path(__file__).resolve().parents[1])
+            env = os.environ | {"RUST_BACKTRACE": "0",  # an abort: one line in the log
+                                "PYTHONPATH": os.pathsep.join(
+                                    [root, *filter(None, [os.environ.get("PYTHONPATH")])])}
+            proc = subprocess.Popen([sys.executable, "-m", "sdg.sandbox", path],
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    env=env, cwd=root)
+            if proc.stdout.readline().strip() != b"ready":
+                raise RuntimeError("the parse broker did not start")
+            _broker.update(proc=proc, path=path, folder=folder)
+        return _broker["path"]
+
+
+def run_isolated(fn: Callable, *args: Any, file: str, memory_mb: int = 1024,
+                 timeout_s: float = 120.0, **kwargs: Any) -> Any:
+    """``fn(*args, **kwargs)`` in a child process; its result, or its domain error.
+
+    Parameters
+    ----------
+    fn : callable
+        A module-level function (the child imports it by name); its result must pickle.
+    file : str
+        The file's name, for the message when the child fails.
+    memory_mb, timeout_s
+        Peak resident memory and wall-clock time allowed to the child.
+
+    Raises
+    ------
+    InvalidInput
+        The child's own domain error (same key and parameters), or
+        ``ingest.err.too_big_or_broken`` when it died, ran out of memory or of time.
+
+    Examples
+    --------
+    >>> run_isolated(divmod, 7, 2, file="x")
+    (3, 1)
+    >>> run_isolated(bytearray, 2 * 1024**3, file="bombe.xlsx", memory_mb=300)
+    Traceback (most recent call last):
+    ...
+    sdg.errors.InvalidInput: Filen er for stor eller ødelagt (bombe.xlsx): den kunne ikke leses innenfor grensene på 300 MB minne og 120 sekunder.
+    """
+    return run_outcome(fn, *args, file=file, memory_mb=memory_mb, timeout_s=timeout_s,
+                       **kwargs).value
+
+
+def run_outcome(fn: Callable, *args: Any, file: str, memory_mb: int = 1024,
+                timeout_s: float = 120.0, **kwargs: Any) -> Outcome:
+    """:func:`run_isolated`, returning the :class:`Outcome` (with the child's peak
+    memory) instead of only its value; a domain error raised carries ``peak_mb``."""
+    request = pickle.dumps((fn.__module__, fn.__qualname__, args, kwargs, memory_mb),
+                           protocol=pickle.HIGHEST_PROTOCOL)
+    broken = InvalidInput("ingest.err.too_big_or_broken", file=file, memory_mb=memory_mb,
+                          timeout_s=round(timeout_s))
+    deadline = time.monotonic() + timeout_s
+    pid = None
+    outcome = None
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        try:
+            sock.connect(_socket_path())
+            sock.settimeout(max(deadline - time.monotonic(), 0.001))
+            pid = int(_recv(sock))
+            _send(sock, request)
+            sock.settimeout(max(deadline - time.monotonic(), 0.001))
+            outcome = pickle.loads(_recv(sock))
+        except (TimeoutError, EOFError, OSError, ValueError, pickle.PickleError):
+            outcome = None
+        finally:
+            if outcome is None and pid is not None:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+    if outcome is None:
+        raise broken
+    if outcome.ok:
+        return outcome
+    if outcome.value is None:
+        raise broken
+    kind, key, params = outcome.value
+    err = (InvalidInput if kind == "InvalidInput" else SdgError)(key, **params)
+    err.peak_mb = outcome.peak_mb  # the child's peak memory, for the tests and the note
+    raise err
+
+
+if __name__ == "__main__":  # the broker runs the module's own copy (pickles by name)
+    importlib.import_module("sdg.sandbox").serve(sys.argv[1])

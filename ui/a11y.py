@@ -49,6 +49,8 @@ input:focus-visible, textarea:focus-visible, select:focus-visible,
 label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:focus-visible)
 {{ outline: 3px solid {FOCUS}; outline-offset: 2px; border-radius: 4px; }}
 .st-key-sdg-lang {{ display: none; }}
+[data-testid="stTable"] table {{ table-layout: fixed; width: 100%; }}
+[data-testid="stTable"] th, [data-testid="stTable"] td {{ overflow-wrap: anywhere; }}
 .sdg-caption {{ font-size: 0.875rem; color: {FADED_TEXT}; margin: 0; }}
 </style>"""
 

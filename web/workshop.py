@@ -140,13 +140,13 @@ def _goal_colours(store) -> dict[int, str]:
 
 
 def _num(x: float, lang: str) -> str:
-    """One decimal, Norwegian comma in bokmål.
+    """One decimal, the Norwegian comma in bokmål and nynorsk.
 
-    >>> _num(4.25, "nb"), _num(4.25, "en")
-    ('4,2', '4.2')
+    >>> _num(4.25, "nb"), _num(4.25, "nn"), _num(4.25, "en")
+    ('4,2', '4,2', '4.2')
     """
     text = f"{x:.1f}"
-    return text.replace(".", ",") if lang == "nb" else text
+    return text if lang == "en" else text.replace(".", ",")
 
 
 def _e(text: object) -> str:
@@ -229,7 +229,9 @@ fieldset.unanswered .un{display:inline}
 .steps span{display:block;text-align:center;padding:.7rem 0;border:2px solid #19486A;
 border-radius:.5rem;font-size:1.2rem;min-height:3rem;cursor:pointer}
 .steps input:checked+span{background:#19486A;color:#fff}
-.steps input:focus-visible+span{outline:3px solid #F5A623;outline-offset:2px}
+.steps input:focus-visible+span{outline:3px solid #1F2933;outline-offset:2px}
+button:focus-visible,a:focus-visible,input[type=text]:focus-visible{outline:3px solid #1F2933;
+outline-offset:2px}
 button{width:100%;font-size:1.2rem;padding:.9rem;margin:1rem 0;border:0;border-radius:.5rem;
 background:#19486A;color:#fff;cursor:pointer}button:disabled{opacity:.6}
 .ok{background:#ECFDF3;border-left:5px solid #067647;padding:.7rem}

@@ -49,7 +49,9 @@ input:focus-visible, textarea:focus-visible, select:focus-visible,
 label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:focus-visible)
 {{ outline: 3px solid {FOCUS}; outline-offset: 2px; border-radius: 4px; }}
 .st-key-sdg-lang {{ display: none; }}
-[data-testid="stTable"] table {{ table-layout: fixed; width: 100%; }}
+[data-testid="stTable"], [data-testid="stTable"] div:has(> table)
+{{ overflow: visible !important; }}
+[data-testid="stTable"] table {{ table-layout: fixed; width: 100%; box-sizing: border-box; }}
 [data-testid="stTable"] th, [data-testid="stTable"] td {{ overflow-wrap: anywhere; }}
 .sdg-caption {{ font-size: 0.875rem; color: {FADED_TEXT}; margin: 0; }}
 </style>"""

@@ -43,7 +43,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import BaseRoute, Route
 
 from sdg.errors import InvalidInput, NotFound, SdgError
-from sdg.i18n import normalise_lang, t
+from sdg.i18n import LANGS, normalise_lang, t
 from sdg.store import shared_store
 from sdg.workshop import (
     join,
@@ -129,7 +129,7 @@ def _labels(store, lang: str) -> dict[str, str]:
         if cached is None:
             goals, targets = store.goals(), store.targets()
             cached = _CATALOGUE[store.path] = (goals, {
-                lg: subject_labels(goals, targets, lg) for lg in ("nb", "en")})
+                lg: subject_labels(goals, targets, lg) for lg in LANGS})
     return cached[1][lang]
 
 
@@ -293,7 +293,7 @@ def _page(title: str, body: str, lang: str, attrs: str = "", script: bool = Fals
 
 
 def _lang_link(path: str, lang: str, extra: dict | None = None) -> str:
-    other = "en" if lang == "nb" else "nb"
+    other = "nb" if lang == "en" else "en"  # nb and nn readers get English, English readers bokmål
     query = urlencode({**(extra or {}), "lang": other})
     return (f"<p class='lang'><a href='{_e(path)}?{_e(query)}' hreflang='{other}'>"
             f"{_e(t('workshop.delta.language', lang))}</a></p>")

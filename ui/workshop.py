@@ -167,7 +167,7 @@ def join_panel(code: str) -> None:
     url = join_url(code)
     st.markdown(f"## {tr('workshop.code')}: `{code}`")
     st.caption(tr("workshop.join_hint", url=url))
-    st.image(qr_png(url), width=260, caption=url)
+    st.image(qr_png(url), width=260, caption=url, alt=tr("workshop.qr_alt"))
 
 
 def participants_panel(store, code: str, who: Actor) -> int | None:
@@ -358,7 +358,7 @@ def wall_board(code: str, goals: pd.DataFrame, targets: pd.DataFrame) -> None:
         with right:
             st.html(f"<div class='wall-label'>{tr('workshop.code')}</div>"
                     f"<div class='wall-code'>{code}</div>")
-            st.image(qr_png(url, scale=8), width=220)
+            st.image(qr_png(url, scale=8), width=220, alt=tr("workshop.qr_alt"))
             st.html(f"<div class='wall-url'>{tr('workshop.projector.scan')} {url}</div>")
             joined = store.workshop_participant_count(s["code"])
             ratings = live_ratings(store, code)  # the one query of the votes per refresh

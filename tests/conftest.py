@@ -194,3 +194,17 @@ def page(browser, tmp_path):
     pg.set_default_timeout(20_000)
     yield pg
     context.close()
+
+
+def open_new_session_form(page) -> None:
+    """On the workshop page, unfold "Ny økt" as a facilitator would when it is folded
+    (it is, once any session exists, e.g. one made by another test on the shared
+    server), and wait for its name field."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    field = page.get_by_label("Navn på økten")
+    try:  # unfolded while there is no session (the page may still be drawing)
+        field.wait_for(state="visible", timeout=8_000)
+    except PlaywrightTimeout:
+        page.get_by_text("Ny økt", exact=True).click()
+        field.wait_for(state="visible")

@@ -24,7 +24,7 @@ from playwright.sync_api import expect
 
 from sdg.a11y import AXE_TAGS, Scan, record_run, report
 from sdg.i18n import LANGS, t
-from tests.conftest import sign_in
+from tests.conftest import open_new_session_form, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -149,6 +149,7 @@ def _open_session(browser, base_url: str) -> str:
     try:
         sign_in(page, base_url, "leder")
         page.get_by_role("link", name="Workshop", exact=True).click()
+        open_new_session_form(page)
         page.get_by_label("Navn på økten").fill("Tilgjengelighetsøkt")
         page.get_by_role("button", name="Lag økten").click()
         page.wait_for_url(re.compile(r"ws=[A-Z0-9]{5}"))

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from sdg.auth import SYSTEM
-from tests.conftest import sign_in
+from tests.conftest import open_new_session_form, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -109,6 +109,7 @@ def test_a_facilitator_reloads_in_the_middle_of_a_workshop_and_loses_nothing(fre
     url = fresh_app(_users)
     sign_in(page, url, "leder", PASSWORD)
     page.get_by_role("link", name="Workshop", exact=True).click()
+    open_new_session_form(page)
     page.get_by_label("Navn på økten").fill("Kveldsmøte i Røyken")
     page.get_by_role("button", name="Lag økten").click()
     page.wait_for_url(re.compile(r"ws=[A-Z0-9]{5}"))

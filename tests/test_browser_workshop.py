@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import sign_in
+from tests.conftest import open_new_session_form, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -38,9 +38,20 @@ def _answer(phone, axis: str, subject: str, value: int) -> None:
     phone.locator(f"input[name='{axis}:{subject}'][value='{value}']").locator("xpath=..").click()
 
 
-def test_three_phones_and_a_projector_follow_the_facilitator(live_app, browser, page, tmp_path):
+def _test_users(store) -> None:
+    from sdg.auth import SYSTEM
+    from tests.conftest import TEST_PASSWORD, TEST_USERS
+
+    for name, role in TEST_USERS.items():
+        store.add_user(SYSTEM, name, role, password=TEST_PASSWORD)
+
+
+def test_three_phones_and_a_projector_follow_the_facilitator(fresh_app, browser, page, tmp_path):
+    # a server of its own: the shared one may hold other tests' open sessions
+    live_app = fresh_app(_test_users)
     sign_in(page, live_app, "leder")
     page.get_by_role("link", name="Workshop", exact=True).click()
+    open_new_session_form(page)
     page.get_by_label("Navn på økten").fill("Verksted i nettleseren")
     page.get_by_role("button", name="Påvirkning").click()  # both axes: 2 × 17 items
     page.get_by_role("button", name="Lag økten").click()

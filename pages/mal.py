@@ -43,7 +43,8 @@ choice = st.selectbox(tr("goal.pick"), goals["goal"].tolist(), index=number - 1,
 if choice != number:
     st.query_params["goal"] = str(choice)
     st.rerun()
-st.query_params["goal"] = str(number)
+if raw != str(number):  # only a written form like "04": set once; absent stays absent
+    st.query_params["goal"] = str(number)
 
 tile_css(goals.loc[goals.goal == number])
 with st.container(key=f"goal-{number}"):

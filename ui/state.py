@@ -75,9 +75,19 @@ def municipality_label(code: str | None = None) -> str:
 
 def sync_url() -> None:
     """Write the session's language and municipality into the URL, in one change and
-    only if they differ (each change of the URL is a browser-history entry)."""
+    only if the URL says otherwise (each change of the URL is a browser-history entry).
+
+    A parameter that is absent means its default (the one :func:`lang` and
+    :func:`municipality` take for a new session), so a shared link without them
+    (``/mal?goal=11``) is left as it is: writing them would add a second entry, and
+    Back would only take the reader to the same page.
+    """
     wanted = {"lang": lang(), "kommune": municipality()}
-    if any(st.query_params.get(k) != v for k, v in wanted.items()):
+    kommune = st.query_params.get("kommune") or DEFAULT_MUNICIPALITY
+    implied = {"kommune": kommune,
+               "lang": st.query_params.get("lang")
+               or municipality_language(kommune) or DEFAULT_LANG}
+    if wanted != implied:
         st.query_params.update(wanted)
 
 

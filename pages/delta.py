@@ -11,12 +11,12 @@ import streamlit as st
 from ui.i18n import tr
 from ui.nav import require_router
 from ui.state import lang
-from ui.workshop import no_sidebar
+from ui.workshop import join_url, no_sidebar
 
 require_router()
 
 no_sidebar("phone")
 code = st.query_params.get("w", "")
 st.title(tr("workshop.delta.title"))
-st.link_button(tr("workshop.delta.go"), f"/w/{quote(code)}?lang={lang()}", type="primary",
+st.link_button(tr("workshop.delta.go"), f"{join_url(quote(code))}?lang={lang()}", type="primary",
                width="stretch")

@@ -80,7 +80,8 @@ def _free_port() -> int:
 
 @contextmanager
 def _streamlit_server(db: Path, log_path: Path, env: dict | None = None):
-    """``streamlit run app.py`` on a free port over ``db``; yields the base URL."""
+    """``streamlit run app.py`` on a free port over ``db``; yields the base URL (with
+    ``STREAMLIT_SERVER_BASE_URL_PATH`` in ``env``, the URL includes that path)."""
     import subprocess
     import sys
     import time
@@ -94,7 +95,8 @@ def _streamlit_server(db: Path, log_path: Path, env: dict | None = None):
             [sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
+        base = env.get("STREAMLIT_SERVER_BASE_URL_PATH", "").strip("/")
+        url = f"http://127.0.0.1:{port}" + (f"/{base}" if base else "")
         deadline = time.monotonic() + 60
         try:
             while True:

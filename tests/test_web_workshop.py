@@ -158,3 +158,37 @@ def test_joins_are_limited_per_client(server):
     assert 429 in seen
     status, page, _ = _get(_phone(), f"{server}/w/{code}")
     assert status == 429 and "For mange nye deltakere" in page
+
+
+def test_the_light_routes_follow_the_base_url_path(seeded_db, tmp_path):
+    """Behind a proxy at ``/sdg`` (``server.baseUrlPath``) the join link the
+    facilitator shows (``/sdg/w/CODE``), the form, the JSON endpoints, the cookie and
+    the old link's redirect all live under the prefix."""
+    import shutil
+
+    from sdg.store import open_store
+    from tests.conftest import _streamlit_server
+
+    shutil.copy(seeded_db, tmp_path / "base.duckdb")
+    store = open_store(tmp_path / "base.duckdb")
+    code = create_session(store, "3203", SessionSpec("Med prefiks", GOALS, ("priority",)),
+                          LEADER)
+    open_voting(store, code, LEADER)
+    store.close()
+    with _streamlit_server(tmp_path / "base.duckdb", tmp_path / "streamlit.log",
+                           {"STREAMLIT_SERVER_BASE_URL_PATH": "sdg"}) as url:
+        assert url.endswith("/sdg")
+        root = url.removesuffix("/sdg")
+        assert _get(_phone(), f"{root}/w/{code}")[0] == 404  # not outside the prefix
+        phone = _phone()
+        status, page, headers = _get(phone, f"{url}/w/{code}")
+        assert status == 200 and f"action='/sdg/w/{code}?lang=nb'" in page
+        assert "data-base='/sdg'" in page and "href='/sdg/w/" in page
+        assert "Path=/sdg" in headers["set-cookie"]
+        body = json.dumps({"token": _token(page), "answers": {"priority": {"4": 5}}}).encode()
+        req = urllib.request.Request(f"{url}/api/w/{code}/answers", data=body,
+                                     headers={"Content-Type": "application/json"})
+        with phone.open(req, timeout=30) as r:
+            assert json.loads(r.read())["saved"] == 1
+        status, _, headers = _get(_phone(redirects=False), f"{url}/?w={code}")
+        assert status == 307 and headers["location"] == f"/sdg/w/{code}"

@@ -58,6 +58,7 @@ from sdg.workshop import (
     subject_labels,
     valid_token,
 )
+from web.auth import base_path
 
 WAIT_STEP_S = 0.5  # a waiting status request looks at the session this often …
 WAIT_MAX_S = 25.0  # … and answers after this long at the latest (proxies time out)
@@ -66,12 +67,14 @@ COOKIE = "sdg_w_"
 
 
 def routes() -> list[BaseRoute]:
-    """The participant's routes (see the module docstring)."""
+    """The participant's routes (see the module docstring), under the app's
+    ``server.baseUrlPath`` like the rest of the app."""
+    base = base_path()
     return [
-        Route("/w", enter_code, methods=["GET"]),
-        Route("/w/{code}", participant_page, methods=["GET", "POST"]),
-        Route("/api/w/{code}/answers", answers_api, methods=["POST"]),
-        Route("/api/w/{code}/status", status_api, methods=["GET"]),
+        Route(f"{base}/w", enter_code, methods=["GET"]),
+        Route(f"{base}/w/{{code}}", participant_page, methods=["GET", "POST"]),
+        Route(f"{base}/api/w/{{code}}/answers", answers_api, methods=["POST"]),
+        Route(f"{base}/api/w/{{code}}/status", status_api, methods=["GET"]),
     ]
 
 
@@ -90,12 +93,12 @@ class WorkshopLinkRedirect:
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "http" and scope.get("method") == "GET" \
-                and scope.get("path") in ("/", "/delta"):
+                and scope.get("path") in (f"{base_path()}/", f"{base_path()}/delta"):
             query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
             code = (query.get("w") or [""])[0]
             if code:
                 extra = {"lang": query["lang"][0]} if "lang" in query else {}
-                target = f"/w/{quote(code)}" + (f"?{urlencode(extra)}" if extra else "")
+                target = f"{base_path()}/w/{quote(code)}" + (f"?{urlencode(extra)}" if extra else "")
                 await RedirectResponse(target, status_code=307)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
@@ -262,7 +265,7 @@ form.addEventListener('submit',function(e){e.preventDefault();var a={};
  form.querySelectorAll('input[type=radio]:checked').forEach(function(i){
   var k=i.name.split(':');(a[k[0]]=a[k[0]]||{})[k[1]]=Number(i.value)});
  var btn=form.querySelector('button');btn.disabled=true;msg.className='note';msg.textContent=T.sending;
- fetch('/api/w/'+code+'/answers?lang='+lang,{method:'POST',headers:{'Content-Type':'application/json'},
+ fetch(b.dataset.base+'/api/w/'+code+'/answers?lang='+lang,{method:'POST',headers:{'Content-Type':'application/json'},
   body:JSON.stringify({token:form.elements.p.value,answers:a})})
  .then(function(r){return r.json()}).then(function(j){msg.className=j.ok?'ok':'err';msg.textContent=j.message})
  .catch(function(){msg.className='err';msg.textContent=T.failed})
@@ -275,7 +278,7 @@ function apply(j){['waiting','vote','closed'].forEach(function(id){
   r.innerHTML=j.results_html;r.dataset.html=j.results_html}
  b.dataset.state=j.state}
 var version=b.dataset.version;
-function poll(){fetch('/api/w/'+code+'/status?lang='+lang+'&since='+encodeURIComponent(version),
+function poll(){fetch(b.dataset.base+'/api/w/'+code+'/status?lang='+lang+'&since='+encodeURIComponent(version),
   {cache:'no-store'}).then(function(r){if(!r.ok)throw r;return r.json()})
  .then(function(j){if(j.state){apply(j);version=j.version}setTimeout(poll,50)})
  .catch(function(){setTimeout(poll,2000)})}
@@ -301,8 +304,8 @@ def _lang_link(path: str, lang: str, extra: dict | None = None) -> str:
 
 def _code_form(lang: str, error: str = "", typed: str = "") -> str:
     msg = f"<div id='msg' class='err' role='alert'>{_e(error)}</div>" if error else ""
-    body = (_lang_link("/w", lang) + f"<h1>{_e(t('workshop.delta.title', lang))}</h1>{msg}"
-            f"<form method='get' action='/w'><input type='hidden' name='lang' value='{lang}'>"
+    body = (_lang_link(f"{base_path()}/w", lang) + f"<h1>{_e(t('workshop.delta.title', lang))}</h1>{msg}"
+            f"<form method='get' action='{base_path()}/w'><input type='hidden' name='lang' value='{lang}'>"
             f"<label for='code'>{_e(t('workshop.delta.code', lang))}</label>"
             f"<input type='text' id='code' name='code' maxlength='9' autocomplete='off'"
             f" autocapitalize='characters' value='{_e(typed)}' required>"
@@ -320,7 +323,7 @@ def enter_code(request: Request) -> Response:
         code = normalise_code(typed)
     except SdgError as err:
         return HTMLResponse(_code_form(lang, _message(err, lang), typed), status_code=400)
-    return RedirectResponse(f"/w/{code}?lang={lang}", status_code=303)
+    return RedirectResponse(f"{base_path()}/w/{code}?lang={lang}", status_code=303)
 
 
 def _token_of(request: Request, code: str) -> str | None:
@@ -367,7 +370,7 @@ def _show(request: Request, notice: tuple[str, str] | None = None) -> Response:
     response = HTMLResponse(_participant_html(store, s, token or "", mine, lang, notice))
     if token:
         response.set_cookie(COOKIE + code, token, max_age=7 * 24 * 3600, httponly=True,
-                            samesite="lax", path="/")
+                            samesite="lax", path=base_path() or "/")
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -415,14 +418,14 @@ def _participant_html(store, s: dict, token: str, mine: dict, lang: str,
                         "failed": t("workshop.delta.send_failed", lang)}, ensure_ascii=False)
     show = bool(s["show_results"])
     body = (
-        _lang_link(f"/w/{code}", lang)
+        _lang_link(f"{base_path()}/w/{code}", lang)
         + f"<h1>{_e(s['name'])}</h1>"
         + f"<div id='msg' class='{msg_class}' role='status' aria-live='polite'>{_e(msg_text)}</div>"
         + f"<section id='waiting' class='note'{'' if state == 'draft' else ' hidden'}>"
         f"{_e(t('workshop.delta.waiting_live', lang))}</section>"
         + f"<section id='closed' class='note'{'' if state in ('closed', 'archived') else ' hidden'}>"
         f"{_e(t('workshop.delta.closed', lang))}</section>"
-        + f"<form id='vote' method='post' action='/w/{code}?lang={lang}'"
+        + f"<form id='vote' method='post' action='{base_path()}/w/{code}?lang={lang}'"
         f"{'' if state == 'open' else ' hidden'}>"
         f"<input type='hidden' name='p' value='{_e(token)}'>" + "".join(items)
         + f"<p id='summary'>{_e(t('workshop.delta.answered', lang, n=answered, total=n_items))}</p>"
@@ -431,7 +434,7 @@ def _participant_html(store, s: dict, token: str, mine: dict, lang: str,
         + f"<section id='results'{'' if show else ' hidden'}>"
         + (results_html(store, code, lang) if show else "") + "</section>"
         + f"<noscript><p class='note'>{_e(t('workshop.delta.noscript', lang))}</p></noscript>")
-    attrs = (f"data-code='{_e(code)}' data-lang='{lang}' data-state='{_e(state)}'"
+    attrs = (f"data-code='{_e(code)}' data-base='{_e(base_path())}' data-lang='{lang}' data-state='{_e(state)}'"
              f" data-version='{_e(state)}:{int(show)}'"
              f" data-texts='{_e(texts)}'")
     return _page(s["name"], body, lang, attrs, script=True)
@@ -465,7 +468,7 @@ def _save_form(request: Request, fields: dict[str, str]) -> Response:
         return _show(request, ("err", _message(err, lang)))
     query = urlencode({"lang": lang, "saved": result.n_ratings}
                       | ({} if request.cookies.get(COOKIE + code) else {"p": token}))
-    return RedirectResponse(f"/w/{code}?{query}", status_code=303)
+    return RedirectResponse(f"{base_path()}/w/{code}?{query}", status_code=303)
 
 
 # --------------------------------------------------------------------------- API

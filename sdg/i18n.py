@@ -56,6 +56,17 @@ def normalise_lang(lang: str | None) -> str:
     return lang if lang in LANGS else DEFAULT_LANG
 
 
+class Count(int):
+    """A whole number that :func:`t` writes in the reader's language (``2 000 000`` in
+    bokmål and nynorsk, ``2,000,000`` in English). Plain ``int`` parameters are written
+    as they are, since most are years, row numbers or codes.
+
+    >>> t("ingest.err.too_many_cells_total", "en", file="a.xlsx", cells=Count(3000000),
+    ...   limit=Count(2000000))
+    'The file a.xlsx holds 3,000,000 cells in all. The limit is 2,000,000 cells per import.'
+    """
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     """Look up ``key`` in ``lang`` and format ``params`` into it.
 
@@ -74,7 +85,14 @@ def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
         return key
     lang = normalise_lang(lang)
     text = entry.get(lang) or entry[FALLBACK[lang]]
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    if any(isinstance(v, Count) for v in params.values()):
+        from sdg.fmt import number  # sdg.fmt does not import this module at import time
+
+        params = {k: number(v, 0, lang) if isinstance(v, Count) else v
+                  for k, v in params.items()}
+    return text.format(**params)
 
 
 def with_nynorsk(frame):

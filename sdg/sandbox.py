@@ -123,7 +123,8 @@ def _serve_one(conn: socket.socket) -> None:
         try:
             out = Outcome(True, fn(*args, **kwargs), peak_mb())
         except SdgError as err:  # sent as key and parameters: exceptions pickle badly
-            params = {k: str(v) for k, v in err.params.items()}
+            params = {k: v if isinstance(v, int | float) else str(v)  # keeps i18n.Count
+                      for k, v in err.params.items()}
             out = Outcome(False, (type(err).__name__, err.key, params), peak_mb())
         except MemoryError:
             out = Outcome(False, None, peak_mb())

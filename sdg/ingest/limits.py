@@ -27,6 +27,7 @@ import os
 from dataclasses import dataclass
 
 from sdg.errors import InvalidInput
+from sdg.i18n import Count
 
 
 @dataclass(frozen=True)
@@ -89,10 +90,13 @@ class Limits:
                                limit=_n(self.max_cells))
 
 
-def _n(number: int) -> str:
-    """A count the Norwegian way (no-break spaces as thousands separators).
+def _n(number: int) -> Count:
+    """A count for a message, written in the reader's language (:class:`~sdg.i18n.Count`).
 
-    >>> _n(2000000) == "2\u00a0000\u00a0000"
+    >>> from sdg.i18n import t
+    >>> msg = t("ingest.err.too_many_rows", "nb", file="f", sheet="s", rows=_n(2000000),
+    ...         cols=_n(3), limit=_n(1000000))
+    >>> "2\u00a0000\u00a0000" in msg
     True
     """
-    return f"{number:,d}".replace(",", "\u00a0")
+    return Count(number)

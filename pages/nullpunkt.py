@@ -67,7 +67,7 @@ elif "goal" in st.query_params:
 
 links = goal_area_links(code)
 if not links.empty:
-    areas = store.goal_areas(code).set_index("code")[f"name_{lang()}"]
+    areas = store.goal_areas(code, linked=True).set_index("code")[f"name_{lang()}"]
     with right:
         area = st.selectbox(tr("gains.filter.area"), ["", *sorted(set(links["goal_area"]))],
                             key="gains_area",

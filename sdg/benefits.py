@@ -212,6 +212,9 @@ def validate(records: pd.DataFrame, indicators: pd.DataFrame, targets: pd.DataFr
     - ``name_required``: a benefit needs a name.
     - ``goal_area_unknown``: the goal area is missing or not one of ``goal_areas``
       (checked when ``goal_areas`` is given).
+    - ``goal_area_not_in_use`` (warning): the goal area is one of ``goal_areas`` whose
+      ``in_use`` is False (retired, or replaced by the municipality's own areas): the
+      plan can still be saved, and the benefit should be moved.
     - ``kind_unknown``: the type is not one of :data:`KINDS`.
     - ``indicator_required``: benefits must be measurable (DFØ), so an indicator is
       required.
@@ -235,7 +238,7 @@ def validate(records: pd.DataFrame, indicators: pd.DataFrame, targets: pd.DataFr
     targets : DataFrame
         The SDG targets, column ``target``.
     goal_areas : DataFrame, optional
-        The goal areas, column ``code``.
+        The goal areas, column ``code`` and optionally ``in_use``.
 
     Returns
     -------
@@ -260,6 +263,8 @@ def validate(records: pd.DataFrame, indicators: pd.DataFrame, targets: pd.DataFr
                                                  strict=True)}
     known_targets = set(targets["target"])
     areas = None if goal_areas is None else set(goal_areas["code"])
+    idle = set() if goal_areas is None or "in_use" not in goal_areas else \
+        set(goal_areas.loc[~goal_areas["in_use"].astype(bool), "code"])
     problems: list[tuple[int, str, object, str, str]] = []
 
     def add(row: int, field: str, value: object, reason: str, level: str = "error") -> None:
@@ -270,6 +275,8 @@ def validate(records: pd.DataFrame, indicators: pd.DataFrame, targets: pd.DataFr
             add(pos, "name", None, "name_required")
         if areas is not None and rec["goal_area"] not in areas:
             add(pos, "goal_area", rec["goal_area"], "goal_area_unknown")
+        elif rec["goal_area"] in idle:
+            add(pos, "goal_area", rec["goal_area"], "goal_area_not_in_use", "warning")
         if rec["kind"] not in KINDS:
             add(pos, "kind", rec["kind"], "kind_unknown")
         ind = rec["indicator"]

@@ -305,7 +305,7 @@ def indicators_of(report: Report, goal: int) -> pd.DataFrame:
 def _benefits(store, code: str, rep: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The plan's benefits with goal-area name and the status of their indicator."""
     plan = store.benefits(code)
-    areas = store.goal_areas().set_index("code")[f"name_{lang}"]
+    areas = store.goal_areas(code, linked=True).set_index("code")[f"name_{lang}"]
     status = rep.set_index("indicator")[["status", "name", "latest_value", "latest_year",
                                          "decimals"]]
     plan = plan.assign(goal_area_name=plan["goal_area"].map(areas).fillna(plan["goal_area"]))

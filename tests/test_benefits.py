@@ -320,3 +320,15 @@ def test_owner_view_without_figures_after_the_zero_point():
     bens = pd.DataFrame([good(id=1, owner="O", zero_date=dt.date(2022, 6, 30))])
     row = owner_view(bens, latest_values(OBS), INDICATORS, "O").iloc[0]
     assert row["latest_year"] == 2021 and pd.isna(row["delta"])
+
+
+def test_a_goal_area_no_longer_in_use_is_a_warning_and_an_unknown_one_an_error():
+    ind = pd.DataFrame({"id": ["gsp"], "direction": [1]})
+    tgt = pd.DataFrame({"target": ["4.1"]})
+    areas = pd.DataFrame({"code": ["3203-1", "oppvekst"], "in_use": [True, False]})
+    recs = pd.DataFrame({"name": ["A", "B", "C"], "kind": ["quality"] * 3,
+                         "indicator": ["gsp"] * 3,
+                         "goal_area": ["3203-1", "oppvekst", "borte"]})
+    got = validate(recs, ind, tgt, areas)
+    assert got[["row", "reason", "level"]].values.tolist() == [
+        [2, "goal_area_not_in_use", "warning"], [3, "goal_area_unknown", "error"]]

@@ -153,3 +153,26 @@ def test_a_municipality_without_a_plan(app_db):
     assert "has no benefits in its plan yet" in at.info[0].value
     assert not at.warning and not at.get("vega_lite_chart")
     assert len(at.data_editor(key="benefits_editor_0301_0").value) == 0
+
+
+def test_a_plan_whose_goal_areas_are_no_longer_in_use_can_still_be_saved(app_db):
+    """Asker sets up its own goal areas (copies of the seven), then retires one: the
+    twelve benefits still link to the seven, which are no longer in use. The plan shows
+    them marked, and a save goes through with a warning per benefit, not 12 errors."""
+    from sdg.auth import Actor
+
+    s = Store(app_db)
+    try:
+        admin = Actor("test-admin", "admin")
+        own = s.copy_default_goal_areas("3203", actor=admin)
+        s.retire_goal_area(own[0], actor=admin)
+    finally:
+        s.close()
+    at = run_app(PAGE, role="analyst")
+    edit(at, edited_rows={0: {"status_note": "Flyttes til nytt målområde"}})
+    assert at.success[0].value == "Lagret: 0 nye, 1 endret, 0 slettet."
+    assert at.warning[-1].value == "Lagret med 12 advarsler. Sjekk radene under."
+    problems = at.dataframe[0].value
+    assert set(problems.iloc[:, 3]) == {
+        "Målområdet er ikke lenger i bruk (avviklet, eller erstattet av kommunens egne "
+        "målområder). Planen kan lagres, men flytt gevinsten til et målområde i bruk."}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from sdg.report import (
@@ -141,3 +142,29 @@ def test_unknown_municipality(asker):
 
     with pytest.raises(NotFound):
         assemble(asker, "9999")
+
+
+def test_benefits_in_the_municipalitys_own_goal_areas_have_their_names(seeded_db, tmp_path):
+    """A benefit moved to one of Asker's own goal areas shows that area's name in the
+    report (not its code), and one still in the seven shows the seven's name."""
+    import shutil
+
+    from sdg.auth import Actor
+    from sdg.store import open_store
+
+    shutil.copy(seeded_db, tmp_path / "own.duckdb")
+    s = open_store(tmp_path / "own.duckdb")
+    try:
+        admin = Actor("test-admin", "admin")
+        own = s.copy_default_goal_areas("3203", actor=admin)
+        s.add_goal_area("3203", "Levende lokalsamfunn", actor=admin)
+        plan = s.benefits("3203")
+        first = plan.iloc[[0]].assign(goal_area=f"3203-{len(own) + 1}")
+        from sdg.benefits import diff
+        s.save_benefits("3203", diff(plan, pd.concat([first, plan.iloc[1:]])), admin)
+        got = assemble(s, "3203", "nb", dt.date(2026, 11, 30), B=20).benefits
+    finally:
+        s.close()
+    names = dict(zip(got["name"], got["goal_area_name"], strict=True))
+    assert names[plan.at[0, "name"]] == "Levende lokalsamfunn"
+    assert not any(n.startswith("3203-") for n in names.values())

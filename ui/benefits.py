@@ -36,7 +36,7 @@ def catalogue(municipality: str | None = None) -> dict[str, pd.DataFrame]:
     of the presentation) and goals for the editor and the map."""
     store = get_store()
     return {"indicators": store.indicators(), "targets": store.targets(),
-            "goal_areas": store.goal_areas(municipality), "goals": store.goals()}
+            "goal_areas": store.goal_areas(municipality, linked=True), "goals": store.goals()}
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -62,7 +62,9 @@ def editor_frame(records: pd.DataFrame) -> pd.DataFrame:
 
 def column_config(indicators: pd.DataFrame, goal_areas: pd.DataFrame) -> dict:
     """Column configs of the plan editor: selectboxes, numbers, dates, text."""
-    area_names = dict(zip(goal_areas["code"], goal_areas[f"name_{lang()}"], strict=True))
+    retired = tr("benefits.area_not_in_use")
+    area_names = {r.code: getattr(r, f"name_{lang()}") + ("" if r.in_use else retired)
+                  for r in goal_areas.itertuples()}
     demo = tr("benefits.demo_suffix")
     ind_names = {r.id: getattr(r, f"name_{lang()}") + (demo if r.is_demo else "")
                  for r in indicators.itertuples()}

@@ -81,16 +81,26 @@ class ContentQueries:
             self.audit(cur, actor, "content.write", {"retired_commitment": int(commitment_id)})
 
     # ------------------------------------------------------------ goal areas
-    def goal_areas(self, municipality: str | None = None) -> pd.DataFrame:
+    def goal_areas(self, municipality: str | None = None, *,
+                   linked: bool = False) -> pd.DataFrame:
         """The municipality's goal areas if it has set up its own, else the seven of
-        the presentation (``own`` says which); retired areas are left out."""
+        the presentation (``own`` says which); retired areas are left out.
+
+        With ``linked`` the areas the municipality's benefits still link to are added
+        although they are no longer in use (an area it retired, or one of the seven
+        after it set up its own), so the plan can still be shown and saved; ``in_use``
+        is False for those, and they come last.
+        """
         return self.df(
-            "WITH own AS (SELECT count(*) AS n FROM goal_area WHERE municipality = $m)"
-            " SELECT *, municipality IS NOT NULL AS own FROM goal_area"
-            " WHERE retired_at IS NULL AND (CASE WHEN (SELECT n FROM own) > 0"
-            "   THEN municipality = $m ELSE municipality IS NULL END)"
-            " ORDER BY sort, code",
-            {"m": municipality},
+            "WITH own AS (SELECT count(*) AS n FROM goal_area WHERE municipality = $m),"
+            " area AS (SELECT *, municipality IS NOT NULL AS own,"
+            "   coalesce(retired_at IS NULL AND (CASE WHEN (SELECT n FROM own) > 0"
+            "     THEN municipality = $m ELSE municipality IS NULL END), false) AS in_use"
+            "   FROM goal_area)"
+            " SELECT * FROM area WHERE in_use OR ($linked AND code IN"
+            "   (SELECT goal_area FROM benefit WHERE municipality = $m))"
+            " ORDER BY NOT in_use, sort, code",
+            {"m": municipality, "linked": linked},
         )
 
     def add_goal_area(self, municipality: str, name_nb: str, name_en: str | None = None,

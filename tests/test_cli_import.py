@@ -59,6 +59,31 @@ def test_bad_input_prints_the_problem_table(seeded_db, tmp_path, monkeypatch, ca
     store.close()
 
 
+def test_a_hidden_sheet_is_listed_and_imported_only_with_sheet(seeded_db, tmp_path,
+                                                                monkeypatch, capsys):
+    from tests.workbooks import hidden_sheet_bytes
+
+    db = _db(seeded_db, tmp_path, monkeypatch)
+    f = tmp_path / "skjult.xlsx"
+    f.write_bytes(hidden_sheet_bytes("veryHidden"))
+    store = open_store(db)
+    before = store.content_checksum()
+    store.close()
+    assert main(["import", str(f), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Ark Synlig: 2 rader lest, 1 importert, 1 hoppet over: 1 overskriftsrad" in out
+    assert "Skjult ark «Skjult» i skjult.xlsx er ikke lest; velg det med --sheet «Skjult»" in out
+    assert "Ark Skjult" not in out and "Skjulte tall" not in out
+    assert "ville importert 1 rader (lekeplasser: 1)" in out
+    assert main(["import", str(f), "--dry-run", "--sheet", "Skjult"]) == 0
+    out = capsys.readouterr().out
+    assert "Ark Skjult: 2 rader lest, 1 importert" in out and "skjulte_tall: 1" in out
+    assert "Skjult ark" not in out
+    store = open_store(db)
+    assert store.content_checksum() == before  # dry runs write nothing
+    store.close()
+
+
 def test_bad_sheet_and_missing_file(seeded_db, tmp_path, monkeypatch, capsys, shared_data):
     _db(seeded_db, tmp_path, monkeypatch)
     book = next((shared_data / "xlsx").glob("04_*"))

@@ -176,3 +176,29 @@ def test_history_shows_an_import_made_elsewhere_on_the_next_run(app_db):
     at.run()
     table = at.dataframe[0].value
     assert len(table) == before + 1 and table.iloc[0]["Fil"] == "cli.csv"
+
+
+def test_a_hidden_sheet_is_offered_marked_unselected_and_read_only_when_chosen(app_db):
+    from tests.workbooks import hidden_sheet_bytes
+
+    at = run_app(PAGE, role="analyst")
+    at.file_uploader[0].set_value(("skjult.xlsx", hidden_sheet_bytes(), "application/zip")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    body = texts(at)
+    assert "1 rader er klare til import" in body and "Skjult ark «Skjult»" in body
+    assert _field(at, "nb_").value == "Lekeplasser"  # only the visible sheet's series
+    assert "Skjulte tall" not in [w.value for w in at.text_input]
+    (pick,) = [s for s in at.selectbox if str(s.key).startswith("import_sheet_")]
+    assert pick.value is None  # unselected: every visible sheet is read
+    assert pick.options == ["Synlig", "Skjult (skjult ark, ikke lest før du velger det)"]
+    pick.set_value("Skjult").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _field(at, "nb_").value == "Skjulte tall"
+    assert "Ark Skjult: 2 rader lest, 1 importert" in texts(at)
+    at.button(key="import_go").click().run()
+    assert "Importerte 1 rader som import" in texts(at)
+    store = open_store(app_db, seed=False)
+    try:
+        assert store.observations("skjulte_tall", ["3201"])["value"].tolist() == [99.0]
+    finally:
+        store.close()

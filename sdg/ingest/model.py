@@ -138,10 +138,14 @@ class ParseResult:
     """Everything read from one file: tables, cell problems and explanations.
 
     ``read_rows`` holds, per sheet read, the 1-based numbers of its non-empty rows
-    (what the reconciliation counts as "rader lest").
+    (what the reconciliation counts as "rader lest"). ``sheets`` names every worksheet
+    of the file in order (read or not) and ``hidden`` those hidden in Excel; a hidden
+    sheet is read only when chosen.
     """
 
     tables: list[ParsedTable]
     problems: pd.DataFrame
     explanations: list[Explanation]
     read_rows: dict[str, np.ndarray] = field(default_factory=dict)
+    sheets: tuple[str, ...] = ()
+    hidden: tuple[str, ...] = ()

@@ -897,15 +897,36 @@ def reconciliation_lines(rec: pd.DataFrame, lang: str = "nb") -> list[str]:
 
 
 def column_notes(fr: FileRead, lang: str = "nb") -> list[str]:
-    """Per sheet, the columns read and not used as figures, with why."""
-    from sdg.i18n import t
+    """Per sheet, the columns read and not used as figures, with why (in column order).
 
-    lines = []
+    The notes of a sheet's tables are merged (a KOSTRA sheet has one table per
+    block); a column that holds figures in any table of the sheet is not listed.
+
+    >>> from sdg.ingest import parse_file
+    >>> csv = b'"kommune";"navn";"aar";"verdi";"merknad"\\n"3203";"Asker";2024;1;"ny"'
+    >>> column_notes(FileRead("a.csv", "", parse_file(csv, "a.csv")))
+    ['a.csv: Kolonner som ikke er tall: A (regionkolonne (kommunenummer eller -navn for hver rad)), B (beskriver regionen (navn, fylke)), C (årskolonne (perioden for tallene)), E (merknader eller brudd i tidsserien (tekst, ikke tall))']
+    """
+    from sdg.i18n import t
+    from sdg.ingest.read import column_number
+
+    notes: dict[str, dict[str, str]] = {}
+    params: dict[str, dict[str, dict]] = {}
+    figures: dict[str, set[str]] = {}
     for table in fr.result.tables:
-        if table.col_notes:
-            cols = ", ".join(f"{c} ({t(k, lang)})" for c, k in sorted(table.col_notes.items()))
-            lines.append(f"{table.sheet}: " + t("importer.reconcile.columns", lang, columns=cols))
-    return list(dict.fromkeys(lines))
+        figures.setdefault(table.sheet, set()).update(table.data["src_col"].dropna())
+        for col, key in table.col_notes.items():
+            notes.setdefault(table.sheet, {}).setdefault(col, key)
+            if col in table.col_params:
+                params.setdefault(table.sheet, {}).setdefault(col, table.col_params[col])
+    lines = []
+    for sheet, cols in notes.items():
+        listed = sorted((c for c in cols if c not in figures.get(sheet, set())), key=column_number)
+        if listed:
+            text = ", ".join(f"{c} ({t(cols[c], lang, **params.get(sheet, {}).get(c, {}))})"
+                             for c in listed)
+            lines.append(f"{sheet}: " + t("importer.reconcile.columns", lang, columns=text))
+    return lines
 
 
 # ---------------------------------------------------------------------- 5 commit

@@ -129,8 +129,12 @@ class ParsedTable:
     data: pd.DataFrame
     #: 1-based row → reason key (``ingest.skip.…``) of rows read and left out.
     notes: dict[int, str] = field(default_factory=dict)
-    #: Column letter → reason key of columns read and not used as figures.
+    #: Column letter → reason key of columns read and not used as figures (in column
+    #: order): the region, year and category columns, and every other non-empty column
+    #: of the table with why it holds no figures (:mod:`sdg.ingest.columns`).
     col_notes: dict[str, str] = field(default_factory=dict)
+    #: Column letter → parameters of its reason (``{"column": "B"}``: a duplicate of B).
+    col_params: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -322,7 +322,7 @@ def new_indicator_for(series: pd.Series, taken: set[str]) -> NewIndicator:
         ident, n = f"{base}_{n}", n + 1
     unit = series["unit"] if isinstance(series["unit"], str) else None
     source = series["source"] if isinstance(series["source"], str) else None
-    return NewIndicator(ident, series["label"], series["label"], unit, unit, source=source)
+    return NewIndicator(ident, series["label"], "", unit, unit, source=source)  # no English name
 
 
 def default_mapping(series: pd.DataFrame, indicators: pd.DataFrame,
@@ -937,7 +937,10 @@ def _indicator_frame(specs: list[NewIndicator]) -> pd.DataFrame:
             raise InvalidInput("importer.err.indicator_name")
         if s.aggregation == "weighted" and not s.denominator:
             raise InvalidInput("importer.err.denominator", indicator=s.id)
-    rows = [{**s.__dict__, "name_en": s.name_en or s.name_nb, "targets": list(s.targets)}
+    # An English name left empty is stored empty: the app shows the bokmål name marked
+    # as not translated when it reads it (sdg.i18n.with_english_names), never as if
+    # it were English.
+    rows = [{**s.__dict__, "name_en": (s.name_en or "").strip(), "targets": list(s.targets)}
             for s in specs]
     return pd.DataFrame(rows)
 

@@ -78,6 +78,20 @@ def test_a_hidden_sheet_is_imported_only_when_chosen(store):
     assert current(store, "skjulte_tall", "3201", 2024) == [99.0]
 
 
+def test_a_new_indicator_without_an_english_name_is_stored_without_one(store):
+    data = CSV.replace("Grunnskolepoeng", "Antall lekeplasser").encode()
+    plan, batch = import_file(store, data, "l.csv", actor=ANALYST)
+    (spec,) = plan.new_indicators
+    assert spec.name_en == ""  # the file's Norwegian title is no English name
+    raw = store.scalar("SELECT name_en FROM indicator WHERE id = 'antall_lekeplasser'")
+    assert raw == ""
+    ind = store.indicators().set_index("id").loc["antall_lekeplasser"]
+    assert ind["name_en"] == "Antall lekeplasser (not translated)"  # shown, marked
+    assert ind["name_nb"] == ind["name_nn"] == "Antall lekeplasser"
+    translated = store.indicators().set_index("id").loc["grunnskolepoeng", "name_en"]
+    assert "not translated" not in translated
+
+
 def test_explicit_unknown_indicator_is_refused(store):
     with pytest.raises(NotFound) as err:
         import_file(store, CSV.encode(), "g.csv", actor=ANALYST, indicator="nope")

@@ -204,3 +204,37 @@ def test_a_hidden_sheet_is_offered_marked_unselected_and_read_only_when_chosen(a
     finally:
         store.close()
 
+
+def test_an_english_name_left_empty_is_stored_empty_and_shown_marked(app_db):
+    at = run_app(PAGE, role="analyst")
+    at.file_uploader[0].set_value(("lek.csv", CSV, "text/csv")).run()
+    assert _field(at, "en_").value == ""
+    at.button(key="import_go").click().run()
+    assert "Importerte 2 rader som import" in texts(at)
+    store = open_store(app_db, seed=False)
+    try:  # stored empty, not as the Norwegian name
+        raw = store.scalar("SELECT name_en FROM indicator WHERE id = 'lekeplasser'")
+        shown = store.indicators().set_index("id").loc["lekeplasser"]
+    finally:
+        store.close()
+    assert raw == ""
+    assert shown["name_en"] == "Lekeplasser (not translated)" and shown["name_nb"] == "Lekeplasser"
+    english = run_app(HISTORY, role="analyst", lang="en")
+    body = texts(english)
+    assert "Lekeplasser (not translated)" in body  # what the batch's undo would hide
+    norsk = run_app(HISTORY, role="analyst")
+    assert "Lekeplasser." in texts(norsk) and "not translated" not in texts(norsk)
+
+
+def test_an_english_name_given_is_stored_as_given(app_db):
+    at = run_app(PAGE, role="analyst")
+    at.file_uploader[0].set_value(("lek.csv", CSV, "text/csv")).run()
+    _field(at, "en_").set_value("Playgrounds").run()
+    at.button(key="import_go").click().run()
+    store = open_store(app_db, seed=False)
+    try:
+        assert store.scalar("SELECT name_en FROM indicator WHERE id = 'lekeplasser'") == (
+            "Playgrounds")
+        assert store.indicators().set_index("id").loc["lekeplasser", "name_en"] == "Playgrounds"
+    finally:
+        store.close()

@@ -103,8 +103,9 @@ def _new_indicator(field: str, s, proposed: NewIndicator | None, names: dict[str
                    titles: dict[str, str], ks: pd.DataFrame) -> NewIndicator:
     """The fields of a new indicator for one series (keys end in ``field``).
 
-    Defaults that do not trap an analyst: the English name starts empty (stored as the
-    Norwegian one only if left empty), the weighting indicator is none until chosen and
+    Defaults that do not trap an analyst: the English name starts empty (and is stored
+    empty if left so: English pages show the Norwegian name marked as not translated),
+    the weighting indicator is none until chosen and
     is shown by name, and SDG targets are suggested only on a good title match."""
     with st.container(border=True):
         c1, c2 = st.columns(2)

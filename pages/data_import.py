@@ -49,11 +49,13 @@ year = st.session_state.get(year_key)
 sheet = st.session_state.get(sheet_key)
 try:
     fr = read_upload(data, upload.name, history, year=year, sheet=sheet)
-    sheets = list(read_upload(data, upload.name, history, year=year).result.read_rows
-                  ) if sheet else list(fr.result.read_rows)
-    if len(sheets) > 1:
+    every = read_upload(data, upload.name, history, year=year).result if sheet else fr.result
+    sheets = list(every.sheets or every.read_rows)
+    if len(sheets) > 1 or every.hidden:  # hidden sheets are read only when chosen here
         st.selectbox(tr("importer.sheet"), sheets, index=None, key=sheet_key,
-                     placeholder=tr("importer.sheet_all"))
+                     placeholder=tr("importer.sheet_all"),
+                     format_func=lambda s: tr("importer.sheet_hidden", sheet=s)
+                     if s in every.hidden else s)
     if year is not None or any(e.key == "ingest.explain.no_period"
                                for e in fr.result.explanations):
         if year is None:

@@ -222,9 +222,9 @@ def _import(args: argparse.Namespace) -> int:
                                   read=read)
     except SdgError as err:
         print(err.message("nb"), file=sys.stderr)
-        if read and len(read[0].result.read_rows) > 1 and args.sheet is None:
-            print(t("importer.cli.sheet_hint", sheets=", ".join(read[0].result.read_rows)),
-                  file=sys.stderr)
+        sheets = (read[0].result.sheets or tuple(read[0].result.read_rows)) if read else ()
+        if len(sheets) > 1 and args.sheet is None:
+            print(t("importer.cli.sheet_hint", sheets=", ".join(sheets)), file=sys.stderr)
         return 2
     finally:
         store.close()

@@ -95,6 +95,33 @@ def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     return text.format(**params)
 
 
+def with_english_names(frame):
+    """Show an empty English name as the bokmål name marked as not translated.
+
+    An analyst may leave an imported indicator's English name empty: the store keeps
+    it empty (``""``), and what English readers see is decided here, when it is read:
+    the bokmål name with ``i18n.untranslated`` (``Lekeplasser (not translated)``).
+    Only ``name_en`` beside ``name_nb`` is filled; returns a new frame only when
+    something was filled.
+
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"name_nb": ["Folkemengde", "Lekeplasser", "Bad"],
+    ...                   "name_en": ["Population", "", None]})
+    >>> with_english_names(f)["name_en"].tolist()
+    ['Population', 'Lekeplasser (not translated)', 'Bad (not translated)']
+    """
+    if "name_en" not in frame.columns or "name_nb" not in frame.columns or frame.empty:
+        return frame
+    en = frame["name_en"]
+    empty = en.isna() | (en.astype(str).str.strip() == "")
+    if not empty.any():
+        return frame
+    frame = frame.copy()
+    frame.loc[empty, "name_en"] = [t("i18n.untranslated", "en", name=n)
+                                   for n in frame.loc[empty, "name_nb"]]
+    return frame
+
+
 def with_nynorsk(frame):
     """Give every ``<name>_nb`` column of ``frame`` a ``<name>_nn`` twin, so code that
     reads ``f"{name}_{lang}"`` works in all three languages.

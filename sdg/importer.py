@@ -322,7 +322,7 @@ def new_indicator_for(series: pd.Series, taken: set[str]) -> NewIndicator:
         ident, n = f"{base}_{n}", n + 1
     unit = series["unit"] if isinstance(series["unit"], str) else None
     source = series["source"] if isinstance(series["source"], str) else None
-    return NewIndicator(ident, series["label"], series["label"], unit, unit, source=source)
+    return NewIndicator(ident, series["label"], "", unit, unit, source=source)  # no English name
 
 
 def default_mapping(series: pd.DataFrame, indicators: pd.DataFrame,
@@ -897,15 +897,36 @@ def reconciliation_lines(rec: pd.DataFrame, lang: str = "nb") -> list[str]:
 
 
 def column_notes(fr: FileRead, lang: str = "nb") -> list[str]:
-    """Per sheet, the columns read and not used as figures, with why."""
-    from sdg.i18n import t
+    """Per sheet, the columns read and not used as figures, with why (in column order).
 
-    lines = []
+    The notes of a sheet's tables are merged (a KOSTRA sheet has one table per
+    block); a column that holds figures in any table of the sheet is not listed.
+
+    >>> from sdg.ingest import parse_file
+    >>> csv = b'"kommune";"navn";"aar";"verdi";"merknad"\\n"3203";"Asker";2024;1;"ny"'
+    >>> column_notes(FileRead("a.csv", "", parse_file(csv, "a.csv")))
+    ['a.csv: Kolonner som ikke er tall: A (regionkolonne (kommunenummer eller -navn for hver rad)), B (beskriver regionen (navn, fylke)), C (årskolonne (perioden for tallene)), E (merknader eller brudd i tidsserien (tekst, ikke tall))']
+    """
+    from sdg.i18n import t
+    from sdg.ingest.read import column_number
+
+    notes: dict[str, dict[str, str]] = {}
+    params: dict[str, dict[str, dict]] = {}
+    figures: dict[str, set[str]] = {}
     for table in fr.result.tables:
-        if table.col_notes:
-            cols = ", ".join(f"{c} ({t(k, lang)})" for c, k in sorted(table.col_notes.items()))
-            lines.append(f"{table.sheet}: " + t("importer.reconcile.columns", lang, columns=cols))
-    return list(dict.fromkeys(lines))
+        figures.setdefault(table.sheet, set()).update(table.data["src_col"].dropna())
+        for col, key in table.col_notes.items():
+            notes.setdefault(table.sheet, {}).setdefault(col, key)
+            if col in table.col_params:
+                params.setdefault(table.sheet, {}).setdefault(col, table.col_params[col])
+    lines = []
+    for sheet, cols in notes.items():
+        listed = sorted((c for c in cols if c not in figures.get(sheet, set())), key=column_number)
+        if listed:
+            text = ", ".join(f"{c} ({t(cols[c], lang, **params.get(sheet, {}).get(c, {}))})"
+                             for c in listed)
+            lines.append(f"{sheet}: " + t("importer.reconcile.columns", lang, columns=text))
+    return lines
 
 
 # ---------------------------------------------------------------------- 5 commit
@@ -916,7 +937,10 @@ def _indicator_frame(specs: list[NewIndicator]) -> pd.DataFrame:
             raise InvalidInput("importer.err.indicator_name")
         if s.aggregation == "weighted" and not s.denominator:
             raise InvalidInput("importer.err.denominator", indicator=s.id)
-    rows = [{**s.__dict__, "name_en": s.name_en or s.name_nb, "targets": list(s.targets)}
+    # An English name left empty is stored empty: the app shows the bokmål name marked
+    # as not translated when it reads it (sdg.i18n.with_english_names), never as if
+    # it were English.
+    rows = [{**s.__dict__, "name_en": (s.name_en or "").strip(), "targets": list(s.targets)}
             for s in specs]
     return pd.DataFrame(rows)
 

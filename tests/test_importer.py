@@ -24,7 +24,7 @@ from sdg.importer import (
     read_file,
     with_indicator,
 )
-from tests.workbooks import workbook_bytes
+from tests.workbooks import hidden_sheet_bytes, workbook_bytes
 
 ANALYST = Actor("test", "analyst")
 
@@ -61,6 +61,35 @@ def test_default_mapping_creates_a_new_indicator_with_unknown_direction(store):
     ind = store.indicators().set_index("id").loc["antall_lekeplasser"]
     assert ind["direction"] == 0 and ind["aggregation"] == "none"
     assert current(store, "antall_lekeplasser", "3203", 2024) == [44.1]
+
+
+def test_a_hidden_sheet_is_imported_only_when_chosen(store):
+    data = hidden_sheet_bytes()
+    before = store.content_checksum()
+    plan, _ = import_file(store, data, "skjult.xlsx", actor=ANALYST, dry_run=True)
+    assert set(plan.rows["sheet"]) == {"Synlig"} and plan.rows["value"].tolist() == [12.0]
+    assert [s.name_nb for s in plan.new_indicators] == ["Lekeplasser"]
+    plan, batch = import_file(store, data, "skjult.xlsx", actor=ANALYST)
+    assert batch is not None and "skjulte_tall" not in set(store.indicators()["id"])
+    assert current(store, "lekeplasser", "3201", 2024) == []
+    assert store.content_checksum() != before
+    plan, batch = import_file(store, data, "skjult.xlsx", actor=ANALYST, sheet="Skjult")
+    assert batch is not None and plan.sheet == "Skjult"
+    assert current(store, "skjulte_tall", "3201", 2024) == [99.0]
+
+
+def test_a_new_indicator_without_an_english_name_is_stored_without_one(store):
+    data = CSV.replace("Grunnskolepoeng", "Antall lekeplasser").encode()
+    plan, batch = import_file(store, data, "l.csv", actor=ANALYST)
+    (spec,) = plan.new_indicators
+    assert spec.name_en == ""  # the file's Norwegian title is no English name
+    raw = store.scalar("SELECT name_en FROM indicator WHERE id = 'antall_lekeplasser'")
+    assert raw == ""
+    ind = store.indicators().set_index("id").loc["antall_lekeplasser"]
+    assert ind["name_en"] == "Antall lekeplasser (not translated)"  # shown, marked
+    assert ind["name_nb"] == ind["name_nn"] == "Antall lekeplasser"
+    translated = store.indicators().set_index("id").loc["grunnskolepoeng", "name_en"]
+    assert "not translated" not in translated
 
 
 def test_explicit_unknown_indicator_is_refused(store):

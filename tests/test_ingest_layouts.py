@@ -215,3 +215,81 @@ def test_sheets_without_municipal_figures_are_explained(rows, key) -> None:
     assert result.tables == []
     assert [e.key for e in result.explanations] == [key]
     assert str(result.explanations[0])  # a plain message in bokmål
+
+
+# --- Issue 11: the columns of the wide, Udir, KOSTRA and template readers ---------------
+
+def test_wide_sheet_lists_every_column_it_does_not_read_as_figures() -> None:
+    rows = [
+        ["Min tabell"], [],
+        ["Knr", "Navn", "2020", "2021", "", "Merknad", "Kilde", "", "2022", "Sum"],
+        ["3203", "Asker", 1, 2, 5, "ny", "SSB", "", 3, 9],
+        ["3201", "Bærum", 3, 4, 6, "", "KOSTRA", "", 4, 8],
+        ["3222", "Lørenskog", 5, 6, 7, "", "SSB", "", 5, 7],
+    ]  # fmt: skip
+    table = one_table(parse_file(workbook({"S": rows}), "w.xlsx"))
+    assert table.layout == "wide_years"
+    assert sorted(set(table.data["src_col"])) == ["C", "D"]
+    assert table.data["measure"].isna().all()  # the names are no category (one series)
+    assert table.col_notes == {
+        "A": "ingest.skip.col_region", "B": "ingest.skip.col_region_name",
+        "E": "ingest.skip.col_no_header", "F": "ingest.skip.col_note",
+        "G": "ingest.skip.col_text", "I": "ingest.skip.col_outside_year",
+        "J": "ingest.skip.col_outside",
+    }  # fmt: skip
+
+
+def test_wide_sheet_duplicate_column_names_its_twin_in_the_cli_text() -> None:
+    from sdg.importer import FileRead, column_notes
+
+    rows = [["region", "2020", "2021", "kopi"],
+            ["3203 Asker", 1, 2, 2], ["3201 Bærum", 3, 4, 4]]
+    result = parse_file(workbook({"S": rows}), "d.xlsx")
+    assert one_table(result).col_params == {"D": {"column": "C"}}
+    (line,) = column_notes(FileRead("d.xlsx", "", result))
+    assert line == ("S: Kolonner som ikke er tall: A (regionkolonne (kommunenummer eller -navn "
+                    "for hver rad)), D (samme innhold som kolonne C)")
+    (en,) = column_notes(FileRead("d.xlsx", "", result), "en")
+    assert en.endswith("D (the same content as column C)")
+
+
+def test_udir_export_lists_its_identifying_and_break_columns() -> None:
+    rows = [
+        ["EnhetNivaa", "Kommunekode", "Kommune", "EnhetNavn", "Merknad",
+         "2018-19.Alle eierformer.Begge kjønn.Grunnskolepoeng",
+         "2018-19.Alle eierformer.Begge kjønn.Grunnskolepoeng.Brudd"],
+        [1, "", "Alle kommuner", "Hele landet", "", 41.2, ""],
+        [3, 220, "Asker", "Asker", "sammenslått", 43.6, "brudd"],
+        [3, 627, "Røyken", "Røyken", "", 40.0, ""],
+    ]  # fmt: skip
+    table = one_table(parse_file(workbook({"Udir": rows}), "udir.xlsx"))
+    assert table.col_notes == {
+        "A": "ingest.skip.col_level", "B": "ingest.skip.col_region",
+        "C": "ingest.skip.col_region_name", "D": "ingest.skip.col_region_name",
+        "E": "ingest.skip.col_note", "G": "ingest.skip.col_note",
+    }  # fmt: skip
+
+
+def test_kostra_block_lists_its_year_column_and_a_column_without_a_region() -> None:
+    rows = [
+        ["Grunnskolepoeng (poeng)"],
+        ["År \\ Region", "Lørenskog", "Landet", ""],
+        ["2024", "42,4", 42.2, 1.0],
+        ["2025", "42.7", "42.2", 2.0],
+    ]  # fmt: skip
+    table = one_table(parse_file(workbook({"G": rows}), "k.xlsx", known_codes=KNOWN))
+    assert table.col_notes == {"A": "ingest.skip.col_year", "D": "ingest.skip.col_no_header"}
+
+
+def test_template_lists_its_columns_by_role() -> None:
+    rows = [["kommunenummer", "kommunenavn", "indikator", "år", "verdi", "enhet", "kilde",
+             "status", "kommentar"],
+            ["3203", "Asker", "Folketall", 2024, 98000, "personer", "SSB", "", "anslag"],
+            ["3201", "Bærum", "Folketall", 2024, "", "personer", "SSB", "..", ""]]
+    table = one_table(parse_file(workbook({"Mal": rows}), "mal.xlsx"))
+    assert table.col_notes == {
+        "A": "ingest.skip.col_region", "B": "ingest.skip.col_region_name",
+        "C": "ingest.skip.col_series", "D": "ingest.skip.col_year",
+        "F": "ingest.skip.col_unit", "G": "ingest.skip.col_source",
+        "H": "ingest.skip.col_status", "I": "ingest.skip.col_note",
+    }  # fmt: skip

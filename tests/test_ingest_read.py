@@ -11,7 +11,7 @@ import pytest
 
 from sdg.errors import InvalidInput
 from sdg.ingest import parse_file
-from tests.workbooks import workbook_bytes
+from tests.workbooks import hidden_sheet_bytes, workbook_bytes
 
 xlsx_bytes = partial(workbook_bytes, sheet="Ark1")
 
@@ -82,6 +82,37 @@ def test_invalid_json_and_non_jsonstat() -> None:
 def test_unknown_sheet() -> None:
     key = error_key(xlsx_bytes(GOOD), "a.xlsx", sheet="Nope")
     assert key == "ingest.err.sheet_not_found"
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_a_hidden_sheet_is_listed_and_read_only_when_chosen(state: str) -> None:
+    data = hidden_sheet_bytes(state)
+    result = parse_file(data, "skjult.xlsx")
+    assert [t.title for t in result.tables] == ["Lekeplasser"]  # the hidden data is not read
+    assert list(result.read_rows) == ["Synlig"]
+    assert result.sheets == ("Synlig", "Skjult") and result.hidden == ("Skjult",)
+    (note,) = result.explanations
+    assert note.key == "ingest.explain.hidden_sheet"
+    assert note.message("nb") == ("Skjult ark «Skjult» i skjult.xlsx er ikke lest; velg det "
+                                  "med --sheet «Skjult» (eller under «Ark» i veiviseren) for å "
+                                  "lese det.")
+    assert "Hidden sheet" in note.message("en") and "ikkje lese" in note.message("nn")
+    chosen = parse_file(data, "skjult.xlsx", sheet="Skjult")
+    assert [t.title for t in chosen.tables] == ["Skjulte tall"]
+    assert chosen.tables[0].data["value"].tolist() == [99.0] and not chosen.explanations
+    assert parse_file(data, "skjult.xlsx", sheet="Synlig").explanations == []
+
+
+def test_a_workbook_whose_only_figures_are_hidden_is_not_called_empty() -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(hidden_sheet_bytes()))
+    wb["Synlig"].delete_rows(1, 2)
+    buf = io.BytesIO()
+    wb.save(buf)
+    result = parse_file(buf.getvalue(), "bare_skjult.xlsx")
+    assert result.tables == [] and result.hidden == ("Skjult",)
+    assert [e.key for e in result.explanations] == ["ingest.explain.no_figures",
+                                                    "ingest.explain.hidden_sheet"]
+    assert parse_file(buf.getvalue(), "bare_skjult.xlsx", sheet="Skjult").tables
 
 
 def test_formula_without_cached_value_is_a_problem() -> None:

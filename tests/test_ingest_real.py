@@ -125,3 +125,82 @@ def test_ssb_exports_csv_and_jsonstat(known) -> None:
     assert js.source == "SSB 07459" and len(js.data) == 359
     assert js.data[js.data.municipality == "3025"].value.tolist() == [96088.0]
     assert js.data.municipality.notna().sum() == 356  # K-21-22, K-23, K-Rest are pseudo-regions
+
+
+# --- Issue 11: every non-empty column of a row that gives figures is accounted for ---
+
+def _column_gaps(result, path: Path) -> dict[str, list[str]]:
+    """Per sheet with tables, the columns with a non-empty cell on a row that gave
+    figures which are neither a figure column nor listed with a reason."""
+    from sdg.ingest import read
+    from sdg.ingest.problems import column_letter
+
+    data = path.read_bytes()
+    kind = read.sniff_kind(data, path.name)
+    if kind == "csv":
+        raws = [read.read_csv(data, path.name)]
+    elif kind == "xlsx":
+        raws = read.read_workbook(data, path.name, read.check_zip(data, path.name))
+    else:
+        raws = read.read_ole(data, path.name)
+    grids = {r.name: r.grid for r in raws}
+    gaps = {}
+    for sheet in {t.sheet for t in result.tables}:
+        tables = [t for t in result.tables if t.sheet == sheet]
+        figures = set().union(*(set(t.data["src_col"]) for t in tables))
+        listed = set().union(*(set(t.col_notes) for t in tables))
+        rows = sorted(set().union(*(set(t.data["src_row"]) for t in tables)))
+        grid = grids[sheet][[r - 1 for r in rows]]
+        used = [column_letter(c) for c in range(grid.shape[1]) if (grid[:, c] != "").any()]
+        missing = [c for c in used if c not in figures | listed]
+        if missing:
+            gaps[sheet] = missing
+    return gaps
+
+
+FILES_WITH_FIGURES = ["xlsx/02_", "xlsx/04_", "xlsx/07_", "xlsx/08_", "xlsx/09_",
+                      "real/01_", "real/02_", "real/08_", "real/12_", "real/13_",
+                      "real/14_", "real/22_", "real/23_", "real/24_"]
+
+
+@pytest.mark.parametrize("prefix", FILES_WITH_FIGURES)
+def test_every_column_of_a_figure_row_is_figures_or_listed_with_a_reason(prefix, known) -> None:
+    path = next(DATA.glob(f"{prefix}*"))
+    result = parse_file(path.read_bytes(), path.name, known_codes=known)
+    assert result.tables
+    assert _column_gaps(result, path) == {}
+
+
+def test_04_telemark_sheet_lists_its_duplicate_and_side_columns(known) -> None:
+    result = parse("04_", known)
+    telemark = next(t for t in result.tables if t.sheet == "Telemark")
+    assert telemark.col_notes == {
+        "B": "ingest.skip.col_region",  # code (the names) of each row
+        "D": "ingest.skip.col_duplicate",  # "label": the names again
+        "G": "ingest.skip.col_outside",  # a list of names after an empty column
+        "J": "ingest.skip.col_outside", "K": "ingest.skip.col_outside",  # min / maks
+    }  # fmt: skip
+    assert telemark.col_params == {"D": {"column": "B"}}
+
+
+def test_07_udir_columns_by_role_and_break_notes(known) -> None:
+    (table,) = parse("07_", known).tables
+    notes = table.col_notes
+    assert notes["A"] == "ingest.skip.col_level" and notes["D"] == "ingest.skip.col_region"
+    assert notes["E"] == "ingest.skip.col_code"  # Organisasjonsnummer
+    assert {notes[c] for c in "BCFG"} == {"ingest.skip.col_geo"}
+    assert {notes[c] for c in "HI"} == {"ingest.skip.col_region_name"}
+    assert {c for c, k in notes.items() if k == "ingest.skip.col_note"} == set("LNPRTVXZ")
+    assert not set(notes) & set(table.data["src_col"])  # no figure column is listed
+
+
+def test_08_and_09_year_sort_and_category_columns(known) -> None:
+    by_sheet = {t.sheet: t for t in parse("08_", known).tables}
+    assert by_sheet["Tabell1"].col_notes == {"A": "ingest.skip.col_region",
+                                            "B": "ingest.skip.col_year",
+                                            "D": "ingest.skip.col_order"}  # "sortering år"
+    assert by_sheet["Ark4"].col_notes == {"A": "ingest.skip.col_region",
+                                         "B": "ingest.skip.col_category",
+                                         "C": "ingest.skip.col_category"}
+    blocks = [t for t in parse("09_", known).tables if t.layout == "kostra_blocks"]
+    assert {tuple(t.col_notes.items()) for t in blocks} == {(("A", "ingest.skip.col_year"),)}

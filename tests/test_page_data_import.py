@@ -176,3 +176,65 @@ def test_history_shows_an_import_made_elsewhere_on_the_next_run(app_db):
     at.run()
     table = at.dataframe[0].value
     assert len(table) == before + 1 and table.iloc[0]["Fil"] == "cli.csv"
+
+
+def test_a_hidden_sheet_is_offered_marked_unselected_and_read_only_when_chosen(app_db):
+    from tests.workbooks import hidden_sheet_bytes
+
+    at = run_app(PAGE, role="analyst")
+    at.file_uploader[0].set_value(("skjult.xlsx", hidden_sheet_bytes(), "application/zip")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    body = texts(at)
+    assert "1 rader er klare til import" in body and "Skjult ark «Skjult»" in body
+    assert _field(at, "nb_").value == "Lekeplasser"  # only the visible sheet's series
+    assert "Skjulte tall" not in [w.value for w in at.text_input]
+    (pick,) = [s for s in at.selectbox if str(s.key).startswith("import_sheet_")]
+    assert pick.value is None  # unselected: every visible sheet is read
+    assert pick.options == ["Synlig", "Skjult (skjult ark, ikke lest før du velger det)"]
+    pick.set_value("Skjult").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _field(at, "nb_").value == "Skjulte tall"
+    assert "Ark Skjult: 2 rader lest, 1 importert" in texts(at)
+    assert "Skjult: Kolonner som ikke er tall: A (regionkolonne" in texts(at)  # columns too
+    at.button(key="import_go").click().run()
+    assert "Importerte 1 rader som import" in texts(at)
+    store = open_store(app_db, seed=False)
+    try:
+        assert store.observations("skjulte_tall", ["3201"])["value"].tolist() == [99.0]
+    finally:
+        store.close()
+
+
+def test_an_english_name_left_empty_is_stored_empty_and_shown_marked(app_db):
+    at = run_app(PAGE, role="analyst")
+    at.file_uploader[0].set_value(("lek.csv", CSV, "text/csv")).run()
+    assert _field(at, "en_").value == ""
+    at.button(key="import_go").click().run()
+    assert "Importerte 2 rader som import" in texts(at)
+    store = open_store(app_db, seed=False)
+    try:  # stored empty, not as the Norwegian name
+        raw = store.scalar("SELECT name_en FROM indicator WHERE id = 'lekeplasser'")
+        shown = store.indicators().set_index("id").loc["lekeplasser"]
+    finally:
+        store.close()
+    assert raw == ""
+    assert shown["name_en"] == "Lekeplasser (not translated)" and shown["name_nb"] == "Lekeplasser"
+    english = run_app(HISTORY, role="analyst", lang="en")
+    body = texts(english)
+    assert "Lekeplasser (not translated)" in body  # what the batch's undo would hide
+    norsk = run_app(HISTORY, role="analyst")
+    assert "Lekeplasser." in texts(norsk) and "not translated" not in texts(norsk)
+
+
+def test_an_english_name_given_is_stored_as_given(app_db):
+    at = run_app(PAGE, role="analyst")
+    at.file_uploader[0].set_value(("lek.csv", CSV, "text/csv")).run()
+    _field(at, "en_").set_value("Playgrounds").run()
+    at.button(key="import_go").click().run()
+    store = open_store(app_db, seed=False)
+    try:
+        assert store.scalar("SELECT name_en FROM indicator WHERE id = 'lekeplasser'") == (
+            "Playgrounds")
+        assert store.indicators().set_index("id").loc["lekeplasser", "name_en"] == "Playgrounds"
+    finally:
+        store.close()

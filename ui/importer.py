@@ -57,10 +57,11 @@ def detection(fr: FileRead, series: pd.DataFrame) -> None:
 
 
 def form_prefix(fr: FileRead) -> str:
-    """The key prefix of the wizard's fields for one file: a second upload in the same
-    session starts from its own defaults (the keys of the first file's fields are
-    never reused)."""
-    return fr.sha256[:12]
+    """The key prefix of the wizard's fields for one file and the sheets read from it: a
+    second upload in the same session, or another sheet chosen in the picker, starts
+    from its own defaults (the keys of the first read's fields are never reused)."""
+    sheets = sha256_of("\x00".join(fr.result.read_rows).encode())[:6]
+    return f"{fr.sha256[:12]}{sheets}"
 
 
 def mapping_form(series: pd.DataFrame, default: Mapping, indicators: pd.DataFrame,
@@ -102,8 +103,9 @@ def _new_indicator(field: str, s, proposed: NewIndicator | None, names: dict[str
                    titles: dict[str, str], ks: pd.DataFrame) -> NewIndicator:
     """The fields of a new indicator for one series (keys end in ``field``).
 
-    Defaults that do not trap an analyst: the English name starts empty (stored as the
-    Norwegian one only if left empty), the weighting indicator is none until chosen and
+    Defaults that do not trap an analyst: the English name starts empty (and is stored
+    empty if left so: English pages show the Norwegian name marked as not translated),
+    the weighting indicator is none until chosen and
     is shown by name, and SDG targets are suggested only on a good title match."""
     with st.container(border=True):
         c1, c2 = st.columns(2)
@@ -139,7 +141,8 @@ GOOD_MATCH = 0.5
 
 
 def reconciliation(fr: FileRead, plan: Plan | None) -> None:
-    """What happened to every row: one line per sheet, then the columns not used."""
+    """What happened to every row: one line per sheet, then the columns not used and
+    the hidden sheets not read."""
     from sdg.importer import column_notes, reconcile, reconciliation_lines
 
     st.markdown(f"**{tr('importer.reconcile.title')}**")
@@ -147,6 +150,9 @@ def reconciliation(fr: FileRead, plan: Plan | None) -> None:
         st.markdown(f"- {md(line)}")
     for line in column_notes(fr, lang()):
         st.caption(md(line))
+    for e in fr.result.explanations:  # sheets not read at all
+        if e.key == "ingest.explain.hidden_sheet":
+            st.caption(md(e.message(lang())))
 
 
 def problems_table(plan: Plan) -> pd.DataFrame:

@@ -52,6 +52,8 @@ class Block:
     notes: dict[int, str] = field(default_factory=dict)
     #: 0-based column → reason key for columns read and not used as figures.
     col_notes: dict[int, str] = field(default_factory=dict)
+    #: 0-based column → parameters of its reason (``{"column": "B"}`` for a duplicate).
+    col_params: dict[int, dict[str, object]] = field(default_factory=dict)
 
 
 @dataclass
@@ -164,9 +166,10 @@ def finish(block: Block, ctx: Context) -> ParsedTable | Explanation:
         }
     )
     notes = {int(r) + 1: key for r, key in block.notes.items()}
-    col_notes = {column_letter(int(c)): key for c, key in block.col_notes.items()}
+    col_notes = {column_letter(int(c)): key for c, key in sorted(block.col_notes.items())}
+    col_params = {column_letter(int(c)): p for c, p in block.col_params.items()}
     return ParsedTable(ctx.sheet, block.layout, clean_text(block.title), clean_text(block.unit),
-                       clean_text(block.source), data, notes, col_notes)
+                       clean_text(block.source), data, notes, col_notes, col_params)
 
 
 def _period_text(block: Block, keep: np.ndarray) -> np.ndarray:

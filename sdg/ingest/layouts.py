@@ -15,6 +15,7 @@ import pandas as pd
 from sdg.errors import InvalidInput
 from sdg.ingest.blocks import Block, map_unique
 from sdg.ingest.cells import parse_year, parse_years, to_values
+from sdg.ingest.columns import column_reasons
 from sdg.ingest.problems import column_letter
 from sdg.ingest.regions import classify_label
 
@@ -139,6 +140,7 @@ def parse_long(grid: np.ndarray, sheet: str) -> list[Block] | None:
     groups, titles = pd.factorize(pd.Series(indicator, dtype=object))
     notes = {r: "ingest.skip.title" for r in range(header) if (grid[r] != "").any()}
     notes[header] = "ingest.skip.header"
+    col_notes, col_params = _long_columns(grid, header, rows, fields)
     blocks = []
     for g, title in enumerate(titles):
         sel = groups == g
@@ -152,10 +154,29 @@ def parse_long(grid: np.ndarray, sheet: str) -> list[Block] | None:
                 cols=np.full(sel.sum(), fields["verdi"]),
                 measures=np.full(sel.sum(), None, dtype=object),
                 year_cells=year[sel], year_cols=np.full(sel.sum(), fields["år"]),
-                notes=notes,
+                notes=notes, col_notes=col_notes, col_params=col_params,
             )
         )  # fmt: skip
     return blocks
+
+
+#: The template's columns other than ``verdi`` → the reason they hold no figures.
+_LONG_ROLES = {"kommunenummer": "ingest.skip.col_region", "år": "ingest.skip.col_year",
+               "indikator": "ingest.skip.col_series", "kommunenavn": "ingest.skip.col_region_name",
+               "enhet": "ingest.skip.col_unit", "kilde": "ingest.skip.col_source",
+               "status": "ingest.skip.col_status"}  # fmt: skip
+
+
+def _long_columns(grid: np.ndarray, header: int, rows: np.ndarray, fields: dict[str, int]
+                  ) -> tuple[dict[int, str], dict[int, dict[str, object]]]:
+    """Why each column of a long template table other than ``verdi`` is no figure:
+    its role in the template, or (another column) :func:`column_reasons`."""
+    notes = {c: _LONG_ROLES[f] for f, c in fields.items() if f in _LONG_ROLES}
+    headers = [norm(x) for x in grid[header]]
+    rest = [c for c in range(grid.shape[1]) if c not in notes and c != fields["verdi"]]
+    reasons, params = column_reasons(grid, rows, rest, headers,
+                                     region=fields["kommunenummer"])
+    return notes | reasons, params
 
 
 def _first_text(body: np.ndarray, col: int | None, sel: np.ndarray) -> str | None:
@@ -207,6 +228,7 @@ def parse_udir(grid: np.ndarray, sheet: str) -> list[Block] | None:
     cols = np.array([c for c, _ in columns])
     years = np.array([parse_year(m.group(1)) for _, m in columns], dtype=float)
     rows = np.flatnonzero(municipal) + r + 1
+    col_notes, col_params = _udir_columns(grid, r, header, [c for c, _ in columns])
     sub = body[municipal][:, cols]
     n_rows, n_cols = sub.shape
     return [
@@ -218,9 +240,31 @@ def parse_udir(grid: np.ndarray, sheet: str) -> list[Block] | None:
             rows=np.repeat(rows, n_cols), cols=np.tile(cols, n_rows),
             measures=np.tile(np.array(measures, dtype=object), n_rows),
             periods=np.tile(np.array([m.group(1) for _, m in columns], dtype=object), n_rows),
-            notes=notes,
+            notes=notes, col_notes=col_notes, col_params=col_params,
         )
     ]  # fmt: skip
+
+
+#: Udir's identifying columns → why they hold no figures.
+_UDIR_ROLES = {"kommunekode": "ingest.skip.col_region", "enhetnivaa": "ingest.skip.col_level",
+               "nasjonaltkode": "ingest.skip.col_geo", "fylkekode": "ingest.skip.col_geo",
+               "nasjonalt": "ingest.skip.col_geo", "fylke": "ingest.skip.col_geo",
+               "organisasjonsnummer": "ingest.skip.col_code",
+               "kommune": "ingest.skip.col_region_name",
+               "enhetnavn": "ingest.skip.col_region_name"}  # fmt: skip
+
+
+def _udir_columns(grid: np.ndarray, header_row: int, header: list[str], figures: list[int]
+                  ) -> tuple[dict[int, str], dict[int, dict[str, object]]]:
+    """Why each non-empty column of a Udir export other than the figure columns is no
+    figure: its role (code, level, other geography, names), a break note
+    (``….Brudd``), or :func:`column_reasons`."""
+    rows = np.flatnonzero((grid[header_row + 1 :] != "").any(axis=1)) + header_row + 1
+    notes = {c: _UDIR_ROLES[h] for c, h in enumerate(header) if h in _UDIR_ROLES}
+    rest = [c for c in range(grid.shape[1]) if c not in notes and c not in set(figures)]
+    reasons, params = column_reasons(grid, rows, rest, header,
+                                     region=header.index("kommunekode"))
+    return notes | reasons, params
 
 
 # --- kostra_blocks ---------------------------------------------------------------------
@@ -248,6 +292,9 @@ def parse_kostra_blocks(grid: np.ndarray, sheet: str) -> list[Block] | None:
         if not n_rows or not n_cols:
             continue
         years = np.array([parse_year(y) for y in grid[head + 1 : end, 0]], dtype=float)
+        headers = [norm(x) for x in grid[head]]
+        rest = [c for c in range(1, grid.shape[1]) if c not in set(cols.tolist())]
+        reasons, params = column_reasons(grid, np.arange(head + 1, end), rest, headers)
         blocks.append(
             Block(
                 layout="kostra_blocks", title=title, unit=_unit_of(title), source=source,
@@ -256,6 +303,7 @@ def parse_kostra_blocks(grid: np.ndarray, sheet: str) -> list[Block] | None:
                 rows=np.repeat(np.arange(head + 1, end), n_cols), cols=np.tile(cols, n_rows),
                 measures=np.full(n_rows * n_cols, title, dtype=object),
                 periods=np.repeat(grid[head + 1 : end, 0], n_cols),
+                col_notes={0: "ingest.skip.col_year"} | reasons, col_params=params,
             )
         )  # fmt: skip
     return blocks
@@ -397,7 +445,22 @@ def _label_columns(body: np.ndarray, first: int, headers: list[str]
     region = max(scores, key=lambda c: (scores[c], -c))
     if scores[region] == 0:
         region = min(scores)
-    return region, [c for c in scores if c != region and scores[c] < 0.5]
+    return region, [c for c in scores if c != region and scores[c] < 0.5
+                    and not _names_the_region(body, region, c)]
+
+
+def _names_the_region(body: np.ndarray, region: int, c: int) -> bool:
+    """True when column ``c`` holds one distinct value per region and region (a name
+    beside the code: ``3203`` | ``Asker``): it describes the region, it is no category.
+
+    >>> b = np.array([["3203", "Asker", "m"], ["3201", "Bærum", "m"]], dtype=object)
+    >>> _names_the_region(b, 0, 1), _names_the_region(b, 0, 2)
+    (True, False)
+    """
+    pairs = pd.DataFrame({"r": body[:, region], "v": body[:, c]})
+    pairs = pairs[(pairs["r"] != "") & (pairs["v"] != "")].drop_duplicates()
+    return len(pairs) > 1 and pairs["r"].is_unique and pairs["v"].is_unique
+
 
 
 def parse_wide(grid: np.ndarray, sheet: str) -> list[Block] | None:
@@ -464,6 +527,8 @@ def parse_wide(grid: np.ndarray, sheet: str) -> list[Block] | None:
     measure = np.array([m.strip(" /") or None for m in pd.unique(measure)], dtype=object)[
         pd.factorize(measure)[0]
     ]
+    col_notes, col_params = _wide_columns(grid, filled, (year_row, start), body_rows, cols,
+                                          region, categories)
     layout, title, source = _title(grid, sheet)
     distinct = [m for m in pd.unique(measures) if m]
     if layout == "wide_years" and len(distinct) == 1:
@@ -483,8 +548,45 @@ def parse_wide(grid: np.ndarray, sheet: str) -> list[Block] | None:
             cells=body[:, cols].ravel(), rows=np.repeat(body_rows, n_cols),
             cols=np.tile(cols, n_rows), measures=measure, notes=notes,
             periods=np.tile(grid[year_row, cols], n_rows),
+            col_notes=col_notes, col_params=col_params,
         )
     ]  # fmt: skip
+
+
+def _wide_columns(grid: np.ndarray, filled: np.ndarray, header: tuple[int, int],
+                  body_rows: np.ndarray, cols: np.ndarray, region: int, categories: list[int]
+                  ) -> tuple[dict[int, str], dict[int, dict[str, object]]]:
+    """Why each non-empty column of a wide table other than its year columns is no
+    figure. ``header`` is (year row, first data row).
+
+    The region and category columns by their role; a column right of the table's
+    header block (after a column empty in the year row and the row below it) is
+    outside the table (``col_outside_year`` when its year-row cell is a year: a
+    second table); the rest by :func:`column_reasons` (a duplicate of the region
+    column, numbers without a year in the header, text only …).
+    """
+    year_row, start = header
+    table_rows = np.concatenate([np.arange(year_row, start), body_rows]).astype(int)
+    notes: dict[int, str] = {region: "ingest.skip.col_region"}
+    notes |= {c: "ingest.skip.col_category" for c in categories}
+    used = set(cols.tolist())
+    rest = [c for c in range(grid.shape[1]) if c not in used and c not in notes
+            and filled[table_rows, c].any()]
+    end = _span_end(filled, year_row, int(cols[0]))
+    for c in rest:
+        if c >= end:
+            year = header_year(grid[year_row, c])
+            notes[c] = "ingest.skip.col_outside_year" if year else "ingest.skip.col_outside"
+    headers = [" ".join(norm(x) for x in grid[:start, c] if norm(x))
+               for c in range(grid.shape[1])]
+    first = int(cols[0])
+    # Left of the years a label is read per region (a name beside the code); right of
+    # them one row is one region anyway, so "one value per region" says nothing.
+    labels, params = column_reasons(grid, body_rows, [c for c in rest if c < first], headers,
+                                    region=region)
+    inside, more = column_reasons(grid, body_rows, [c for c in rest if first < c < end],
+                                  headers)
+    return notes | labels | inside, params | more
 
 
 def _title(grid: np.ndarray, sheet: str) -> tuple[str, str, str | None]:

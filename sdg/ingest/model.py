@@ -129,8 +129,12 @@ class ParsedTable:
     data: pd.DataFrame
     #: 1-based row → reason key (``ingest.skip.…``) of rows read and left out.
     notes: dict[int, str] = field(default_factory=dict)
-    #: Column letter → reason key of columns read and not used as figures.
+    #: Column letter → reason key of columns read and not used as figures (in column
+    #: order): the region, year and category columns, and every other non-empty column
+    #: of the table with why it holds no figures (:mod:`sdg.ingest.columns`).
     col_notes: dict[str, str] = field(default_factory=dict)
+    #: Column letter → parameters of its reason (``{"column": "B"}``: a duplicate of B).
+    col_params: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -138,10 +142,14 @@ class ParseResult:
     """Everything read from one file: tables, cell problems and explanations.
 
     ``read_rows`` holds, per sheet read, the 1-based numbers of its non-empty rows
-    (what the reconciliation counts as "rader lest").
+    (what the reconciliation counts as "rader lest"). ``sheets`` names every worksheet
+    of the file in order (read or not) and ``hidden`` those hidden in Excel; a hidden
+    sheet is read only when chosen.
     """
 
     tables: list[ParsedTable]
     problems: pd.DataFrame
     explanations: list[Explanation]
     read_rows: dict[str, np.ndarray] = field(default_factory=dict)
+    sheets: tuple[str, ...] = ()
+    hidden: tuple[str, ...] = ()

@@ -37,7 +37,9 @@ def parse_file(
     filename : str
         Its name (used in messages and to tell CSV from other text).
     sheet : str, optional
-        Read only this sheet.
+        Read only this sheet. Hidden (and very hidden) sheets of a workbook are read
+        only when chosen here; otherwise each is listed with the explanation
+        ``ingest.explain.hidden_sheet`` and its data is not read.
     known_codes : mapping, optional
         Municipality name → code, for files that name regions without codes.
     max_bytes : int
@@ -87,17 +89,27 @@ def parse_file(
         sheets = [read.read_csv(data, name, limits)]
     elif kind == "xlsx":
         zf = read.check_zip(data, name)
-        sheets = read.read_workbook(data, name, zf, scan_formulas=False, limits=limits)
+        sheets = read.read_workbook(data, name, zf, scan_formulas=False, limits=limits,
+                                    sheet=sheet)
     else:
-        sheets = read.read_ole(data, name, limits)
-    if not any(has_content(s.grid) for s in sheets):
+        sheets = read.read_ole(data, name, limits, sheet=sheet)
+    all_sheets = tuple(s.name for s in sheets)
+    hidden = tuple(s.name for s in sheets if s.hidden)
+    unread = [s for s in sheets if s.unread]
+    sheets = [s for s in sheets if not s.unread]
+    if not any(has_content(s.grid) for s in sheets) and (sheet is not None or not unread):
         raise InvalidInput("ingest.err.empty_workbook", file=name)
     if sheet is not None:
         chosen = [s for s in sheets if s.name == sheet]
         if not chosen:
-            names = ", ".join(s.name for s in sheets)
+            names = ", ".join(all_sheets)
             raise InvalidInput("ingest.err.sheet_not_found", file=name, sheet=sheet, sheets=names)
         sheets = chosen
+        unread = []
+    # A hidden sheet not chosen is listed, never read (what Excel does not show is not
+    # imported in silence).
+    hidden_notes = [Explanation(s.name, "ingest.explain.hidden_sheet",
+                                {"sheet": s.name, "file": name}) for s in unread]
     detected = [(raw, detect(raw.grid, raw.name, known, year)) for raw in sheets]
     read_rows = {raw.name: np.flatnonzero((raw.grid != "").any(axis=1)) + 1
                  if raw.grid.size else np.empty(0, dtype=int) for raw in sheets}
@@ -116,7 +128,7 @@ def parse_file(
             ctx = Context(raw.name, known, problems,  # one per sheet: labels looked up once
                           merged=raw.merged_copies)
             outcomes += [finish(b, ctx) for b in found]
-    return _result(outcomes, problems, read_rows)
+    return _result(outcomes + hidden_notes, problems, read_rows, all_sheets, hidden)
 
 
 def _may_hide_formulas(found: list | Explanation) -> bool:
@@ -127,9 +139,11 @@ def _may_hide_formulas(found: list | Explanation) -> bool:
 
 
 def _result(outcomes: list[ParsedTable | Explanation], problems: Problems,
-            read_rows: dict[str, np.ndarray]) -> ParseResult:
+            read_rows: dict[str, np.ndarray], sheets: tuple[str, ...] = (),
+            hidden: tuple[str, ...] = ()) -> ParseResult:
     """Split outcomes into tables and explanations (one explanation per sheet and key)."""
     tables = [o for o in outcomes if isinstance(o, ParsedTable)]
     unique = {(o.sheet, o.key): o for o in outcomes if isinstance(o, Explanation)}
     explanations = list(unique.values())
-    return ParseResult(tables, problems.frame(), explanations, read_rows)
+    return ParseResult(tables, problems.frame(), explanations, read_rows,
+                       sheets or tuple(read_rows), hidden)

@@ -63,6 +63,11 @@ class RawSheet:
     #: 0-based (row, col) → range (``"B3:D3"``) of each cell filled from the top-left
     #: cell of a merged range (a value there is a copy, not a figure of its own).
     merged_copies: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: ``""`` for a visible sheet, ``"hidden"`` or ``"very_hidden"`` for one hidden in
+    #: Excel. A hidden sheet is read only when it is chosen (``sheet=``); otherwise it
+    #: comes back with an empty grid and ``unread`` True.
+    hidden: str = ""
+    unread: bool = False
 
 
 def sniff_kind(data: bytes, filename: str) -> str:
@@ -370,9 +375,30 @@ def check_extents(zf: zipfile.ZipFile, filename: str, limits: Limits,
     return found
 
 
+#: calamine's ``SheetVisibleEnum`` → :attr:`RawSheet.hidden`.
+_VISIBILITY = {"Visible": "", "Hidden": "hidden", "VeryHidden": "very_hidden"}
+
+
+def visibility(meta: object) -> str:
+    """:attr:`RawSheet.hidden` of a calamine ``SheetMetadata`` (``""`` when visible;
+    an unknown state counts as hidden: it is not what the analyst sees).
+
+    >>> class M: visible = "SheetVisibleEnum.VeryHidden"
+    >>> visibility(M()), visibility(type("V", (), {"visible": "SheetVisibleEnum.Visible"})())
+    ('very_hidden', '')
+    """
+    state = str(getattr(meta, "visible", "SheetVisibleEnum.Visible")).rsplit(".", 1)[-1]
+    return _VISIBILITY.get(state, "hidden")
+
+
 def read_workbook(data: bytes, filename: str, zf: zipfile.ZipFile | None, *,
-                  scan_formulas: bool = True, limits: Limits | None = None) -> list[RawSheet]:
-    """Read every worksheet of an xlsx/xls file into :class:`RawSheet` objects.
+                  scan_formulas: bool = True, limits: Limits | None = None,
+                  sheet: str | None = None) -> list[RawSheet]:
+    """Read the worksheets of an xlsx/xls file into :class:`RawSheet` objects.
+
+    Hidden and very hidden sheets are not read unless ``sheet`` names them: they come
+    back unread (:attr:`RawSheet.unread`, an empty grid), so that what the analyst
+    does not see in Excel is never imported silently, only listed.
 
     Each sheet's extent is checked against ``limits`` before it is read: for xlsx
     from its XML (:func:`check_extents`), for xls from calamine's range before the
@@ -383,13 +409,18 @@ def read_workbook(data: bytes, filename: str, zf: zipfile.ZipFile | None, *,
     limits = limits or Limits()
     try:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        worksheets = [m.name for m in wb.sheets_metadata
-                      if str(m.typ) == "SheetTypeEnum.WorkSheet"]
+        states = {m.name: visibility(m) for m in wb.sheets_metadata
+                  if str(m.typ) == "SheetTypeEnum.WorkSheet"}
+        worksheets = [n for n, hidden in states.items() if not hidden or n == sheet]
         extents = check_extents(zf, filename, limits, worksheets) if zf is not None else {}
         formulas = formula_cells(data, zf) if scan_formulas else {}
         sheets = []
         total = 0
-        for name in worksheets:
+        for name, hidden in states.items():
+            if name not in worksheets:
+                sheets.append(RawSheet(name, np.empty((0, 0), dtype=object), hidden=hidden,
+                                       unread=True))
+                continue
             sh = wb.get_sheet_by_name(name)
             if name not in extents:  # xls: the range is read, the grid not yet built
                 limits.check(filename, name, rows=sh.total_height, cols=sh.total_width)
@@ -402,7 +433,7 @@ def read_workbook(data: bytes, filename: str, zf: zipfile.ZipFile | None, *,
             if name in extents:
                 _put_errors(grid, extents[name].errors)
             missing = missing_values(grid, formulas.get(name, []))
-            sheets.append(RawSheet(name, grid, missing, copies))
+            sheets.append(RawSheet(name, grid, missing, copies, hidden=hidden))
     except pc.PasswordError as exc:
         raise InvalidInput("ingest.err.password", file=filename) from exc
     except (pc.CalamineError, zipfile.BadZipFile, KeyError, OSError) as exc:
@@ -435,11 +466,13 @@ def _put_errors(grid: np.ndarray, errors: dict[tuple[int, int], str]) -> None:
             grid[r, c] = text
 
 
-def read_ole(data: bytes, filename: str, limits: Limits | None = None) -> list[RawSheet]:
-    """An OLE compound file: an encrypted (password) workbook or a legacy .xls."""
+def read_ole(data: bytes, filename: str, limits: Limits | None = None,
+             sheet: str | None = None) -> list[RawSheet]:
+    """An OLE compound file: an encrypted (password) workbook or a legacy .xls
+    (hidden sheets as in :func:`read_workbook`)."""
     if _ENCRYPTED in data:
         raise InvalidInput("ingest.err.password", file=filename)
-    return read_workbook(data, filename, None, limits=limits)
+    return read_workbook(data, filename, None, limits=limits, sheet=sheet)
 
 
 def decode_text(data: bytes) -> str:

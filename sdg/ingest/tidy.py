@@ -300,6 +300,10 @@ def parse_tidy(grid: np.ndarray, sheet: str, year: int | None = None
             categories.append(c)
     if not values:
         return None  # explained by sdg.ingest.detect (no figure columns)
+    col_notes[region] = "ingest.skip.col_region"
+    if year_col is not None:
+        col_notes[year_col] = "ingest.skip.col_year"
+    col_notes |= {c: "ingest.skip.col_category" for c in categories}
     # The period of every value cell.
     col_period: dict[int, tuple[int, str | None, str]] = {}
     if year_col is None:

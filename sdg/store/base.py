@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from sdg.i18n import with_nynorsk
+from sdg.i18n import with_english_names, with_nynorsk
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "sql" / "migrations"
 DEFAULT_DB = Path(__file__).resolve().parents[2] / "data" / "sdg.duckdb"
@@ -120,9 +120,11 @@ class StoreBase:
         """Run one parameterised query and return a DataFrame.
 
         Every ``<name>_nb`` column comes with a ``<name>_nn`` twin (nynorsk where the
-        data has it, else the bokmål: :func:`sdg.i18n.with_nynorsk`)."""
+        data has it, else the bokmål: :func:`sdg.i18n.with_nynorsk`), and an empty
+        ``name_en`` reads as the bokmål name marked as not translated
+        (:func:`sdg.i18n.with_english_names`)."""
         with self.cursor() as cur:
-            return with_nynorsk(cur.execute(sql, params or {}).df())
+            return with_english_names(with_nynorsk(cur.execute(sql, params or {}).df()))
 
     def scalar(self, sql: str, params: dict | None = None):
         with self.cursor() as cur:

@@ -122,7 +122,22 @@ def matrix_chart(matrix: pd.DataFrame, goals: pd.DataFrame, lang: str, *, big: b
     size_range = [200, 1400] if big else [60, 500]
     size = (900, 640) if big else (600, 460)
     data = place_labels(data, width=size[0], height=size[1], font=font, sizes=size_range)
-    base = alt.Chart(data)
+    max_n = max(1, int(data["n"].max())) if len(data) else 1
+    data = data.assign(size_px=_point_size(data["n"], max_n, size_range))
+    # A phone draws the chart about half as wide (Streamlit stretches it to the column):
+    # there the points are smaller and the labels placed again for that size, chosen in
+    # the browser by the chart's own width signal, so the labels stay apart there too.
+    compact = place_labels(data, width=COMPACT[0], height=COMPACT[1], font=COMPACT_FONT,
+                           sizes=COMPACT_SIZES, drop=True)
+    data = data.assign(label_xc=compact["label_x"], label_yc=compact["label_y"],
+                       label_c=compact["subject"].where(compact["label_shown"], ""),
+                       size_pxc=_point_size(data["n"], max_n, COMPACT_SIZES))
+    narrow = f"width < {COMPACT_BELOW}"
+    base = alt.Chart(data).transform_calculate(
+        lx=f"{narrow} ? datum.label_xc : datum.label_x",
+        ly=f"{narrow} ? datum.label_yc : datum.label_y",
+        sz=f"{narrow} ? datum.size_pxc : datum.size_px",
+        label=f"{narrow} ? datum.label_c : datum.subject")
     # Whiskers, number labels, threshold lines and quadrant names repeat what each
     # point's own description says (and the ranking table lists): hidden from assistive
     # technology, so an empty layer never leaves a nameless mark group (axe: svg-img-alt).
@@ -130,22 +145,21 @@ def matrix_chart(matrix: pd.DataFrame, goals: pd.DataFrame, lang: str, *, big: b
         x=alt.X("x_ci_low:Q", scale=scale), x2="x_ci_high:Q", y="y:Q", color=colour)
     y_whisker = base.mark_rule(opacity=0.55, aria=False).encode(
         x="x:Q", y=alt.Y("y_ci_low:Q", scale=scale), y2="y_ci_high:Q", color=colour)
-    max_n = max(1, int(data["n"].max())) if len(data) else 1
     # n < 5: hollow, with a thick outline in the goal's colour (visible on white);
     # otherwise filled, with a thin dark edge so that light colours stand out
     points = base.mark_point(filled=False, opacity=1).encode(
         x=x, y=y, fill=colour,
         stroke=alt.condition("datum.thin", colour, alt.value("#333333")),
-        size=alt.Size("n:Q", scale=alt.Scale(domain=[0, max_n], range=size_range),
-                      legend=None),
+        size=alt.Size("sz:Q", scale=None, legend=None),
         fillOpacity=alt.condition("datum.thin", alt.value(0.0), alt.value(0.9)),
         strokeWidth=alt.condition("datum.thin", alt.value(3.0 if big else 2.5),
                                   alt.value(1.0)),
         tooltip=tooltip)
-    labels = base.mark_text(fontSize=font, fontWeight="bold", color="#222222",
+    labels = base.mark_text(fontSize=alt.expr(f"{narrow} ? {COMPACT_FONT} : {font}"),
+                            fontWeight="bold", color="#222222",
                             align="center", baseline="middle", aria=False).encode(
-        x=alt.X("label_x:Q", scale=scale), y=alt.Y("label_y:Q", scale=scale),
-        text="subject:N")
+        x=alt.X("lx:Q", scale=scale), y=alt.Y("ly:Q", scale=scale),
+        text="label:N")
     layers = [x_whisker, y_whisker, points, labels]
     if len(matrix):
         tx, ty = float(matrix["x_threshold"].iat[0]), float(matrix["y_threshold"].iat[0])
@@ -154,6 +168,26 @@ def matrix_chart(matrix: pd.DataFrame, goals: pd.DataFrame, lang: str, *, big: b
         width=size[0], height=size[1], description=t("a11y.chart.matrix", lang),
         usermeta={"embedOptions": {"renderer": "svg", "actions": False}},
     ).configure_view(stroke="#999999"), lang)
+
+
+#: The matrix as a phone draws it (plot width × height in px, label font, point sizes
+#: in px² for n = 0 and the largest n); used below a plot width of COMPACT_BELOW px.
+COMPACT = (300, 380)
+COMPACT_FONT = 11
+COMPACT_SIZES = (20, 190)
+COMPACT_BELOW = 450
+
+
+def _point_size(n: pd.Series, max_n: int, sizes) -> pd.Series:
+    """Point area in px², linear in n from ``sizes[0]`` (n = 0) to ``sizes[1]``
+    (the largest n): the chart's size scale, computed here so that the browser can
+    switch between two of them.
+
+    >>> _point_size(pd.Series([0, 5, 10]), 10, (60, 500)).tolist()
+    [60.0, 280.0, 500.0]
+    """
+    lo, hi = float(sizes[0]), float(sizes[1])
+    return lo + (hi - lo) * n.astype(float) / float(max(1, max_n))
 
 
 _CANDIDATES = ((0, -1), (1, -1), (1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1),
@@ -168,7 +202,7 @@ def _overlap(a: tuple, b: tuple) -> float:
 
 
 def place_labels(data: pd.DataFrame, *, width: int, height: int, font: int,
-                 sizes: tuple[int, int] | list[int]) -> pd.DataFrame:
+                 sizes: tuple[int, int] | list[int], drop: bool = False) -> pd.DataFrame:
     """Positions for the point labels so that no two overlap and none covers a point.
 
     Each label (the subject code, ``font`` px bold, about ``0.62·font`` px per character)
@@ -177,7 +211,10 @@ def place_labels(data: pd.DataFrame, *, width: int, height: int, font: int,
     above, the diagonals, beside, below, then twice as far. The biggest points are
     placed first; each label takes the first place that stays inside the plot and
     overlaps neither a label placed before nor any point, else the place with the least
-    overlap. Returns ``data`` with ``label_x`` and ``label_y`` (in the 0–1 data units).
+    overlap. Returns ``data`` with ``label_x`` and ``label_y`` (in the 0–1 data units)
+    and ``label_shown``: with ``drop`` a label may cover a point (that costs a quarter
+    of a label overlap) and one that finds no place clear of the other labels is left
+    out (False) rather than drawn over another (the tooltip and the table name it).
 
     >>> d = pd.DataFrame({"subject": ["4", "11"], "x": [0.5, 0.51], "y": [0.5, 0.5],
     ...                   "n": [10, 10]})
@@ -190,7 +227,8 @@ def place_labels(data: pd.DataFrame, *, width: int, height: int, font: int,
     """
     out = data.copy()
     if out.empty:
-        return out.assign(label_x=pd.Series(dtype=float), label_y=pd.Series(dtype=float))
+        return out.assign(label_x=pd.Series(dtype=float), label_y=pd.Series(dtype=float),
+                          label_shown=pd.Series(dtype=bool))
     max_n = max(1.0, float(out["n"].max()))
     lo, hi = float(sizes[0]), float(sizes[1])
     px = out["x"].to_numpy(dtype=float) * width
@@ -200,6 +238,7 @@ def place_labels(data: pd.DataFrame, *, width: int, height: int, font: int,
                                                                     strict=True)]
     placed: list[tuple] = []
     lx, ly = np.zeros(len(out)), np.zeros(len(out))
+    shown = np.ones(len(out), dtype=bool)
     for i in np.argsort(-out["n"].to_numpy(), kind="stable"):
         w = 0.62 * font * len(str(out["subject"].iat[i])) + 2
         h = font + 2
@@ -211,16 +250,19 @@ def place_labels(data: pd.DataFrame, *, width: int, height: int, font: int,
                 py[i] + dy * gap_y * (0.75 if dx and dy else 1)
             box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
             outside = box[0] < 0 or box[1] < 0 or box[2] > width or box[3] > height
-            cost = sum(_overlap(box, b) for b in placed) + sum(
-                _overlap(box, b) for b in points) + (1e6 if outside else 0)
+            clash = sum(_overlap(box, b) for b in placed) + (1e6 if outside else 0)
+            cost = clash + sum(_overlap(box, b) for b in points) / (4 if drop else 1)
             if cost < best_cost:
-                best, best_cost = (cx, cy, box), cost
+                best, best_cost, best_clash = (cx, cy, box), cost, clash
             if cost == 0:
                 break
         cx, cy, box = best
-        placed.append(box)
         lx[i], ly[i] = cx / width, 1 - cy / height
-    return out.assign(label_x=lx, label_y=ly)
+        if drop and best_clash > 0:
+            shown[i] = False
+        else:
+            placed.append(box)
+    return out.assign(label_x=lx, label_y=ly, label_shown=shown)
 
 
 def _threshold_layers(tx: float, ty: float, lang: str, font: int) -> list:

@@ -54,6 +54,9 @@ label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:f
 [data-testid="stTable"] table {{ table-layout: fixed; width: 100%; box-sizing: border-box; }}
 [data-testid="stTable"] th, [data-testid="stTable"] td {{ overflow-wrap: anywhere; }}
 .sdg-caption {{ font-size: 0.875rem; color: {FADED_TEXT}; margin: 0; }}
+@media (max-width: 640px) {{
+  h1 {{ font-size: 2rem !important; hyphens: auto; overflow-wrap: break-word; }}
+}}
 </style>"""
 
 

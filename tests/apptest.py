@@ -101,3 +101,15 @@ def texts(at: AppTest) -> str:
                                    "info", "success", "error", "warning")
              for e in getattr(at, kind)]
     return "\n".join(str(p) for p in parts)
+
+
+def shown(element) -> "pd.DataFrame":
+    """What a ``st.dataframe`` shows: the display values of its pandas Styler (as the
+    browser draws them), or its values when it has no Styler."""
+    import pandas as pd  # noqa: F401  (the annotation)
+    from streamlit import dataframe_util
+
+    styled = element.proto.arrow_data.styler.display_values
+    if not styled:
+        return element.value
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(styled)

@@ -8,32 +8,36 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from sdg import fmt
+from sdg.tables import kinds_of
 from ui.i18n import tr
 from ui.state import lang, municipality_label
 
 
-def norwegian(table: pd.DataFrame, decimals: Mapping[str, int | None | Sequence[int]],
-              language: str | None = None) -> Styler:
-    """``table`` for ``st.dataframe`` with its numbers written by :func:`sdg.fmt.number`
-    (``43,09``, ``93 679``; ``–`` for a missing value) while the cells keep their
-    values, so a column still sorts as numbers.
+def norwegian(table: pd.DataFrame, kinds: Mapping[str, fmt.Kind | Sequence[fmt.Kind]]
+              | None = None, language: str | None = None) -> Styler:
+    """``table`` for ``st.dataframe`` with every cell written by :mod:`sdg.fmt` in the
+    session's language (``43,09``, ``93 679``, ``25.09.2018 14:03``; ``–`` for a missing
+    value) while the cells keep their values, so a column still sorts as numbers or
+    dates.
 
-    ``decimals`` maps a column to its decimals: one number for the column, None for
-    "as needed", or one number per row (an indicator's own decimals).
+    ``kinds`` maps a column to its :data:`sdg.fmt.Kind`: a number of decimals, None for
+    "as needed", a word (``"date"``, ``"datetime"``, ``"year"``, ``"exact"``, ``"id"``,
+    ``"text"``), or one of those per row (an indicator's own decimals). Other columns
+    get the kinds a builder of :mod:`sdg.tables` put in ``table.attrs``, else
+    :func:`sdg.fmt.infer_kind`.
     """
     language = language or lang()
+    kinds = kinds_of(table) | dict(kinds or {})
+    table = table.reset_index(drop=True)  # a Styler subset needs a unique index
     styler = table.style
-    for column, places in decimals.items():
-        if column not in table.columns:
+    for column, kind in fmt.column_kinds(table, kinds).items():
+        if not isinstance(kind, list | tuple | pd.Series) and not hasattr(kind, "__array__"):
+            styler = styler.format(fmt.formatter(kind, language), subset=[column])
             continue
-        if places is None or isinstance(places, int):
-            styler = styler.format(lambda v, d=places: fmt.number(v, d, language),
-                                   subset=[column])
-            continue
-        per_row = pd.Series(list(places), index=table.index)
-        for d in per_row.unique():
-            rows = table.index[per_row == d]
-            styler = styler.format(lambda v, d=int(d): fmt.number(v, d, language),
+        per_row = [fmt.as_kind(k) for k in kind]
+        for k in dict.fromkeys(per_row):
+            rows = [i for i, r in enumerate(per_row) if r == k]
+            styler = styler.format(fmt.formatter(k, language),
                                    subset=pd.IndexSlice[rows, [column]])
     return styler
 
@@ -49,6 +53,20 @@ def csv_button(table: pd.DataFrame | Styler, file_name: str, key: str) -> None:
     language = lang()
     st.download_button(tr("export.csv"), lambda: exports.csv(data, language),
                        file_name=file_name, mime="text/csv", on_click="ignore", key=key)
+
+
+def show(table: pd.DataFrame, file_name: str | None, key: str,
+         kinds: Mapping[str, fmt.Kind | Sequence[fmt.Kind]] | None = None, **options):
+    """``table`` in ``st.dataframe`` written by :func:`norwegian`, and under it the
+    "Last ned CSV" button of :func:`csv_button` (none when ``file_name`` is None);
+    ``options`` go to ``st.dataframe``. Returns what ``st.dataframe`` returns."""
+    import streamlit as st
+
+    options.setdefault("hide_index", True)
+    shown = st.dataframe(norwegian(table, kinds), **options)
+    if file_name:
+        csv_button(table, file_name, key=f"{key}_csv")
+    return shown
 
 
 def goal_table(goals: pd.DataFrame, focus: set[int], commitments: pd.DataFrame) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 from streamlit.runtime.context import ContextProxy, StreamlitCookies
 from streamlit.runtime.pages_manager import PagesManager
@@ -103,10 +104,9 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
-def shown(element) -> "pd.DataFrame":
+def shown(element) -> pd.DataFrame:
     """What a ``st.dataframe`` shows: the display values of its pandas Styler (as the
     browser draws them), or its values when it has no Styler."""
-    import pandas as pd  # noqa: F401  (the annotation)
     from streamlit import dataframe_util
 
     styled = element.proto.arrow_data.styler.display_values

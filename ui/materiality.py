@@ -302,7 +302,7 @@ def _decision_label(earlier: pd.DataFrame, decision_id: int) -> str:
     row = earlier.loc[earlier["id"] == decision_id].iloc[0]
     goals = ", ".join(str(int(g)) for g in row["goals"])
     date = row["meeting_date"] if pd.notna(row["meeting_date"]) else row["decided_on"]
-    return f"#{decision_id} · {t(f'council.state.{row.state}', lang())} · {date:%d.%m.%Y} · {goals}"
+    return f"#{decision_id} · {t(f'council.state.{row.state}', lang())} · {fmt.date(date, lang())} · {goals}"
 
 
 def notes_panel(code: str, matrix: pd.DataFrame, targets: pd.DataFrame) -> None:

@@ -12,9 +12,16 @@ from sdg.tables import kinds_of
 from ui.i18n import tr
 from ui.state import lang, municipality_label
 
+#: How an ``st.data_editor`` writes its editable number columns. It cannot take a
+#: pandas Styler for an editable column, and a NumberColumn's printf formats always
+#: write a decimal point; "localized" writes (and reads what is typed) in the *browser's*
+#: locale (``Intl.NumberFormat(navigator.languages)``): ``1 234,5`` in a Norwegian
+#: browser, ``1,234.5`` in an English one, whatever the page's language.
+EDITOR_NUMBERS = "localized"
+
 
 def norwegian(table: pd.DataFrame, kinds: Mapping[str, fmt.Kind | Sequence[fmt.Kind]]
-              | None = None, language: str | None = None) -> Styler:
+              | None = None, language: str | None = None, others: bool = True) -> Styler:
     """``table`` for ``st.dataframe`` with every cell written by :mod:`sdg.fmt` in the
     session's language (``43,09``, ``93 679``, ``25.09.2018 14:03``; ``–`` for a missing
     value) while the cells keep their values, so a column still sorts as numbers or
@@ -24,13 +31,16 @@ def norwegian(table: pd.DataFrame, kinds: Mapping[str, fmt.Kind | Sequence[fmt.K
     "as needed", a word (``"date"``, ``"datetime"``, ``"year"``, ``"exact"``, ``"id"``,
     ``"text"``), or one of those per row (an indicator's own decimals). Other columns
     get the kinds a builder of :mod:`sdg.tables` put in ``table.attrs``, else
-    :func:`sdg.fmt.infer_kind`.
+    :func:`sdg.fmt.infer_kind`; with ``others=False`` they are left to Streamlit (a
+    column whose ``column_config`` writes it, e.g. a SelectboxColumn's labels).
     """
     language = language or lang()
     kinds = kinds_of(table) | dict(kinds or {})
     table = table.reset_index(drop=True)  # a Styler subset needs a unique index
     styler = table.style
     for column, kind in fmt.column_kinds(table, kinds).items():
+        if not others and column not in kinds:
+            continue
         if not isinstance(kind, list | tuple | pd.Series) and not hasattr(kind, "__array__"):
             styler = styler.format(fmt.formatter(kind, language), subset=[column])
             continue

@@ -44,7 +44,7 @@ with tab_plan:
         st.info(tr("benefits.empty", municipality=municipality_label()))
     if not actor().may("benefits.write"):  # council members read the plan
         st.caption(tr("benefits.read_only"))
-        st.dataframe(ub.read_only_table(records, cat["indicators"]), hide_index=True,
+        st.dataframe(ub.read_only_table(records), hide_index=True,
                      column_config=ub.column_config(cat["indicators"], cat["goal_areas"],
                                                     editable=False))
         csv_button(ub.editor_frame(records), f"gevinstplan_{code}.csv", key="benefits_plan_csv")
@@ -96,5 +96,5 @@ with tab_log:
                               format_func=lambda i: f"{i} {names[i]}")
         history = store.benefit_history(picked)
         st.caption(tr("benefits.log.versions", n=len(history)))
-        show(ub.history_table(history, cat["indicators"]), f"gevinst_{picked}_logg.csv",
+        show(ub.history_table(history), f"gevinst_{picked}_logg.csv",
              key="benefits_log_table")

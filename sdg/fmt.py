@@ -322,7 +322,8 @@ KINDS = ("exact", "date", "datetime", "year", "id", "text")
 
 
 def exact(value: Any, lang: str = DEFAULT) -> str:
-    """A number with every decimal it has (an imported value before it is rounded).
+    """A number with every decimal it has, up to 15 (an imported value before it is
+    rounded; two values that differ in the third decimal do not read the same).
 
     >>> exact(12.345), exact(1234567.125, "en"), exact(3.0), exact(None)
     ('12,345', '1,234,567.125', '3', '–')

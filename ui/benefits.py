@@ -14,7 +14,7 @@ from sdg.auth import Actor
 from sdg.baseline import renumbering_chain
 from sdg.benefits import FIELDS, KINDS, LEVELS, diff, has_errors, latest_values, validate
 from sdg.store import Store
-from sdg.tables import value_decimals, with_kinds
+from sdg.tables import with_kinds
 from ui.i18n import tr
 from ui.state import get_store, lang
 from ui.tables import EDITOR_NUMBERS, norwegian
@@ -61,13 +61,12 @@ def editor_frame(records: pd.DataFrame) -> pd.DataFrame:
     return frame.astype({"id": "Int64"})  # new rows have no number yet
 
 
-def read_only_table(records: pd.DataFrame, indicators: pd.DataFrame) -> Styler:
+def read_only_table(records: pd.DataFrame) -> Styler:
     """The plan for a reader who may not edit it: the editor's columns with the values
-    in their indicator's decimals (every decimal when it has none) in the page's
-    language."""
+    as they were entered (every decimal: a zero point has one more than its indicator)
+    in the page's language."""
     frame = editor_frame(records)
-    decimals = value_decimals(frame["indicator"], indicators)
-    return norwegian(frame, {"id": "id", "zero_value": decimals, "target_value": decimals,
+    return norwegian(frame, {"id": "id", "zero_value": "exact", "target_value": "exact",
                              "zero_date": "date", "target_date": "date"}, others=False)
 
 
@@ -214,11 +213,10 @@ def owner_table(view: pd.DataFrame, indicators: pd.DataFrame) -> Styler:
     }), dict.fromkeys(values))
 
 
-def history_table(history: pd.DataFrame, indicators: pd.DataFrame | None = None
-                  ) -> pd.DataFrame:
+def history_table(history: pd.DataFrame) -> pd.DataFrame:
     """Every version of a benefit, newest first, with translated headers; its
-    ``attrs["kinds"]`` write the values in their indicator's decimals and the dates
-    as dates (:func:`ui.tables.norwegian`)."""
+    ``attrs["kinds"]`` write the values as entered and the dates as dates
+    (:func:`ui.tables.norwegian`)."""
     head = pd.DataFrame({
         tr("benefits.log.changed_at"): history["changed_at"].map(
             lambda d: fmt.datetime(d, lang())),
@@ -227,9 +225,8 @@ def history_table(history: pd.DataFrame, indicators: pd.DataFrame | None = None
     })
     fields = history[[f for f in FIELDS if f not in ("id", "is_demo")]]
     table = pd.concat([head, fields.rename(columns=lambda f: tr(f"benefits.col.{f}"))], axis=1)
-    decimals = value_decimals(history["indicator"], indicators)
-    return with_kinds(table, {tr("benefits.col.zero_value"): decimals,
-                              tr("benefits.col.target_value"): decimals,
+    return with_kinds(table, {tr("benefits.col.zero_value"): "exact",
+                              tr("benefits.col.target_value"): "exact",
                               tr("benefits.col.zero_date"): "date",
                               tr("benefits.col.target_date"): "date"}, lang())
 

@@ -37,8 +37,16 @@ def norwegian(table: pd.DataFrame, kinds: Mapping[str, fmt.Kind | Sequence[fmt.K
     language = language or lang()
     kinds = kinds_of(table) | dict(kinds or {})
     table = table.reset_index(drop=True)  # a Styler subset needs a unique index
+    every = fmt.column_kinds(table, kinds)
+    # The browser draws a missing cell as a grey "None" whatever the Styler says, so a
+    # column with a gap is sent as its text (it then sorts as text)
+    gaps = [c for c in table.columns if (others or c in kinds) and table[c].isna().any()]
+    if gaps:
+        text = fmt.display(table[gaps], {c: every[c] for c in gaps}, language)
+        table = _replace(table, text)
+        every |= dict.fromkeys(gaps, "text")
     styler = table.style
-    for column, kind in fmt.column_kinds(table, kinds).items():
+    for column, kind in every.items():
         if not others and column not in kinds:
             continue
         if not isinstance(kind, list | tuple | pd.Series) and not hasattr(kind, "__array__"):
@@ -50,6 +58,14 @@ def norwegian(table: pd.DataFrame, kinds: Mapping[str, fmt.Kind | Sequence[fmt.K
             styler = styler.format(fmt.formatter(k, language),
                                    subset=pd.IndexSlice[rows, [column]])
     return styler
+
+
+def _replace(table: pd.DataFrame, columns: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with the columns of ``columns`` put in their place."""
+    table = table.copy()
+    for c in columns.columns:
+        table[c] = columns[c]
+    return table
 
 
 def csv_button(table: pd.DataFrame | Styler, file_name: str, key: str) -> None:

@@ -1,6 +1,5 @@
 """Admin: users (roles, disable, unlock, password reset), the audit log, backup."""
 
-import pandas as pd
 import streamlit as st
 
 from sdg import exports, fmt
@@ -13,6 +12,7 @@ from ui.i18n import tr
 from ui.nav import require_router
 from ui.state import actor as current_actor
 from ui.state import get_store, lang, show_error
+from ui.tables import norwegian, show
 
 require_router()
 
@@ -21,24 +21,13 @@ actor = current_actor()
 st.title(tr("admin.title"))
 
 
-def _dates_as_text(frame):
-    """Times as Norwegian text (31.12.2026 14:05), and "–" for any missing value."""
-    frame = frame.copy()
-    for col in frame.columns:
-        if str(frame[col].dtype).startswith("datetime"):
-            frame[col] = frame[col].dt.strftime("%d.%m.%Y %H:%M").fillna("–")
-        elif frame[col].isna().any():  # all text, so the column stays one Arrow type
-            frame[col] = ["–" if pd.isna(v) else str(v) for v in frame[col]]
-    return frame
-
-
 # ------------------------------------------------------------------ users
 st.subheader(tr("admin.users"))
 flash = st.session_state.pop("admin_flash", None)
 if flash:
     st.success(flash)
 users = store.users(actor)
-st.dataframe(_dates_as_text(users_table(users, lang())), hide_index=True)
+show(users_table(users, lang()), "brukere.csv", key="users_table")
 
 
 def _done(message: str) -> None:
@@ -118,7 +107,7 @@ readable = audit_table(shown, lang())
 st.caption(tr("accounts.audit.count", n=len(shown), total=len(log)))
 detail_col = tr("accounts.audit.col.detail")
 event = st.dataframe(
-    _dates_as_text(readable.drop(columns=[detail_col])), hide_index=True, key="audit_table",
+    norwegian(readable.drop(columns=[detail_col])), hide_index=True, key="audit_table",
     on_select="rerun", selection_mode="single-row")
 selected = event.selection.rows if event is not None else []
 if selected:
@@ -126,8 +115,8 @@ if selected:
 else:
     st.caption(tr("accounts.audit.raw_help"))
 with st.expander(tr("accounts.audit.raw")):
-    st.dataframe(_dates_as_text(readable[[tr("accounts.audit.col.when"),
-                                          tr("accounts.audit.col.who"), detail_col]]),
+    st.dataframe(norwegian(readable[[tr("accounts.audit.col.when"),
+                                     tr("accounts.audit.col.who"), detail_col]]),
                  hide_index=True)
 about = exports.About(what=tr("admin.audit"), municipality="–",
                       settings={"n": fmt.number(len(shown), 0, lang())})

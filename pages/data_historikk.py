@@ -4,10 +4,12 @@ import streamlit as st
 
 from sdg.errors import SdgError
 from sdg.escape import md
+from sdg.tables import batch_rows, import_history
 from ui.i18n import tr
-from ui.importer import batch_preview, batches_table, history
+from ui.importer import batch_preview, history
 from ui.nav import require_router
 from ui.state import actor, get_store, lang, show_error
+from ui.tables import show
 
 require_router()
 
@@ -22,7 +24,7 @@ batches = history(store)
 if batches.empty:
     st.info(tr("importer.history.empty"))
     st.stop()
-st.dataframe(batches_table(batches), hide_index=True)
+show(import_history(batches, lang()), "importhistorikk.csv", key="history_table")
 
 ids = batches["id"].tolist()
 files = dict(zip(ids, batches["file_name"], strict=True))
@@ -31,12 +33,14 @@ chosen = st.selectbox(tr("importer.history.pick"), ids, key="history_batch",
                                                file=files[i]))
 row = batches.set_index("id").loc[chosen]
 with st.expander(tr("importer.history.rows", batch=chosen)):
-    st.dataframe(batch_preview(store, store.path, int(chosen)), hide_index=True)
+    show(batch_rows(batch_preview(store, store.path, int(chosen)), store.indicators(), lang()),
+         f"import_{int(chosen)}.csv", key="history_rows")
 if row["layout"] == "ssb-api":  # a pull from SSB: its calls (issue 17)
     from ui.ssb import provenance_table
 
     with st.expander(tr("ssb.page.provenance")):
-        st.dataframe(provenance_table(store.pull_provenance(int(chosen))), hide_index=True)
+        show(provenance_table(store.pull_provenance(int(chosen))),
+             f"ssb_kall_{int(chosen)}.csv", key="history_provenance")
 if row["state"] == "active":
     created = store.batch_indicators_created(int(chosen))
     catalogue = store.indicators()

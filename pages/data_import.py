@@ -5,6 +5,7 @@ import streamlit as st
 from sdg.errors import SdgError
 from sdg.escape import md
 from sdg.importer import commit, default_mapping, detected_series, partial_plan, plan_import
+from sdg.tables import rows_per_indicator
 from sdg.template import template_name, template_workbook
 from ui.a11y import upload_instruction
 from ui.i18n import tr
@@ -20,6 +21,7 @@ from ui.importer import (
 )
 from ui.nav import require_router
 from ui.state import actor, get_store, lang, show_error
+from ui.tables import show
 
 require_router()
 
@@ -96,7 +98,7 @@ if plan.same_file:
     st.warning(tr("importer.same_file", batches=", ".join(map(str, plan.same_file))))
 if not plan.problems.empty:
     st.error(tr("importer.problems", n=len(plan.problems)))
-    st.dataframe(problems_table(plan), hide_index=True)
+    show(problems_table(plan), "importproblemer.csv", key="import_problems")
     rest = st.checkbox(tr("importer.partial", n=len(plan.problems)),
                        key=f"partial_{form_prefix(fr)}", help=tr("importer.partial_help"))
     if not rest:
@@ -108,15 +110,14 @@ st.success(tr("importer.valid", rows=len(plan.rows), unchanged=plan.unchanged,
 reconciliation(fr, plan)
 if not plan.conflicts.empty:
     st.warning(tr("importer.conflicts", n=len(plan.conflicts)))
-    st.dataframe(conflicts_table(plan), hide_index=True)
+    show(conflicts_table(plan), "importendringer.csv", key="import_conflicts")
 
 st.subheader(tr("importer.step.preview"))
 if plan.new_indicators:
     st.markdown(tr("importer.new_indicators",
                    names=", ".join(f"{md(s.id)} ({md(s.name_nb)})" for s in plan.new_indicators)))
-st.dataframe(plan.summary().rename(columns={"indicator": tr("importer.col.indicator"),
-                                            "rows": tr("importer.col.rows")}), hide_index=True)
-st.dataframe(preview_table(plan), hide_index=True)
+show(rows_per_indicator(plan.summary(), lang()), None, key="import_summary")
+show(preview_table(plan, indicators), "importforhandsvisning.csv", key="import_preview")
 if st.button(tr("importer.import", rows=len(plan.rows)), type="primary", key="import_go"):
     try:
         with st.status(tr("importer.working")) as status:

@@ -11,6 +11,7 @@ from ui.i18n import tr
 from ui.nav import require_router
 from ui.ssb import follow_editor, provenance_table, skipped_table
 from ui.state import actor, get_store, lang, municipality, municipality_label, show_error
+from ui.tables import show
 
 require_router()
 
@@ -28,11 +29,11 @@ if done := st.session_state.pop("ssb_done", None):
         st.success(tr("ssb.page.done", rows=done["rows"], tables=len(done["tables"]),
                       batch=done["batch"]))
         with st.expander(tr("ssb.page.provenance"), expanded=True):
-            st.dataframe(provenance_table(store.pull_provenance(done["batch"])),
-                         hide_index=True)
+            show(provenance_table(store.pull_provenance(done["batch"])),
+                 f"ssb_kall_{done['batch']}.csv", key="ssb_provenance")
     if done["skipped"]:
         st.warning(tr("ssb.page.skipped", n=len(done["skipped"])))
-        st.dataframe(skipped_table(done["skipped"]), hide_index=True)
+        show(skipped_table(done["skipped"]), "ssb_utelatt.csv", key="ssb_skipped")
 
 st.subheader(tr("ssb.page.follow", municipality=municipality_label()))
 st.caption(tr("ssb.page.follow_help"))

@@ -13,7 +13,7 @@ from ui import benefits as ub
 from ui.i18n import tr
 from ui.nav import require_router
 from ui.state import actor, get_store, lang, municipality, municipality_label, show_error
-from ui.tables import csv_button
+from ui.tables import csv_button, show
 
 require_router()
 
@@ -44,14 +44,17 @@ with tab_plan:
         st.info(tr("benefits.empty", municipality=municipality_label()))
     if not actor().may("benefits.write"):  # council members read the plan
         st.caption(tr("benefits.read_only"))
-        st.dataframe(ub.editor_frame(records), hide_index=True,
-                     column_config=ub.column_config(cat["indicators"], cat["goal_areas"]))
+        st.dataframe(ub.read_only_table(records), hide_index=True,
+                     column_config=ub.column_config(cat["indicators"], cat["goal_areas"],
+                                                    editable=False))
+        csv_button(ub.editor_frame(records), f"gevinstplan_{code}.csv", key="benefits_plan_csv")
     else:
         st.caption(tr("benefits.editor_help"))
         edited = st.data_editor(
             ub.editor_frame(records), key=ub.editor_key(code), num_rows="dynamic",
             hide_index=True,
             column_config=ub.column_config(cat["indicators"], cat["goal_areas"]))
+        csv_button(ub.editor_frame(records), f"gevinstplan_{code}.csv", key="benefits_plan_csv")
         if st.button(tr("benefits.save"), type="primary", key="benefits_save"):
             try:
                 outcome = ub.save(store, code, records, edited, actor())
@@ -68,7 +71,7 @@ with tab_map:
                                    cat["indicators"], lang())
         st.altair_chart(ub.map_chart(nodes, edges), width="stretch")
         with st.expander(tr("common.table_alternative")):
-            st.dataframe(ub.map_table(nodes, edges), hide_index=True)
+            show(ub.map_table(nodes, edges), f"gevinstkart_{code}.csv", key="benefits_map")
 
 # ------------------------------------------------------------------ owner's view
 with tab_owner:
@@ -93,4 +96,5 @@ with tab_log:
                               format_func=lambda i: f"{i} {names[i]}")
         history = store.benefit_history(picked)
         st.caption(tr("benefits.log.versions", n=len(history)))
-        st.dataframe(ub.history_table(history), hide_index=True)
+        show(ub.history_table(history), f"gevinst_{picked}_logg.csv",
+             key="benefits_log_table")

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from sdg import fmt
 from sdg.escape import md
 from ui.auth import (
     here,
@@ -25,8 +26,7 @@ if signed_in():
     st.success(tr("auth.signed_in_as", name=md(actor.name), role=tr(f"auth.role.{actor.role}")))
     session = get_store().session(session_token())
     if session is not None:
-        fmt = "%d.%m.%Y kl. %H:%M" if lang() == "nb" else "%d %B %Y, %H:%M"
-        st.caption(tr("accounts.until", time=session.expires_at.strftime(fmt)))
+        st.caption(tr("accounts.until", time=fmt.datetime(session.expires_at, lang())))
     if st.button(tr("auth.sign_out"), key="sign_out", icon=":material/logout:"):
         sign_out()
         st.rerun()

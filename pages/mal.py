@@ -19,7 +19,14 @@ from ui.goals import target_list, tile_css
 from ui.i18n import tr
 from ui.nav import require_router
 from ui.state import get_store, lang, link_params, municipality, municipality_label, show_error
-from ui.tables import csv_button, goal_targets_table, indicator_table, ks_table, un_table
+from ui.tables import (
+    csv_button,
+    goal_targets_table,
+    indicator_table,
+    ks_table,
+    show,
+    un_table,
+)
 
 require_router()
 
@@ -65,7 +72,7 @@ targets = store.targets(number)
 st.subheader(tr("goal.targets", n=len(targets)))
 target_list(targets, lang())
 with st.expander(tr("common.table_alternative")):
-    st.dataframe(goal_targets_table(targets), hide_index=True)
+    show(goal_targets_table(targets), f"delmal_{number}.csv", key="goal_targets")
 
 st.subheader(tr("goal.indicators"))
 st.markdown(f"**{tr('goal.our_indicators')}**")
@@ -73,7 +80,7 @@ ours = indicator_table(store.indicators(number), store.observation_summary(code)
 if ours.empty:
     st.caption(tr("goal.no_our_indicators"))
 else:
-    st.dataframe(ours, hide_index=True)
+    show(ours, f"indikatorer_mal_{number}.csv", key="goal_ours")
     mine = with_figures(report(code, lang()))
     warn_unusable(code, lang())
     mine = mine[mine["goals"].map(lambda gs: number in gs)]
@@ -89,11 +96,11 @@ else:
 ks = store.ks_indicators(number, scheme="De-norske-målepunktene")
 with st.expander(tr("goal.ks", n=len(ks))):
     st.caption(tr("goal.ks.help"))
-    st.dataframe(ks_table(ks), hide_index=True)
+    show(ks_table(ks), f"ks_mal_{number}.csv", key="goal_ks")
 un = store.un_indicators(number)
 with st.expander(tr("goal.un", n=len(un))):
     st.caption(tr("goal.un.help"))
-    st.dataframe(un_table(un), hide_index=True)
+    show(un_table(un), f"fn_mal_{number}.csv", key="goal_un")
 
 st.subheader(tr("gains.goals.header"))
 st.caption(tr("gains.goals.help", year=ZERO_YEAR, municipality=municipality_label()))

@@ -29,6 +29,7 @@ from ui.nav import require_router
 from ui.report import report_button
 from ui.setup import guided_start
 from ui.state import get_store, lang, municipality, municipality_label
+from ui.tables import show
 from ui.zerofreeze import frozen_section
 
 require_router()
@@ -127,5 +128,8 @@ for row in shown.itertuples():
     st.caption(f"**{md(row.name)}** – {tr('gains.col.provenance')}: {row.provenance}"
                + (f" {tr('gains.charts.sum_note')}" if row.aggregation == "sum" else ""))
 with st.expander(tr("common.table_alternative")):
-    st.dataframe(chart_table(chart_frame(shown, series, comp, lang(), keep_total=True)),
-                 hide_index=True)
+    # as many decimals as needed (at most two, as the chart's tooltips): a computed
+    # zero point has one more than its indicator
+    values = chart_table(chart_frame(shown, series, comp, lang(), keep_total=True))
+    show(values, f"nullpunkt_figurer_{code}_{page}.csv", key="gains_chart_table",
+         kinds={tr("gains.col.year"): "year"})

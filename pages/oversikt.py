@@ -14,7 +14,7 @@ from ui.i18n import pick, tr
 from ui.nav import require_router
 from ui.setup import guided_start
 from ui.state import get_store, lang, link_params, municipality, municipality_label
-from ui.tables import goal_table
+from ui.tables import goal_table, show
 
 require_router()
 
@@ -65,7 +65,7 @@ for _, group in goals.groupby("dimension_sort", sort=True):
     st.subheader(pick(group.iloc[0], "dimension"))
     goal_grid(group, focus, lang())
 with st.expander(tr("common.table_alternative")):
-    st.dataframe(goal_table(goals, focus, commitments), hide_index=True)
+    show(goal_table(goals, focus, commitments), f"mal_{code}.csv", key="home_goals")
 
 if focus:
     st.header(tr("home.focus.header"))

@@ -6,9 +6,11 @@ import os
 
 import streamlit as st
 
+from sdg import fmt
 from sdg.a11y import KNOWN_GAPS, UNTRANSLATABLE, load_run, statement_facts
 from ui.i18n import tr
 from ui.nav import require_router
+from ui.state import lang
 
 require_router()
 
@@ -23,7 +25,7 @@ facts = statement_facts(load_run())
 if facts is None:
     st.warning(tr("a11y.check.none"))
 else:
-    st.markdown(tr("a11y.check.done", date=facts["date"].strftime("%d.%m.%Y"),
+    st.markdown(tr("a11y.check.done", date=fmt.date(facts["date"], lang()),
                    version=facts["axe_version"], scans=facts["scans"], pages=facts["pages"],
                    roles=facts["roles"], langs=facts["langs"],
                    widths=f" {tr('a11y.and')} ".join(f"{w} px" for w in facts["widths"])))

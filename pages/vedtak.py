@@ -11,6 +11,7 @@ from ui.council import decision_line, decisions_table, history_table, step_forms
 from ui.i18n import tr
 from ui.nav import require_router
 from ui.state import get_store, municipality, municipality_label
+from ui.tables import show
 
 require_router()
 
@@ -33,7 +34,7 @@ if decisions.empty:
     st.stop()
 
 st.subheader(tr("council.list"))
-st.dataframe(decisions_table(decisions), hide_index=True)
+show(decisions_table(decisions), f"vedtak_{code}.csv", key="decisions")
 
 labels = {int(r.id): f"#{r.id} · {tr(f'council.state.{r.state}')} · "
           + ", ".join(str(int(g)) for g in r.goals) for r in decisions.itertuples()}
@@ -47,4 +48,5 @@ st.subheader(tr("council.steps", id=pick))
 step_forms(store.focus_decision(pick))
 
 st.subheader(tr("council.history"))
-st.dataframe(history_table(store.decision_history(code)), hide_index=True)
+show(history_table(store.decision_history(code)), f"vedtakshistorikk_{code}.csv",
+     key="decision_history")

@@ -17,6 +17,7 @@ import pandas as pd
 
 from sdg.auth import locked
 from sdg.i18n import TEXTS, t
+from sdg.tables import with_kinds
 
 #: Audit-detail keys in the order they are tried: the first one an entry has decides
 #: the sentence (``audit.<key>`` in the text catalogue).
@@ -115,7 +116,7 @@ def audit_table(log: pd.DataFrame, lang: str = "nb") -> pd.DataFrame:
     ('kari', 'analytiker', 'dataimport', 'kari importerte 354 rader fra 13135.xlsx')
     """
     c = lambda k: t(f"accounts.audit.col.{k}", lang)  # noqa: E731
-    return pd.DataFrame({
+    return with_kinds(pd.DataFrame({
         c("when"): log["happened_at"],
         c("what"): [describe(a, act, d, lang)
                     for a, act, d in zip(log["actor"], log["action"], log["detail"], strict=True)],
@@ -124,7 +125,7 @@ def audit_table(log: pd.DataFrame, lang: str = "nb") -> pd.DataFrame:
         c("action"): [action_label(a, lang) for a in log["action"]],
         c("detail"): log["detail"].fillna(""),
         c("batch"): log["batch_id"].astype("Int64"),
-    })
+    }), {c("when"): "datetime", c("batch"): "id"}, lang)
 
 
 def filter_audit(log: pd.DataFrame, *, actors: list[str] | None = None,
@@ -181,7 +182,7 @@ def users_table(users: pd.DataFrame, lang: str = "nb", now: datetime | None = No
     last active, live sign-ins, created; headers in ``lang``."""
     now = now or datetime.now()
     c = lambda k: t(f"accounts.col.{k}", lang)  # noqa: E731
-    return pd.DataFrame({
+    return with_kinds(pd.DataFrame({
         c("name"): users["name"],
         c("email"): users["email"].fillna(""),
         c("role"): [role_label(r, lang) for r in users["role"]],
@@ -193,4 +194,4 @@ def users_table(users: pd.DataFrame, lang: str = "nb", now: datetime | None = No
         c("last_seen"): users["last_seen"],
         c("sessions"): users["sessions"].astype(int),
         c("created"): users["created_at"],
-    })
+    }), {c("last_seen"): "datetime", c("sessions"): 0, c("created"): "datetime"}, lang)

@@ -141,9 +141,44 @@ def csv(table: pd.DataFrame, lang: str = "nb") -> bytes:
     ['a', '1.5']
     >>> csv(pd.DataFrame({"a": ["=1+1"]})).decode("utf-8-sig").splitlines()
     ['a', "'=1+1"]
+
+    Dates and times are written as on the page (:func:`dates_as_text`):
+
+    >>> csv(pd.DataFrame({"når": [pd.Timestamp("2018-09-25 14:03")]})).decode("utf-8-sig").split()
+    ['når', '25.09.2018', '14:03']
     """
     nb = fmt.spec(lang).babel.startswith(("nb", "nn"))
-    return writers.csv_bytes(table, sep=";" if nb else ",", decimal="," if nb else ".")
+    return writers.csv_bytes(dates_as_text(table, lang), sep=";" if nb else ",",
+                             decimal="," if nb else ".")
+
+
+def dates_as_text(table: pd.DataFrame, lang: str = "nb") -> pd.DataFrame:
+    """``table`` with its date and time columns written by :func:`sdg.fmt.datetime`
+    (:func:`sdg.fmt.date` when every time is midnight), so a CSV says ``25.09.2018``
+    as the page does (Excel in Norwegian reads that as a date), and a missing one as an
+    empty field, like a missing number; other columns unchanged.
+
+    >>> t = pd.DataFrame({"d": pd.to_datetime(["2018-09-25", None]), "v": [1.5, 2.0],
+    ...                   "t": [dt.datetime(2026, 12, 1, 9, 5), None]})
+    >>> dates_as_text(t).values.tolist()
+    [['25.09.2018', 1.5, '01.12.2026 09:05'], ['', 2.0, '']]
+    >>> dates_as_text(t, "en")["d"].tolist()
+    ['25 Sep 2018', '']
+    """
+    out = table.copy()
+    for column in table.columns:
+        values = table[column]
+        if not pd.api.types.is_datetime64_any_dtype(values):
+            present = [v for v in values if not fmt.is_missing(v)]
+            if values.dtype != object or not present or not all(
+                    isinstance(v, dt.date) for v in present):
+                continue
+            values = pd.to_datetime(values)
+        present = values.dropna()
+        midnight = bool((present == present.dt.normalize()).all())
+        write = fmt.date if midnight else fmt.datetime
+        out[column] = ["" if fmt.is_missing(v) else write(v, lang) for v in values]
+    return out
 
 
 def lines(values: Iterable[str]) -> list[str]:

@@ -21,6 +21,7 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
+from numbers import Integral
 from typing import Any
 
 from babel import Locale
@@ -310,3 +311,133 @@ def localise(chart, lang: str = DEFAULT):
         copy.config = alt.Config()
     copy.config["locale"] = vega_locale(lang)
     return copy
+
+
+# ------------------------------------------------------------------ tables
+#: How a table column is written (see :func:`formatter`): an int is the number of
+#: decimals (0 for a head count), None "as needed" (at most two), or one of the words
+#: ``"exact"``, ``"date"``, ``"datetime"``, ``"year"``, ``"id"`` and ``"text"``.
+Kind = int | str | None
+KINDS = ("exact", "date", "datetime", "year", "id", "text")
+
+
+def exact(value: Any, lang: str = DEFAULT) -> str:
+    """A number with every decimal it has, up to 15 (an imported value before it is
+    rounded; two values that differ in the third decimal do not read the same).
+
+    >>> exact(12.345), exact(1234567.125, "en"), exact(3.0), exact(None)
+    ('12,345', '1,234,567.125', '3', '–')
+    """
+    if is_missing(value) or (isinstance(value, float) and math.isinf(value)):
+        return MISSING
+    return format_decimal(_decimal(value, None), format="#,##0." + "#" * 15,
+                          locale=_locale(lang))
+
+
+def text(value: Any) -> str:
+    """A cell as text, ``–`` when missing (never ``None``, ``nan`` or ``NaT``).
+
+    >>> text("Asker"), text(None), text(float("nan")), text(7)
+    ('Asker', '–', '–', '7')
+    """
+    return MISSING if is_missing(value) else str(value)
+
+
+def formatter(kind: Kind, lang: str = DEFAULT):
+    """The function that writes one cell of a column of ``kind`` in ``lang``.
+
+    Parameters
+    ----------
+    kind : int, None or str
+        Decimals (:func:`number`), None for "as needed", ``"exact"`` (:func:`exact`),
+        ``"date"``, ``"datetime"``, ``"year"`` (:func:`year`), ``"id"`` or ``"text"``
+        (:func:`text`: as it is, without a thousands separator).
+    lang : {"nb", "nn", "en"}
+
+    Returns
+    -------
+    callable
+        value → str; a missing value gives ``–``.
+
+    >>> [formatter(k)(v) for k, v in [(1, 1234.5), (0, 1234), (None, 2.50),
+    ...                               ("exact", 0.125), ("year", 2019.0), ("id", 1234)]]
+    ['1\\xa0234,5', '1\\xa0234', '2,5', '0,125', '2019', '1234']
+    >>> formatter("datetime", "en")(dt.datetime(2018, 9, 25, 14, 3)), formatter("date")(None)
+    ('25 Sep 2018 14:03', '–')
+    """
+    if kind is None or (isinstance(kind, Integral) and not isinstance(kind, bool)):
+        places = None if kind is None else int(kind)
+        return lambda v: number(v, places, lang)
+    return {"exact": lambda v: exact(v, lang), "date": lambda v: date(v, lang),
+            "datetime": lambda v: datetime(v, lang), "year": year,
+            "id": text, "text": text}[kind]
+
+
+def infer_kind(column) -> Kind:
+    """The kind of a column nobody named (:func:`display`): datetimes as date and time,
+    floats "as needed", anything else (ints such as ids and years too) as text.
+
+    >>> import pandas as pd
+    >>> [infer_kind(pd.Series(v)) for v in ([1.5], [3], ["a"], [pd.Timestamp("2018-09-25")])]
+    [None, 'id', 'text', 'datetime']
+    """
+    import pandas as pd
+
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return "datetime"
+    if pd.api.types.is_bool_dtype(column):
+        return "text"
+    if pd.api.types.is_float_dtype(column):
+        return None
+    if pd.api.types.is_integer_dtype(column):
+        return "id"
+    return "text"
+
+
+def column_kinds(table, kinds=None) -> dict:
+    """Every column of ``table`` with its kind: the one given in ``kinds`` (a kind, or
+    one kind per row), else :func:`infer_kind`.
+
+    >>> import pandas as pd
+    >>> column_kinds(pd.DataFrame({"a": [1.5], "b": [2], "c": ["x"]}), {"b": 0})
+    {'a': None, 'b': 0, 'c': 'text'}
+    """
+    kinds = kinds or {}
+    return {c: kinds[c] if c in kinds else infer_kind(table[c]) for c in table.columns}
+
+
+def display(table, kinds=None, lang: str = DEFAULT):
+    """A copy of ``table`` for reading: every cell text, written by :func:`formatter` in
+    ``lang`` (``kinds`` maps a column to its kind or to one kind per row; other columns
+    get :func:`infer_kind`), so no cell says ``None``, ``nan`` or ``NaT``.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"når": [pd.Timestamp("2018-09-25 14:03"), pd.NaT],
+    ...                   "verdi": [1234.5, None], "år": [2019, 2020]})
+    >>> display(t, {"verdi": 1}).values.tolist()
+    [['25.09.2018 14:03', '1\\xa0234,5', '2019'], ['–', '–', '2020']]
+    >>> display(t, {"verdi": [0, 2]}, "en")["verdi"].tolist()  # half to even
+    ['1,234', '–']
+    """
+    shown = table.copy()
+    for column, kind in column_kinds(table, kinds).items():
+        values = table[column]
+        if isinstance(kind, list | tuple) or hasattr(kind, "__array__"):
+            shown[column] = [formatter(as_kind(k), lang)(v) for v, k in zip(values, kind,
+                                                                          strict=True)]
+        else:
+            write = formatter(kind, lang)
+            shown[column] = [write(v) for v in values]
+    return shown
+
+
+def as_kind(kind: Any) -> Kind:
+    """A per-row kind as the int, None or word :func:`formatter` takes (a numpy or
+    float number of decimals is an int; NaN is "as needed").
+
+    >>> as_kind(2.0), as_kind(float("nan")), as_kind("date")
+    (2, None, 'date')
+    """
+    if isinstance(kind, str) or kind is None:
+        return kind
+    return None if is_missing(kind) else int(kind)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 from streamlit.runtime.context import ContextProxy, StreamlitCookies
 from streamlit.runtime.pages_manager import PagesManager
@@ -101,3 +102,14 @@ def texts(at: AppTest) -> str:
                                    "info", "success", "error", "warning")
              for e in getattr(at, kind)]
     return "\n".join(str(p) for p in parts)
+
+
+def shown(element) -> pd.DataFrame:
+    """What a ``st.dataframe`` shows: the display values of its pandas Styler (as the
+    browser draws them), or its values when it has no Styler."""
+    from streamlit import dataframe_util
+
+    styled = element.proto.arrow_data.styler.display_values
+    if not styled:
+        return element.value
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(styled)

@@ -153,3 +153,20 @@ def test_exports_write_through_the_one_neutralising_writer():
     rows = exports.csv(table, "nb").decode("utf-8-sig").split("\r\n")
     assert all(r.lstrip('"').startswith("'") for r in rows[1:len(hostile) + 1])
     assert rows[1].endswith(";-1,5")
+
+
+@pytest.mark.parametrize(("lang", "first"), [
+    ("nb", "25.09.2018 14:03;1\u00a0234,5;1234,5;25.09.2018"),
+    ("nn", "25.09.2018 14:03;1\u00a0234,5;1234,5;25.09.2018"),
+    ("en", "25 Sep 2018 14:03,\"1,234.5\",1234.5,25 Sep 2018"),
+])
+def test_csv_writes_dates_as_the_page_and_numbers_as_numbers(lang, first):
+    # the first column a datetime, the second already text (as shown), the third a
+    # number, the fourth dates at midnight (written as dates); missing → empty field
+    table = pd.DataFrame({"når": [pd.Timestamp("2018-09-25 14:03"), pd.NaT],
+                          "vist": ["1\u00a0234,5" if lang != "en" else "1,234.5", "–"],
+                          "verdi": [1234.5, None],
+                          "dag": [dt.date(2018, 9, 25), None]})
+    rows = exports.csv(table, lang).decode("utf-8-sig").split("\r\n")
+    assert rows[1] == first
+    assert rows[2] == (";–;;" if lang != "en" else ",–,,")

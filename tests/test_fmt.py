@@ -136,3 +136,60 @@ def test_chart_svg_writes_norwegian_axis_labels():
         x=alt.X("x:Q", axis=alt.Axis(format=",.1f", values=[1000.5, 2500.25])))
     svg = vl_convert.vegalite_to_svg(fmt.localise(chart, "nb").to_json())
     assert "1\u00a0000,5" in svg or "1&#160;000,5" in svg or "1 000,5" in svg
+
+
+# ------------------------------------------------------------------ tables
+WHEN = dt.datetime(2018, 9, 25, 14, 3)
+
+
+@pytest.mark.parametrize(("kind", "value", "nb", "nn", "en"), [
+    (0, 12345, f"12{NB}345", f"12{NB}345", "12,345"),  # a head count
+    (1, 1234.5, f"1{NB}234,5", f"1{NB}234,5", "1,234.5"),
+    (2, 43.0946, "43,09", "43,09", "43.09"),
+    (None, 2.50, "2,5", "2,5", "2.5"),
+    ("exact", 12.345, "12,345", "12,345", "12.345"),
+    ("exact", 1234567.125, f"1{NB}234{NB}567,125", f"1{NB}234{NB}567,125", "1,234,567.125"),
+    ("exact", 3.0, "3", "3", "3"),
+    ("date", WHEN, "25.09.2018", "25.09.2018", "25 Sep 2018"),
+    ("date", "2018-09-25", "25.09.2018", "25.09.2018", "25 Sep 2018"),
+    ("datetime", WHEN, "25.09.2018 14:03", "25.09.2018 14:03", "25 Sep 2018 14:03"),
+    ("datetime", pd.Timestamp(WHEN), "25.09.2018 14:03", "25.09.2018 14:03",
+     "25 Sep 2018 14:03"),
+    ("year", 2019.0, "2019", "2019", "2019"),
+    ("id", 12345, "12345", "12345", "12345"),  # no thousands separator in a number id
+    ("text", "Asker", "Asker", "Asker", "Asker"),
+    *[(k, m, "–", "–", "–") for k in (0, None, "exact", "date", "datetime", "year", "id",
+                                      "text")
+      for m in (None, float("nan"), pd.NaT, pd.NA)],
+])
+def test_formatter(kind, value, nb, nn, en):
+    assert [fmt.formatter(kind, lang)(value) for lang in ("nb", "nn", "en")] == [nb, nn, en]
+
+
+@pytest.mark.parametrize(("column", "kind"), [
+    ([1.5, None], None), ([3, 4], "id"), (pd.array([3, None], dtype="Int64"), "id"),
+    (["a", None], "text"), ([True, False], "text"),
+    (pd.to_datetime(["2018-09-25", None]), "datetime"),
+])
+def test_infer_kind(column, kind):
+    assert fmt.infer_kind(pd.Series(column)) == kind
+
+
+def test_display_writes_every_cell_and_never_none_nan_or_nat():
+    table = pd.DataFrame({
+        "når": [pd.Timestamp(WHEN), pd.NaT], "verdi": [1234.5, None],
+        "rader": pd.array([12345, None], dtype="Int64"), "tekst": ["x", None],
+        "per rad": [93679.0, 43.0946]})
+    nb = fmt.display(table, {"rader": 0, "per rad": [0, 2]})
+    assert nb.to_dict("list") == {
+        "når": ["25.09.2018 14:03", "–"], "verdi": [f"1{NB}234,5", "–"],
+        "rader": [f"12{NB}345", "–"], "tekst": ["x", "–"], "per rad": [f"93{NB}679", "43,09"]}
+    en = fmt.display(table, {"rader": 0, "per rad": [0, 2]}, "en")
+    assert en.iloc[0].tolist() == ["25 Sep 2018 14:03", "1,234.5", "12,345", "x", "93,679"]
+    assert table["verdi"].dtype.kind == "f"  # the table itself is left alone
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False).map(lambda v: round(v, 6)))
+def test_exact_reads_back(value):  # an imported value has a handful of decimals
+    text = fmt.exact(value, "nb").replace(NB, "").replace(",", ".")
+    assert float(text) == value

@@ -4,6 +4,7 @@ the user's language with filters, raw detail and export; the Konto page for OIDC
 from __future__ import annotations
 
 import io
+import re
 import time
 
 import pandas as pd
@@ -11,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from sdg.auth import SYSTEM, Actor
-from tests.apptest import run_app, run_url, texts
+from tests.apptest import run_app, run_url, shown, texts
 from tests.conftest import APP
 
 PASSWORD = "tre blå hester i Hurum"
@@ -28,7 +29,7 @@ def _admin(role_users=True, **query) -> AppTest:
 
 
 def _users_frame(at) -> pd.DataFrame:
-    return at.dataframe[0].value
+    return shown(at.dataframe[0])  # as the browser shows it
 
 
 def test_users_are_shown_in_words(app_db):
@@ -36,7 +37,7 @@ def test_users_are_shown_in_words(app_db):
     assert list(users.columns)[:5] == ["Brukernavn", "E-post", "Rolle", "Innlogging", "Status"]
     ola = users.set_index("Brukernavn").loc["ola"]
     assert ola["Rolle"] == "analytiker" and ola["Innlogging"] == "lokal konto"
-    assert ola["Status"] == "aktiv" and ola["Aktive innlogginger"] == 1
+    assert ola["Status"] == "aktiv" and ola["Aktive innlogginger"] == "1"
     assert "None" not in users.astype(str).to_string() and "NaT" not in users.to_string()
 
 
@@ -46,6 +47,24 @@ def test_users_are_shown_in_english_too(app_db):
     assert list(users.columns)[:3] == ["User name", "E-mail", "Role"]
     assert "analyst" in users["Role"].tolist()
     assert "Audit log: who wrote what, and when" in texts(at)
+
+
+@pytest.mark.parametrize("lang, when", [
+    ("nb", r"\d\d\.\d\d\.\d{4} \d\d:\d\d"),
+    ("en", r"\d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d"),
+])
+def test_times_are_written_in_the_language_and_the_tables_have_csv(app_db, lang, when):
+    at = _admin(lang=lang)
+    users = _users_frame(at)
+    created = users.iloc[:, -1]  # "Opprettet" / "Created"
+    assert all(re.fullmatch(when, v) for v in created), created.tolist()
+    audit = shown(at.dataframe(key="audit_table"))
+    assert all(re.fullmatch(when, v) for v in audit.iloc[:, 0]), audit.iloc[:, 0].tolist()
+    assert at.dataframe(key="audit_table").value.iloc[:, 0].dtype.kind == "M"  # sorts as time
+    for table in (users, audit):
+        assert not set(map(str, table.to_numpy().ravel())) & {"None", "nan", "NaT", "<NA>"}
+    csv = "Last ned CSV" if lang == "nb" else "Download CSV"
+    assert [b.proto.label for b in at.get("download_button")].count(csv) == 2  # users, log
 
 
 def test_change_role_disable_and_reset_from_the_page(app_db):

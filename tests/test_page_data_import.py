@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
+import pytest
 
 from sdg.auth import Actor
 from sdg.store import open_store
-from tests.apptest import run_app, texts
+from tests.apptest import run_app, shown, texts
 
 PAGE = "pages/data_import.py"
 HISTORY = "pages/data_historikk.py"
@@ -178,6 +181,7 @@ def test_history_shows_an_import_made_elsewhere_on_the_next_run(app_db):
     assert len(table) == before + 1 and table.iloc[0]["Fil"] == "cli.csv"
 
 
+<<<<<<< HEAD
 def test_a_hidden_sheet_is_offered_marked_unselected_and_read_only_when_chosen(app_db):
     from tests.workbooks import hidden_sheet_bytes
 
@@ -238,3 +242,50 @@ def test_an_english_name_given_is_stored_as_given(app_db):
         assert store.indicators().set_index("id").loc["lekeplasser", "name_en"] == "Playgrounds"
     finally:
         store.close()
+=======
+BIG = ('"kommunenummer";"indikator";"år";"verdi"\n'
+       '"3203";"Lekeplasser";2024;1234,5\n"3201";"Lekeplasser";2024;30\n').encode()
+FORMATS = [  # value with one decimal (a new indicator: every decimal), a head count, time
+    ("nb", "1\u00a0234,5", "93\u00a0679", r"\d\d\.\d\d\.\d{4} \d\d:\d\d"),
+    ("en", "1,234.5", "93,679", r"\d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d"),
+]
+
+
+@pytest.mark.parametrize("lang, value, count, when", FORMATS)
+def test_the_wizard_preview_writes_numbers_in_the_language(app_db, lang, value, count,
+                                                            when):
+    at = run_app(PAGE, role="analyst", lang=lang)
+    at.file_uploader[0].set_value(("lek.csv", BIG, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    preview = at.dataframe[-1]
+    assert value in shown(preview).iloc[:, 3].tolist()  # the value column
+    assert preview.value.iloc[:, 3].dtype.kind == "f"  # the cells stay numbers (sorting)
+    assert _csv_buttons(at) == 1  # under the preview (no problems, no changes here)
+
+
+@pytest.mark.parametrize("lang, value, count, when", FORMATS)
+def test_the_history_writes_times_and_numbers_in_the_language(app_db, lang, value, count,
+                                                              when):
+    store = open_store(app_db, seed=False)
+    try:  # befolkning is a head count (no decimals), grunnskolepoeng has one
+        store.commit_import(Actor("cli", "analyst"), {"file_name": "cli.csv"}, pd.DataFrame({
+            "municipality": ["3203", "3203"], "indicator": ["befolkning", "grunnskolepoeng"],
+            "year": [2024, 2024], "value": [93679.0, 1234.5], "status_symbol": [None, None],
+            "note": [None, None]}))
+    finally:
+        store.close()
+    at = run_app(HISTORY, role="analyst", lang=lang)
+    history, rows = shown(at.dataframe[0]), shown(at.dataframe[1])
+    assert re.fullmatch(when, history.iloc[0, 1]), history.iloc[0, 1]
+    assert history.iloc[0, 3] == "cli.csv"
+    assert sorted(rows.iloc[:, 3]) == sorted([count, value]), rows
+    for table in (history, rows):
+        cells = set(map(str, table.to_numpy().ravel()))
+        assert not cells & {"None", "nan", "NaT", "<NA>"}, cells
+    assert _csv_buttons(at) == 2  # under the history and under the batch's rows
+
+
+def _csv_buttons(at) -> int:
+    return sum(b.proto.label in ("Last ned CSV", "Download CSV")
+               for b in at.get("download_button"))
+>>>>>>> s15fmt

@@ -8,7 +8,7 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from sdg.store import Store
-from tests.apptest import run_app, texts
+from tests.apptest import run_app, shown, texts
 
 PAGE = "pages/gevinstplan.py"
 EDITOR = "benefits_editor_3203_0"  # the key of the first, unsaved version of 3203's plan
@@ -155,6 +155,7 @@ def test_a_municipality_without_a_plan(app_db):
     assert len(at.data_editor(key="benefits_editor_0301_0").value) == 0
 
 
+<<<<<<< HEAD
 def test_a_plan_whose_goal_areas_are_no_longer_in_use_can_still_be_saved(app_db):
     """Asker sets up its own goal areas (copies of the seven), then retires one: the
     twelve benefits still link to the seven, which are no longer in use. The plan shows
@@ -176,3 +177,23 @@ def test_a_plan_whose_goal_areas_are_no_longer_in_use_can_still_be_saved(app_db)
     assert set(problems.iloc[:, 3]) == {
         "Målområdet er ikke lenger i bruk (avviklet, eller erstattet av kommunens egne "
         "målområder). Planen kan lagres, men flytt gevinsten til et målområde i bruk."}
+=======
+@pytest.mark.parametrize("lang, zero, target", [("nb", "43,09", "44,5"),
+                                                ("en", "43.09", "44.5")])
+def test_the_numbers_of_the_plan(app_db, lang, zero, target):
+    # an editor's number columns follow the browser's locale ("localized"): a
+    # data_editor takes no Styler for an editable column
+    editor = run_app(PAGE, role="analyst", lang=lang).data_editor(key=EDITOR)
+    columns = json.loads(editor.proto.columns)
+    assert {columns[c]["type_config"]["format"] for c in ("zero_value", "target_value")} == {
+        "localized"}
+    # the read-only plan (a viewer) is written in the page's language
+    at = run_app(PAGE, lang=lang)
+    (plan,) = [d for d in at.dataframe if "zero_value" in d.value.columns]
+    first = shown(plan).iloc[0]
+    assert (first["zero_value"], first["target_value"]) == (zero, target)
+    assert plan.value["zero_value"].dtype.kind == "f"
+    assert not set(map(str, shown(plan).to_numpy().ravel())) & {"None", "nan", "NaT", "<NA>"}
+    csv = "Last ned CSV" if lang == "nb" else "Download CSV"
+    assert csv in [b.proto.label for b in at.get("download_button")]
+>>>>>>> s15fmt

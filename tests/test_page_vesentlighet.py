@@ -182,6 +182,7 @@ def test_exports_present(app_db):
     at = run_app(PAGE, role="analyst")
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Last ned PNG", "Last ned SVG", "Last ned tabellen (xlsx)", "Last ned CSV",
+                      "Last ned CSV",  # under the council's sources
                       "Rapport til kommunestyret (PDF)"]
 
 

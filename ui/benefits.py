@@ -14,9 +14,10 @@ from sdg.auth import Actor
 from sdg.baseline import renumbering_chain
 from sdg.benefits import FIELDS, KINDS, LEVELS, diff, has_errors, latest_values, validate
 from sdg.store import Store
+from sdg.tables import with_kinds
 from ui.i18n import tr
 from ui.state import get_store, lang
-from ui.tables import norwegian
+from ui.tables import EDITOR_NUMBERS, norwegian
 
 EDITOR_KEY = "benefits_editor"
 FLASH_KEY = "benefits_flash"
@@ -60,8 +61,21 @@ def editor_frame(records: pd.DataFrame) -> pd.DataFrame:
     return frame.astype({"id": "Int64"})  # new rows have no number yet
 
 
-def column_config(indicators: pd.DataFrame, goal_areas: pd.DataFrame) -> dict:
-    """Column configs of the plan editor: selectboxes, numbers, dates, text."""
+def read_only_table(records: pd.DataFrame) -> Styler:
+    """The plan for a reader who may not edit it: the editor's columns with the values
+    as they were entered (every decimal: a zero point has one more than its indicator)
+    in the page's language."""
+    frame = editor_frame(records)
+    return norwegian(frame, {"id": "id", "zero_value": "exact", "target_value": "exact",
+                             "zero_date": "date", "target_date": "date"}, others=False)
+
+
+def column_config(indicators: pd.DataFrame, goal_areas: pd.DataFrame,
+                  editable: bool = True) -> dict:
+    """Column configs of the plan editor: selectboxes, numbers, dates, text.
+
+    ``editable=False`` (the read-only table of :func:`read_only_table`) leaves the
+    number columns to the table's Styler, which writes them in the page's language."""
     retired = tr("benefits.area_not_in_use")
     area_names = {r.code: getattr(r, f"name_{lang()}") + ("" if r.in_use else retired)
                   for r in goal_areas.itertuples()}
@@ -86,9 +100,11 @@ def column_config(indicators: pd.DataFrame, goal_areas: pd.DataFrame) -> dict:
         "targets": cc.TextColumn(label["targets"], help=tr("benefits.help.targets")),
         "indicator": cc.SelectboxColumn(label["indicator"], options=list(ind_names),
                                         format_func=lambda i: ind_names.get(i, i)),
-        "zero_value": cc.NumberColumn(label["zero_value"]),
+        "zero_value": cc.NumberColumn(label["zero_value"],
+                                      format=EDITOR_NUMBERS if editable else None),
         "zero_date": cc.DateColumn(label["zero_date"], format=fmt.moment_date(lang())),
-        "target_value": cc.NumberColumn(label["target_value"]),
+        "target_value": cc.NumberColumn(label["target_value"],
+                                        format=EDITOR_NUMBERS if editable else None),
         "target_date": cc.DateColumn(label["target_date"], format=fmt.moment_date(lang())),
         "owner": cc.TextColumn(label["owner"], help=tr("benefits.help.owner")),
         "is_demo": cc.CheckboxColumn(label["is_demo"], disabled=True, default=False),
@@ -200,7 +216,9 @@ def owner_table(view: pd.DataFrame, indicators: pd.DataFrame) -> Styler:
 
 
 def history_table(history: pd.DataFrame) -> pd.DataFrame:
-    """Every version of a benefit, newest first, with translated headers."""
+    """Every version of a benefit, newest first, with translated headers; its
+    ``attrs["kinds"]`` write the values as entered and the dates as dates
+    (:func:`ui.tables.norwegian`)."""
     head = pd.DataFrame({
         tr("benefits.log.changed_at"): history["changed_at"].map(
             lambda d: fmt.datetime(d, lang())),
@@ -208,7 +226,11 @@ def history_table(history: pd.DataFrame) -> pd.DataFrame:
         tr("benefits.log.action"): history["action"].map(lambda a: tr(f"benefits.log.action.{a}")),
     })
     fields = history[[f for f in FIELDS if f not in ("id", "is_demo")]]
-    return pd.concat([head, fields.rename(columns=lambda f: tr(f"benefits.col.{f}"))], axis=1)
+    table = pd.concat([head, fields.rename(columns=lambda f: tr(f"benefits.col.{f}"))], axis=1)
+    return with_kinds(table, {tr("benefits.col.zero_value"): "exact",
+                              tr("benefits.col.target_value"): "exact",
+                              tr("benefits.col.zero_date"): "date",
+                              tr("benefits.col.target_date"): "date"}, lang())
 
 
 def show_outcome(outcome: SaveOutcome) -> None:

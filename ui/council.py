@@ -13,12 +13,14 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from sdg import fmt
 from sdg.errors import SdgError
 from sdg.escape import md
 from sdg.store.decisions import NEXT
 from ui.i18n import tr
 from ui.materiality import INCLUDED_KEY, labeller
 from ui.state import actor, get_store, lang, show_error
+from ui.tables import show
 
 DECISION_PAGE = "pages/vedtak.py"
 
@@ -28,7 +30,7 @@ def _goals_text(goals) -> str:
 
 
 def _date(value) -> str:
-    return "–" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%d.%m.%Y}"
+    return fmt.date(value, lang())
 
 
 def _text(value) -> str:
@@ -101,7 +103,7 @@ def history_table(history: pd.DataFrame) -> pd.DataFrame:
     """Every step: when, decision, step, state after it, goals, who (role), detail."""
     return pd.DataFrame({
         tr("council.col.when"): history["happened_at"].map(
-            lambda v: f"{pd.Timestamp(v):%d.%m.%Y %H:%M}"),
+            lambda v: fmt.datetime(v, lang())),
         tr("council.col.id"): history["decision_id"],
         tr("council.col.step"): history["action"].map(lambda a: tr(f"council.step.{a}")),
         tr("council.col.state"): history["state"].map(lambda s: tr(f"council.state.{s}")),
@@ -205,7 +207,7 @@ def sources_table(sources: pd.DataFrame, weights: dict[str, float]) -> pd.DataFr
     def weight(row) -> str:
         if not row.current:
             return "–"
-        return f"{weights.get(str(row.id), 1.0):.1f}".replace(".", ",")
+        return fmt.number(weights.get(str(row.id), 1.0), 1, lang())
 
     return pd.DataFrame({
         tr("council.src.in"): sources["current"].map({True: "✔", False: "—"}),
@@ -238,7 +240,8 @@ def sources_panel(code: str, weights: dict[str, float]) -> None:
     if sources.empty:
         st.caption(tr("council.src.none"))
         return
-    st.dataframe(sources_table(sources, weights), hide_index=True)
+    show(sources_table(sources, weights), f"kilder_{code}.csv", key="council_sources",
+         kinds={tr("council.src.n"): 0})
     if not actor().may("sources.include"):
         return
     labels = {int(r.id): f"{r.name} (#{r.id}, {tr(f'materiality.kind.{r.kind}')})"

@@ -9,8 +9,10 @@ from sdg.errors import SdgError
 from sdg.escape import md
 from sdg.importer import FileRead, Mapping, NewIndicator, Plan, read_file, sha256_of, slug
 from sdg.importer import suggest_targets as _suggest_targets
+from sdg.tables import batch_rows, detected_series, import_conflicts, import_problems
 from ui.i18n import tr
 from ui.state import lang
+from ui.tables import show
 
 NEW = "__new__"
 SKIP = "__skip__"
@@ -42,16 +44,7 @@ def read_upload(data: bytes, name: str, history: pd.DataFrame,
 
 def detection(fr: FileRead, series: pd.DataFrame) -> None:
     """Step 2: what was found — sheets, layouts, series — and what was explained."""
-    st.dataframe(pd.DataFrame({
-        tr("importer.col.sheet"): series["sheet"],
-        tr("importer.col.layout"): series["layout"],
-        tr("importer.col.series"): series["label"],
-        tr("importer.col.unit"): series["unit"].fillna(""),
-        tr("importer.col.source"): series["source"].fillna(""),
-        tr("importer.col.rows"): series["rows"],
-        tr("importer.col.regions"): series["regions"],
-        tr("importer.col.years"): series["years"],
-    }), hide_index=True)
+    show(detected_series(series, lang()), None, key="import_series")
     for e in fr.result.explanations:
         st.caption(md(e.message(lang())))
 
@@ -157,35 +150,18 @@ def reconciliation(fr: FileRead, plan: Plan | None) -> None:
 
 def problems_table(plan: Plan) -> pd.DataFrame:
     """Step 4: every problem with sheet, row, column, value and reason."""
-    p = plan.problems
-    return pd.DataFrame({
-        tr("importer.col.sheet"): p["sheet"], tr("importer.col.row"): p["row"],
-        tr("importer.col.column"): p["column"], tr("importer.col.value"): p["value"],
-        # The plan carries the reason in bokmål and English; a nynorsk reader gets bokmål.
-        tr("importer.col.reason"): p["reason_en" if lang() == "en" else "reason"],
-    })  # fmt: skip
+    return import_problems(plan.problems, lang())
 
 
 def conflicts_table(plan: Plan) -> pd.DataFrame:
-    """Values the import changes: old → new."""
-    c = plan.conflicts
-    return pd.DataFrame({
-        tr("importer.col.municipality"): c["municipality"],
-        tr("importer.col.indicator"): c["indicator"], tr("importer.col.year"): c["year"],
-        tr("importer.col.old"): c["old_value"], tr("importer.col.new"): c["new_value"],
-        tr("importer.col.old_batch"): c["old_batch"],
-    })  # fmt: skip
+    """Values the import changes: old → new (every decimal)."""
+    return import_conflicts(plan.conflicts, lang())
 
 
-def preview_table(plan: Plan, n: int = 200) -> pd.DataFrame:
-    """The first rows that would be written."""
-    r = plan.rows.head(n)
-    return pd.DataFrame({
-        tr("importer.col.municipality"): r["municipality"],
-        tr("importer.col.indicator"): r["indicator"], tr("importer.col.year"): r["year"],
-        tr("importer.col.value"): r["value"], tr("importer.col.status"): r["status_symbol"],
-        tr("importer.col.sheet"): r["sheet"], tr("importer.col.row"): r["src_row"],
-    })  # fmt: skip
+def preview_table(plan: Plan, catalogue: pd.DataFrame | None = None,
+                  n: int = 200) -> pd.DataFrame:
+    """The first rows that would be written, each value with its indicator's decimals."""
+    return batch_rows(plan.rows.head(n), catalogue, lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -205,16 +181,3 @@ def batch_preview(_store, path: str, batch_id: int, n: int = 500) -> pd.DataFram
 def history(store) -> pd.DataFrame:
     """The import history of ``store`` (cheap on a rerun: one small version query)."""
     return import_history(store, store.path, store.batches_version())
-
-
-def batches_table(batches: pd.DataFrame) -> pd.DataFrame:
-    """The import history with translated headers and states."""
-    b = batches
-    return pd.DataFrame({
-        tr("importer.col.batch"): b["id"], tr("importer.col.when"): b["created_at"],
-        tr("importer.col.who"): b["actor"], tr("importer.col.file"): b["file_name"],
-        tr("importer.col.sheet"): b["sheet"], tr("importer.col.layout"): b["layout"],
-        tr("importer.col.indicator"): b["indicators"], tr("importer.col.rows"): b["rows_total"],
-        tr("importer.col.current"): b["rows_current"],
-        tr("importer.col.state"): b["state"].map(lambda s: tr(f"importer.state.{s}")),
-    })  # fmt: skip

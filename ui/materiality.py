@@ -34,7 +34,7 @@ from sdg.report import B_ROBUSTNESS, matrix_from_ratings
 from ui.a11y import upload_instruction
 from ui.i18n import tr
 from ui.state import actor, get_store, lang, show_error
-from ui.tables import norwegian
+from ui.tables import EDITOR_NUMBERS, norwegian
 
 THRESHOLD_METHODS = ("median", "mean", "fixed")
 _PENDING = "mat_pending_view"
@@ -302,7 +302,7 @@ def _decision_label(earlier: pd.DataFrame, decision_id: int) -> str:
     row = earlier.loc[earlier["id"] == decision_id].iloc[0]
     goals = ", ".join(str(int(g)) for g in row["goals"])
     date = row["meeting_date"] if pd.notna(row["meeting_date"]) else row["decided_on"]
-    return f"#{decision_id} · {t(f'council.state.{row.state}', lang())} · {date:%d.%m.%Y} · {goals}"
+    return f"#{decision_id} · {t(f'council.state.{row.state}', lang())} · {fmt.date(date, lang())} · {goals}"
 
 
 def notes_panel(code: str, matrix: pd.DataFrame, targets: pd.DataFrame) -> None:
@@ -548,8 +548,11 @@ def assessment_panel(code: str, goals: pd.DataFrame, targets: pd.DataFrame) -> N
         column_config={
             "subject": st.column_config.TextColumn(tr("materiality.col.subject")),
             "name": st.column_config.TextColumn(tr("materiality.col.name"), width="large"),
+            # the browser's locale: a data_editor cannot write an editable column in
+            # the page's language (see ui.tables.EDITOR_NUMBERS)
             "value": st.column_config.NumberColumn(tr("innspill.assessment.value"),
-                                                   min_value=1, max_value=5, step=0.1),
+                                                   min_value=1, max_value=5, step=0.1,
+                                                   format=EDITOR_NUMBERS),
         })
     if st.button(tr("innspill.assessment.save"), type="primary", key="inn_save"):
         try:

@@ -10,8 +10,10 @@ import streamlit as st
 
 from sdg.errors import SdgError
 from sdg.escape import md
+from sdg.tables import value_decimals
 from ui.i18n import tr
 from ui.state import actor, get_store, lang, link_params, municipality_label, show_error
+from ui.tables import show
 
 SETUP_PAGE = "pages/oppsett.py"
 #: page → the permission it needs (links are only drawn for pages the role may open)
@@ -164,13 +166,15 @@ def targets_form(code: str) -> None:
                     _saved("council.setup.saved")
     own = store.indicator_targets(code)
     if len(own):
-        st.dataframe(pd.DataFrame({
+        decimals = value_decimals(own["indicator"], store.indicators())
+        show(pd.DataFrame({
             tr("gains.col.indicator"): own["indicator"].map(lambda i: labels.get(i, i)),
             tr("council.setup.target_value"): own["target_value"],
             tr("council.setup.target_year"): own["target_year"].astype(int).astype(str),
             tr("council.setup.note"): own["note"].fillna(""),
             tr("materiality.decision.who"): own["set_by"],
-        }), hide_index=True)
+        }), f"maal_{code}.csv", key="set_targets",
+            kinds={tr("council.setup.target_value"): decimals})
 
 
 def zero_point_form(code: str, missing: list[str], year: int) -> None:
@@ -199,11 +203,11 @@ def zero_point_form(code: str, missing: list[str], year: int) -> None:
                     _saved("council.setup.saved")
     manual = store.manual_zero_points(code, year)
     if len(manual):
-        st.dataframe(pd.DataFrame({
+        show(pd.DataFrame({
             tr("gains.col.indicator"): manual["indicator"].map(lambda i: labels.get(i, i)),
             tr("gains.col.zero_value"): manual["value"],
             tr("council.setup.note"): manual["note"],
             tr("materiality.decision.who"): manual["set_by"],
-            tr("council.col.when"): manual["set_at"].map(
-                lambda v: f"{pd.Timestamp(v):%d.%m.%Y}"),
-        }), hide_index=True)
+            tr("council.col.when"): pd.to_datetime(manual["set_at"]),
+        }), f"nullpunkt_manuelle_{code}.csv", key="set_zero_table",
+            kinds={tr("gains.col.zero_value"): "exact", tr("council.col.when"): "date"})

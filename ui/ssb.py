@@ -8,7 +8,9 @@ import streamlit as st
 
 from sdg.library import Entry
 from sdg.library import frame as library_frame
+from sdg.tables import pull_calls
 from ui.i18n import tr
+from ui.state import lang
 
 
 def follow_editor(library: dict[str, Entry], follows: list[str], lang: str) -> pd.DataFrame:
@@ -38,13 +40,7 @@ def follow_editor(library: dict[str, Entry], follows: list[str], lang: str) -> p
 
 def provenance_table(prov: pd.DataFrame) -> pd.DataFrame:
     """The calls of a pull for the page: table, query, fetched, SSB's updated, sha256."""
-    return pd.DataFrame({
-        tr("ssb.col.table"): prov["table_id"],
-        tr("ssb.col.query"): prov["method"] + " " + prov["query_url"],
-        tr("ssb.col.fetched"): prov["fetched_at"].astype(str).str[:19],
-        tr("ssb.col.updated"): prov["ssb_updated"].fillna("–"),
-        tr("ssb.col.sha"): prov["response_sha256"],
-    })
+    return pull_calls(prov, lang())
 
 
 def skipped_table(skipped: list[tuple[str, str, str]]) -> pd.DataFrame:

@@ -8,34 +8,64 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from sdg import fmt
+from sdg.tables import kinds_of
 from ui.i18n import tr
 from ui.state import lang, municipality_label
 
+#: How an ``st.data_editor`` writes its editable number columns. It cannot take a
+#: pandas Styler for an editable column, and a NumberColumn's printf formats always
+#: write a decimal point; "localized" writes (and reads what is typed) in the *browser's*
+#: locale (``Intl.NumberFormat(navigator.languages)``): ``1 234,5`` in a Norwegian
+#: browser, ``1,234.5`` in an English one, whatever the page's language.
+EDITOR_NUMBERS = "localized"
 
-def norwegian(table: pd.DataFrame, decimals: Mapping[str, int | None | Sequence[int]],
-              language: str | None = None) -> Styler:
-    """``table`` for ``st.dataframe`` with its numbers written by :func:`sdg.fmt.number`
-    (``43,09``, ``93 679``; ``–`` for a missing value) while the cells keep their
-    values, so a column still sorts as numbers.
 
-    ``decimals`` maps a column to its decimals: one number for the column, None for
-    "as needed", or one number per row (an indicator's own decimals).
+def norwegian(table: pd.DataFrame, kinds: Mapping[str, fmt.Kind | Sequence[fmt.Kind]]
+              | None = None, language: str | None = None, others: bool = True) -> Styler:
+    """``table`` for ``st.dataframe`` with every cell written by :mod:`sdg.fmt` in the
+    session's language (``43,09``, ``93 679``, ``25.09.2018 14:03``; ``–`` for a missing
+    value) while the cells keep their values, so a column still sorts as numbers or
+    dates.
+
+    ``kinds`` maps a column to its :data:`sdg.fmt.Kind`: a number of decimals, None for
+    "as needed", a word (``"date"``, ``"datetime"``, ``"year"``, ``"exact"``, ``"id"``,
+    ``"text"``), or one of those per row (an indicator's own decimals). Other columns
+    get the kinds a builder of :mod:`sdg.tables` put in ``table.attrs``, else
+    :func:`sdg.fmt.infer_kind`; with ``others=False`` they are left to Streamlit (a
+    column whose ``column_config`` writes it, e.g. a SelectboxColumn's labels).
     """
     language = language or lang()
+    kinds = kinds_of(table) | dict(kinds or {})
+    table = table.reset_index(drop=True)  # a Styler subset needs a unique index
+    every = fmt.column_kinds(table, kinds)
+    # The browser draws a missing cell as a grey "None" whatever the Styler says, so a
+    # column with a gap is sent as its text (it then sorts as text)
+    gaps = [c for c in table.columns if (others or c in kinds) and table[c].isna().any()]
+    if gaps:
+        text = fmt.display(table[gaps], {c: every[c] for c in gaps}, language)
+        table = _replace(table, text)
+        every |= dict.fromkeys(gaps, "text")
     styler = table.style
-    for column, places in decimals.items():
-        if column not in table.columns:
+    for column, kind in every.items():
+        if not others and column not in kinds:
             continue
-        if places is None or isinstance(places, int):
-            styler = styler.format(lambda v, d=places: fmt.number(v, d, language),
-                                   subset=[column])
+        if not isinstance(kind, list | tuple | pd.Series) and not hasattr(kind, "__array__"):
+            styler = styler.format(fmt.formatter(kind, language), subset=[column])
             continue
-        per_row = pd.Series(list(places), index=table.index)
-        for d in per_row.unique():
-            rows = table.index[per_row == d]
-            styler = styler.format(lambda v, d=int(d): fmt.number(v, d, language),
+        per_row = [fmt.as_kind(k) for k in kind]
+        for k in dict.fromkeys(per_row):
+            rows = [i for i, r in enumerate(per_row) if r == k]
+            styler = styler.format(fmt.formatter(k, language),
                                    subset=pd.IndexSlice[rows, [column]])
     return styler
+
+
+def _replace(table: pd.DataFrame, columns: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with the columns of ``columns`` put in their place."""
+    table = table.copy()
+    for c in columns.columns:
+        table[c] = columns[c]
+    return table
 
 
 def csv_button(table: pd.DataFrame | Styler, file_name: str, key: str) -> None:
@@ -49,6 +79,20 @@ def csv_button(table: pd.DataFrame | Styler, file_name: str, key: str) -> None:
     language = lang()
     st.download_button(tr("export.csv"), lambda: exports.csv(data, language),
                        file_name=file_name, mime="text/csv", on_click="ignore", key=key)
+
+
+def show(table: pd.DataFrame, file_name: str | None, key: str,
+         kinds: Mapping[str, fmt.Kind | Sequence[fmt.Kind]] | None = None, **options):
+    """``table`` in ``st.dataframe`` written by :func:`norwegian`, and under it the
+    "Last ned CSV" button of :func:`csv_button` (none when ``file_name`` is None);
+    ``options`` go to ``st.dataframe``. Returns what ``st.dataframe`` returns."""
+    import streamlit as st
+
+    options.setdefault("hide_index", True)
+    shown = st.dataframe(norwegian(table, kinds), **options)
+    if file_name:
+        csv_button(table, file_name, key=f"{key}_csv")
+    return shown
 
 
 def goal_table(goals: pd.DataFrame, focus: set[int], commitments: pd.DataFrame) -> pd.DataFrame:

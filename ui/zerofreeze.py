@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from sdg import fmt
 from sdg.errors import SdgError
 from sdg.escape import md
 from sdg.zerofreeze import ZERO_YEAR, freeze, number, rebase, revision_table
@@ -38,7 +39,7 @@ def frozen_section(code: str, year: int = ZERO_YEAR) -> None:
     else:
         first = rev.sort_values("frozen_at").iloc[0]
         st.caption(tr("ssb.freeze.by", who=md(first["frozen_by"]),
-                      when=pd.Timestamp(first["frozen_at"]).strftime("%d.%m.%Y"),
+                      when=fmt.date(first["frozen_at"], language),
                       note=md(first["note"]) or "–"))
         revised = rev[rev["revised"]]
         for line in revised["revision"]:

@@ -181,7 +181,6 @@ def test_history_shows_an_import_made_elsewhere_on_the_next_run(app_db):
     assert len(table) == before + 1 and table.iloc[0]["Fil"] == "cli.csv"
 
 
-<<<<<<< HEAD
 def test_a_hidden_sheet_is_offered_marked_unselected_and_read_only_when_chosen(app_db):
     from tests.workbooks import hidden_sheet_bytes
 
@@ -242,7 +241,8 @@ def test_an_english_name_given_is_stored_as_given(app_db):
         assert store.indicators().set_index("id").loc["lekeplasser", "name_en"] == "Playgrounds"
     finally:
         store.close()
-=======
+
+
 BIG = ('"kommunenummer";"indikator";"år";"verdi"\n'
        '"3203";"Lekeplasser";2024;1234,5\n"3201";"Lekeplasser";2024;30\n').encode()
 FORMATS = [  # value with one decimal (a new indicator: every decimal), a head count, time
@@ -288,4 +288,3 @@ def test_the_history_writes_times_and_numbers_in_the_language(app_db, lang, valu
 def _csv_buttons(at) -> int:
     return sum(b.proto.label in ("Last ned CSV", "Download CSV")
                for b in at.get("download_button"))
->>>>>>> s15fmt

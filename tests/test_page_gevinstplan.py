@@ -155,7 +155,6 @@ def test_a_municipality_without_a_plan(app_db):
     assert len(at.data_editor(key="benefits_editor_0301_0").value) == 0
 
 
-<<<<<<< HEAD
 def test_a_plan_whose_goal_areas_are_no_longer_in_use_can_still_be_saved(app_db):
     """Asker sets up its own goal areas (copies of the seven), then retires one: the
     twelve benefits still link to the seven, which are no longer in use. The plan shows
@@ -177,7 +176,8 @@ def test_a_plan_whose_goal_areas_are_no_longer_in_use_can_still_be_saved(app_db)
     assert set(problems.iloc[:, 3]) == {
         "Målområdet er ikke lenger i bruk (avviklet, eller erstattet av kommunens egne "
         "målområder). Planen kan lagres, men flytt gevinsten til et målområde i bruk."}
-=======
+
+
 @pytest.mark.parametrize("lang, zero, target", [("nb", "43,09", "44,5"),
                                                 ("en", "43.09", "44.5")])
 def test_the_numbers_of_the_plan(app_db, lang, zero, target):
@@ -196,4 +196,3 @@ def test_the_numbers_of_the_plan(app_db, lang, zero, target):
     assert not set(map(str, shown(plan).to_numpy().ravel())) & {"None", "nan", "NaT", "<NA>"}
     csv = "Last ned CSV" if lang == "nb" else "Download CSV"
     assert csv in [b.proto.label for b in at.get("download_button")]
->>>>>>> s15fmt

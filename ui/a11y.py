@@ -51,11 +51,18 @@ label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:f
 .st-key-sdg-lang {{ display: none; }}
 [data-testid="stTable"], [data-testid="stTable"] div:has(> table)
 {{ overflow: visible !important; }}
-[data-testid="stTable"] table {{ table-layout: fixed; width: 100%; box-sizing: border-box; }}
-[data-testid="stTable"] th, [data-testid="stTable"] td {{ overflow-wrap: anywhere; }}
+[data-testid="stTable"] table {{ table-layout: auto; width: 100%; box-sizing: border-box; }}
+[data-testid="stTable"] th, [data-testid="stTable"] td,
+[data-testid="stTable"] th *, [data-testid="stTable"] td *
+{{ overflow-wrap: break-word !important; hyphens: auto; }}
+[data-testid="stTable"] td:first-child, [data-testid="stTable"] td:first-child *
+{{ overflow-wrap: anywhere !important; }}
 .sdg-caption {{ font-size: 0.875rem; color: {FADED_TEXT}; margin: 0; }}
 @media (max-width: 640px) {{
   h1 {{ font-size: 2rem !important; hyphens: auto; overflow-wrap: break-word; }}
+  [data-testid="stTable"] table {{ font-size: 0.8125rem; }}
+  [data-testid="stTable"] th, [data-testid="stTable"] td
+  {{ padding-left: 0.25rem !important; padding-right: 0.25rem !important; }}
 }}
 </style>"""
 

@@ -39,7 +39,8 @@ with tab_plan:
         st.success(tr("benefits.saved", **flash["saved"]))
         if not flash["problems"].empty:
             st.warning(tr("benefits.warnings", n=len(flash["problems"])))
-            st.dataframe(ub.problem_table(flash["problems"]), hide_index=True)
+            show(ub.problem_table(flash["problems"]), f"gevinstplan_{code}_advarsler.csv",
+                 key="benefits_warnings")
     if records.empty:
         st.info(tr("benefits.empty", municipality=municipality_label()))
     if not actor().may("benefits.write"):  # council members read the plan
@@ -84,7 +85,7 @@ with tab_owner:
         view = owner_view(records, latest, cat["indicators"], owner)
         st.markdown(tr("benefits.owner.count", owner=md(owner), n=len(view)))
         owner_table = ub.owner_table(view, cat["indicators"])
-        st.dataframe(owner_table, hide_index=True)
+        st.dataframe(owner_table, hide_index=True)  # a Styler in the page's language
         csv_button(owner_table, f"gevinster_{code}.csv", key="benefits_owner_csv")
 
 # ------------------------------------------------------------------ change log

@@ -113,4 +113,4 @@ with st.expander(tr("workshop.compare")):
             other = session_picker(all_sessions, f"workshop-compare-{i}",
                                    tr("workshop.compare.pick", n=i),
                                    default=all_sessions["code"].iloc[min(i - 1, len(all_sessions) - 1)])
-            results(live_ratings(store, other), labels, goals)
+            results(live_ratings(store, other), labels, goals, key=f"ws_compare_{i}")

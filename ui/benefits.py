@@ -17,7 +17,7 @@ from sdg.store import Store
 from sdg.tables import with_kinds
 from ui.i18n import tr
 from ui.state import get_store, lang
-from ui.tables import EDITOR_NUMBERS, norwegian
+from ui.tables import EDITOR_NUMBERS, norwegian, show
 
 EDITOR_KEY = "benefits_editor"
 FLASH_KEY = "benefits_flash"
@@ -239,7 +239,7 @@ def show_outcome(outcome: SaveOutcome) -> None:
     if outcome.saved is None:
         errors = outcome.problems[outcome.problems["level"] == "error"]
         st.error(tr("benefits.not_saved", n=len(errors)))
-        st.dataframe(problem_table(outcome.problems), hide_index=True)
+        show(problem_table(outcome.problems), "gevinstplan_problemer.csv", key="benefits_problems")
     elif not any(outcome.saved.values()):
         st.info(tr("benefits.nothing_to_save"))
     else:

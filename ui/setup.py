@@ -89,11 +89,11 @@ def goal_areas_form(code: str) -> None:
     areas = store.goal_areas(code)
     own = bool(len(areas)) and bool(areas["own"].iloc[0])
     st.caption(tr("council.setup.areas_own" if own else "council.setup.areas_default"))
-    st.dataframe(pd.DataFrame({
+    show(pd.DataFrame({
         tr("council.setup.area_name"): areas[f"name_{lang()}"],
         tr("council.setup.area_origin"): areas["origin"].map(lambda o: tr(f"home.areas.{o}")),
         tr("council.setup.area_description"): areas[f"description_{lang()}"].fillna(""),
-    }), hide_index=True)
+    }), f"malomrader_{code}.csv", key="set_areas")
     if not own and st.button(tr("council.setup.copy_areas"), key="set_copy_areas"):
         try:
             store.copy_default_goal_areas(code, actor=actor())

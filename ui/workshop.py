@@ -37,7 +37,7 @@ from sdg.workshop import (
 __all__ = ["subject_labels"]  # moved to sdg.workshop (the light participant page uses it)
 from ui.i18n import tr
 from ui.state import get_store, lang, show_error
-from ui.tables import norwegian
+from ui.tables import show
 
 REFRESH_S = 1.5  # the projector redraws itself this often
 _HIDE_SIDEBAR = """<style>
@@ -183,13 +183,13 @@ def participants_panel(store, code: str, who: Actor) -> int | None:
         st.info(tr("workshop.participants.none"))
         return None
     people = people.assign(no=range(1, len(people) + 1))
-    st.dataframe(pd.DataFrame({
+    show(pd.DataFrame({
         tr("workshop.col.participant"): people["no"],
         tr("workshop.col.joined"): people["joined_at"].dt.strftime("%H:%M:%S"),
         tr("workshop.col.ratings"): people["ratings"],
         tr("workshop.col.submitted"): people["submitted"],
         tr("workshop.col.removed"): people["removed"],
-    }), hide_index=True)
+    }), f"workshop_{code}_deltakere.csv", key=f"ws_people_{code}")
     ids = dict(zip(people["no"], people["respondent_id"], strict=True))
     rated = people[people["ratings"] > 0]
     if rated.empty:
@@ -226,8 +226,9 @@ def ranking_table(rank: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
 
 
 def results(ratings: pd.DataFrame, labels: dict[str, str], goals: pd.DataFrame, *,
-            big: bool = False, tables: bool = True) -> None:
-    """Ranking bars (and tables) of a session's ratings, one block per axis."""
+            big: bool = False, tables: bool = True, key: str = "ws") -> None:
+    """Ranking bars (and tables, each with its CSV) of a session's ratings, one block
+    per axis; ``key`` tells the blocks of one page apart."""
     rank = ranking(ratings)
     if rank.empty:
         st.info(tr("workshop.no_votes"))
@@ -237,8 +238,8 @@ def results(ratings: pd.DataFrame, labels: dict[str, str], goals: pd.DataFrame, 
         st.altair_chart(ranking_bars(part, labels, goals, big=big), width="stretch")
         if tables:
             with st.expander(tr("common.table_alternative")):
-                st.dataframe(norwegian(ranking_table(part, labels),
-                                       {tr("workshop.col.mean"): 2}), hide_index=True)
+                show(ranking_table(part, labels), f"workshop_rangering_{axis}.csv",
+                     key=f"{key}_rank_{axis}", kinds={tr("workshop.col.mean"): 2})
 
 
 # -------------------------------------------------------------------- projector

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from sdg import fmt
 from sdg.errors import SdgError
 from sdg.escape import md
 from sdg.importer import FileRead, Mapping, NewIndicator, Plan, read_file, sha256_of, slug
@@ -29,7 +30,8 @@ def read_upload(data: bytes, name: str, history: pd.DataFrame,
     reads = st.session_state.get("import_read")
     reads = reads if isinstance(reads, dict) else {}
     if key not in reads:
-        with st.status(tr("importer.reading", file=md(name), mb=f"{len(data) / 1e6:.1f}")) as status:
+        size = fmt.number(len(data) / 1e6, 1, lang())
+        with st.status(tr("importer.reading", file=md(name), mb=size)) as status:
             try:
                 fr = read_file(data, name, history, year=year, sheet=sheet)
             except SdgError:

@@ -207,12 +207,20 @@ def _read_excel(data: bytes, filename: str, sheet: str | None) -> tuple[list[lis
         if sheet is not None and sheet not in names:
             raise InvalidInput("materiality.err.sheet_missing", file=filename, sheet=sheet,
                                sheets=", ".join(names))
-        name = sheet if sheet is not None else names[0]
+        # a hidden sheet is read only when asked for by name (issue 18): by default
+        # the first visible one, and the hidden ones are named in the problems
+        hidden = [m.name for m in book.sheets_metadata if ingest_read.visibility(m)]
+        visible = [n for n in names if n not in hidden]
+        if sheet is None and not visible:
+            raise InvalidInput("materiality.err.only_hidden_sheets", file=filename,
+                               sheets=", ".join(hidden))
+        name = sheet if sheet is not None else visible[0]
         rows = book.get_sheet_by_name(name).to_python()
     except CalamineError as err:
         raise InvalidInput("materiality.err.file_corrupt", file=filename,
                            detail=type(err).__name__) from err
-    return rows, {"sheet": name, "encoding": None, "delimiter": None}
+    return rows, {"sheet": name, "encoding": None, "delimiter": None,
+                  "hidden_sheets": [h for h in hidden if h != name]}
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -326,6 +334,9 @@ def read_survey(data: bytes, filename: str, *, scale_min: float | None = None,
     names = _header_names(rows[0])
     roles = _roles(names)
     problems = _Problems(detected["sheet"])
+    for name in detected.pop("hidden_sheets", []):
+        problems.rows.append({"sheet": name, "row": 0, "column": "", "value": "",
+                              "reason": "hidden_sheet", "severity": "info"})
     known = None if known_targets is None else {str(x) for x in known_targets}
     layout = "long" if "subject" in roles and "value" in roles else "wide"
     if layout == "long":

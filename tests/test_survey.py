@@ -230,3 +230,50 @@ def test_survey_uploads_pass_the_same_checks_as_indicator_files():
 def test_survey_csv_in_utf16_with_a_bom():
     p = read_survey("id;SDG 4\n1;5\n2;3\n".encode("utf-16"), "s.csv")
     assert len(p.ratings) == 2
+
+
+def _with_hidden_sheet(first_hidden: bool, only_hidden: bool = False) -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    hidden = wb.active
+    hidden.title = "Gamle svar"
+    for row in [["SDG 1"], [1], [1]]:
+        hidden.append(row)
+    shown = wb.create_sheet("Svar", 1 if first_hidden else 0)
+    for row in [["Respondent", "SDG 4"], ["a1", 5], ["a2", 4]]:
+        shown.append(row)
+    hidden.sheet_state = "hidden"
+    wb.active = 1 if first_hidden else 0
+    buf = io.BytesIO()
+    wb.save(buf)
+    if not only_hidden:
+        return buf.getvalue()
+    import zipfile  # openpyxl refuses to save a workbook with no visible sheet; a file can
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/workbook.xml":
+                data = data.replace(b'sheetId="2" state="visible"', b'sheetId="2" state="veryHidden"')
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+def test_a_hidden_sheet_is_not_read_unless_named_and_is_listed():
+    p = read_survey(_with_hidden_sheet(first_hidden=True), "svar.xlsx", scale_min=1,
+                    scale_max=5)
+    assert p.detected["sheet"] == "Svar"
+    assert set(p.ratings["subject"]) == {"4"}  # nothing of the hidden sheet's goal 1
+    (row,) = p.problems.to_dict("records")
+    assert (row["sheet"], row["reason"], row["severity"]) == ("Gamle svar", "hidden_sheet",
+                                                              "info")
+    named = read_survey(_with_hidden_sheet(first_hidden=True), "svar.xlsx", scale_min=1,
+                        scale_max=5, sheet="Gamle svar")
+    assert set(named.ratings["subject"]) == {"1"}
+    with pytest.raises(InvalidInput) as exc:
+        read_survey(_with_hidden_sheet(True, only_hidden=True), "svar.xlsx")
+    assert exc.value.key == "materiality.err.only_hidden_sheets"
+    assert "Gamle svar, Svar" in exc.value.message("nb")

@@ -905,7 +905,7 @@ def column_notes(fr: FileRead, lang: str = "nb") -> list[str]:
     >>> from sdg.ingest import parse_file
     >>> csv = b'"kommune";"navn";"aar";"verdi";"merknad"\\n"3203";"Asker";2024;1;"ny"'
     >>> column_notes(FileRead("a.csv", "", parse_file(csv, "a.csv")))
-    ['a.csv: Kolonner som ikke er tall: A (regionkolonne (kommunenummer eller -navn for hver rad)), B (beskriver regionen (navn, fylke)), C (årskolonne (perioden for tallene)), E (merknader eller brudd i tidsserien (tekst, ikke tall))']
+    ['a.csv: Kolonner som ikke er tall: A: regionkolonne (kommunenummer eller -navn for hver rad); B: beskriver regionen (navn, fylke); C: årskolonne (perioden for tallene); E: merknader eller brudd i tidsserien (tekst, ikke tall)']
     """
     from sdg.i18n import t
     from sdg.ingest.read import column_number
@@ -923,7 +923,7 @@ def column_notes(fr: FileRead, lang: str = "nb") -> list[str]:
     for sheet, cols in notes.items():
         listed = sorted((c for c in cols if c not in figures.get(sheet, set())), key=column_number)
         if listed:
-            text = ", ".join(f"{c} ({t(cols[c], lang, **params.get(sheet, {}).get(c, {}))})"
+            text = "; ".join(f"{c}: {t(cols[c], lang, **params.get(sheet, {}).get(c, {}))}"
                              for c in listed)
             lines.append(f"{sheet}: " + t("importer.reconcile.columns", lang, columns=text))
     return lines

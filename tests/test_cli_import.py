@@ -26,9 +26,9 @@ def test_import_creates_indicator_and_prints_one_line(seeded_db, tmp_path, monke
     assert main(["import", str(f)]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert out[0] == "Ark lek.csv: 3 rader lest, 2 importert, 1 hoppet over: 1 overskriftsrad"
-    assert out[1] == ("lek.csv: Kolonner som ikke er tall: A (regionkolonne (kommunenummer eller "
-                      "-navn for hver rad)), B (indikatornavn (én serie per navn)), C (årskolonne "
-                      "(perioden for tallene))")  # every column not read as figures, with why
+    assert out[1] == ("lek.csv: Kolonner som ikke er tall: A: regionkolonne (kommunenummer eller "
+                      "-navn for hver rad); B: indikatornavn (én serie per navn); C: årskolonne "
+                      "(perioden for tallene)")  # every column not read as figures, with why
     assert "bruk --indicator ID" in out[2]
     assert len(out) == 4 and "importerte 2 rader" in out[3] and "lekeplasser: 2" in out[3]
     store = open_store(db)

@@ -247,10 +247,10 @@ def test_wide_sheet_duplicate_column_names_its_twin_in_the_cli_text() -> None:
     result = parse_file(workbook({"S": rows}), "d.xlsx")
     assert one_table(result).col_params == {"D": {"column": "C"}}
     (line,) = column_notes(FileRead("d.xlsx", "", result))
-    assert line == ("S: Kolonner som ikke er tall: A (regionkolonne (kommunenummer eller -navn "
-                    "for hver rad)), D (samme innhold som kolonne C)")
+    assert line == ("S: Kolonner som ikke er tall: A: regionkolonne (kommunenummer eller -navn "
+                    "for hver rad); D: samme innhold som kolonne C")
     (en,) = column_notes(FileRead("d.xlsx", "", result), "en")
-    assert en.endswith("D (the same content as column C)")
+    assert en.endswith("D: the same content as column C")
 
 
 def test_udir_export_lists_its_identifying_and_break_columns() -> None:

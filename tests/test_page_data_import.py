@@ -198,7 +198,7 @@ def test_a_hidden_sheet_is_offered_marked_unselected_and_read_only_when_chosen(a
     assert not at.exception, [e.value for e in at.exception]
     assert _field(at, "nb_").value == "Skjulte tall"
     assert "Ark Skjult: 2 rader lest, 1 importert" in texts(at)
-    assert "Skjult: Kolonner som ikke er tall: A (regionkolonne" in texts(at)  # columns too
+    assert "Skjult: Kolonner som ikke er tall: A: regionkolonne" in texts(at)  # columns too
     at.button(key="import_go").click().run()
     assert "Importerte 1 rader som import" in texts(at)
     store = open_store(app_db, seed=False)

@@ -43,7 +43,8 @@ def test_exported_png_and_xlsx_carry_their_context(live_app, page, tmp_path):
     page.locator(POINTS).nth(16).wait_for(state="attached", timeout=60_000)
 
     def download(label: str) -> bytes:
-        button = page.locator("[data-testid='stDownloadButton']").filter(has_text=label)
+        # the first button of that name: the ranking's CSV comes before the sources' one
+        button = page.locator("[data-testid='stDownloadButton']").filter(has_text=label).first
         with page.expect_download(timeout=60_000) as info:
             button.click()
         path = tmp_path / info.value.suggested_filename

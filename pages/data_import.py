@@ -30,8 +30,12 @@ st.title(tr("importer.title"))
 st.markdown(tr("importer.intro"))
 st.page_link("pages/data_ssb.py", label=tr("ssb.page.link"), icon=":material/cloud_download:")
 indicators = store.indicators()
-st.download_button(tr("importer.template.download"), template_workbook(indicators, lang()),
-                   file_name=template_name(lang()), icon=":material/download:")
+language = lang()
+# built when pressed (a callable), not on every run of the page: most of its cost
+st.download_button(tr("importer.template.download"),
+                   lambda: template_workbook(indicators, language),
+                   file_name=template_name(language), icon=":material/download:",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 if done := st.session_state.pop("import_done", None):
     st.success(tr("importer.done", batch=done["batch"], rows=done["rows"]))

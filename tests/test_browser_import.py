@@ -38,3 +38,20 @@ def test_upload_ssb_csv_and_see_the_batch(live_app, page, shared_data, tmp_path)
     cell = page.locator("[role='gridcell']", has_text="SSB_11616_20220427-120901.csv").first
     assert cell.text_content() == "SSB_11616_20220427-120901.csv"  # the grid's a11y layer
     assert page.get_by_text("Traceback").count() == 0
+
+
+def test_the_import_template_downloads_as_a_workbook(live_app, page, tmp_path):
+    """The template is built when its button is pressed (not on every run of the
+    page) and arrives as a workbook the analyst can fill in."""
+    import openpyxl
+
+    sign_in(page, live_app, "analytiker")
+    page.get_by_role("link", name="Importer tall").click()
+    page.get_by_role("heading", name="Importer indikatortall").wait_for()
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Last ned importmal").click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert path.suffix == ".xlsx"
+    book = openpyxl.load_workbook(path)
+    assert len(book.sheetnames) >= 2 and book[book.sheetnames[0]].max_row > 1

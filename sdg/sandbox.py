@@ -31,6 +31,7 @@ threaded server is unsafe.
 from __future__ import annotations
 
 import atexit
+import gc
 import importlib
 import os
 import pickle
@@ -94,23 +95,26 @@ def limit_memory(memory_mb: int) -> None:
 
 
 def _send(sock: socket.socket, payload: bytes) -> None:
-    sock.sendall(struct.pack("!Q", len(payload)) + payload)
+    sock.sendall(struct.pack("!Q", len(payload)))
+    sock.sendall(payload)  # not joined to the header: a result may be many MB
 
 
-def _recv(sock: socket.socket) -> bytes:
+def _recv(sock: socket.socket) -> bytearray:
     head = _recv_exact(sock, 8)
     return _recv_exact(sock, struct.unpack("!Q", head)[0])
 
 
-def _recv_exact(sock: socket.socket, n: int) -> bytes:
-    chunks, got = [], 0
+def _recv_exact(sock: socket.socket, n: int) -> bytearray:
+    """``n`` bytes, received into one buffer (no list of pieces joined)."""
+    buf = bytearray(n)
+    view = memoryview(buf)
+    got = 0
     while got < n:
-        chunk = sock.recv(min(n - got, 1 << 20))
-        if not chunk:
+        k = sock.recv_into(view[got:], min(n - got, 1 << 22))
+        if not k:
             raise EOFError("connection closed")
-        chunks.append(chunk)
-        got += len(chunk)
-    return b"".join(chunks)
+        got += k
+    return buf
 
 
 def _serve_one(conn: socket.socket) -> None:
@@ -139,6 +143,9 @@ def serve(path: str) -> None:
     each; end when the parent process ends."""
     for module in PRELOAD:
         importlib.import_module(module)
+    # What is loaded now never becomes garbage: out of the collector's sight, the
+    # children neither traverse it in their collections nor copy its pages to do so.
+    gc.freeze()
     parent = os.getppid()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

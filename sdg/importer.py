@@ -534,7 +534,48 @@ def period_start(period: object, year: int) -> int:
 
 def existing_in_period(data: pd.DataFrame, history: pd.DataFrame) -> np.ndarray:
     """True where the row's code existed in some year of the row's period (a school
-    year 2023-24 may carry the codes of 2023).
+    year 2023-24 may carry the codes of 2023): with ``start`` the period's first year
+    (:func:`period_start`) and ``lo``–``hi`` the years of the code, ``start <= hi``
+    and ``year >= lo``. Codes the history does not know (and no code) count as
+    existing. Each distinct code and period is looked at once, the rows in NumPy
+    (tested against :func:`_existing_in_period_reference`).
+
+    >>> h = pd.DataFrame({"code": ["3801", "0701"], "valid_from": [2020, 2013],
+    ...                   "valid_to": [None, 2017]})
+    >>> d = pd.DataFrame({"municipality": ["3801", "3801", "0701", None],
+    ...                   "year": [2015, 2021, 2016, 2016], "period": ["2015", "2021", "2016", "2016"]})
+    >>> existing_in_period(d, h).tolist()
+    [False, True, True, True]
+    """
+    spans = _valid_in(history)
+    mi, mu = pd.factorize(data["municipality"].astype(object), use_na_sentinel=False)
+    span = [spans.get(c) if isinstance(c, str) else None for c in mu]
+    known = np.array([s is not None for s in span] + [False], dtype=bool)[mi]
+    lo = np.array([s[0] if s else 0 for s in span] + [0], dtype=np.int64)[mi]
+    hi = np.array([s[1] if s else 0 for s in span] + [0], dtype=np.int64)[mi]
+    years = data["year"].to_numpy().astype(np.int64)
+    if "period" in data:
+        pi, pu = pd.factorize(data["period"].astype(object), use_na_sentinel=False)
+        first = np.array([_first_year(p) for p in pu] + [np.inf], dtype=float)[pi]
+        start = np.minimum(first, years)  # no year in the period (inf): the row's year
+    else:
+        start = years
+    return ~known | ((start <= hi) & (years >= lo))
+
+
+def _first_year(period: object) -> float:
+    """The first year written in a period (``2023-24`` → 2023), inf when none.
+
+    >>> _first_year("2023-24"), _first_year(None), _first_year("x")
+    (2023.0, inf, inf)
+    """
+    m = re.match(r"^\s*(\d{4})", str(period)) if period is not None else None
+    return float(m.group(1)) if m else np.inf
+
+
+def _existing_in_period_reference(data: pd.DataFrame, history: pd.DataFrame) -> np.ndarray:
+    """The reference implementation of :func:`existing_in_period`: each distinct
+    (code, year, period) looked at in Python.
 
     >>> h = pd.DataFrame({"code": ["3801", "0701"], "valid_from": [2020, 2013],
     ...                   "valid_to": [None, 2017]})

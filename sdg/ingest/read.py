@@ -11,8 +11,10 @@ value cells or no figures, to find formula cells without a cached value. ``impor
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
+import gc
 import io
 import itertools
 import json
@@ -171,6 +173,19 @@ def _fill_merged(grid: np.ndarray, merged: list | None) -> dict[tuple[int, int],
             copies.update(((r, c), span) for r in range(r0, r1 + 1)
                           for c in range(c0, c1 + 1) if (r, c) != (r0, c0))
     return copies
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a block that only builds acyclic objects
+    (a sheet's list of row lists: each collection would traverse all of them)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _grid(rows: list[list[object]]) -> np.ndarray:
@@ -510,7 +525,8 @@ def read_workbook(data: bytes, filename: str, zf: zipfile.ZipFile | None, *,
                 limits.check(filename, name, rows=sh.total_height, cols=sh.total_width)
                 total += sh.total_height * sh.total_width
                 limits.check_total(filename, total)
-            grid = _grid(sh.to_python(skip_empty_area=False))
+            with _collector_paused():  # 100,000 row lists: no cycles, nothing to collect
+                grid = _grid(sh.to_python(skip_empty_area=False))
             if zf is None:  # a legacy .xls: some exporters write UTF-16 into 8-bit strings
                 _strip_nuls(grid)
             copies = _fill_merged(grid, sh.merged_cell_ranges)

@@ -353,7 +353,7 @@ def _scan_part(xml: bytes, rows: int, cols: int, errors: dict[tuple[int, int], s
             widenings += 1
             if widenings > _MAX_WIDENINGS:
                 return _scan_part_all(xml[:end], rows, cols, errors)
-    if _ERROR_FLAG.search(xml, 0, end):
+    if xml.find(b"#", 0, end) >= 0 and _ERROR_FLAG.search(xml, 0, end):  # #N/A, #DIV/0! …
         _scan_errors(xml[:end], errors)
     return rows, cols
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sdg import importer
+from sdg.auth import Actor
+from sdg.errors import SdgError
 
 HISTORY = pd.DataFrame({
     "code": ["0701", "3801", "0220", "3025", "3203", "0906", "4203"],
@@ -31,3 +36,48 @@ def test_existing_in_period_equals_reference(rows: list, with_period: bool) -> N
     fast = importer.existing_in_period(data, HISTORY)
     reference = importer._existing_in_period_reference(data, HISTORY)
     assert fast.dtype == bool and fast.tolist() == reference.tolist()
+
+
+# ------------------------------------------------------------------ reconcile
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+FILES = sorted([*(SHARED / "real").glob("[0-9]*_*"), *(SHARED / "xlsx").glob("*.xlsx"),
+                *(SHARED / "xlsx").glob("*.csv")]) if SHARED.is_dir() else []
+ANALYST = Actor("analytiker", "analyst")
+
+
+def _same_reconciliation(fr, plan) -> None:
+    fast = importer.reconcile(fr, plan)
+    reference = importer._reconcile_reference(fr, plan)
+    pd.testing.assert_frame_equal(fast, reference)
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(not FILES, reason="../shared/data is absent on this machine")
+def test_reconcile_equals_reference_on_the_shared_files(store) -> None:
+    checked = 0
+    for path in FILES:
+        read: list = []
+        try:
+            plan, _ = importer.import_file(store, path.read_bytes(), path.name, actor=ANALYST,
+                                           dry_run=True, read=read)
+        except SdgError:
+            if read:
+                _same_reconciliation(read[0], None)
+            continue
+        fr = read[0]
+        _same_reconciliation(fr, None)
+        _same_reconciliation(fr, plan)
+        _same_reconciliation(fr, importer.partial_plan(plan))
+        checked += 1
+    assert checked >= 15
+
+
+def test_reconcile_equals_reference_with_problems_and_skips(store) -> None:
+    csv = ('"kommunenummer";"indikator";"år";"verdi"\n"3203";"A";2024;1\n"3203";"A";2024;2\n'
+           '"EAK Landet";"A";2024;5\n"9999";"A";2024;3\n"0301";"A";1800;4\n"3203";"B";2024;1\n'
+           '\n"fotnote"\n"0301";"A";2023;.\n').encode()
+    read: list = []
+    plan, _ = importer.import_file(store, csv, "p.csv", actor=ANALYST, dry_run=True, read=read)
+    assert not plan.problems.empty and not plan.skipped.empty
+    _same_reconciliation(read[0], plan)
+    _same_reconciliation(read[0], importer.partial_plan(plan))

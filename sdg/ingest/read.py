@@ -27,7 +27,6 @@ from pathlib import PurePath
 
 import defusedxml  # noqa: F401  (imported for its effect: openpyxl uses defusedxml)
 import numpy as np
-import openpyxl
 import pandas as pd
 import python_calamine as pc
 from defusedxml import ElementTree
@@ -232,6 +231,8 @@ def formula_cells(data: bytes, zf: zipfile.ZipFile | None) -> dict[str, list[tup
     parts = [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
     if not any(_has_formula(zf.read(n)) for n in parts):
         return {}
+    import openpyxl  # here: ~0.1 s to import, and most files have no formulas
+
     wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         found: dict[str, list[tuple[int, int]]] = {}

@@ -81,3 +81,31 @@ def test_reconcile_equals_reference_with_problems_and_skips(store) -> None:
     assert not plan.problems.empty and not plan.skipped.empty
     _same_reconciliation(read[0], plan)
     _same_reconciliation(read[0], importer.partial_plan(plan))
+
+
+# ------------------------------------------------------------------ to_values
+TEXTS = st.sampled_from(["1", "12,5", "2.5", "1 234", "1\u00a0234,5", ".", "..", ":", "-",
+                         "", " ", "\u00a0", "x", "inf", "1e999", "-3", "1,2.3", "#N/A",
+                         "12,5 %", "\u22124", "NULL", "0"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TEXTS, min_size=1, max_size=60))
+def test_to_values_of_distinct_texts_equals_the_plain_path(cells: list[str]) -> None:
+    from sdg.ingest import cells as c
+
+    array = np.array(cells * 3, dtype=object)  # every text at least thrice: distinct path
+    fast = c._to_values_distinct(array)
+    plain = c._with_mixed_decimals(*c._read_cells(array))
+    assert fast is not None
+    np.testing.assert_array_equal(fast.value, plain.value)
+    assert fast.status.tolist() == plain.status.tolist()
+    assert fast.empty.tolist() == plain.empty.tolist()
+    assert fast.problems == plain.problems
+
+
+def test_to_values_takes_the_distinct_path_only_for_text() -> None:
+    from sdg.ingest import cells as c
+
+    assert c._to_values_distinct(np.array([1, 1.0, True, "1"] * 10, dtype=object)) is None
+    assert c._to_values_distinct(np.array(["a", None] * 10, dtype=object)) is None

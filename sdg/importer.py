@@ -155,7 +155,39 @@ def _measure_codes(table: int, measure: pd.Series
 
 def series_table(result: ParseResult) -> pd.DataFrame:
     """One row per detected series: key, sheet, layout, title, measure, unit, source,
-    rows, years (``first–last``) and the label of the series for the wizard."""
+    rows, regions, years (``first–last``) and the label of the series for the wizard.
+
+    Per table, one grouping of its rows by series (tested against
+    :func:`_series_table_reference`).
+    """
+    rows = []
+    for i, table in enumerate(result.tables):
+        data = table.data
+        codes, names, measures = _measure_codes(i, data["measure"])
+        codes = np.where(codes < 0, len(names) - 1, codes)  # no measure: the last name
+        groups = pd.DataFrame({"c": codes, "y": data["year"].to_numpy(),
+                               "m": data["municipality"].to_numpy(dtype=object)}
+                              ).groupby("c", sort=False)
+        count, first, last = groups["y"].size(), groups["y"].min(), groups["y"].max()
+        regions = groups["m"].nunique()
+        code_of = {name: c for c, name in enumerate(names)}
+        for key, measure in measures.items():
+            c = code_of[key]
+            rows.append({
+                "key": series_key(i, measure), "table": i, "sheet": table.sheet,
+                "layout": table.layout, "title": table.title, "measure": measure,
+                "unit": table.unit, "source": table.source, "rows": int(count[c]),
+                "regions": int(regions[c]), "years": f"{first[c]}–{last[c]}",
+                "label": series_label(table.title, measure),
+            })  # fmt: skip
+    cols = ["key", "table", "sheet", "layout", "title", "measure", "unit", "source", "rows",
+            "regions", "years", "label"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _series_table_reference(result: ParseResult) -> pd.DataFrame:
+    """The reference implementation of :func:`series_table`: each series selected
+    from its table by comparing every row's key."""
     rows = []
     for i, table in enumerate(result.tables):
         data = table.data

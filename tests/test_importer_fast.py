@@ -109,3 +109,37 @@ def test_to_values_takes_the_distinct_path_only_for_text() -> None:
 
     assert c._to_values_distinct(np.array([1, 1.0, True, "1"] * 10, dtype=object)) is None
     assert c._to_values_distinct(np.array(["a", None] * 10, dtype=object)) is None
+
+
+# ---------------------------------------------------------------- series_table
+@pytest.mark.shared
+@pytest.mark.skipif(not FILES, reason="../shared/data is absent on this machine")
+def test_series_table_equals_reference_on_the_shared_files(store) -> None:
+    history = store.municipalities(current_only=False)
+    checked = 0
+    for path in FILES:
+        try:
+            fr = importer.read_file(path.read_bytes(), path.name, history)
+        except SdgError:
+            continue
+        fast = importer.series_table(fr.result)
+        reference = importer._series_table_reference(fr.result)
+        pd.testing.assert_frame_equal(fast, reference, check_dtype=False)
+        assert fast["rows"].tolist() == reference["rows"].tolist(), path.name
+        checked += 1
+    assert checked >= 15
+
+
+def test_series_table_equals_reference_with_and_without_measures() -> None:
+    from sdg.ingest import parse_file
+
+    csv = ('"region";"kjønn";"år";"Personer"\n"0301 Oslo";"1 Menn";"2020";5\n'
+           '"0301 Oslo";"2 Kvinner";"2020";6\n"3203 Asker";"1 Menn";"2021";.\n'
+           '"3203 Asker";"2 Kvinner";"2019";7\n').encode()
+    template = ('"kommunenummer";"indikator";"år";"verdi"\n"3203";"A";2024;1\n'
+                '"0301";"A";2023;2\n').encode()
+    for data, name in ((csv, "s.csv"), (template, "t.csv")):
+        result = parse_file(data, name)
+        pd.testing.assert_frame_equal(importer.series_table(result),
+                                      importer._series_table_reference(result),
+                                      check_dtype=False)

@@ -911,7 +911,8 @@ def reconcile(fr: FileRead, plan: Plan | None) -> pd.DataFrame:
     reasons = _skip_reasons(plan)
     imported = ({sheet: g["src_row"].to_numpy(dtype=np.int64)
                  for sheet, g in plan.rows.groupby("sheet")} if plan is not None else {})
-    chosen = set(plan.rows["sheet"]) if plan is not None else set()
+    # (the distinct sheets: iterating an Arrow string column costs a Python object a row)
+    chosen = set(plan.rows["sheet"].unique()) if plan is not None else set()
     notes: dict[str, dict[int, str]] = {}
     data_rows: dict[str, list[np.ndarray]] = {}
     for table in result.tables:

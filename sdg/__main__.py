@@ -13,11 +13,17 @@ import sys
 
 from sdg.cli import main
 
+
+def _flush() -> None:
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # the reader has gone (``| head``): nothing more to say
+        pass
+
+
 code = main()
-try:
-    sys.stdout.flush()
-    sys.stderr.flush()
-except OSError:  # the reader has gone (``| head``): nothing more to say
-    pass
+_flush()
 atexit._run_exitfuncs()
+_flush()
 os._exit(code if isinstance(code, int) else 0)

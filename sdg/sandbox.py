@@ -248,7 +248,11 @@ def fork_broker() -> bool:
         path = str(Path(folder) / "broker.sock")
         server = _listen(path)  # before the fork: connections wait in its backlog
         parent = os.getpid()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare: started as an interpreter on first use
+            server.close()
+            return False
         if pid == 0:  # the broker: never returns into the caller's code
             try:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's

@@ -203,6 +203,7 @@ def _import(args: argparse.Namespace) -> int:
     reconciliation), then a one-line summary or the problem table."""
     from sdg.i18n import t
     from sdg.importer import column_notes, import_file, reconcile, reconciliation_lines
+    from sdg.sandbox import fork_broker
 
     path = Path(args.file)
     try:
@@ -213,6 +214,10 @@ def _import(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"{path}: {exc.strerror}", file=sys.stderr)
         return 2
+    # The parse child's broker, forked now (one thread, no database open yet) rather
+    # than started as a new interpreter when the parse begins; it preloads while the
+    # database is opened.
+    fork_broker()
     store = open_store(db_path())
     read: list = []
     try:

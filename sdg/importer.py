@@ -155,7 +155,39 @@ def _measure_codes(table: int, measure: pd.Series
 
 def series_table(result: ParseResult) -> pd.DataFrame:
     """One row per detected series: key, sheet, layout, title, measure, unit, source,
-    rows, years (``first–last``) and the label of the series for the wizard."""
+    rows, regions, years (``first–last``) and the label of the series for the wizard.
+
+    Per table, one grouping of its rows by series (tested against
+    :func:`_series_table_reference`).
+    """
+    rows = []
+    for i, table in enumerate(result.tables):
+        data = table.data
+        codes, names, measures = _measure_codes(i, data["measure"])
+        codes = np.where(codes < 0, len(names) - 1, codes)  # no measure: the last name
+        groups = pd.DataFrame({"c": codes, "y": data["year"].to_numpy(),
+                               "m": data["municipality"].to_numpy(dtype=object)}
+                              ).groupby("c", sort=False)
+        count, first, last = groups["y"].size(), groups["y"].min(), groups["y"].max()
+        regions = groups["m"].nunique()
+        code_of = {name: c for c, name in enumerate(names)}
+        for key, measure in measures.items():
+            c = code_of[key]
+            rows.append({
+                "key": series_key(i, measure), "table": i, "sheet": table.sheet,
+                "layout": table.layout, "title": table.title, "measure": measure,
+                "unit": table.unit, "source": table.source, "rows": int(count[c]),
+                "regions": int(regions[c]), "years": f"{first[c]}–{last[c]}",
+                "label": series_label(table.title, measure),
+            })  # fmt: skip
+    cols = ["key", "table", "sheet", "layout", "title", "measure", "unit", "source", "rows",
+            "regions", "years", "label"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _series_table_reference(result: ParseResult) -> pd.DataFrame:
+    """The reference implementation of :func:`series_table`: each series selected
+    from its table by comparing every row's key."""
     rows = []
     for i, table in enumerate(result.tables):
         data = table.data
@@ -534,7 +566,48 @@ def period_start(period: object, year: int) -> int:
 
 def existing_in_period(data: pd.DataFrame, history: pd.DataFrame) -> np.ndarray:
     """True where the row's code existed in some year of the row's period (a school
-    year 2023-24 may carry the codes of 2023).
+    year 2023-24 may carry the codes of 2023): with ``start`` the period's first year
+    (:func:`period_start`) and ``lo``–``hi`` the years of the code, ``start <= hi``
+    and ``year >= lo``. Codes the history does not know (and no code) count as
+    existing. Each distinct code and period is looked at once, the rows in NumPy
+    (tested against :func:`_existing_in_period_reference`).
+
+    >>> h = pd.DataFrame({"code": ["3801", "0701"], "valid_from": [2020, 2013],
+    ...                   "valid_to": [None, 2017]})
+    >>> d = pd.DataFrame({"municipality": ["3801", "3801", "0701", None],
+    ...                   "year": [2015, 2021, 2016, 2016], "period": ["2015", "2021", "2016", "2016"]})
+    >>> existing_in_period(d, h).tolist()
+    [False, True, True, True]
+    """
+    spans = _valid_in(history)
+    mi, mu = pd.factorize(data["municipality"].astype(object), use_na_sentinel=False)
+    span = [spans.get(c) if isinstance(c, str) else None for c in mu]
+    known = np.array([s is not None for s in span] + [False], dtype=bool)[mi]
+    lo = np.array([s[0] if s else 0 for s in span] + [0], dtype=np.int64)[mi]
+    hi = np.array([s[1] if s else 0 for s in span] + [0], dtype=np.int64)[mi]
+    years = data["year"].to_numpy().astype(np.int64)
+    if "period" in data:
+        pi, pu = pd.factorize(data["period"].astype(object), use_na_sentinel=False)
+        first = np.array([_first_year(p) for p in pu] + [np.inf], dtype=float)[pi]
+        start = np.minimum(first, years)  # no year in the period (inf): the row's year
+    else:
+        start = years
+    return ~known | ((start <= hi) & (years >= lo))
+
+
+def _first_year(period: object) -> float:
+    """The first year written in a period (``2023-24`` → 2023), inf when none.
+
+    >>> _first_year("2023-24"), _first_year(None), _first_year("x")
+    (2023.0, inf, inf)
+    """
+    m = re.match(r"^\s*(\d{4})", str(period)) if period is not None else None
+    return float(m.group(1)) if m else np.inf
+
+
+def _existing_in_period_reference(data: pd.DataFrame, history: pd.DataFrame) -> np.ndarray:
+    """The reference implementation of :func:`existing_in_period`: each distinct
+    (code, year, period) looked at in Python.
 
     >>> h = pd.DataFrame({"code": ["3801", "0701"], "valid_from": [2020, 2013],
     ...                   "valid_to": [None, 2017]})
@@ -824,7 +897,9 @@ def reconcile(fr: FileRead, plan: Plan | None) -> pd.DataFrame:
     importer's reason (county or national total, KOSTRA group, city district, region
     that did not exist that year, repeated figure), the reader's reason (header,
     repeated page header, text row, other geography level …), the sheet's
-    explanation, and otherwise "outside the table".
+    explanation, and otherwise "outside the table". Outcomes of a sheet come in the
+    order of their first row. Each sheet's rows are classified in NumPy (tested
+    against :func:`_reconcile_reference`, row by row).
 
     >>> from sdg.ingest import parse_file
     >>> csv = b'"kommune";"aar";"verdi"\\n"3203";2024;1\\n"EAK Landet";2024;5\\n\\n"x";"";""'
@@ -832,6 +907,66 @@ def reconcile(fr: FileRead, plan: Plan | None) -> pd.DataFrame:
     >>> dict(reconcile(fr, None)[["outcome", "rows"]].values.tolist())
     {'ingest.skip.header': 1, 'importer.skip.no_figure': 2, 'ingest.skip.outside': 1}
     """
+    result = fr.result
+    reasons = _skip_reasons(plan)
+    imported = ({sheet: g["src_row"].to_numpy(dtype=np.int64)
+                 for sheet, g in plan.rows.groupby("sheet")} if plan is not None else {})
+    # (the distinct sheets: iterating an Arrow string column costs a Python object a row)
+    chosen = set(plan.rows["sheet"].unique()) if plan is not None else set()
+    notes: dict[str, dict[int, str]] = {}
+    data_rows: dict[str, list[np.ndarray]] = {}
+    for table in result.tables:
+        notes.setdefault(table.sheet, {}).update(table.notes)
+        data_rows.setdefault(table.sheet, []).append(table.data["src_row"].to_numpy(np.int64))
+    explained = {e.sheet for e in result.explanations}
+    out = []
+    for sheet, rows in result.read_rows.items():
+        rows = np.asarray(rows, dtype=np.int64)
+        in_data = (np.isin(rows, np.concatenate(data_rows[sheet])) if sheet in data_rows
+                   else np.zeros(len(rows), dtype=bool))
+        # from the last of the rules to the first: each rule overwrites the later ones
+        rest = ("ingest.skip.sheet" if sheet in explained and sheet not in data_rows
+                else "ingest.skip.outside")
+        key = np.full(len(rows), rest, dtype=object)
+        key[in_data] = ("importer.skip.not_chosen" if plan is not None and sheet not in chosen
+                        else "importer.skip.no_figure")
+        for by_row in (notes.get(sheet, {}), reasons.get(sheet, {})):
+            if by_row:
+                found = pd.Series(rows).map(by_row).to_numpy(dtype=object)
+                hit = pd.notna(found)
+                key[hit] = found[hit]
+        if sheet in imported:
+            key[np.isin(rows, imported[sheet])] = "imported"
+        codes, outcomes = pd.factorize(key)  # outcomes in the order of their first row
+        counts = np.bincount(codes, minlength=len(outcomes))
+        out += [{"sheet": sheet, "outcome": k, "rows": int(n)}
+                for k, n in zip(outcomes, counts, strict=True)]
+    return pd.DataFrame(out, columns=["sheet", "outcome", "rows"])
+
+
+def _skip_reasons(plan: Plan | None) -> dict[str, dict[int, str]]:
+    """Sheet → row → why it was left out: a problem of a partial import, else the first
+    reason the plan gives for the row."""
+    if plan is None:
+        return {}
+    parts = []
+    if not plan.left_out.empty:
+        left = plan.left_out.dropna(subset=["row"])
+        parts.append(pd.DataFrame({"sheet": left["sheet"], "row": left["row"].astype(np.int64),
+                                   "reason": "importer.skip.problem"}))
+    if not plan.skipped.empty:
+        parts.append(pd.DataFrame({"sheet": plan.skipped["sheet"],
+                                   "row": plan.skipped["src_row"].astype(np.int64),
+                                   "reason": plan.skipped["reason_key"]}))
+    if not parts:
+        return {}
+    first = pd.concat(parts, ignore_index=True).drop_duplicates(["sheet", "row"])
+    return {sheet: dict(zip(g["row"].tolist(), g["reason"].tolist(), strict=True))
+            for sheet, g in first.groupby("sheet", sort=False)}
+
+
+def _reconcile_reference(fr: FileRead, plan: Plan | None) -> pd.DataFrame:
+    """The reference implementation of :func:`reconcile`: row by row in Python."""
     result = fr.result
     imported = {}
     skipped: dict[tuple[str, int], str] = {}

@@ -48,3 +48,54 @@ def test_a_dead_broker_is_started_again():
     proc.wait()
     assert sandbox.run_isolated(divmod, 7, 2, file="x") == (3, 1)
     assert sandbox._broker["proc"].pid != proc.pid
+
+
+_FORKED = """
+import sys
+from sdg import sandbox
+from sdg.ingest import parse_file
+from tests.hostile_files import far_cell
+assert sandbox.fork_broker()
+assert not sandbox.fork_broker()  # one is running
+print(sandbox._broker["proc"].pid)
+print(sandbox.run_isolated(divmod, 7, 2, file="x"))
+try:
+    sandbox.run_isolated(parse_file, far_cell(), "f.xlsx", file="f.xlsx")
+except Exception as err:
+    print(err.key)
+try:
+    sandbox.run_isolated(bytearray, 3 * 1024**3, file="x.bin", memory_mb=200)
+except Exception as err:
+    print(err.key)
+print(sandbox.run_isolated(divmod, 9, 4, file="x"))
+"""
+
+
+def test_a_broker_forked_from_a_single_threaded_caller(tmp_path):
+    """The command line's broker: forked (not a new interpreter), the same limits and
+    answers, and gone when its caller ends (not holding the caller's stderr open)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    out = subprocess.run([sys.executable, "-c", _FORKED], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120, check=True).stdout.split("\n")
+    pid = int(out[0])
+    assert out[1:5] == ["(3, 1)", "ingest.err.too_many_rows", "ingest.err.too_big_or_broken",
+                        "(2, 1)"]
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # ended (and reaped) at the caller's exit
+
+
+def test_no_fork_from_a_threaded_caller():
+    import threading
+
+    stop = threading.Event()
+    worker = threading.Thread(target=stop.wait)
+    worker.start()
+    try:
+        assert sandbox.fork_broker() is False
+    finally:
+        stop.set()
+        worker.join()

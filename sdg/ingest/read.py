@@ -11,7 +11,10 @@ value cells or no figures, to find formula cells without a cached value. ``impor
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import functools
+import gc
 import io
 import itertools
 import json
@@ -24,7 +27,6 @@ from pathlib import PurePath
 
 import defusedxml  # noqa: F401  (imported for its effect: openpyxl uses defusedxml)
 import numpy as np
-import openpyxl
 import pandas as pd
 import python_calamine as pc
 from defusedxml import ElementTree
@@ -177,6 +179,19 @@ def _fill_merged(grid: np.ndarray, merged: list | None) -> dict[tuple[int, int],
     return copies
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a block that only builds acyclic objects
+    (a sheet's list of row lists: each collection would traverse all of them)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _grid(rows: list[list[object]]) -> np.ndarray:
     """Rectangular object array from calamine's (or csv's) list of rows."""
     if not rows:
@@ -221,6 +236,8 @@ def formula_cells(data: bytes, zf: zipfile.ZipFile | None) -> dict[str, list[tup
     parts = [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
     if not any(_has_formula(zf.read(n)) for n in parts):
         return {}
+    import openpyxl  # here: ~0.1 s to import, and most files have no formulas
+
     wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         found: dict[str, list[tuple[int, int]]] = {}
@@ -249,8 +266,7 @@ def missing_values(grid: np.ndarray, cells: list[tuple[int, int]]) -> list[tuple
 
 
 # A cell or row reference in worksheet XML (``<row r="12">``, ``<c r="B12">``).
-_ROW_REF = re.compile(rb' r="(\d{1,7})"')
-_COL_REF = re.compile(rb' r="([A-Z]{1,3})\d')
+_SEED_REF = re.compile(rb' r="([A-Z]{1,3})(\d{1,7})"')
 _ERROR_CELL = re.compile(rb'<c ([^>]*?t="e"[^>]*)>(.*?)</c>', re.S)
 _REF = re.compile(rb'r="([A-Z]{1,3})(\d{1,7})"')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
@@ -284,8 +300,8 @@ def scan_extent(xml: bytes | Iterable[bytes],
 
     ``xml`` may come in chunks (cut anywhere); after each chunk ``check(rows, cols)``
     is called with the extent so far, so a sheet over a limit is refused early.
-    Per chunk three regular-expression passes: row numbers, column letters, then the
-    cell rows with as many digits as the last row (a far cell inside an early row).
+    Per chunk one regular-expression pass for the references beyond the extent of the
+    chunk's last row (:func:`_scan_part`), and one test for error cells.
 
     >>> x = b'<row r="1"><c r="A1"><v>1</v></c><c r="C7" t="e"><v>#N/A</v></c></row>'
     >>> e = scan_extent(x + b'<row r="2"><c r="XFD1048576"><v>2</v></c></row>')
@@ -298,32 +314,147 @@ def scan_extent(xml: bytes | Iterable[bytes],
     errors: dict[tuple[int, int], str] = {}
     rest = b""
     for chunk in [xml] if isinstance(xml, bytes) else xml:
-        buf = rest + chunk
+        buf = rest + chunk if rest else chunk
         cut = buf.rfind(b"</row>")
         cut = buf.rfind(b">") if cut < 0 else cut + len(b"</row>") - 1
-        part, rest = buf[: cut + 1], buf[cut + 1 :]
-        rows, cols = _scan_part(part, rows, cols, errors)
+        rows, cols = _scan_part(buf, rows, cols, errors, cut + 1)  # no copy of the part
+        rest = buf[cut + 1 :]
         if check is not None:
             check(rows, cols)
     rows, cols = _scan_part(rest, rows, cols, errors)
     return Extent(rows, cols, errors)
 
 
-def _scan_part(xml: bytes, rows: int, cols: int, errors: dict[tuple[int, int], str]
-               ) -> tuple[int, int]:
-    """:func:`scan_extent` over one piece of XML that ends at a tag boundary."""
-    rows = max(rows, max(map(int, _ROW_REF.findall(xml)), default=0))
-    cols = max(cols, max((column_number(c) for c in set(_COL_REF.findall(xml))), default=0))
-    digits = len(str(rows)) if rows else 1
-    far = re.findall(rb' r="[A-Z]{1,3}(\d{%d,7})"' % digits, xml)
-    rows = max(rows, max(map(int, far), default=0))
-    if b't="e"' in xml:
-        for attrs, body in _ERROR_CELL.findall(xml):
-            ref, value = _REF.search(attrs), _VALUE.search(body)
-            if ref and value:
-                key = (int(ref.group(2)) - 1, column_number(ref.group(1)) - 1)
-                errors[key] = value.group(1).decode("utf-8", "replace")
+def _scan_part(xml: bytes, rows: int, cols: int, errors: dict[tuple[int, int], str],
+               end: int | None = None) -> tuple[int, int]:
+    """:func:`scan_extent` over one piece of XML (``xml[:end]``) that ends at a tag
+    boundary.
+
+    The extent is first taken from the piece's last row (where a sheet written in
+    order has its largest row number), then one regular-expression pass looks for any
+    ``r="…"`` that is *not* a reference within that extent (:func:`_beyond`): a
+    larger row or column, or a form this pass does not know (lower-case letters,
+    leading zeros). Each such reference is parsed as calamine would parse it and
+    widens the extent, and the pass goes on from there with the wider extent. A piece
+    that widens it more than ``_MAX_WIDENINGS`` times (a sheet out of order) is
+    scanned exhaustively (:func:`_scan_part_all`, the reference implementation).
+
+    >>> errors = {}
+    >>> _scan_part(b'<row r="2"><c r="a9"/><c r="C2"/></row>', 0, 0, errors)
+    (9, 3)
+    """
+    end = len(xml) if end is None else end
+    start = xml.rfind(b"<row ", 0, end)
+    for letters, digits in _SEED_REF.findall(xml, max(start, 0), end):
+        rows, cols = max(rows, int(digits)), max(cols, column_number(letters))
+    pos, widenings = 0, 0
+    while (m := _beyond(rows, cols).search(xml, pos, end)) is not None:
+        pos = m.end()
+        ref = _ANY_REF.match(xml, pos, end)
+        if ref is None:  # not a cell reference (calamine refuses it as corrupt)
+            continue
+        row, col = _ref_numbers(*ref.groups())
+        if row > rows or col > cols:
+            rows, cols = max(rows, row), max(cols, col)
+            widenings += 1
+            if widenings > _MAX_WIDENINGS:
+                return _scan_part_all(xml[:end], rows, cols, errors)
+    if xml.find(b"#", 0, end) >= 0 and _ERROR_FLAG.search(xml, 0, end):  # #N/A, #DIV/0! …
+        _scan_errors(xml[:end], errors)
     return rows, cols
+
+
+_MAX_WIDENINGS = 64
+#: An error cell's type (``re`` finds it faster than ``in``: its last byte is common).
+_ERROR_FLAG = re.compile(rb't="e"')
+# Any ``r="…"`` value calamine reads as a reference: letters (either case), digits.
+_ANY_REF = re.compile(rb'([A-Za-z]*)(\d+)"')
+
+
+def _ref_numbers(letters: bytes, digits: bytes) -> tuple[int, int]:
+    """1-based (row, column) of a reference's letters and digits as calamine reads
+    them (either case); absurdly long ones count as beyond any limit.
+
+    >>> _ref_numbers(b"xfd", b"0001048576"), _ref_numbers(b"", b"12")
+    ((1048576, 16384), (12, 0))
+    """
+    row = int(digits) if len(digits) <= 18 else 10**18
+    col = column_number(letters.upper()) if len(letters) <= 12 else 10**18
+    return row, col
+
+
+@functools.lru_cache(maxsize=256)
+def _beyond(rows: int, cols: int) -> re.Pattern:
+    """A pattern matching ``r="`` where the reference that follows is *not* a plain
+    upper-case reference within ``rows`` × ``cols`` (so beyond it, or unusual).
+
+    >>> p = _beyond(100001, 8)
+    >>> [bool(p.search(x)) for x in (b' r="H100001"', b' r="57"', b' r="I1"', b' r="A100002"')]
+    [False, False, True, True]
+    >>> [bool(p.search(x)) for x in (b' r="AA1"', b' r="h1"', b' r="A01"', b' r="A1000000"')]
+    [True, True, False, True]
+    """
+    letters = _at_most(column_letter(cols - 1), "A", "Z") if cols else b""
+    digits = _at_most(str(rows), "0", "9") if rows else b"0+"
+    inside = (b"(?:%s)?" % letters if letters else b"") + b"(?:%s)\"" % digits
+    return re.compile(b' r="(?!%s)' % inside)
+
+
+def _at_most(text: str, low: str, high: str) -> bytes:
+    """Alternatives matching the strings over ``low``–``high`` that come no later than
+    ``text`` in (length, lexicographic) order: the same value or less for decimal
+    numbers without leading zeros and for column letters. Character classes where
+    possible (much faster than alternatives in :mod:`re`).
+
+    >>> _at_most("100001", "0", "9"), _at_most("H", "A", "Z")
+    (b'[0-9]{1,5}|0[0-9]{5}|10000[0-1]', b'[A-H]')
+    >>> p = re.compile(b"(?:%s)$" % _at_most("205", "0", "9"))
+    >>> [bool(p.match(x)) for x in (b"99", b"199", b"204", b"205", b"206", b"300", b"1000")]
+    [True, True, True, True, False, False, False]
+    >>> p = re.compile(b"(?:%s)$" % _at_most("AD", "A", "Z"))
+    >>> [bool(p.match(x)) for x in (b"Z", b"AC", b"AD", b"AE", b"BA", b"AAA")]
+    [True, True, True, False, False, False]
+    """
+    def span(a: str, b: str) -> str:
+        return a if a == b else f"[{a}-{b}]"
+
+    def repeat(n: int) -> str:
+        return "" if n == 0 else any_char if n == 1 else f"{any_char}{{{n}}}"
+
+    any_char, n = f"[{low}-{high}]", len(text)
+    branches = [f"{any_char}{{1,{n - 1}}}" if n > 2 else any_char] if n > 1 else []
+    for i, ch in enumerate(text[:-1]):
+        if ch > low:
+            branches.append(text[:i] + span(low, chr(ord(ch) - 1)) + repeat(n - i - 1))
+    branches.append(text[:-1] + span(low, text[-1]))
+    return "|".join(branches).encode()
+
+
+def _scan_part_all(xml: bytes, rows: int, cols: int, errors: dict[tuple[int, int], str]
+                   ) -> tuple[int, int]:
+    """The reference implementation of :func:`_scan_part`: every reference read.
+
+    >>> _scan_part_all(b'<row r="2"><c r="a9"/><c r="C2"/></row>', 0, 0, {})
+    (9, 3)
+    """
+    for letters, digits in _ANY_REF_ALL.findall(xml):
+        row, col = _ref_numbers(letters, digits)
+        rows, cols = max(rows, row), max(cols, col)
+    if _ERROR_FLAG.search(xml):
+        _scan_errors(xml, errors)
+    return rows, cols
+
+
+_ANY_REF_ALL = re.compile(rb' r="([A-Za-z]*)(\d+)"')
+
+
+def _scan_errors(xml: bytes, errors: dict[tuple[int, int], str]) -> None:
+    """Add the error cells (``t="e"``) of a piece of sheet XML to ``errors``."""
+    for attrs, body in _ERROR_CELL.findall(xml):
+        ref, value = _REF.search(attrs), _VALUE.search(body)
+        if ref and value:
+            key = (int(ref.group(2)) - 1, column_number(ref.group(1)) - 1)
+            errors[key] = value.group(1).decode("utf-8", "replace")
 
 
 def _chunks(zf: zipfile.ZipFile, part: str, size: int = 8 * MB) -> Iterator[bytes]:
@@ -426,7 +557,8 @@ def read_workbook(data: bytes, filename: str, zf: zipfile.ZipFile | None, *,
                 limits.check(filename, name, rows=sh.total_height, cols=sh.total_width)
                 total += sh.total_height * sh.total_width
                 limits.check_total(filename, total)
-            grid = _grid(sh.to_python(skip_empty_area=False))
+            with _collector_paused():  # 100,000 row lists: no cycles, nothing to collect
+                grid = _grid(sh.to_python(skip_empty_area=False))
             if zf is None:  # a legacy .xls: some exporters write UTF-16 into 8-bit strings
                 _strip_nuls(grid)
             copies = _fill_merged(grid, sh.merged_cell_ranges)
@@ -551,7 +683,9 @@ def _fast_csv(text: str, delimiter: str, width: int) -> np.ndarray | None:
     """
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, names=range(width),
-                            dtype=str, keep_default_na=False, na_filter=False,
+                            # object, not str: Python strings as parsed, without a round
+                            # trip through Arrow strings (half the time in pandas 3)
+                            dtype=object, keep_default_na=False, na_filter=False,
                             skip_blank_lines=False, engine="c", quotechar='"')
     except (pd.errors.ParserError, ValueError):
         return None

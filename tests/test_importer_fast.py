@@ -1,0 +1,145 @@
+"""Faster paths of the importer against their plain reference implementations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sdg import importer
+from sdg.auth import Actor
+from sdg.errors import SdgError
+
+HISTORY = pd.DataFrame({
+    "code": ["0701", "3801", "0220", "3025", "3203", "0906", "4203"],
+    "valid_from": [2013, 2018, 2013, 2020, 2024, 2013, 2020],
+    "valid_to": [2017, None, 2019, 2023, None, 2019, None],
+})  # fmt: skip
+CODES = st.sampled_from(["0701", "3801", "0220", "3025", "3203", "0906", "4203", "9999",
+                         None])
+PERIODS = st.sampled_from([None, "2015", "2023-24", "2011_2013", " 2019", "x", np.nan,
+                           "2030"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(CODES, st.integers(2005, 2026), PERIODS), max_size=40),
+       st.booleans())
+def test_existing_in_period_equals_reference(rows: list, with_period: bool) -> None:
+    data = pd.DataFrame(rows, columns=["municipality", "year", "period"])
+    data["year"] = data["year"].astype("int64")
+    if not with_period:
+        data = data.drop(columns="period")
+    fast = importer.existing_in_period(data, HISTORY)
+    reference = importer._existing_in_period_reference(data, HISTORY)
+    assert fast.dtype == bool and fast.tolist() == reference.tolist()
+
+
+# ------------------------------------------------------------------ reconcile
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+FILES = sorted([*(SHARED / "real").glob("[0-9]*_*"), *(SHARED / "xlsx").glob("*.xlsx"),
+                *(SHARED / "xlsx").glob("*.csv")]) if SHARED.is_dir() else []
+ANALYST = Actor("analytiker", "analyst")
+
+
+def _same_reconciliation(fr, plan) -> None:
+    fast = importer.reconcile(fr, plan)
+    reference = importer._reconcile_reference(fr, plan)
+    pd.testing.assert_frame_equal(fast, reference)
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(not FILES, reason="../shared/data is absent on this machine")
+def test_reconcile_equals_reference_on_the_shared_files(store) -> None:
+    checked = 0
+    for path in FILES:
+        read: list = []
+        try:
+            plan, _ = importer.import_file(store, path.read_bytes(), path.name, actor=ANALYST,
+                                           dry_run=True, read=read)
+        except SdgError:
+            if read:
+                _same_reconciliation(read[0], None)
+            continue
+        fr = read[0]
+        _same_reconciliation(fr, None)
+        _same_reconciliation(fr, plan)
+        _same_reconciliation(fr, importer.partial_plan(plan))
+        checked += 1
+    assert checked >= 15
+
+
+def test_reconcile_equals_reference_with_problems_and_skips(store) -> None:
+    csv = ('"kommunenummer";"indikator";"år";"verdi"\n"3203";"A";2024;1\n"3203";"A";2024;2\n'
+           '"EAK Landet";"A";2024;5\n"9999";"A";2024;3\n"0301";"A";1800;4\n"3203";"B";2024;1\n'
+           '\n"fotnote"\n"0301";"A";2023;.\n').encode()
+    read: list = []
+    plan, _ = importer.import_file(store, csv, "p.csv", actor=ANALYST, dry_run=True, read=read)
+    assert not plan.problems.empty and not plan.skipped.empty
+    _same_reconciliation(read[0], plan)
+    _same_reconciliation(read[0], importer.partial_plan(plan))
+
+
+# ------------------------------------------------------------------ to_values
+TEXTS = st.sampled_from(["1", "12,5", "2.5", "1 234", "1\u00a0234,5", ".", "..", ":", "-",
+                         "", " ", "\u00a0", "x", "inf", "1e999", "-3", "1,2.3", "#N/A",
+                         "12,5 %", "\u22124", "NULL", "0"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TEXTS, min_size=1, max_size=60))
+def test_to_values_of_distinct_texts_equals_the_plain_path(cells: list[str]) -> None:
+    from sdg.ingest import cells as c
+
+    array = np.array(cells * 3, dtype=object)  # every text at least thrice: distinct path
+    fast = c._to_values_distinct(array)
+    plain = c._with_mixed_decimals(*c._read_cells(array))
+    assert fast is not None
+    np.testing.assert_array_equal(fast.value, plain.value)
+    assert fast.status.tolist() == plain.status.tolist()
+    assert fast.empty.tolist() == plain.empty.tolist()
+    assert fast.problems == plain.problems
+
+
+def test_to_values_takes_the_distinct_path_only_for_text() -> None:
+    from sdg.ingest import cells as c
+
+    assert c._to_values_distinct(np.array([1, 1.0, True, "1"] * 10, dtype=object)) is None
+    assert c._to_values_distinct(np.array(["a", None] * 10, dtype=object)) is None
+
+
+# ---------------------------------------------------------------- series_table
+@pytest.mark.shared
+@pytest.mark.skipif(not FILES, reason="../shared/data is absent on this machine")
+def test_series_table_equals_reference_on_the_shared_files(store) -> None:
+    history = store.municipalities(current_only=False)
+    checked = 0
+    for path in FILES:
+        try:
+            fr = importer.read_file(path.read_bytes(), path.name, history)
+        except SdgError:
+            continue
+        fast = importer.series_table(fr.result)
+        reference = importer._series_table_reference(fr.result)
+        pd.testing.assert_frame_equal(fast, reference, check_dtype=False)
+        assert fast["rows"].tolist() == reference["rows"].tolist(), path.name
+        checked += 1
+    assert checked >= 15
+
+
+def test_series_table_equals_reference_with_and_without_measures() -> None:
+    from sdg.ingest import parse_file
+
+    csv = ('"region";"kjønn";"år";"Personer"\n"0301 Oslo";"1 Menn";"2020";5\n'
+           '"0301 Oslo";"2 Kvinner";"2020";6\n"3203 Asker";"1 Menn";"2021";.\n'
+           '"3203 Asker";"2 Kvinner";"2019";7\n').encode()
+    template = ('"kommunenummer";"indikator";"år";"verdi"\n"3203";"A";2024;1\n'
+                '"0301";"A";2023;2\n').encode()
+    for data, name in ((csv, "s.csv"), (template, "t.csv")):
+        result = parse_file(data, name)
+        pd.testing.assert_frame_equal(importer.series_table(result),
+                                      importer._series_table_reference(result),
+                                      check_dtype=False)

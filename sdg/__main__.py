@@ -1,16 +1,17 @@
 """``python -m sdg``: see :mod:`sdg.cli`.
 
-Once the command has returned, its output flushed and the ``atexit`` handlers run (the
-parse broker ended, its folder removed), the process ends with :func:`os._exit`: every
-command closes the database itself, and the interpreter's teardown (pandas, DuckDB and
-every module freed one by one) took a quarter of a second of a two-second import. A
-command that raises ends the ordinary way.
+Once the command has returned, its output flushed, the parse broker ended and its
+folder removed (:func:`sdg.sandbox.shutdown`) and the log handlers flushed, the process
+ends with :func:`os._exit`: every command closes the database itself, and the
+interpreter's teardown (pandas, DuckDB and every module freed one by one) took a quarter
+of a second of a two-second import. A command that raises ends the ordinary way.
 """
 
-import atexit
+import logging
 import os
 import sys
 
+from sdg import sandbox
 from sdg.cli import main
 
 
@@ -24,6 +25,7 @@ def _flush() -> None:
 
 code = main()
 _flush()
-atexit._run_exitfuncs()
+sandbox.shutdown()
+logging.shutdown()
 _flush()
 os._exit(code if isinstance(code, int) else 0)

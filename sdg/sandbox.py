@@ -185,7 +185,7 @@ def _serve_forever(server: socket.socket, parent: int) -> None:
 # ----------------------------------------------------------------- the caller side
 class _ForkedBroker:
     """A broker forked from this process (:func:`fork_broker`), as far as
-    :func:`_socket_path` and :func:`_stop` use a :class:`subprocess.Popen`."""
+    :func:`_socket_path` and :func:`shutdown` use a :class:`subprocess.Popen`."""
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
@@ -216,20 +216,27 @@ def _new_folder() -> str:
     if "folder" in _broker:  # a broker that died: its socket goes with it
         shutil.rmtree(_broker["folder"], ignore_errors=True)
     folder = tempfile.mkdtemp(prefix="sdg-sandbox-")  # mode 0700: only this user
-    atexit.register(shutil.rmtree, folder, True)
+    _folders.append(folder)
     return folder
 
 
-def _stop() -> None:
-    """End the broker now (at exit: a broker left to notice that its parent ended
-    would hold the parent's standard error open up to a second longer)."""
+_folders: list[str] = []
+
+
+def shutdown() -> None:
+    """End the broker and remove its folders now; run at exit, and called by
+    ``python -m sdg`` before it ends without the interpreter's teardown (a broker
+    left to notice that its parent ended would hold the parent's standard error open
+    up to a second longer)."""
     proc = _broker.get("proc")
     if proc is not None and proc.poll() is None:
         proc.kill()
         proc.wait()
+    while _folders:
+        shutil.rmtree(_folders.pop(), ignore_errors=True)
 
 
-atexit.register(_stop)
+atexit.register(shutdown)
 
 
 def fork_broker() -> bool:

@@ -197,6 +197,14 @@ def classify_label(label: object, known: Mapping[str, str]) -> tuple[str | None,
     ['3801', '1101', '3801']
     >>> [classify_label(x, {})[1] for x in ("NULL", "EKG13 Kostragruppe 13", "0 Hele landet", 30101.0)]
     ['empty', 'aggregate', 'aggregate', 'aggregate']
+
+    A name joined with `` - `` of which one part is a known municipality and the other
+    no known name (a Sámi name missing from the code list) is that municipality; two
+    known parts are two municipalities, so no code:
+
+    >>> k = {"evenes": "1853", "skånland": "1913"}
+    >>> classify_label("Evenes - Evenássi", k), classify_label("Evenes - Skånland", k)
+    (('1853', 'name'), (None, 'unknown'))
     """
     if label is None or (isinstance(label, str) and not label.strip()):
         return None, "empty"
@@ -221,6 +229,14 @@ def classify_label(label: object, known: Mapping[str, str]) -> tuple[str | None,
     for candidate in (base, fold(key), fold(base)):
         if candidate in known:
             return known[candidate], "name"
+    parts = _DASHES.split(_SPACE.sub(" ", label).strip())
+    if len(parts) == 2:  # "Evenes - Evenássi": a Sámi name the code list does not know
+        hits = {known.get(normalise_name(p)) or known.get(fold(normalise_name(p)))
+                for p in parts} - {None}
+        unknown_part = any(normalise_name(p) not in known and fold(normalise_name(p))
+                           not in known for p in parts)
+        if len(hits) == 1 and unknown_part:
+            return hits.pop(), "name"
     plain = plain_name(label)
     if plain in AGGREGATES or plain.startswith(("kostragr", "kostragruppe", "fylke")):
         return None, "aggregate"

@@ -6,7 +6,7 @@ from sdg.errors import SdgError
 from sdg.escape import md
 from sdg.importer import commit, default_mapping, detected_series, partial_plan, plan_import
 from sdg.tables import rows_per_indicator
-from sdg.template import template_name, template_workbook
+from sdg.template import template_name
 from ui.a11y import upload_instruction
 from ui.i18n import tr
 from ui.importer import (
@@ -18,6 +18,7 @@ from ui.importer import (
     problems_table,
     read_upload,
     reconciliation,
+    template_bytes,
 )
 from ui.nav import require_router
 from ui.state import actor, get_store, lang, show_error
@@ -31,9 +32,8 @@ st.markdown(tr("importer.intro"))
 st.page_link("pages/data_ssb.py", label=tr("ssb.page.link"), icon=":material/cloud_download:")
 indicators = store.indicators()
 language = lang()
-# built when pressed (a callable), not on every run of the page: most of its cost
-st.download_button(tr("importer.template.download"),
-                   lambda: template_workbook(indicators, language),
+# built once per catalogue and language (it was most of the page's cost on every run)
+st.download_button(tr("importer.template.download"), template_bytes(indicators, language),
                    file_name=template_name(language), icon=":material/download:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

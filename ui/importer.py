@@ -11,6 +11,7 @@ from sdg.escape import md
 from sdg.importer import FileRead, Mapping, NewIndicator, Plan, read_file, sha256_of, slug
 from sdg.importer import suggest_targets as _suggest_targets
 from sdg.tables import batch_rows, detected_series, import_conflicts, import_problems
+from sdg.template import template_workbook
 from ui.i18n import tr
 from ui.state import lang
 from ui.tables import show
@@ -183,3 +184,10 @@ def batch_preview(_store, path: str, batch_id: int, n: int = 500) -> pd.DataFram
 def history(store) -> pd.DataFrame:
     """The import history of ``store`` (cheap on a rerun: one small version query)."""
     return import_history(store, store.path, store.batches_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def template_bytes(indicators: pd.DataFrame, lang: str) -> bytes:
+    """:func:`sdg.template.template_workbook`, built once per catalogue (the frame is the
+    cache key) and language."""
+    return template_workbook(indicators, lang)

@@ -68,16 +68,27 @@ def _replace(table: pd.DataFrame, columns: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+#: Tables up to this many rows get their CSV made with the page; longer ones when the
+#: button is pressed. A button with deferred data (a callable) made the facilitator's
+#: next click (a toggle pressed while the page was still rerunning) get lost in the
+#: browser test of the workshop, so it is kept for the tables where making the file
+#: with every run would cost more than the page.
+DEFER_ROWS = 20_000
+
+
 def csv_button(table: pd.DataFrame | Styler, file_name: str, key: str) -> None:
     """A "Last ned CSV" button under a table: the table's values (a Styler's data) as
-    :func:`sdg.exports.csv` writes them for the session's language, made on click."""
+    :func:`sdg.exports.csv` writes them for the session's language (made with the page,
+    or on click for a table longer than :data:`DEFER_ROWS`)."""
     import streamlit as st
 
     from sdg import exports
 
     data = table.data if isinstance(table, Styler) else table
     language = lang()
-    st.download_button(tr("export.csv"), lambda: exports.csv(data, language),
+    content = (lambda: exports.csv(data, language)) if len(data) > DEFER_ROWS \
+        else exports.csv(data, language)
+    st.download_button(tr("export.csv"), content,
                        file_name=file_name, mime="text/csv", on_click="ignore", key=key)
 
 

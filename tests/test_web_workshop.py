@@ -190,5 +190,6 @@ def test_the_light_routes_follow_the_base_url_path(seeded_db, tmp_path):
                                      headers={"Content-Type": "application/json"})
         with phone.open(req, timeout=30) as r:
             assert json.loads(r.read())["saved"] == 1
-        status, _, headers = _get(_phone(redirects=False), f"{url}/?w={code}")
-        assert status == 307 and headers["location"] == f"/sdg/w/{code}"
+        for old in (f"{url}/?w={code}", f"{url}?w={code}"):
+            status, _, headers = _get(_phone(redirects=False), old)
+            assert status == 307 and headers["location"] == f"/sdg/w/{code}"

@@ -93,7 +93,8 @@ class WorkshopLinkRedirect:
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "http" and scope.get("method") == "GET" \
-                and scope.get("path") in (f"{base_path()}/", f"{base_path()}/delta"):
+                and scope.get("path") in (base_path() or "/", f"{base_path()}/",
+                                          f"{base_path()}/delta"):
             query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
             code = (query.get("w") or [""])[0]
             if code:

@@ -16,6 +16,8 @@ from ui.i18n import tr
 from ui.nav import require_router
 from ui.state import actor, get_store, lang, municipality, show_error
 from ui.workshop import (
+    act,
+    action_error,
     catalogue,
     create_form,
     join_panel,
@@ -24,6 +26,7 @@ from ui.workshop import (
     results,
     session_picker,
     state_label,
+    stored_toggle,
     subject_labels,
 )
 
@@ -62,24 +65,20 @@ with right:
     st.subheader(f"{md(row['name'])} · {state_label(row['state'])}")
     st.write(tr("workshop.counts", joined=row["joined"], voted=row["voted"],
                 ratings=row["ratings"]))
+    action_error()
+    who = actor()
+    # transitions run as callbacks, before the script: this run already shows their state
+    if row["state"] == "open":
+        st.button(tr("workshop.close"), icon=":material/lock:",
+                  on_click=act, args=(close_voting, store, code, who))
+    else:
+        st.button(tr("workshop.open"), type="primary", icon=":material/play_arrow:",
+                  on_click=act, args=(open_voting, store, code, who))
+    stored_toggle(tr("workshop.show_results"), f"workshop-show-{code}",
+                  bool(row["show_results"]), lambda on: show_results(store, code, on, who))
+    stored_toggle(tr("workshop.public"), f"workshop-public-{code}", bool(row["public"]),
+                  lambda on: store.set_workshop_public(code, on, who))
     try:
-        if row["state"] == "open":
-            if st.button(tr("workshop.close"), icon=":material/lock:"):
-                close_voting(store, code, actor())
-                st.rerun()
-        elif st.button(tr("workshop.open"), type="primary", icon=":material/play_arrow:"):
-            open_voting(store, code, actor())
-            st.rerun()
-        shown = st.toggle(tr("workshop.show_results"), value=bool(row["show_results"]),
-                          key=f"workshop-show-{code}")
-        if shown != bool(row["show_results"]):
-            show_results(store, code, shown, actor())
-            st.rerun()
-        public = st.toggle(tr("workshop.public"), value=bool(row["public"]),
-                           key=f"workshop-public-{code}")
-        if public != bool(row["public"]):
-            store.set_workshop_public(code, public, actor())
-            st.rerun()
         st.link_button(tr("workshop.projector.open"), projector_url(code), icon=":material/tv:")
         with st.expander(tr("workshop.reset")):
             st.caption(tr("workshop.reset.help"))

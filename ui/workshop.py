@@ -162,6 +162,38 @@ def session_picker(sessions: pd.DataFrame, key: str, label: str, default: str | 
                         format_func=lambda c: f"{c} · {names[c]}")
 
 
+ACTION_ERROR = "workshop-action-error"
+
+
+def act(fn, *args) -> None:
+    """A button's or toggle's callback: run a session transition (open, close, show
+    results …) before the page's script, so the run that follows draws the new state.
+
+    Why a callback and not ``if st.button(...): …; st.rerun()``: a click the facilitator
+    made while that extra rerun was under way (e.g. "Vis resultatet" right after "Steng
+    avstemningen") was sometimes lost. A domain error is kept for
+    :func:`action_error` to show.
+    """
+    try:
+        fn(*args)
+    except SdgError as err:
+        st.session_state[ACTION_ERROR] = err
+
+
+def action_error() -> None:
+    """Show the error of the last :func:`act`, once."""
+    err = st.session_state.pop(ACTION_ERROR, None)
+    if err is not None:
+        show_error(err)
+
+
+def stored_toggle(label: str, key: str, stored: bool, setter) -> None:
+    """A toggle that shows the stored value (also after another facilitator changed
+    it) and, when the user flips it, calls ``setter(new_value)`` through :func:`act`."""
+    st.session_state[key] = stored
+    st.toggle(label, key=key, on_change=lambda: act(setter, bool(st.session_state[key])))
+
+
 def join_panel(code: str) -> None:
     """The code in big letters, the short link and its QR code."""
     url = join_url(code)

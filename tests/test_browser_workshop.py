@@ -119,7 +119,13 @@ def test_three_phones_and_a_projector_follow_the_facilitator(fresh_app, browser,
             phone.get_by_text("Avstemningen er stengt").wait_for()  # no reload
             assert phone.locator("#vote").is_hidden()
 
-        # results shown: the phones and the projector show them by themselves
+        # results shown: the phones and the projector show them by themselves. The
+        # facilitator presses it once the page has finished its run: a click made while
+        # Streamlit still runs the page's script was lost about one time in five here
+        # (before and after the controls became callbacks; see the session's notes).
+        page.get_by_role("button", name="Åpne for stemmer").wait_for()
+        page.wait_for_function(
+            "() => document.querySelector(\".stApp[data-test-script-state='notRunning']\")")
         page.get_by_text("Vis resultatet på projektoren og for deltakerne").click()
         for phone in phones:
             phone.locator("#results ol.bars li").first.wait_for()  # no reload

@@ -68,11 +68,11 @@ def _replace(table: pd.DataFrame, columns: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-#: Tables up to this many rows get their CSV made with the page; longer ones when the
-#: button is pressed. A button with deferred data (a callable) made the facilitator's
-#: next click (a toggle pressed while the page was still rerunning) get lost in the
-#: browser test of the workshop, so it is kept for the tables where making the file
-#: with every run would cost more than the page.
+#: Tables up to this many rows get their CSV made with the page (a few milliseconds);
+#: longer ones when the button is pressed (a deferred download). Deferred downloads
+#: were first suspected of losing a facilitator's click made during a rerun; the
+#: click was later lost with made-with-the-page files too (docs/notes/2026-12-02), so
+#: this only keeps small files simple.
 DEFER_ROWS = 20_000
 
 

@@ -173,16 +173,21 @@ def series_table(result: ParseResult) -> pd.DataFrame:
         code_of = {name: c for c, name in enumerate(names)}
         for key, measure in measures.items():
             c = code_of[key]
-            rows.append({
-                "key": series_key(i, measure), "table": i, "sheet": table.sheet,
-                "layout": table.layout, "title": table.title, "measure": measure,
-                "unit": table.unit, "source": table.source, "rows": int(count[c]),
-                "regions": int(regions[c]), "years": f"{first[c]}–{last[c]}",
-                "label": series_label(table.title, measure),
-            })  # fmt: skip
-    cols = ["key", "table", "sheet", "layout", "title", "measure", "unit", "source", "rows",
-            "regions", "years", "label"]
-    return pd.DataFrame(rows, columns=cols)
+            rows.append(_series_row(i, table, measure, int(count[c]), int(regions[c]),
+                                    first[c], last[c]))
+    return pd.DataFrame(rows, columns=SERIES_COLUMNS)
+
+
+SERIES_COLUMNS = ["key", "table", "sheet", "layout", "title", "measure", "unit", "source",
+                  "rows", "regions", "years", "label"]
+
+
+def _series_row(i: int, table, measure, rows: int, regions: int, first, last) -> dict:
+    """One row of :func:`series_table` (shared with its reference)."""
+    return {"key": series_key(i, measure), "table": i, "sheet": table.sheet,
+            "layout": table.layout, "title": table.title, "measure": measure,
+            "unit": table.unit, "source": table.source, "rows": rows, "regions": regions,
+            "years": f"{first}–{last}", "label": series_label(table.title, measure)}
 
 
 def _series_table_reference(result: ParseResult) -> pd.DataFrame:
@@ -196,17 +201,10 @@ def _series_table_reference(result: ParseResult) -> pd.DataFrame:
         for key, measure in measures.items():
             sel = key_of_row == key if len(measures) > 1 else slice(None)
             years = data["year"].to_numpy()[sel]
-            rows.append({
-                "key": series_key(i, measure), "table": i, "sheet": table.sheet,
-                "layout": table.layout, "title": table.title, "measure": measure,
-                "unit": table.unit, "source": table.source, "rows": len(years),
-                "regions": data["municipality"][sel].nunique(),
-                "years": f"{years.min()}–{years.max()}",
-                "label": series_label(table.title, measure),
-            })  # fmt: skip
-    cols = ["key", "table", "sheet", "layout", "title", "measure", "unit", "source", "rows",
-            "regions", "years", "label"]
-    return pd.DataFrame(rows, columns=cols)
+            rows.append(_series_row(i, table, measure, len(years),
+                                    data["municipality"][sel].nunique(),
+                                    years.min(), years.max()))
+    return pd.DataFrame(rows, columns=SERIES_COLUMNS)
 
 
 def detected_series(fr: FileRead) -> pd.DataFrame:

@@ -39,6 +39,7 @@ from pathlib import PurePath
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from sdg.auth import Actor
 from sdg.errors import InvalidInput, NotFound
@@ -113,11 +114,13 @@ def read_file(data: bytes, file_name: str, history: pd.DataFrame, *,
     untouched.
     """
     limits = limits or Limits.from_env()
-    outcome = run_outcome(parse_file, data, file_name, sheet=sheet,
-                          known_codes=known_names(history), max_bytes=max_bytes,
-                          year=year, limits=limits, file=PurePath(file_name).name,
-                          memory_mb=limits.memory_mb, timeout_s=limits.timeout_s)
-    return FileRead(file_name, sha256_of(data), outcome.value, outcome.peak_mb)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # hashed while the child parses
+        digest = pool.submit(sha256_of, data)
+        outcome = run_outcome(parse_file, data, file_name, sheet=sheet,
+                              known_codes=known_names(history), max_bytes=max_bytes,
+                              year=year, limits=limits, file=PurePath(file_name).name,
+                              memory_mb=limits.memory_mb, timeout_s=limits.timeout_s)
+        return FileRead(file_name, digest.result(), outcome.value, outcome.peak_mb)
 
 
 # ------------------------------------------------------------------- 2 detection
@@ -694,21 +697,38 @@ SKIPPED_COLUMNS = ("sheet", "src_row", "src_col", "reason_key")
 
 
 def _mapped_rows(fr: FileRead, chosen: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
-    """The reader's rows of the mapped series, with ``sheet`` and ``indicator``."""
+    """The reader's rows of the mapped series, with ``sheet`` and ``indicator``.
+
+    The ``sheet`` and ``indicator`` columns are pandas' Arrow strings, taken from
+    the few distinct names by code (not one Python string per row converted).
+    """
     frames = []
     for t in chosen["table"].unique():
         table = fr.result.tables[int(t)]
         data = table.data
         codes, names, _ = _measure_codes(int(t), data["measure"])
-        indicator = np.array([mapping.assign.get(n) for n in names], dtype=object)[codes]
-        mapped = indicator != None  # noqa: E711 (element-wise)
-        if not mapped.all():  # a table of several series, some left out
-            data, indicator = data[mapped], indicator[mapped]
-        frames.append(data.assign(sheet=table.sheet, indicator=indicator))
+        ids = [mapping.assign.get(n) for n in names]
+        indicator = np.array([i is not None for i in ids], dtype=bool)[codes]
+        if not indicator.all():  # a table of several series, some left out
+            data, codes = data[indicator], codes[indicator]
+        frames.append(data.assign(
+            sheet=_strings([table.sheet], np.zeros(len(data), dtype=np.intp)),
+            indicator=_strings(ids, codes)))
     if not frames:
         return pd.DataFrame(columns=list(ROW_COLUMNS))
     data = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     return data.loc[:, list(ROW_COLUMNS)]
+
+
+def _strings(names: list, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``names[codes]`` as pandas' Arrow-backed ``str`` array (code -1: the last name).
+
+    >>> list(_strings(["a", "b"], np.array([1, 0, -1])))
+    ['b', 'a', 'b']
+    """
+    taken = pa.array(names, type=pa.large_string()).take(
+        pa.array(np.where(codes < 0, len(names) - 1, codes)))
+    return pd.array(taken, dtype=pd.StringDtype(na_value=np.nan))
 
 
 def validate(fr: FileRead, series: pd.DataFrame, mapping: Mapping, history: pd.DataFrame,

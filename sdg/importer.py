@@ -168,17 +168,63 @@ def series_table(result: ParseResult) -> pd.DataFrame:
         data = table.data
         codes, names, measures = _measure_codes(i, data["measure"])
         codes = np.where(codes < 0, len(names) - 1, codes)  # no measure: the last name
-        groups = pd.DataFrame({"c": codes, "y": data["year"].to_numpy(),
-                               "m": data["municipality"].to_numpy(dtype=object)}
-                              ).groupby("c", sort=False)
-        count, first, last = groups["y"].size(), groups["y"].min(), groups["y"].max()
-        regions = groups["m"].nunique()
+        count, first, last, regions = _group_stats(
+            codes, len(names), data["year"].to_numpy(), data["municipality"])
         code_of = {name: c for c, name in enumerate(names)}
         for key, measure in measures.items():
             c = code_of[key]
             rows.append(_series_row(i, table, measure, int(count[c]), int(regions[c]),
                                     first[c], last[c]))
     return pd.DataFrame(rows, columns=SERIES_COLUMNS)
+
+
+def _group_stats(codes: np.ndarray, k: int, years: np.ndarray, regions: pd.Series
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per group ``0..k-1`` of ``codes``: rows, first and last year and distinct
+    regions (missing regions not counted), in NumPy.
+
+    >>> n, lo, hi, r = _group_stats(np.array([0, 1, 0, 0]), 2, np.array([2020, 2019, 2018, 2021]),
+    ...                             pd.Series(["a", "b", None, "a"], dtype=object))
+    >>> n.tolist(), lo.tolist(), hi.tolist(), r.tolist()
+    ([3, 1], [2018, 2019], [2021, 2019], [1, 1])
+    """
+    count = np.bincount(codes, minlength=k)
+    first, last = _first_last(codes, k, years.astype(np.int64))
+    region_codes, distinct = pd.factorize(regions.to_numpy(dtype=object))
+    named = region_codes >= 0
+    return count, first, last, _distinct_per_group(codes[named], k, region_codes[named],
+                                                   len(distinct))
+
+
+_DENSE = 1 << 22  # a group × value table up to this many cells is a bit mask
+
+
+def _first_last(codes: np.ndarray, k: int, years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Smallest and largest year of each group (a group without rows: the int64 limits)."""
+    lo, hi = (int(years.min()), int(years.max())) if len(years) else (0, 0)
+    span = hi - lo + 1
+    if k * span > _DENSE:
+        first = np.full(k, np.iinfo(np.int64).max, dtype=np.int64)
+        last = np.full(k, np.iinfo(np.int64).min, dtype=np.int64)
+        np.minimum.at(first, codes, years)
+        np.maximum.at(last, codes, years)
+        return first, last
+    seen = np.zeros((k, span), dtype=bool)
+    seen[codes, years - lo] = True
+    some = seen.any(axis=1)
+    first = np.where(some, lo + seen.argmax(axis=1), np.iinfo(np.int64).max)
+    last = np.where(some, hi - seen[:, ::-1].argmax(axis=1), np.iinfo(np.int64).min)
+    return first, last
+
+
+def _distinct_per_group(codes: np.ndarray, k: int, values: np.ndarray, n: int) -> np.ndarray:
+    """How many distinct ``values`` (codes ``0..n-1``) each group ``0..k-1`` holds."""
+    if k * n <= _DENSE:
+        seen = np.zeros((k, max(n, 1)), dtype=bool)
+        seen[codes, values] = True
+        return seen.sum(axis=1)
+    pairs = np.unique(codes.astype(np.int64) * n + values)
+    return np.bincount(pairs // n, minlength=k)
 
 
 SERIES_COLUMNS = ["key", "table", "sheet", "layout", "title", "measure", "unit", "source",

@@ -143,3 +143,28 @@ def test_series_table_equals_reference_with_and_without_measures() -> None:
         pd.testing.assert_frame_equal(importer.series_table(result),
                                       importer._series_table_reference(result),
                                       check_dtype=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(1990, 2027), CODES), min_size=1,
+                max_size=60), st.booleans())
+def test_group_stats_equal_pandas_groupby(rows: list, sparse: bool) -> None:
+    """Rows, first and last year and distinct regions per group, in NumPy (the bit
+    masks, and with ``_DENSE`` at 0 the sparse path), as pandas' groupby gives them."""
+    frame = pd.DataFrame(rows, columns=["c", "y", "m"])
+    codes, k = frame["c"].to_numpy(), int(frame["c"].max()) + 1
+    old = importer._DENSE
+    importer._DENSE = 0 if sparse else old
+    try:
+        count, first, last, regions = importer._group_stats(
+            codes, k, frame["y"].to_numpy(), frame["m"].astype(object))
+    finally:
+        importer._DENSE = old
+    groups = frame.groupby("c")
+    present = sorted(groups.groups)
+    assert count[present].tolist() == groups.size().tolist()
+    assert first[present].tolist() == groups["y"].min().tolist()
+    assert last[present].tolist() == groups["y"].max().tolist()
+    assert regions[present].tolist() == groups["m"].nunique().tolist()
+    absent = [c for c in range(k) if c not in present]
+    assert count[absent].tolist() == regions[absent].tolist() == [0] * len(absent)

@@ -75,6 +75,7 @@ class ImportQueries:
                 " JOIN import_batch b ON b.id = o.batch_id AND b.state = 'active'"
                 " QUALIFY row_number() OVER (PARTITION BY o.municipality, o.indicator, o.year"
                 " ORDER BY o.batch_id DESC) = 1"
+                " ORDER BY k.municipality, k.indicator, k.year"  # the same order every time
             ).df()
 
     def batches_with_file(self, sha256: str, indicators: list[str]) -> list[int]:

@@ -627,14 +627,14 @@ def existing_in_period(data: pd.DataFrame, history: pd.DataFrame) -> np.ndarray:
     [False, True, True, True]
     """
     spans = _valid_in(history)
-    mi, mu = pd.factorize(data["municipality"].astype(object), use_na_sentinel=False)
+    mi, mu = pd.factorize(data["municipality"].astype(object), use_na_sentinel=True)
     span = [spans.get(c) if isinstance(c, str) else None for c in mu]
     known = np.array([s is not None for s in span] + [False], dtype=bool)[mi]
     lo = np.array([s[0] if s else 0 for s in span] + [0], dtype=np.int64)[mi]
     hi = np.array([s[1] if s else 0 for s in span] + [0], dtype=np.int64)[mi]
     years = data["year"].to_numpy().astype(np.int64)
     if "period" in data:
-        pi, pu = pd.factorize(data["period"].astype(object), use_na_sentinel=False)
+        pi, pu = pd.factorize(data["period"].astype(object), use_na_sentinel=True)
         first = np.array([_first_year(p) for p in pu] + [np.inf], dtype=float)[pi]
         start = np.minimum(first, years)  # no year in the period (inf): the row's year
     else:

@@ -199,3 +199,65 @@ def test_statbank_columns() -> None:
     assert _compare(grid, "statbank.csv")
     block = parse_tidy(grid, "statbank.csv")[0]
     assert block.measures[0] == "1 Menn / 000-009 år" and len(block.cells) == 12
+
+
+# The CSV reader: counts without the list of lines, the C parser fed UTF-8 bytes ------
+
+def _fast_csv_before(text: str, delimiter: str, width: int) -> np.ndarray | None:
+    """``read._fast_csv`` as it was (a text buffer, ``DataFrame.to_numpy``)."""
+    import io
+
+    import pandas as pd
+
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, names=range(width),
+                            dtype=object, keep_default_na=False, na_filter=False,
+                            skip_blank_lines=False, engine="c", quotechar='"')
+    except (pd.errors.ParserError, ValueError):
+        return None
+    return frame.to_numpy(dtype=object)
+
+
+_TEXT = st.text(st.sampled_from(['a', 'Ø', ';', ',', '"', ' ', '1', '\n', '\r', '\x0b',
+                                 '\x0c', '\x1c', '\x1d', '\x1e', '\x85', '\u2028', '\u2029',
+                                 '\ufeff', '\x00', '\t', '€']), max_size=60)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT, st.integers(1, 5))
+def test_line_count_and_first_lines(text: str, n: int) -> None:
+    assert read.line_count(text) == len(text.splitlines())
+    assert read._first_lines(text, n) == text.splitlines()[:n]
+    long = text * 300
+    assert read.line_count(long) == len(long.splitlines())
+    assert read._first_lines(long, 50) == long.splitlines()[:50]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT, st.sampled_from([";", ",", "|", "\t"]), st.integers(1, 4))
+def test_fast_csv_as_before(text: str, delimiter: str, width: int) -> None:
+    before, now = _fast_csv_before(text, delimiter, width), read._fast_csv(text, delimiter, width)
+    if before is None:
+        assert now is None
+        return
+    assert now is not None and now.shape == before.shape and now.dtype == before.dtype
+    assert [type(x) for x in now.ravel()] == [type(x) for x in before.ravel()]
+    assert (now == before).all()
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("path", [p for p in FILES if p.suffix.lower() == ".csv"],
+                         ids=[p.name for p in FILES if p.suffix.lower() == ".csv"])
+def test_real_csv_as_before(path: Path) -> None:
+    import csv
+
+    text = read.decode_text(path.read_bytes())
+    lines = text.splitlines()
+    assert read.line_count(text) == len(lines)
+    assert read._first_lines(text, 50) == lines[:50]
+    delimiter = max(read.DELIMITERS, key="\n".join(lines[:50]).count)
+    width = max(map(len, csv.reader(lines[:50], delimiter=delimiter)))
+    before, now = _fast_csv_before(text, delimiter, width), read._fast_csv(text, delimiter, width)
+    assert (before is None) == (now is None)
+    if now is not None:
+        assert now.shape == before.shape and (now == before).all()

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from sdg.ingest.blocks import Block, map_unique
-from sdg.ingest.cells import YEAR_MAX, YEAR_MIN, parse_period, to_values
+from sdg.ingest.cells import YEAR_MAX, YEAR_MIN, Cells, parse_period, to_values
 from sdg.ingest.model import Explanation
 
 _HEADER_SCAN = 40
@@ -63,8 +63,11 @@ _STATBANK = re.compile(r"^(\d{5}):\s*(.+)$", re.S)
 _PURE_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$|^\d{4}-\d{2}-\d{2}")
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _norm(cell: object) -> str:
-    return re.sub(r"\s+", " ", cell).strip().casefold() if isinstance(cell, str) else ""
+    return _SPACES.sub(" ", cell).strip().casefold() if isinstance(cell, str) else ""
 
 
 def _words(header: str) -> set[str]:
@@ -460,6 +463,7 @@ class _TextColumns:
         self.codes = codes
         self.uniques = uniques
         self._blank: dict[int, np.ndarray] = {}
+        self._values: dict[int, Cells] = {}
 
     @classmethod
     def of(cls, body: np.ndarray) -> _TextColumns | None:
@@ -484,6 +488,13 @@ class _TextColumns:
             self._blank[c] = self.distinct(
                 c, lambda x: x == "" or x.strip().casefold() in NULL_TEXTS)
         return self._blank[c]
+
+    def values(self, c: int) -> Cells:
+        """:func:`~sdg.ingest.cells.to_values` of the distinct cells of column ``c``
+        (each cell's value, symbol and emptiness depend on that cell alone)."""
+        if c not in self._values:
+            self._values[c] = to_values(self.uniques[c])
+        return self._values[c]
 
     def seen(self, c: int, codes: np.ndarray) -> np.ndarray:
         """How often each distinct cell of column ``c`` occurs among ``codes``."""
@@ -587,11 +598,12 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None
         if _is_code_distinct(h, uniques, counts):
             col_notes[c] = "ingest.skip.col_code"
             continue
-        parsed = to_values(uniques)  # each distinct cell once
-        numeric = ~np.isnan(parsed.value) | (parsed.status != None)  # noqa: E711
-        numeric |= np.array([bool(_NUMBERISH.match(str(x).strip())) for x in uniques],
-                            dtype=bool)  # a malformed number is a problem, not a label
-        if counts[numeric].sum() / counts.sum() >= 0.9 and (~np.isnan(parsed.value)).any():
+        parsed = cols.values(c)
+        number = ~np.isnan(parsed.value[seen])
+        numeric = number | (parsed.status[seen] != None)  # noqa: E711
+        other = np.flatnonzero(~numeric)
+        numeric[other] = [bool(_NUMBERISH.match(str(x).strip())) for x in uniques[other]]
+        if counts[numeric].sum() / counts.sum() >= 0.9 and number.any():
             values.append(c)
             continue
         if distinct <= 1:
@@ -689,7 +701,7 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None
     empty = np.empty((len(values), n), dtype=bool)
     has_figure = np.zeros(len(group_of), dtype=bool)
     for p, c in enumerate(values):
-        parsed = to_values(cols.uniques[c])
+        parsed = cols.values(c)
         codes = cols.codes[c][rows]
         figure[p] = (~np.isnan(parsed.value) | (parsed.status != None))[codes]  # noqa: E711
         empty[p] = parsed.empty[codes]

@@ -261,3 +261,30 @@ def test_real_csv_as_before(path: Path) -> None:
     assert (before is None) == (now is None)
     if now is not None:
         assert now.shape == before.shape and (now == before).all()
+
+
+def test_statbank_export_at_scale() -> None:
+    """The bench's Statbank layout (``bench/import.py``), 24,000 rows, as exported and
+    with rows shuffled, a repeated header, a blank row, NULL, a text figure, a row
+    without a region, years in the headers and a second value column."""
+    rng = np.random.default_rng(11)
+    lines = [["region", "kjønn", "alder", "år", "Personer"]]
+    for year in range(2024, 2018, -1):
+        for sex in ("1 Menn", "2 Kvinner"):
+            for age in range(10):
+                for code in range(100, 300, 1):
+                    lines.append([f"{code:04d} Kommune", sex, f"{age * 10:03d}-{age * 10 + 9:03d} år",
+                                  str(year), str(len(lines) % 9973)])
+    grid = np.array(lines, dtype=object)
+    assert _compare(grid, "statbank.csv")
+    body = grid[1:].copy()
+    rng.shuffle(body)
+    mixed = np.concatenate([grid[:1], body])
+    mixed[5], mixed[7], mixed[9, 4], mixed[11, 0], mixed[13, 4] = mixed[0], "", "NULL", "", "x"
+    assert _compare(mixed, "statbank.csv")
+    headers = np.delete(mixed, 3, axis=1)
+    headers[0, 3] = "Personer 2020"
+    assert _compare(headers, "statbank.csv")
+    two = np.concatenate([headers, headers[:, 3:4]], axis=1)
+    two[0, 4] = "Andel 2021"
+    assert _compare(two, "statbank.csv")

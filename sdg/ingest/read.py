@@ -646,19 +646,22 @@ def read_csv(data: bytes, filename: str, limits: Limits | None = None) -> RawShe
     limits = limits or Limits()
     name = PurePath(filename).name
     text = decode_text(data)
-    limits.check(name, name, rows=text.count("\n") + 1, cols=1)  # before the split
-    lines = text.splitlines()
-    sample = "\n".join(lines[:50])
+    newlines = text.count("\n")
+    limits.check(name, name, rows=newlines + 1, cols=1)  # before the split
+    head = _first_lines(text, 50)
+    sample = "\n".join(head)
     delimiter = max(DELIMITERS, key=sample.count)
-    limits.check(name, name, rows=len(lines), cols=1)
-    if len(lines) > _FAST_CSV_LINES:
-        width = max(map(len, csv.reader(lines[:50], delimiter=delimiter)))
+    count = line_count(text, newlines)  # len(text.splitlines()), without the list
+    limits.check(name, name, rows=count, cols=1)
+    if count > _FAST_CSV_LINES:
+        width = max(map(len, csv.reader(head, delimiter=delimiter)))
         # the C parser refuses a line wider than the first 50 (then the csv module
         # below reads it), so rows × width bounds its grid
-        limits.check(name, name, rows=len(lines), cols=width)
+        limits.check(name, name, rows=count, cols=width)
         grid = _fast_csv(text, delimiter, width)
         if grid is not None:
             return RawSheet(name, grid)
+    lines = text.splitlines()
     del text
     rows = []
     width = 0
@@ -672,6 +675,38 @@ def read_csv(data: bytes, filename: str, limits: Limits | None = None) -> RawShe
 
 
 _FAST_CSV_LINES = 5_000
+#: What :meth:`str.splitlines` splits on besides "\n" and "\r" ("\r\n" is one break).
+_OTHER_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+
+def line_count(text: str, newlines: int | None = None) -> int:
+    """``len(text.splitlines())``, counted without building the lines (``newlines``:
+    ``text.count("\\n")`` when already known).
+
+    >>> [line_count(t) for t in ("", "a", "a\\n", "a\\r\\nb", "a\\r\\rb\\x0c", "\\n\\n")]
+    [0, 1, 1, 2, 3, 2]
+    """
+    breaks = text.count("\n") if newlines is None else newlines
+    if "\r" in text:
+        breaks += text.count("\r") - text.count("\r\n")
+    breaks += sum(text.count(b) for b in _OTHER_BREAKS if b in text)  # `in` is a fast scan
+    last = text[-1:]
+    return breaks + (1 if last and last not in "\n\r" and last not in _OTHER_BREAKS else 0)
+
+
+def _first_lines(text: str, n: int) -> list[str]:
+    """``text.splitlines()[:n]``, splitting only a prefix long enough to hold them.
+
+    >>> _first_lines("a\\r\\nb\\rc\\n" * 3000, 4)
+    ['a', 'b', 'c', 'a']
+    """
+    size = 4096
+    while size < len(text):
+        head = text[:size].splitlines()
+        if len(head) > n + 1:  # line n - 1 and its line break end inside the prefix
+            return head[:n]
+        size *= 4
+    return text.splitlines()[:n]
 
 
 def _fast_csv(text: str, delimiter: str, width: int) -> np.ndarray | None:
@@ -682,14 +717,19 @@ def _fast_csv(text: str, delimiter: str, width: int) -> np.ndarray | None:
     [['a', 'b'], ['1', '2,5'], ['', ''], ['3', '']]
     """
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, names=range(width),
+        # bytes: the C parser reads UTF-8 itself (a text buffer is encoded in chunks)
+        frame = pd.read_csv(io.BytesIO(text.encode("utf-8")), sep=delimiter, header=None,
+                            names=range(width), encoding="utf-8",
                             # object, not str: Python strings as parsed, without a round
                             # trip through Arrow strings (half the time in pandas 3)
                             dtype=object, keep_default_na=False, na_filter=False,
                             skip_blank_lines=False, engine="c", quotechar='"')
     except (pd.errors.ParserError, ValueError):
         return None
-    return frame.to_numpy(dtype=object)
+    grid = np.empty(frame.shape, dtype=object)
+    for c in range(frame.shape[1]):  # column by column (faster than frame.to_numpy)
+        grid[:, c] = frame.iloc[:, c].to_numpy(dtype=object)
+    return grid
 
 
 def read_json(data: bytes, filename: str) -> dict:

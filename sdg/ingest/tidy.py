@@ -27,12 +27,13 @@ dato``). Columns and rows not used as figures are listed with their reason
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
 from sdg.ingest.blocks import Block, map_unique
-from sdg.ingest.cells import YEAR_MAX, YEAR_MIN, parse_period, to_values
+from sdg.ingest.cells import YEAR_MAX, YEAR_MIN, Cells, parse_period, to_values
 from sdg.ingest.model import Explanation
 
 _HEADER_SCAN = 40
@@ -62,8 +63,11 @@ _STATBANK = re.compile(r"^(\d{5}):\s*(.+)$", re.S)
 _PURE_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$|^\d{4}-\d{2}-\d{2}")
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _norm(cell: object) -> str:
-    return re.sub(r"\s+", " ", cell).strip().casefold() if isinstance(cell, str) else ""
+    return _SPACES.sub(" ", cell).strip().casefold() if isinstance(cell, str) else ""
 
 
 def _words(header: str) -> set[str]:
@@ -103,6 +107,12 @@ def _is_code_column(header: str, cells: np.ndarray) -> bool:
     """
     index, uniques = pd.factorize(pd.Series(cells, dtype=object))  # each distinct cell once
     counts = np.bincount(index[index >= 0], minlength=len(uniques))
+    return _is_code_distinct(header, uniques, counts)
+
+
+def _is_code_distinct(header: str, uniques: np.ndarray, counts: np.ndarray) -> bool:
+    """:func:`_is_code_column` of a column given as its distinct cells and how often
+    each occurs."""
     is_text = np.array([isinstance(x, str) for x in uniques], dtype=bool)
     if len(uniques) and is_text.all():
         stripped = [x.strip() for x in uniques]
@@ -220,9 +230,9 @@ def header_period(header: str) -> tuple[int, str | None, str] | None:
     return period[0], period[1], rest
 
 
-def parse_tidy(grid: np.ndarray, sheet: str, year: int | None = None
-               ) -> list[Block] | Explanation | None:
-    """A long table (see the module); None when the sheet has no labelled header."""
+def _parse_tidy_reference(grid: np.ndarray, sheet: str, year: int | None = None
+                          ) -> list[Block] | Explanation | None:
+    """The plain reference of :func:`parse_tidy`: every test on the cells themselves."""
     r = _header_row(grid)
     if r is None:
         return None
@@ -417,6 +427,326 @@ def parse_tidy(grid: np.ndarray, sheet: str, year: int | None = None
             year_cols=np.full(len(use), year_col) if year_col is not None else None,
             periods=np.concatenate(period_parts)[use] if period_parts else None,
             notes=notes, col_notes=col_notes,
+        )
+    ]  # fmt: skip
+
+
+def parse_tidy(grid: np.ndarray, sheet: str, year: int | None = None
+               ) -> list[Block] | Explanation | None:
+    """A long table (see the module); None when the sheet has no labelled header.
+
+    A sheet whose body cells are all text (every CSV) takes the columnar path
+    (:func:`_parse_tidy_columnar`: each column factorized once, each test run on its
+    distinct cells); any other sheet the plain one (:func:`_parse_tidy_reference`).
+    Both give the same result (``tests/test_ingest_tidy_fast.py``).
+
+    >>> grid = np.array([["kommune", "år", "antall"], ["3203 Asker", "2024", "12"],
+    ...                  ["3203 Asker", "2023", ".."]], dtype=object)
+    >>> block = parse_tidy(grid, "a.csv")[0]
+    >>> block.years.tolist(), block.cells.tolist(), block.col_notes
+    ([2024.0, 2023.0], ['12', '..'], {0: 'ingest.skip.col_region', 1: 'ingest.skip.col_year'})
+    """
+    found = _parse_tidy_columnar(grid, sheet, year)
+    return _parse_tidy_reference(grid, sheet, year) if found is _NOT_TEXT else found
+
+
+#: What :func:`_parse_tidy_columnar` returns for a body with a cell that is not text.
+_NOT_TEXT = object()
+
+
+class _TextColumns:
+    """The body columns of a sheet of text cells, each factorized once: per column the
+    code of every body row and the distinct cells (``None`` from :meth:`of` when a
+    cell is not text: 1, 1.0 and True would be one distinct cell)."""
+
+    def __init__(self, codes: list[np.ndarray], uniques: list[np.ndarray]) -> None:
+        self.codes = codes
+        self.uniques = uniques
+        self._blank: dict[int, np.ndarray] = {}
+        self._values: dict[int, Cells] = {}
+
+    @classmethod
+    def of(cls, body: np.ndarray) -> _TextColumns | None:
+        codes, uniques = [], []
+        for c in range(body.shape[1]):
+            index, distinct = pd.factorize(body[:, c])
+            if len(index) and index.min() < 0 or any(type(u) is not str for u in distinct):
+                return None
+            codes.append(index)
+            uniques.append(np.asarray(distinct, dtype=object))
+        return cls(codes, uniques)
+
+    def distinct(self, c: int, fn: Callable[[str], object], dtype: type = bool) -> np.ndarray:
+        """``fn`` of each distinct cell of column ``c`` (index it with the codes)."""
+        return np.array([fn(u) for u in self.uniques[c]], dtype=dtype)
+
+    def blank(self, c: int) -> np.ndarray:
+        """:func:`_blank` of each distinct cell of column ``c``."""
+        if c not in self._blank:
+            from sdg.ingest.regions import NULL_TEXTS
+
+            self._blank[c] = self.distinct(
+                c, lambda x: x == "" or x.strip().casefold() in NULL_TEXTS)
+        return self._blank[c]
+
+    def values(self, c: int) -> Cells:
+        """:func:`~sdg.ingest.cells.to_values` of the distinct cells of column ``c``
+        (each cell's value, symbol and emptiness depend on that cell alone)."""
+        if c not in self._values:
+            self._values[c] = to_values(self.uniques[c])
+        return self._values[c]
+
+    def seen(self, c: int, codes: np.ndarray) -> np.ndarray:
+        """How often each distinct cell of column ``c`` occurs among ``codes``."""
+        return np.bincount(codes, minlength=len(self.uniques[c]))
+
+
+def _dense(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Integer keys → (dense codes from 0, the distinct keys in order of first
+    appearance)."""
+    index, keys = pd.factorize(codes)
+    return index, np.asarray(keys, dtype=np.int64)
+
+
+def _region_column_columnar(header: list[str], geo: list[int], cols: _TextColumns,
+                            rows: np.ndarray) -> int:
+    """:func:`_region_column` on the distinct cells."""
+    from sdg.ingest.regions import code_from_label
+
+    if len(geo) == 1:
+        return geo[0]
+
+    def score(c: int) -> tuple[int, float]:
+        present = cols.uniques[c][cols.seen(c, cols.codes[c][rows]) > 0]
+        filled = present[present != ""]
+        codes = sum(code_from_label(x) is not None for x in filled) if len(filled) else 0
+        named = any(w.startswith(MUNICIPAL_WORDS) for w in _words(header[c]))
+        return int(named), codes / max(len(filled), 1)
+
+    return max(geo, key=lambda c: (score(c), -c))
+
+
+def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None
+                         ) -> list[Block] | Explanation | None | object:
+    """:func:`_parse_tidy_reference` with every test on each column's distinct cells
+    (:class:`_TextColumns`), the result taken back through the codes; ``_NOT_TEXT``
+    when a body cell is not text."""
+    r = _header_row(grid)
+    if r is None:
+        return None
+    raw_header = grid[r]
+    if any(parse_period(c) is not None for c in raw_header if c != "") or any(
+        parse_period(c) is not None for c in grid[r - 1] if r and c != ""
+    ):
+        return None  # years as column headers: a wide table (sdg.ingest.layouts)
+    header = [_norm(c) for c in raw_header]
+    body = grid[r + 1:]
+    cols = _TextColumns.of(body)
+    if cols is None:
+        return _NOT_TEXT
+    filled = np.zeros(len(body), dtype=bool)
+    for c in range(body.shape[1]):
+        filled |= (cols.uniques[c] != "")[cols.codes[c]]
+    notes: dict[int, str] = {i: "ingest.skip.title" for i in range(r) if (grid[i] != "").any()}
+    notes[r] = "ingest.skip.header"
+    labelled = [c for c, h in enumerate(header) if h]
+    same = np.zeros(len(body), dtype=int)
+    for c in labelled:
+        same += cols.distinct(c, lambda x, h=header[c]: _norm(x) == h)[cols.codes[c]]
+    repeated = same >= max(2, len(labelled) // 2)
+    for i in np.flatnonzero(repeated):
+        notes[r + 1 + int(i)] = "ingest.skip.repeated_header"
+    rows = np.flatnonzero(filled & ~repeated)
+    geo = [c for c in labelled if is_geo_header(header[c])]
+    municipal = [c for c in geo if any(w.startswith(MUNICIPAL_WORDS) for w in _words(header[c]))]
+    if not municipal:  # only districts or counties are labelled: not municipal figures
+        key = ("ingest.explain.districts_only" if any("bydel" in header[c] for c in geo)
+               else "ingest.explain.aggregates_only")
+        if not _has_figure_column(body[rows], header, geo):
+            return None  # explained by sdg.ingest.detect (no figure columns)
+        return Explanation(sheet, key, {"sheet": sheet})
+    region = _region_column_columnar(header, municipal, cols, rows)
+    year_col = next((c for c in labelled if header[c] in YEAR_HEADERS and c != region), None)
+    col_notes: dict[int, str] = {}
+    values: list[int] = []
+    categories: list[int] = []
+    region_codes = cols.codes[region][rows]
+    for c in range(grid.shape[1]):
+        if c in (region, year_col):
+            continue
+        codes = cols.codes[c][rows]
+        nonblank = ~cols.blank(c)[codes]
+        if not nonblank.any():
+            if header[c] or c < len(raw_header) and raw_header[c] != "":
+                col_notes[c] = "ingest.skip.col_empty"
+            continue
+        h = header[c]
+        if c in geo:
+            named = "navn" in h or "name" in h
+            col_notes[c] = "ingest.skip.col_region_name" if named else "ingest.skip.col_geo"
+            continue
+        present = codes[nonblank]
+        counts = cols.seen(c, present)
+        seen = np.flatnonzero(counts)
+        uniques, counts = cols.uniques[c][seen], counts[seen]
+        distinct = len(seen)
+        if _is_category_header(h) and header_period(str(raw_header[c])) is None and (
+            distinct <= 20
+        ):
+            categories.append(c)
+            continue
+        if _is_code_distinct(h, uniques, counts):
+            col_notes[c] = "ingest.skip.col_code"
+            continue
+        parsed = cols.values(c)
+        number = ~np.isnan(parsed.value[seen])
+        numeric = number | (parsed.status[seen] != None)  # noqa: E711
+        other = np.flatnonzero(~numeric)
+        numeric[other] = [bool(_NUMBERISH.match(str(x).strip())) for x in uniques[other]]
+        if counts[numeric].sum() / counts.sum() >= 0.9 and number.any():
+            values.append(c)
+            continue
+        if distinct <= 1:
+            col_notes[c] = "ingest.skip.col_constant"
+            continue
+        pairs = region_codes[nonblank].astype(np.int64) * len(cols.uniques[c]) + present
+        if len(np.unique(pairs)) == len(np.unique(region_codes[nonblank])):
+            col_notes[c] = "ingest.skip.col_region_name"  # one value per region
+        else:
+            categories.append(c)
+    if not values:
+        return None  # explained by sdg.ingest.detect (no figure columns)
+    col_notes[region] = "ingest.skip.col_region"
+    if year_col is not None:
+        col_notes[year_col] = "ingest.skip.col_year"
+    col_notes |= {c: "ingest.skip.col_category" for c in categories}
+    # The period of every value cell.
+    col_period: dict[int, tuple[int, str | None, str]] = {}
+    if year_col is None:
+        for c in values:
+            found = header_period(str(raw_header[c]).strip())
+            if found:
+                col_period[c] = found
+        if col_period:
+            for c in values:
+                if c not in col_period:
+                    col_notes[c] = "ingest.skip.col_no_year"
+            values = [c for c in values if c in col_period]
+        else:
+            title = _title_year(grid, r)
+            given = title if title is not None else year
+            if given is None:
+                return Explanation(sheet, "ingest.explain.no_period",
+                                   {"sheet": sheet, "columns": ", ".join(
+                                       str(raw_header[c]).strip() for c in values[:4])})
+            col_period = {c: (given, None, str(raw_header[c]).strip()) for c in values}
+    # Rows: the region label (or, for a subtotal row without a code, its name).
+    labels = body[rows, region]
+    name_cols = [c for c, key in col_notes.items() if key == "ingest.skip.col_region_name"]
+    blank = cols.blank(region)[region_codes]
+    other_geo = [c for c in geo if c != region and "navn" not in header[c]
+                 and "name" not in header[c]]
+    name_cols += [c for c in geo if c != region and c not in other_geo]
+    other_level = np.zeros(len(rows), dtype=bool)
+    for c in other_geo:
+        other_level |= blank & ~cols.blank(c)[cols.codes[c][rows]]
+    for i in np.flatnonzero(other_level):
+        notes[r + 1 + int(rows[i])] = "ingest.skip.other_level"
+    for c in name_cols:
+        use = blank & ~other_level & ~cols.blank(c)[cols.codes[c][rows]]
+        labels[use] = body[rows[use], c]
+        blank &= ~use
+    labels[blank] = ""
+    keep = ~other_level
+    rows, labels = rows[keep], labels[keep]
+    n = len(rows)
+    # Each row's (category text, period kind) as one code into `texts` and `kinds`.
+    combo, texts = np.zeros(n, dtype=np.int64), np.array([""], dtype=object)
+    for c in categories:
+        part = cols.distinct(c, lambda x: "" if x == "" else str(x).strip(), object)
+        combo, keys = _dense(combo * len(part) + cols.codes[c][rows])
+        old, new = texts[keys // len(part)], part[keys % len(part)]
+        texts = np.where(old == "", new, np.where(new == "", old, old + " / " + new))
+    if year_col is not None:
+        year_codes = cols.codes[year_col][rows]
+        periods = [parse_period(u) for u in cols.uniques[year_col]]
+        year_of = np.array([p[0] if p else np.nan for p in periods], dtype=float)
+        kind_of = np.array([p[1] if p else None for p in periods], dtype=object)
+        used = kind_of[cols.seen(year_col, year_codes) > 0]
+        mixed = len({k for k in used if k is None}) and len({k for k in used if k})
+        if not mixed:
+            kind_of = np.array([k if k and k[0] in "KM" else None for k in kind_of],
+                               dtype=object)
+        kind_index, kind_names = pd.factorize(pd.Series(kind_of, dtype=object).fillna(""))
+        width = max(len(kind_names), 1)
+        combo, keys = _dense(combo * width + kind_index[year_codes])
+        row_year = year_of[year_codes]
+        kinds = np.asarray(kind_names, dtype=object)[keys % width]
+        texts = texts[keys // width]
+    else:
+        kinds = None
+    # The measure of every (value column, row): names[part, combo].
+    names = np.empty((len(values), len(texts)), dtype=object)
+    for p, c in enumerate(values):
+        name = col_period[c][2] if c in col_period else str(raw_header[c]).strip()
+        name = name or str(raw_header[c]).strip()
+        kind = kinds if kinds is not None else [col_period[c][1] or ""] * len(texts)
+        names[p] = [" / ".join(x for x in (name if len(values) > 1 else "", t, k) if x) or None
+                    for t, k in zip(texts, kind, strict=True)]
+    group_of: dict[object, int] = {}
+    groups = np.array([[group_of.setdefault(m, len(group_of)) for m in part] for part in names],
+                      dtype=np.int64).reshape(names.shape)
+    # A series whose cells hold only text (IMDi's "Kmmunenavn" rows) is no figure.
+    figure = np.empty((len(values), n), dtype=bool)
+    empty = np.empty((len(values), n), dtype=bool)
+    has_figure = np.zeros(len(group_of), dtype=bool)
+    for p, c in enumerate(values):
+        parsed = cols.values(c)
+        codes = cols.codes[c][rows]
+        figure[p] = (~np.isnan(parsed.value) | (parsed.status != None))[codes]  # noqa: E711
+        empty[p] = parsed.empty[codes]
+        has_figure[groups[p][np.bincount(combo[figure[p]], minlength=len(texts)) > 0]] = True
+    text_only = ~has_figure[groups[:, combo]] & ~empty
+    all_rows = np.tile(rows, len(values))
+    for i in np.flatnonzero(text_only.ravel()):
+        notes[r + 1 + int(all_rows[i])] = "ingest.skip.text_values"
+    # A row without a region whose value cells hold only text is a page header,
+    # title or footnote repeated inside the table (NVDB print reports).
+    text_row = ~figure.any(axis=0)[None, :] & ~text_only
+    for i in np.flatnonzero(text_row.ravel()):
+        notes[r + 1 + int(all_rows[i])] = "ingest.skip.text_row"
+    use = ~text_only & ~text_row
+    # Row by row, as in the file: the cells of a row in column order.
+    by_column = np.argsort(np.array(values), kind="stable")
+    used = use[by_column].T  # (row, value column in column order)
+    row_i, which = np.nonzero(used)
+    part = by_column[which]
+    title = _title(grid, r, sheet, [raw_header[c] for c in values])
+    statbank = _STATBANK.match(title)
+    layout, source = ("ssb_statbank", f"SSB {statbank.group(1)}") if statbank else ("long", None)
+    if statbank:
+        title = statbank.group(2).strip()
+    value_cols = np.array(values, dtype=int)[part]
+    out_rows = rows[row_i]
+    if year_col is not None:
+        years = row_year[row_i]
+    else:
+        years = np.array([col_period[c][0] for c in values], dtype=float)[part]
+    periods_out = None
+    if year_col is None:
+        period_labels = np.array([
+            str(col_period[c][0]) if col_period[c][2] == str(raw_header[c]).strip()
+            else _HEADER_YEAR.search(str(raw_header[c])).group(0) for c in values], dtype=object)
+        periods_out = period_labels[part]
+    return [
+        Block(
+            layout=layout, title=title, unit=None, source=source,
+            labels=labels[row_i], label_cols=np.full(len(row_i), region),
+            years=years, cells=body[out_rows, value_cols],
+            rows=out_rows + r + 1, cols=value_cols, measures=names[part, combo[row_i]],
+            year_cells=body[out_rows, year_col] if year_col is not None else None,
+            year_cols=np.full(len(row_i), year_col) if year_col is not None else None,
+            periods=periods_out, notes=notes, col_notes=col_notes,
         )
     ]  # fmt: skip
 

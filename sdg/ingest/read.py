@@ -629,7 +629,10 @@ def read_workbook(data: bytes, filename: str, zf: zipfile.ZipFile | None, *,
                 total += sh.total_height * sh.total_width
                 limits.check_total(filename, total)
             with _collector_paused():  # 100,000 row lists: no cycles, nothing to collect
-                grid = _grid(sh.to_python(skip_empty_area=False))
+                rows = sh.to_python(skip_empty_area=False)
+                grid = _grid(rows)
+            sandbox.keep((rows, grid, sh, wb))  # in a child: freed by its end, not here
+            del rows
             if zf is None:  # a legacy .xls: some exporters write UTF-16 into 8-bit strings
                 _strip_nuls(grid)
             copies = _fill_merged(grid, sh.merged_cell_ranges)

@@ -7,6 +7,10 @@ are read with python-calamine (cached values of formulas, merged ranges); openpy
 used, read-only and only when a worksheet holds formulas *and* a sheet has empty
 value cells or no figures, to find formula cells without a cached value. ``import defusedxml`` makes openpyxl parse XML with it
 (``openpyxl.DEFUSEDXML`` is then True).
+
+A worksheet's extent is scanned from its XML before calamine reads it; in a parse
+child (:func:`sdg.sandbox.in_child`) calamine reads a large first sheet in a thread
+while the scan goes on (:func:`_read_ahead`, with its failure modes).
 """
 
 from __future__ import annotations
@@ -716,11 +720,12 @@ def _read_ahead(wb: pc.CalamineWorkbook, zf: zipfile.ZipFile | None, parts: dict
       of the XML first (this thread starved of the CPU for a long while) and fail to
       allocate the grid, the child aborts at its memory limit and the caller says
       "Filen er for stor eller ødelagt" instead of the specific message: safe, less
-      precise. Without the head start that happened: calamine reads text-heavy XML
-      (inline strings) only ~2× slower than the scan, and on a loaded machine 3 of
-      10 reads of a 24 MB sheet with a far cell at its end aborted first. With it,
-      none of 20. In-process (tests, the reference) an abort would take the caller
-      down: there the scan stays before the read.
+      precise. Without the head start that happened: on XML of short inline
+      strings calamine is only 1.5–2.5× slower than the scan, and on a loaded
+      machine 3 of 10 reads of a 24 MB sheet with a far cell at its end aborted
+      first (and 1 of 6 at 11 MB). With it, none of 20 (16.5 and 24 MB). In-process
+      (tests, the reference) an abort would take the caller down: there the scan
+      stays before the read.
     - *A far cell in a later sheet*: found while calamine reads the first sheet (a
       sheet within the limits); calamine never starts on the far one.
     - *Hidden sheets* are neither scanned nor read unless chosen (``worksheets``

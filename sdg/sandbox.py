@@ -57,6 +57,7 @@ from sdg.errors import InvalidInput, SdgError
 PRELOAD = ("sdg.ingest", "sdg.survey")
 _lock = threading.Lock()
 _broker: dict[str, Any] = {}
+_in_child = False
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,39 @@ class Outcome:
 
 
 # ------------------------------------------------------------------ the child side
+def in_child() -> bool:
+    """True in a parse child of :func:`run_isolated`, False elsewhere.
+
+    A child may die without harm (its caller reports "Filen er for stor eller
+    ødelagt") and ends with :func:`os._exit` once it has answered, so code running in
+    it may take risks the app server must not, such as reading a sheet in a thread
+    that is still allocating when the answer goes out
+    (:func:`sdg.ingest.read.read_workbook`).
+
+    >>> in_child(), run_isolated(in_child, file="x")
+    (False, True)
+    """
+    return _in_child
+
+
+_kept: list[Any] = []
+
+
+def keep(obj: Any) -> None:
+    """In a parse child, hold ``obj`` until the process ends; elsewhere do nothing.
+
+    The child ends with :func:`os._exit`, which frees nothing; freeing a sheet's
+    cells one by one before the answer is sent (800,000 of them: ~0.03 s between the
+    row lists, the grid and calamine's range) is time the caller waits for. The cost:
+    what is kept stays in memory (and counts towards the memory limit) until then.
+
+    >>> keep([1, 2]); _kept
+    []
+    """
+    if _in_child:
+        _kept.append(obj)
+
+
 def _vm_and_rss() -> tuple[int, int]:
     """This process's address-space size and resident size in bytes (Linux /proc)."""
     with open("/proc/self/statm") as fh:
@@ -119,10 +153,12 @@ def _recv_exact(sock: socket.socket, n: int) -> bytearray:
 
 def _serve_one(conn: socket.socket) -> None:
     """Body of a forked child: pid, limit, run, answer (never raises)."""
+    global _in_child  # this process is a child now (see in_child)
     try:
         _send(conn, str(os.getpid()).encode())
         module, name, args, kwargs, memory_mb = pickle.loads(_recv(conn))
         fn = getattr(importlib.import_module(module), name)
+        _in_child = True
         limit_memory(memory_mb)
         try:
             out = Outcome(True, fn(*args, **kwargs), peak_mb())

@@ -88,6 +88,51 @@ def test_a_reference_just_beyond_the_last_row_is_found(row: int, col: int, dr: i
     assert (extent.rows, extent.cols) == (max(row, row + dr, 1), max(col, col + dc, 1))
 
 
+# Pieces of cells as they come, and odd ones: error cells with or without a value,
+# self-closing, attributes in either order, stray ``<c ``, ``>`` and ``</c>``.
+_PIECES = st.sampled_from([
+    '<c r="A1"><v>1</v></c>', '<c r="B2" t="e"><v>#N/A</v></c>', '<c t="e" r="C3"><v>#REF!</v></c>',
+    '<c r="D4" t="e"/>', '<c r="E5" s="1" t="e"><f>1/0</f><v>#DIV/0!</v></c>', '<c ', '>', '</c>',
+    't="e"', '<c r="F6" t="s"><v>0</v></c>', '<c <c r="G7" t="e"><v>#NULL!</v></c>', '<v>x</v>',
+    '<row r="9">', '</row>', ' r="H8"', '<c r="aa3" t="e"><v>#NAME?</v></c>',
+])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PIECES, max_size=30), st.integers(0, 40), st.integers(0, 400))
+def test_fast_error_scan_equals_the_plain_pass(pieces: list[str], cut: int, filler: int
+                                               ) -> None:
+    """:func:`read._scan_errors_fast` against the pattern tried at every cell, on
+    whole pieces and cut short (``end``), with few error cells (flag by flag) and
+    many (switching to the plain pass part way)."""
+    xml = b'<c r="Z9"><v>1</v></c>' * filler + "".join(pieces).encode()
+    end = max(len(xml) - cut, 0)
+    fast: dict = {}
+    plain: dict = {}
+    read._scan_errors_fast(xml, fast, end)
+    read._scan_errors(xml[:end], plain)
+    assert fast == plain
+
+
+def test_a_few_error_cells_in_a_large_piece_are_found_flag_by_flag(monkeypatch) -> None:
+    monkeypatch.setattr(read, "_ERROR_CELL", _Only(read._ERROR_CELL))
+    rows = [f'<row r="{r}"><c r="A{r}"><v>1</v></c><c r="B{r}"><v>2</v></c></row>'
+            for r in range(1, 100_001)]
+    rows[50_000] = '<row r="50001"><c r="A50001" t="e"><v>#DIV/0!</v></c></row>'
+    xml = "".join(rows).encode()
+    extent = read.scan_extent(xml)
+    assert extent.errors == {(50_000, 0): "#DIV/0!"}
+    monkeypatch.undo()
+    assert _reference(xml)[2] == extent.errors
+
+
+class _Only:
+    """A pattern that may be matched at a place, never searched over a piece."""
+
+    def __init__(self, pattern) -> None:
+        self.match = pattern.match
+
+
 # ------------------------------------------------------------ the CSV fast path
 def _csv_module_grid(text: str, delimiter: str):
     import csv

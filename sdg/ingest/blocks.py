@@ -159,7 +159,7 @@ def finish(block: Block, ctx: Context) -> ParsedTable | Explanation:
             "year": block.years[keep].astype(np.int64),
             "value": values.value[keep],
             "status_symbol": pd.Series(values.status[keep], dtype=object),
-            "measure": pd.Series(map_unique(block.measures[keep], clean_text), dtype=object),
+            "measure": pd.Series(_clean_measures(block.measures[keep]), dtype=object),
             "src_row": block.rows[keep].astype(np.int64) + 1,
             "src_col": pd.Series(_letters(block.cols[keep]), dtype=object),
             "period": pd.Series(_period_text(block, keep), dtype=object),
@@ -170,6 +170,21 @@ def finish(block: Block, ctx: Context) -> ParsedTable | Explanation:
     col_params = {column_letter(int(c)): p for c, p in block.col_params.items()}
     return ParsedTable(ctx.sheet, block.layout, clean_text(block.title), clean_text(block.unit),
                        clean_text(block.source), data, notes, col_notes, col_params)
+
+
+def _clean_measures(measures: np.ndarray) -> np.ndarray:
+    """``map_unique(measures, clean_text)``, without the factorization when every
+    measure is None (a template block: ``clean_text(None)`` is None, and a missing
+    value maps to None in :func:`map_unique` anyway).
+
+    >>> _clean_measures(np.array([None, None], dtype=object)).tolist()
+    [None, None]
+    >>> _clean_measures(np.array(["Antall", None, "Antall"], dtype=object)).tolist()
+    ['Antall', None, 'Antall']
+    """
+    if measures.tolist().count(None) == len(measures):
+        return measures
+    return map_unique(measures, clean_text)
 
 
 def _period_text(block: Block, keep: np.ndarray) -> np.ndarray:

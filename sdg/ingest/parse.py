@@ -111,8 +111,7 @@ def parse_file(
     hidden_notes = [Explanation(s.name, "ingest.explain.hidden_sheet",
                                 {"sheet": s.name, "file": name}) for s in unread]
     detected = [(raw, detect(raw.grid, raw.name, known, year)) for raw in sheets]
-    read_rows = {raw.name: np.flatnonzero((raw.grid != "").any(axis=1)) + 1
-                 if raw.grid.size else np.empty(0, dtype=int) for raw in sheets}
+    read_rows = {raw.name: filled_rows(raw.grid) for raw in sheets}
     formulas = None
     outcomes: list[ParsedTable | Explanation] = []
     for raw, found in detected:
@@ -129,6 +128,40 @@ def parse_file(
                           merged=raw.merged_copies)
             outcomes += [finish(b, ctx) for b in found]
     return _result(outcomes + hidden_notes, problems, read_rows, all_sheets, hidden)
+
+
+def filled_rows(grid: np.ndarray) -> np.ndarray:
+    """1-based numbers of the rows of ``grid`` with a non-empty cell.
+
+    A column at a time, each looking only at the rows still empty (a template sheet
+    is done after its first column: an eighth of the comparisons); tested against
+    :func:`_filled_rows_reference`.
+
+    Examples
+    --------
+    >>> filled_rows(np.array([["", ""], ["", 1.0], ["a", ""]], dtype=object))
+    array([2, 3])
+    >>> filled_rows(np.empty((0, 0), dtype=object)).tolist()
+    []
+    """
+    if not grid.size:
+        return np.empty(0, dtype=int)
+    filled = grid[:, 0] != ""
+    empty = np.flatnonzero(~filled)
+    for c in range(1, grid.shape[1]):
+        if not len(empty):
+            break
+        hit = grid[empty, c] != ""
+        filled[empty[hit]] = True
+        empty = empty[~hit]
+    return np.flatnonzero(filled) + 1
+
+
+def _filled_rows_reference(grid: np.ndarray) -> np.ndarray:
+    """:func:`filled_rows` the plain way: every cell compared."""
+    if not grid.size:
+        return np.empty(0, dtype=int)
+    return np.flatnonzero((grid != "").any(axis=1)) + 1
 
 
 def _may_hide_formulas(found: list | Explanation) -> bool:

@@ -201,8 +201,10 @@ def _database_problem(exc: duckdb.Error) -> str:
 def _import(args: argparse.Namespace) -> int:
     """Import one indicator file; print what happened to every row (the
     reconciliation), then a one-line summary or the problem table."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from sdg.i18n import t
-    from sdg.importer import column_notes, import_file, reconcile, reconciliation_lines
+    from sdg.importer import column_notes, import_file, read_file, reconcile, reconciliation_lines
     from sdg.sandbox import fork_broker
 
     path = Path(args.file)
@@ -218,21 +220,32 @@ def _import(args: argparse.Namespace) -> int:
     # than started as a new interpreter when the parse begins; it preloads while the
     # database is opened.
     fork_broker()
-    store = open_store(db_path())
-    read: list = []
-    try:
-        plan, batch = import_file(store, data, path.name, actor=cli_actor(args.actor),
-                                  sheet=args.sheet, indicator=args.indicator,
-                                  dry_run=args.dry_run, year=args.year, partial=args.partial,
-                                  read=read)
-    except SdgError as err:
-        print(err.message("nb"), file=sys.stderr)
-        sheets = (read[0].result.sheets or tuple(read[0].result.read_rows)) if read else ()
-        if len(sheets) > 1 and args.sheet is None:
-            print(t("importer.cli.sheet_hint", sheets=", ".join(sheets)), file=sys.stderr)
-        return 2
-    finally:
-        store.close()
+    # The file is read in the parse child while the database is opened (the child
+    # gets the municipality names once they are fetched); an error opening the
+    # database is raised as before.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        opened = pool.submit(open_store, db_path())
+        history = pool.submit(lambda: opened.result().municipalities(current_only=False))
+        read: list = []
+        try:
+            try:
+                read.append(read_file(data, path.name, history, sheet=args.sheet,
+                                      year=args.year))
+            finally:
+                store = opened.result()
+            plan, batch = import_file(store, data, path.name, actor=cli_actor(args.actor),
+                                      sheet=args.sheet, indicator=args.indicator,
+                                      dry_run=args.dry_run, year=args.year,
+                                      partial=args.partial, file=read[0])
+        except SdgError as err:
+            print(err.message("nb"), file=sys.stderr)
+            sheets = (read[0].result.sheets or tuple(read[0].result.read_rows)) if read else ()
+            if len(sheets) > 1 and args.sheet is None:
+                print(t("importer.cli.sheet_hint", sheets=", ".join(sheets)), file=sys.stderr)
+            return 2
+        finally:
+            if opened.exception() is None:
+                opened.result().close()
     fr = read[0]
     for line in reconciliation_lines(reconcile(fr, plan)) + column_notes(fr):
         print(line)

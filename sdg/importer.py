@@ -33,7 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 
@@ -102,7 +102,7 @@ def known_names(history: pd.DataFrame) -> dict[str, str]:
     return dict(zip(ordered["name"], ordered["code"], strict=True))
 
 
-def read_file(data: bytes, file_name: str, history: pd.DataFrame, *,
+def read_file(data: bytes, file_name: str, history: pd.DataFrame | Future, *,
               sheet: str | None = None, max_bytes: int = MAX_BYTES,
               year: int | None = None, limits: Limits | None = None) -> FileRead:
     """Read an upload with :func:`sdg.ingest.parse_file` (raises InvalidInput).
@@ -111,15 +111,21 @@ def read_file(data: bytes, file_name: str, history: pd.DataFrame, *,
     in a child process (:func:`sdg.sandbox.run_isolated`) with the memory and time of
     ``limits`` (default :meth:`Limits.from_env`): a file that exhausts them is refused
     with "Filen er for stor eller ødelagt" and the calling process (the app server) is
-    untouched.
+    untouched. ``history`` (all municipalities) may be a :class:`~concurrent.futures.Future`
+    of it: the child then starts reading at once and gets the names when the future
+    is done (an error of the future is raised as it is).
     """
     limits = limits or Limits.from_env()
+    if isinstance(history, Future):
+        names = {"later": {"known_codes": lambda: known_names(history.result())}}
+    else:
+        names = {"known_codes": known_names(history)}
     with ThreadPoolExecutor(max_workers=1) as pool:  # hashed while the child parses
         digest = pool.submit(sha256_of, data)
-        outcome = run_outcome(parse_file, data, file_name, sheet=sheet,
-                              known_codes=known_names(history), max_bytes=max_bytes,
+        outcome = run_outcome(parse_file, data, file_name, sheet=sheet, max_bytes=max_bytes,
                               year=year, limits=limits, file=PurePath(file_name).name,
-                              memory_mb=limits.memory_mb, timeout_s=limits.timeout_s)
+                              memory_mb=limits.memory_mb, timeout_s=limits.timeout_s,
+                              **names)
         return FileRead(file_name, digest.result(), outcome.value, outcome.peak_mb)
 
 
@@ -1180,21 +1186,26 @@ def with_indicator(mapping: Mapping, key: str, spec: NewIndicator | str) -> Mapp
 def import_file(store, data: bytes, file_name: str, *, actor: Actor, sheet: str | None = None,
                 indicator: str | None = None, dry_run: bool = False,
                 max_bytes: int = MAX_BYTES, year: int | None = None, partial: bool = False,
-                read: list | None = None) -> tuple[Plan, int | None]:
+                read: list | None = None, file: FileRead | None = None
+                ) -> tuple[Plan, int | None]:
     """Read, map by default, validate and (unless ``dry_run`` or problems) commit.
 
     The command line and the benchmark use this; the wizard calls the steps itself.
     ``year`` is the user's year for a file that names no period; with ``partial`` the
     cells with problems are left out (listed in ``plan.left_out``) and the rest is
-    imported as one batch. ``read``, when a list, receives the :class:`FileRead`.
+    imported as one batch. ``read``, when a list, receives the :class:`FileRead`;
+    ``file`` is the file already read (:func:`read_file`; then ``data`` is not read
+    again).
     Returns the plan and the batch id (None when nothing was written).
     """
-    history = store.municipalities(current_only=False)
-    # The catalogue is fetched while the workbook is read (both release the GIL).
+    # The municipalities and the catalogue are fetched while the child reads the file
+    # (DuckDB releases the GIL); the child gets the names when it needs them.
     with ThreadPoolExecutor(max_workers=1) as pool:
+        municipalities = pool.submit(store.municipalities, current_only=False)
         catalogue = pool.submit(store.indicators)
-        fr = read_file(data, file_name, history, sheet=sheet, max_bytes=max_bytes, year=year)
-        indicators = catalogue.result()
+        fr = (read_file(data, file_name, municipalities, sheet=sheet, max_bytes=max_bytes,
+                        year=year) if file is None else file)
+        history, indicators = municipalities.result(), catalogue.result()
     if read is not None:
         read.append(fr)
     series = detected_series(fr)

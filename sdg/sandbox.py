@@ -151,15 +151,36 @@ def _recv_exact(sock: socket.socket, n: int) -> bytearray:
     return buf
 
 
+class _Later:
+    """An argument the caller sends after the request (``later`` of
+    :func:`run_outcome`): the function calls it to get the value, received from the
+    connection on the first call. The values come in the order of ``later``; calling
+    one receives those before it first."""
+
+    def __init__(self, conn: socket.socket, queue: list[_Later]) -> None:
+        self._conn, self._queue = conn, queue
+        self._value: Any = None
+        self._got = False
+        queue.append(self)
+
+    def __call__(self) -> Any:
+        while not self._got:
+            first = self._queue.pop(0)
+            first._value, first._got = pickle.loads(_recv(self._conn)), True
+        return self._value
+
+
 def _serve_one(conn: socket.socket) -> None:
     """Body of a forked child: pid, limit, run, answer (never raises)."""
     global _in_child  # this process is a child now (see in_child)
     try:
         _send(conn, str(os.getpid()).encode())
-        module, name, args, kwargs, memory_mb = pickle.loads(_recv(conn))
+        module, name, args, kwargs, memory_mb, later = pickle.loads(_recv(conn))
         fn = getattr(importlib.import_module(module), name)
         _in_child = True
         limit_memory(memory_mb)
+        queue: list[_Later] = []
+        kwargs |= {k: _Later(conn, queue) for k in later}
         try:
             out = Outcome(True, fn(*args, **kwargs), peak_mb())
         except SdgError as err:  # sent as key and parameters: exceptions pickle badly
@@ -168,6 +189,8 @@ def _serve_one(conn: socket.socket) -> None:
             out = Outcome(False, (type(err).__name__, err.key, params), peak_mb())
         except MemoryError:
             out = Outcome(False, None, peak_mb())
+        while queue:  # every value sent is received before the answer goes back (a
+            queue[-1]()  # socket closed with unread data resets the caller's read)
         _send(conn, pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
     except (MemoryError, OSError, EOFError, pickle.PickleError):
         pass  # too big to send, or the caller has gone: the caller reports it
@@ -369,11 +392,21 @@ def run_isolated(fn: Callable, *args: Any, file: str, memory_mb: int = 1024,
 
 
 def run_outcome(fn: Callable, *args: Any, file: str, memory_mb: int = 1024,
-                timeout_s: float = 120.0, **kwargs: Any) -> Outcome:
+                timeout_s: float = 120.0, later: dict[str, Callable[[], Any]] | None = None,
+                **kwargs: Any) -> Outcome:
     """:func:`run_isolated`, returning the :class:`Outcome` (with the child's peak
-    memory) instead of only its value; a domain error raised carries ``peak_mb``."""
-    request = pickle.dumps((fn.__module__, fn.__qualname__, args, kwargs, memory_mb),
-                           protocol=pickle.HIGHEST_PROTOCOL)
+    memory) instead of only its value; a domain error raised carries ``peak_mb``.
+
+    ``later`` maps keyword arguments of ``fn`` that are not known yet to functions
+    computing them: the child starts with the request, and each of those arguments
+    reaches ``fn`` as a callable returning the value, which the caller computes and
+    sends after the request (the parse begins while the caller still fetches, say,
+    the municipality names from the database). An error raised while computing one
+    ends the child and is raised here as it is.
+    """
+    later = later or {}
+    request = pickle.dumps((fn.__module__, fn.__qualname__, args, kwargs, memory_mb,
+                            list(later)), protocol=pickle.HIGHEST_PROTOCOL)
     broken = InvalidInput("ingest.err.too_big_or_broken", file=file, memory_mb=memory_mb,
                           timeout_s=round(timeout_s))
     deadline = time.monotonic() + timeout_s
@@ -381,14 +414,26 @@ def run_outcome(fn: Callable, *args: Any, file: str, memory_mb: int = 1024,
     outcome = None
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         try:
-            sock.connect(_socket_path())
-            sock.settimeout(max(deadline - time.monotonic(), 0.001))
-            pid = int(_recv(sock))
-            _send(sock, request)
-            sock.settimeout(max(deadline - time.monotonic(), 0.001))
-            outcome = pickle.loads(_recv(sock))
-        except (TimeoutError, EOFError, OSError, ValueError, pickle.PickleError):
-            outcome = None
+            sent = False
+            try:
+                sock.connect(_socket_path())
+                sock.settimeout(max(deadline - time.monotonic(), 0.001))
+                pid = int(_recv(sock))
+                _send(sock, request)
+                sent = True
+            except (TimeoutError, EOFError, OSError, ValueError, pickle.PickleError):
+                pass
+            # The caller's own work: its errors are raised as they are (child killed).
+            values = [pickle.dumps(make(), protocol=pickle.HIGHEST_PROTOCOL)
+                      for make in later.values()] if sent else []
+            try:
+                if sent:
+                    for value in values:
+                        _send(sock, value)
+                    sock.settimeout(max(deadline - time.monotonic(), 0.001))
+                    outcome = pickle.loads(_recv(sock))
+            except (TimeoutError, EOFError, OSError, ValueError, pickle.PickleError):
+                outcome = None
         finally:
             if outcome is None and pid is not None:
                 try:

@@ -99,3 +99,38 @@ def test_no_fork_from_a_threaded_caller():
     finally:
         stop.set()
         worker.join()
+
+
+# ------------------------------------------------------- arguments sent later
+NAMED = "kommune;år;verdi\nAsker;2020;5\nBærum;2020;6\n".encode()
+
+
+def test_a_later_argument_reaches_the_child_when_it_asks():
+    """The parse starts with the request; the names come after it (``later``)."""
+    outcome = sandbox.run_outcome(parse_file, NAMED, "n.csv", file="n.csv",
+                                  later={"known_codes": lambda: {"Asker": "3203",
+                                                                 "Bærum": "3024"}})
+    data = outcome.value.tables[0].data
+    assert data["municipality"].tolist() == ["3203", "3024"]
+    direct = parse_file(NAMED, "n.csv", known_codes={"Asker": "3203", "Bærum": "3024"})
+    assert data.equals(direct.tables[0].data)
+
+
+def test_a_child_that_fails_before_asking_still_answers_with_its_error():
+    """A domain error raised before the later argument is used: the value sent is
+    received all the same, and the error comes back (not a reset connection)."""
+    with pytest.raises(InvalidInput) as info:
+        sandbox.run_outcome(parse_file, far_cell(), "f.xlsx", file="f.xlsx",
+                            later={"known_codes": lambda: {"Asker": "3203"}})
+    assert info.value.key != "ingest.err.too_big_or_broken"
+    assert sandbox.run_isolated(divmod, 7, 2, file="x") == (3, 1)
+
+
+def test_an_error_computing_a_later_argument_is_raised_as_it_is():
+    def fails() -> dict:
+        raise LookupError("the database is locked")
+
+    with pytest.raises(LookupError, match="locked"):
+        sandbox.run_outcome(parse_file, NAMED, "n.csv", file="n.csv",
+                            later={"known_codes": fails})
+    assert sandbox.run_isolated(divmod, 9, 4, file="x") == (2, 1)  # the broker still serves

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import PurePath
 
 import numpy as np
@@ -23,7 +23,7 @@ def parse_file(
     filename: str,
     *,
     sheet: str | None = None,
-    known_codes: Mapping[str, str] | None = None,
+    known_codes: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
     max_bytes: int = read.MAX_BYTES,
     year: int | None = None,
     limits: Limits | None = None,
@@ -40,8 +40,11 @@ def parse_file(
         Read only this sheet. Hidden (and very hidden) sheets of a workbook are read
         only when chosen here; otherwise each is listed with the explanation
         ``ingest.explain.hidden_sheet`` and its data is not read.
-    known_codes : mapping, optional
-        Municipality name → code, for files that name regions without codes.
+    known_codes : mapping or callable, optional
+        Municipality name → code, for files that name regions without codes; or a
+        function returning it, called once the sheets are read (in a parse child,
+        the caller sends the names while the file is being read:
+        :func:`sdg.sandbox.run_outcome`).
     max_bytes : int
         Largest file accepted (default 50 MB).
     year : int, optional
@@ -76,12 +79,11 @@ def parse_file(
     read.check_size(data, name, max_bytes)
     kind = read.sniff_kind(data, name)
     problems = Problems(name)
-    known = known_index(known_codes)
     if kind == "json":
-        ctx = Context(name, known, problems)
         blocks = parse_jsonstat(read.read_json(data, name), name, limits)
         if isinstance(blocks, Explanation):
             return _result([blocks], problems, {})
+        ctx = Context(name, _known(known_codes), problems)
         outcomes = [finish(b, ctx) for b in blocks]
         return _result(outcomes, problems, {})
     zf = None
@@ -110,6 +112,7 @@ def parse_file(
     # imported in silence).
     hidden_notes = [Explanation(s.name, "ingest.explain.hidden_sheet",
                                 {"sheet": s.name, "file": name}) for s in unread]
+    known = _known(known_codes)
     detected = [(raw, detect(raw.grid, raw.name, known, year)) for raw in sheets]
     read_rows = {raw.name: filled_rows(raw.grid) for raw in sheets}
     formulas = None
@@ -162,6 +165,13 @@ def _filled_rows_reference(grid: np.ndarray) -> np.ndarray:
     if not grid.size:
         return np.empty(0, dtype=int)
     return np.flatnonzero((grid != "").any(axis=1)) + 1
+
+
+def _known(known_codes: Mapping[str, str] | Callable[[], Mapping[str, str]] | None
+           ) -> dict[str, str]:
+    """The lookup of :func:`~sdg.ingest.regions.known_index` from the names, or from
+    what the function ``known_codes`` returns."""
+    return known_index(known_codes() if callable(known_codes) else known_codes)
 
 
 def _may_hide_formulas(found: list | Explanation) -> bool:

@@ -19,6 +19,11 @@ connection, which
 - runs the function and sends back plain data: the result, or a domain error as its
   key and parameters, and its peak memory.
 
+Arguments the caller does not know yet (``later`` of :func:`run_outcome`: the
+municipality names while the database is still being read) follow the request; the
+function gets a callable for each and receives the value when it first asks, so the
+file is being read meanwhile.
+
 The caller waits at most ``timeout_s``, then kills the child. A child that dies
 (killed, aborted by a failed allocation, out of memory) or runs out of time becomes
 :class:`~sdg.errors.InvalidInput` ``ingest.err.too_big_or_broken``: "Filen er for stor

@@ -14,7 +14,7 @@ import pandas as pd
 
 from sdg.errors import InvalidInput
 from sdg.ingest.blocks import Block, map_unique
-from sdg.ingest.cells import parse_year, parse_years, to_values
+from sdg.ingest.cells import parse_year, to_values, years_of
 from sdg.ingest.columns import column_reasons
 from sdg.ingest.problems import column_letter
 from sdg.ingest.regions import classify_label
@@ -134,7 +134,9 @@ def parse_long(grid: np.ndarray, sheet: str) -> list[Block] | None:
     rows = np.flatnonzero(keep) + header + 1
     if not keep.all():  # (no copy of the whole body when every row has content)
         body, region, year, cells = body[keep], region[keep], year[keep], cells[keep]
-    years = parse_years(year)
+    year_index, year_distinct = pd.factorize(pd.Series(year, dtype=object))
+    year_distinct = np.asarray(year_distinct, dtype=object)
+    years = years_of(year_distinct)[year_index]  # parse_years(year), the codes kept
     layout = "template_long" if "indikator" in fields else "long"
     indicator = body[:, fields["indikator"]] if "indikator" in fields else np.full(len(body), sheet)
     groups, titles = pd.factorize(pd.Series(indicator, dtype=object))
@@ -155,6 +157,7 @@ def parse_long(grid: np.ndarray, sheet: str) -> list[Block] | None:
                 measures=np.full(sel.sum(), None, dtype=object),
                 year_cells=year[sel], year_cols=np.full(sel.sum(), fields["år"]),
                 notes=notes, col_notes=col_notes, col_params=col_params,
+                coded={"periods": (year_index[sel], year_distinct)},
             )
         )  # fmt: skip
     return blocks

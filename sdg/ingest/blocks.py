@@ -114,7 +114,11 @@ def _first_rows(keys: np.ndarray, mask: np.ndarray) -> np.ndarray:
 def _explanation_for(kinds: np.ndarray, index: np.ndarray, ctx: Context) -> Explanation | None:
     """An explanation when the labels (``index``: their codes from
     :func:`pandas.factorize`) are not municipalities, else None."""
-    distinct = kinds[np.unique(index, return_index=True)[1]]
+    return _explain(kinds[np.unique(index, return_index=True)[1]], ctx)
+
+
+def _explain(distinct: np.ndarray, ctx: Context) -> Explanation | None:
+    """:func:`_explanation_for` of the kinds of the distinct labels (in any order)."""
     municipal = np.isin(distinct, ["code", "name"]).sum()
     aggregates = (distinct == "aggregate").sum()
     unknown = (distinct == "unknown").sum()
@@ -240,27 +244,27 @@ def finish_all(blocks: list[Block], ctx: Context) -> list[ParsedTable | Explanat
     years = joined("years")
     values, cell_problems = to_values_parts(cells, starts, _joined_codes(blocks, "cells"))
     looked_up = [_looked_up(u, ctx) for u in distinct] + [(None, "empty", None)]
-    codes = np.array([x[0] for x in looked_up], dtype=object)[label_index]
-    kinds = np.array([x[1] for x in looked_up], dtype=object)[label_index]
-    texts = np.array([x[2] for x in looked_up], dtype=object)
+    kinds = np.array([x[1] for x in looked_up], dtype=object)
+    empty, unknown = (kinds == "empty")[label_index], (kinds == "unknown")[label_index]
     keep = ~values.empty
     outcomes: list[ParsedTable | Explanation | None] = []
     for k, block in enumerate(blocks):
         a, b = int(starts[k]), int(starts[k + 1])
-        outcomes.append(_finish_part(block, ctx, a, keep[a:b], label_index[a:b], kinds[a:b],
-                                     cells, cell_problems[k]))
+        outcomes.append(_finish_part(block, ctx, a, keep[a:b], label_index[a:b], empty[a:b],
+                                     unknown[a:b], kinds[:-1], cells, cell_problems[k]))
     for k, o in enumerate(outcomes):
         if o is not None:
             keep[starts[k]:starts[k + 1]] = False
     kept = np.flatnonzero(keep)
     bounds = np.searchsorted(kept, starts).tolist()
-    region = texts[label_index[kept]]
-    municipality = codes[kept]
+    label_kept = label_index[kept]
+    region = _Texts([x[2] for x in looked_up], label_kept)
+    municipality = np.array([x[0] for x in looked_up], dtype=object)[label_kept]
     year = years[kept].astype(np.int64)
     value, status = values.value[kept], values.status[kept]
     measure = _mapped(measure_distinct, clean_text)[measure_index[kept]]
     src_row = joined("rows")[kept].astype(np.int64) + 1
-    src_col = _letters(joined("cols")[kept])
+    src_col = _column_letters(joined("cols")[kept])
     if periods is None:
         period = year.astype(str).astype(object)
     else:
@@ -271,7 +275,7 @@ def finish_all(blocks: list[Block], ctx: Context) -> list[ParsedTable | Explanat
         part = slice(bounds[k], bounds[k + 1])
         data = pd.DataFrame(
             {
-                "region_label": region[part],
+                "region_label": region.part(part),
                 "municipality": pd.Series(municipality[part], dtype=object),
                 "year": year[part],
                 "value": value[part],
@@ -280,10 +284,50 @@ def finish_all(blocks: list[Block], ctx: Context) -> list[ParsedTable | Explanat
                 "src_row": src_row[part],
                 "src_col": pd.Series(src_col[part], dtype=object),
                 "period": pd.Series(period[part], dtype=object),
-            }
+            },
+            copy=False,  # fresh arrays: no two tables share a cell
         )
         outcomes[k] = _table(block, ctx, data)
     return outcomes
+
+
+class _Texts:
+    """The region labels as text of the kept cells (``texts[codes]``, the last text
+    None for code -1), as :func:`finish` gives them to :class:`pandas.DataFrame`: an
+    object array, which pandas turns into its text dtype when it holds a text. Where
+    it would, the part is taken from the distinct texts already in that dtype
+    (``pyarrow`` takes, instead of converting each cell's text again)."""
+
+    def __init__(self, texts: list[object], codes: np.ndarray) -> None:
+        self.codes = codes
+        self.objects = np.array(texts, dtype=object)
+        self.text = np.array([x is not None for x in texts], dtype=bool)
+        dtype = pd.DataFrame({"a": np.array(["a"], dtype=object)})["a"].dtype
+        self.typed = None
+        if not pd.api.types.is_object_dtype(dtype) and all(isinstance(x, str) for x in texts[:-1] if x is not None):
+            self.typed = pd.array(self.objects[:-1], dtype=dtype)
+
+    def part(self, part: slice) -> object:
+        """The column ``region_label`` of the kept cells ``part``."""
+        codes = self.codes[part]
+        if self.typed is None or not self.text[codes].any():
+            return self.objects[codes]
+        return self.typed.take(codes, allow_fill=True)
+
+
+def _column_letters(cols: np.ndarray) -> np.ndarray:
+    """:func:`_letters` by a table of the columns present (no sort).
+
+    >>> _column_letters(np.array([1, 0, 27, 1])).tolist()
+    ['B', 'A', 'AB', 'B']
+    """
+    if not len(cols):
+        return np.array([], dtype=object)
+    cols = cols.astype(np.int64)
+    table = np.empty(int(cols.max()) + 1, dtype=object)
+    for c in np.flatnonzero(np.bincount(cols)):
+        table[c] = column_letter(int(c))
+    return table[cols]
 
 
 def _factorized(blocks: list[Block], name: str, values: np.ndarray
@@ -351,15 +395,16 @@ def _missing(value: object) -> bool:
 
 
 def _finish_part(block: Block, ctx: Context, start: int, keep: np.ndarray,
-                 label_index: np.ndarray, kinds: np.ndarray, cells: np.ndarray,
-                 problems: list) -> Explanation | None:
+                 label_index: np.ndarray, empty: np.ndarray, unknown: np.ndarray,
+                 kinds: np.ndarray, cells: np.ndarray, problems: list) -> Explanation | None:
     """The checks and problems of :func:`finish` for one block of :func:`finish_all`
-    (its slices of the joined arrays; ``keep`` is narrowed in place): an explanation,
-    or None when the block is a table."""
+    (its slices of the joined arrays: ``empty`` and ``unknown`` flag the labels of
+    those kinds, ``kinds`` is the kind of each distinct label; ``keep`` is narrowed
+    in place): an explanation, or None when the block is a table."""
     if not keep.any():
         return Explanation(ctx.sheet, "ingest.explain.no_figures", {"sheet": ctx.sheet})
-    labelled = keep & (kinds != "empty")
-    explanation = _explanation_for(kinds[labelled], label_index[labelled], ctx)
+    present = np.bincount(label_index[keep & ~empty], minlength=len(kinds)) > 0
+    explanation = _explain(kinds[present], ctx)
     if explanation is not None:
         return explanation
     for i, key, params in problems:
@@ -367,10 +412,10 @@ def _finish_part(block: Block, ctx: Context, start: int, keep: np.ndarray,
             ctx.problems.add(ctx.sheet, int(block.rows[i - start]) + 1,
                              int(block.cols[i - start]), cells[i], key, **params)
     _merged_values(block, keep, ctx)
-    for i in _first_rows(label_index, keep & (kinds == "unknown")):
+    for i in _first_rows(label_index, keep & unknown):
         ctx.problems.add(ctx.sheet, int(block.rows[i]) + 1, int(block.label_cols[i]),
                          block.labels[i], "ingest.problem.unknown_region")  # fmt: skip
-    for i in _first_rows(block.rows, keep & (kinds == "empty")):
+    for i in _first_rows(block.rows, keep & empty):
         col = column_letter(int(block.label_cols[i]))
         ctx.problems.add(ctx.sheet, int(block.rows[i]) + 1, col, None,
                          "ingest.problem.no_region")  # fmt: skip

@@ -276,16 +276,16 @@ def finish_all(blocks: list[Block], ctx: Context) -> list[ParsedTable | Explanat
         data = pd.DataFrame(
             {
                 "region_label": region.part(part),
-                "municipality": pd.Series(municipality[part], dtype=object),
+                "municipality": _objects(municipality[part]),
                 "year": year[part],
                 "value": value[part],
-                "status_symbol": pd.Series(status[part], dtype=object),
-                "measure": pd.Series(measure[part], dtype=object),
+                "status_symbol": _objects(status[part]),
+                "measure": _objects(measure[part]),
                 "src_row": src_row[part],
-                "src_col": pd.Series(src_col[part], dtype=object),
-                "period": pd.Series(period[part], dtype=object),
+                "src_col": _objects(src_col[part]),
+                "period": _objects(period[part]),
             },
-            copy=False,  # fresh arrays: no two tables share a cell
+            copy=False,  # arrays made here, a part each: no two tables share a cell
         )
         outcomes[k] = _table(block, ctx, data)
     return outcomes
@@ -313,6 +313,12 @@ class _Texts:
         if self.typed is None or not self.text[codes].any():
             return self.objects[codes]
         return self.typed.take(codes, allow_fill=True)
+
+
+def _objects(part: np.ndarray) -> pd.Series:
+    """``pd.Series(part, dtype=object)`` without a copy (``part`` is a slice of an
+    array :func:`finish_all` made, no other table's)."""
+    return pd.Series(part, dtype=object, copy=False)
 
 
 def _column_letters(cols: np.ndarray) -> np.ndarray:

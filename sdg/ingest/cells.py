@@ -135,9 +135,9 @@ def to_values_parts(cells: np.ndarray, starts: np.ndarray,
     >>> [[(i, k.split(".")[-1]) for i, k, _ in p] for p in parts]
     [[(0, 'mixed_decimal_column')], [(2, 'not_a_number')]]
     """
-    if coded is not None and len(coded[0]) and coded[0].min() >= 0 and all(
-        type(u) is str for u in coded[1]
-    ):
+    if coded is not None and len(coded[0]) and coded[0].min() >= 0 and set(
+        map(type, coded[1])
+    ) == {str}:
         value, status, empty, problems, styles = _read_coded(*coded)
     else:
         value, status, empty, problems, styles = _raw_values(cells)

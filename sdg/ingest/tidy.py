@@ -749,13 +749,15 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None
         period_codes = (part, period_labels)
     else:
         period_codes = (cols.codes[year_col][out_rows], cols.uniques[year_col])
-    cell_codes = np.empty(len(row_i), dtype=np.int64)
-    offsets = np.cumsum([0] + [len(cols.uniques[c]) for c in values])
-    for p, c in enumerate(values):
-        at = part == p
-        cell_codes[at] = cols.codes[c][out_rows[at]] + offsets[p]
-    cell_distinct = (cols.uniques[values[0]] if len(values) == 1
-                     else np.concatenate([cols.uniques[c] for c in values]))
+    if len(values) == 1:
+        cell_codes, cell_distinct = cols.codes[values[0]][out_rows], cols.uniques[values[0]]
+    else:
+        cell_codes = np.empty(len(row_i), dtype=np.int64)
+        offsets = np.cumsum([0] + [len(cols.uniques[c]) for c in values])
+        for p, c in enumerate(values):
+            at = part == p
+            cell_codes[at] = cols.codes[c][out_rows[at]] + offsets[p]
+        cell_distinct = np.concatenate([cols.uniques[c] for c in values])
     coded = {"labels": (label_codes[row_i], label_distinct),
              "cells": (cell_codes, cell_distinct),
              "measures": (part * names.shape[1] + combo[row_i], names.ravel()),

@@ -42,7 +42,8 @@ def _same_array(a: np.ndarray | None, b: np.ndarray | None, field: str) -> None:
 
 def assert_same(fast: object, ref: object) -> None:
     """The two results are equal: None, the same Explanation, or blocks field by field
-    (arrays by dtype, type and value of each element; dicts in the same order)."""
+    (arrays by dtype, type and value of each element; dicts in the same order) but
+    :attr:`Block.coded`, which only the columnar path gives."""
     if ref is None or isinstance(ref, Explanation):
         assert fast == ref
         return
@@ -50,6 +51,8 @@ def assert_same(fast: object, ref: object) -> None:
     for f, r in zip(fast, ref, strict=True):
         assert isinstance(f, Block)
         for spec in dataclasses.fields(Block):
+            if spec.name == "coded":  # the columnar path's codes (test_ingest_finish_fast)
+                continue
             x, y = getattr(f, spec.name), getattr(r, spec.name)
             if isinstance(y, np.ndarray) or isinstance(x, np.ndarray):
                 _same_array(x, y, spec.name)

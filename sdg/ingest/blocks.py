@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sdg.escape import clean_text
-from sdg.ingest.cells import to_values
+from sdg.ingest.cells import to_values, to_values_parts
 from sdg.ingest.model import Explanation, ParsedTable
 from sdg.ingest.problems import Problems, column_letter
 from sdg.ingest.regions import classify_label
@@ -54,6 +54,13 @@ class Block:
     col_notes: dict[int, str] = field(default_factory=dict)
     #: 0-based column → parameters of its reason (``{"column": "B"}`` for a duplicate).
     col_params: dict[int, dict[str, object]] = field(default_factory=dict)
+    #: Arrays the parser has factorized anyway: ``"labels"``, ``"cells"``,
+    #: ``"measures"`` or ``"periods"`` (the period source: ``periods``, else
+    #: ``year_cells``) → (codes, distinct values), the array being
+    #: ``distinct[codes]`` with code -1 for a missing value (None, NaN), as from
+    #: :func:`pandas.factorize`; ``distinct`` may repeat a value. :func:`finish`
+    #: ignores them; :func:`finish_all` uses them instead of factorizing again.
+    coded: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 @dataclass
@@ -107,7 +114,11 @@ def _first_rows(keys: np.ndarray, mask: np.ndarray) -> np.ndarray:
 def _explanation_for(kinds: np.ndarray, index: np.ndarray, ctx: Context) -> Explanation | None:
     """An explanation when the labels (``index``: their codes from
     :func:`pandas.factorize`) are not municipalities, else None."""
-    distinct = kinds[np.unique(index, return_index=True)[1]]
+    return _explain(kinds[np.unique(index, return_index=True)[1]], ctx)
+
+
+def _explain(distinct: np.ndarray, ctx: Context) -> Explanation | None:
+    """:func:`_explanation_for` of the kinds of the distinct labels (in any order)."""
     municipal = np.isin(distinct, ["code", "name"]).sum()
     aggregates = (distinct == "aggregate").sum()
     unknown = (distinct == "unknown").sum()
@@ -172,6 +183,315 @@ def finish(block: Block, ctx: Context) -> ParsedTable | Explanation:
                        clean_text(block.source), data, notes, col_notes, col_params)
 
 
+def finish_all(blocks: list[Block], ctx: Context) -> list[ParsedTable | Explanation]:
+    """``[finish(b, ctx) for b in blocks]`` for the blocks of one sheet, in one pass.
+
+    The cells of all blocks are read, their labels looked up, their columns, periods
+    and measures turned into text at once, and the result split back into one table
+    (or explanation) per block; problems are logged block by block in the order
+    :func:`finish` logs them. A template sheet has one block per indicator, so this
+    saves the fixed cost of :func:`finish` per block. The same results as
+    :func:`finish` (``tests/test_ingest_finish_fast.py``); blocks that cannot be
+    joined exactly (see :func:`_joinable`) go through :func:`finish` one by one.
+
+    Parameters
+    ----------
+    blocks : list of Block
+        The blocks found on the sheet ``ctx.sheet``.
+    ctx : Context
+        The sheet's context; its problem log receives the blocks' problems.
+
+    Returns
+    -------
+    list of ParsedTable or Explanation
+        One per block, in order.
+
+    Examples
+    --------
+    >>> from sdg.ingest.problems import Problems
+    >>> def block(title, label, cell):
+    ...     one = lambda v: np.array([v], dtype=object)
+    ...     return Block("long", title, None, None, one(label), np.array([0]),
+    ...                  np.array([2024.0]), one(cell), np.array([1]), np.array([2]),
+    ...                  one(None))
+    >>> ctx = Context("Ark1", {}, Problems("a.xlsx"))
+    >>> out = finish_all([block("A", "3203", 1.5), block("B", "3203", "x")], ctx)
+    >>> [o.data["value"].tolist() for o in out], ctx.problems.frame()["row"].tolist()
+    ([[1.5], [nan]], [2])
+    """
+    if not _joinable(blocks):
+        return [finish(b, ctx) for b in blocks]
+    sizes = [len(b.cells) for b in blocks]
+    starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+
+    def joined(name: str) -> np.ndarray:
+        arrays = [getattr(b, name) for b in blocks]
+        return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
+
+    cells, labels, measures = joined("cells"), joined("labels"), joined("measures")
+    source = "periods" if blocks[0].periods is not None else (
+        "year_cells" if blocks[0].year_cells is not None else None)
+    periods = joined(source) if source else None
+    label_index, distinct = _factorized(blocks, "labels", labels)
+    measure_index, measure_distinct = _factorized(blocks, "measures", measures)
+    if periods is not None:
+        period_index, period_distinct = _factorized(blocks, "periods", periods)
+    if not (_one_kind(labels, label_index, distinct)
+            and _one_kind(measures, measure_index, measure_distinct)
+            and (periods is None or _one_kind(periods, period_index, period_distinct))):
+        return [finish(b, ctx) for b in blocks]
+    label_index, distinct = _deduplicated(label_index, distinct)
+    years = joined("years")
+    values, cell_problems = to_values_parts(cells, starts, _joined_codes(blocks, "cells"))
+    looked_up = [_looked_up(u, ctx) for u in distinct] + [(None, "empty", None)]
+    kinds = np.array([x[1] for x in looked_up], dtype=object)
+    empty, unknown = (kinds == "empty")[label_index], (kinds == "unknown")[label_index]
+    keep = ~values.empty
+    outcomes: list[ParsedTable | Explanation | None] = []
+    for k, block in enumerate(blocks):
+        a, b = int(starts[k]), int(starts[k + 1])
+        outcomes.append(_finish_part(block, ctx, a, keep[a:b], label_index[a:b], empty[a:b],
+                                     unknown[a:b], kinds[:-1], cells, cell_problems[k]))
+    for k, o in enumerate(outcomes):
+        if o is not None:
+            keep[starts[k]:starts[k + 1]] = False
+    kept = np.flatnonzero(keep)
+    bounds = np.searchsorted(kept, starts).tolist()
+    label_kept = label_index[kept]
+    region = _Texts([x[2] for x in looked_up], label_kept)
+    municipality = np.array([x[0] for x in looked_up], dtype=object)[label_kept]
+    year = years[kept].astype(np.int64)
+    value, status = values.value[kept], values.status[kept]
+    measure = _mapped(measure_distinct, clean_text)[measure_index[kept]]
+    src_row = joined("rows")[kept].astype(np.int64) + 1
+    src_col = _column_letters(joined("cols")[kept])
+    if periods is None:
+        period = year.astype(str).astype(object)
+    else:
+        period = _mapped(period_distinct, _period_of)[period_index[kept]]
+    for k, block in enumerate(blocks):
+        if outcomes[k] is not None:
+            continue
+        part = slice(bounds[k], bounds[k + 1])
+        data = pd.DataFrame(
+            {
+                "region_label": region.part(part),
+                "municipality": _objects(municipality[part]),
+                "year": year[part],
+                "value": value[part],
+                "status_symbol": _objects(status[part]),
+                "measure": _objects(measure[part]),
+                "src_row": src_row[part],
+                "src_col": _objects(src_col[part]),
+                "period": _objects(period[part]),
+            },
+            copy=False,  # arrays made here, a part each: no two tables share a cell
+        )
+        outcomes[k] = _table(block, ctx, data)
+    return outcomes
+
+
+class _Texts:
+    """The region labels as text of the kept cells (``texts[codes]``, the last text
+    None for code -1), as :func:`finish` gives them to :class:`pandas.DataFrame`: an
+    object array, which pandas turns into its text dtype when it holds a text. Where
+    it would, the part is taken from the distinct texts already in that dtype
+    (``pyarrow`` takes, instead of converting each cell's text again)."""
+
+    def __init__(self, texts: list[object], codes: np.ndarray) -> None:
+        self.codes = codes
+        self.objects = np.array(texts, dtype=object)
+        self.text = np.array([x is not None for x in texts], dtype=bool)
+        dtype = pd.DataFrame({"a": np.array(["a"], dtype=object)})["a"].dtype
+        self.typed = None
+        if not pd.api.types.is_object_dtype(dtype) and all(isinstance(x, str) for x in texts[:-1] if x is not None):
+            self.typed = pd.array(self.objects[:-1], dtype=dtype)
+
+    def part(self, part: slice) -> object:
+        """The column ``region_label`` of the kept cells ``part``."""
+        codes = self.codes[part]
+        if self.typed is None or not self.text[codes].any():
+            return self.objects[codes]
+        return self.typed.take(codes, allow_fill=True)
+
+
+def _objects(part: np.ndarray) -> pd.Series:
+    """``pd.Series(part, dtype=object)`` without a copy (``part`` is a slice of an
+    array :func:`finish_all` made, no other table's)."""
+    return pd.Series(part, dtype=object, copy=False)
+
+
+def _column_letters(cols: np.ndarray) -> np.ndarray:
+    """:func:`_letters` by a table of the columns present (no sort).
+
+    >>> _column_letters(np.array([1, 0, 27, 1])).tolist()
+    ['B', 'A', 'AB', 'B']
+    """
+    if not len(cols):
+        return np.array([], dtype=object)
+    cols = cols.astype(np.int64)
+    table = np.empty(int(cols.max()) + 1, dtype=object)
+    for c in np.flatnonzero(np.bincount(cols)):
+        table[c] = column_letter(int(c))
+    return table[cols]
+
+
+def _factorized(blocks: list[Block], name: str, values: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and distinct values of the joined array ``values`` (field ``name`` of the
+    blocks, ``"periods"`` for the period source): the blocks' own
+    :attr:`Block.coded` when every block has them, else :func:`pandas.factorize`."""
+    found = _joined_codes(blocks, name)
+    if found is not None:
+        return found
+    index, distinct = pd.factorize(pd.Series(values, dtype=object))
+    return index, np.asarray(distinct, dtype=object)
+
+
+def _joined_codes(blocks: list[Block], name: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """The blocks' :attr:`Block.coded` ``name`` joined (codes into one distinct array;
+    -1 stays missing), or None when a block has none."""
+    if not all(name in b.coded for b in blocks):
+        return None
+    parts = [b.coded[name] for b in blocks]
+    if len(parts) == 1 or all(d is parts[0][1] for _, d in parts):
+        codes = parts[0][0] if len(parts) == 1 else np.concatenate([c for c, _ in parts])
+        return codes, parts[0][1]
+    offsets = np.cumsum([0] + [len(d) for _, d in parts[:-1]])
+    codes = np.concatenate([np.where(c < 0, -1, c + o) for (c, _), o in zip(parts, offsets,
+                                                                            strict=True)])
+    return codes, np.concatenate([np.asarray(d, dtype=object) for _, d in parts])
+
+
+def _deduplicated(index: np.ndarray, distinct: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes into ``distinct`` without repeats (equal by :func:`pandas.factorize`;
+    missing values become -1): a label is looked at, and counted, once.
+
+    >>> index, distinct = _deduplicated(np.array([0, 1, 2, -1]),
+    ...                                 np.array(["a", "b", "a"], dtype=object))
+    >>> index.tolist(), distinct.tolist()
+    ([0, 1, 0, -1], ['a', 'b'])
+    """
+    again, unique = pd.factorize(pd.Series(distinct, dtype=object))
+    if len(unique) == len(distinct):
+        return index, distinct
+    remap = np.append(again, -1)
+    return remap[index], np.asarray(unique, dtype=object)
+
+
+def _mapped(distinct: np.ndarray, fn: Callable[[object], object]) -> np.ndarray:
+    """``fn`` of each distinct value, None for a missing one and last (code -1), as
+    :func:`map_unique` maps.
+
+    >>> _mapped(np.array([2019.0, None], dtype=object), _period_of).tolist()
+    ['2019', None, None]
+    """
+    mapped = np.empty(len(distinct) + 1, dtype=object)
+    mapped[:-1] = [None if _missing(u) else fn(u) for u in distinct]
+    return mapped
+
+
+def _missing(value: object) -> bool:
+    """True for what :func:`pandas.factorize` calls missing (None, NaN, NaT, NA).
+
+    >>> _missing(None), _missing(float("nan")), _missing("x"), _missing(0.0)
+    (True, True, False, False)
+    """
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def _finish_part(block: Block, ctx: Context, start: int, keep: np.ndarray,
+                 label_index: np.ndarray, empty: np.ndarray, unknown: np.ndarray,
+                 kinds: np.ndarray, cells: np.ndarray, problems: list) -> Explanation | None:
+    """The checks and problems of :func:`finish` for one block of :func:`finish_all`
+    (its slices of the joined arrays: ``empty`` and ``unknown`` flag the labels of
+    those kinds, ``kinds`` is the kind of each distinct label; ``keep`` is narrowed
+    in place): an explanation, or None when the block is a table."""
+    if not keep.any():
+        return Explanation(ctx.sheet, "ingest.explain.no_figures", {"sheet": ctx.sheet})
+    present = np.bincount(label_index[keep & ~empty], minlength=len(kinds)) > 0
+    explanation = _explain(kinds[present], ctx)
+    if explanation is not None:
+        return explanation
+    for i, key, params in problems:
+        if keep[i - start]:
+            ctx.problems.add(ctx.sheet, int(block.rows[i - start]) + 1,
+                             int(block.cols[i - start]), cells[i], key, **params)
+    _merged_values(block, keep, ctx)
+    for i in _first_rows(label_index, keep & unknown):
+        ctx.problems.add(ctx.sheet, int(block.rows[i]) + 1, int(block.label_cols[i]),
+                         block.labels[i], "ingest.problem.unknown_region")  # fmt: skip
+    for i in _first_rows(block.rows, keep & empty):
+        col = column_letter(int(block.label_cols[i]))
+        ctx.problems.add(ctx.sheet, int(block.rows[i]) + 1, col, None,
+                         "ingest.problem.no_region")  # fmt: skip
+    no_year = keep & np.isnan(block.years)
+    if block.year_cells is not None and block.year_cols is not None:
+        for i in np.flatnonzero(no_year):
+            ctx.problems.add(ctx.sheet, int(block.rows[i]) + 1, int(block.year_cols[i]),
+                             block.year_cells[i], "ingest.problem.bad_year")  # fmt: skip
+    keep &= ~no_year
+    return None
+
+
+def _table(block: Block, ctx: Context, data: pd.DataFrame) -> ParsedTable:
+    """The :class:`ParsedTable` of ``block`` with its long ``data``."""
+    notes = {int(r) + 1: key for r, key in block.notes.items()}
+    col_notes = {column_letter(int(c)): key for c, key in sorted(block.col_notes.items())}
+    col_params = {column_letter(int(c)): p for c, p in block.col_params.items()}
+    return ParsedTable(ctx.sheet, block.layout, clean_text(block.title), clean_text(block.unit),
+                       clean_text(block.source), data, notes, col_notes, col_params)
+
+
+#: The fields of a :class:`Block` that :func:`finish_all` joins, with their dtype kind.
+_JOINED = {"labels": "O", "cells": "O", "measures": "O", "years": "f", "rows": "iu",
+           "cols": "iu", "label_cols": "iu"}
+_OPTIONAL = {"year_cells": "O", "year_cols": "iu", "periods": "O"}
+
+
+def _joinable(blocks: list[Block]) -> bool:
+    """True when :func:`finish_all` may join ``blocks``: one or more, their arrays of
+    the dtypes :func:`finish` is given by the layout parsers (object cells and labels,
+    float years, integer positions), each optional array given by all or none."""
+    if not blocks:
+        return False
+    for name, kinds in _JOINED.items():
+        if any(getattr(b, name).dtype.kind not in kinds for b in blocks):
+            return False
+    for name, kinds in _OPTIONAL.items():
+        arrays = [getattr(b, name) for b in blocks]
+        if any(a is None for a in arrays) and any(a is not None for a in arrays):
+            return False
+        if arrays[0] is not None and any(a.dtype.kind not in kinds for a in arrays):
+            return False
+    return True
+
+
+#: :func:`pandas.api.types.infer_dtype` kinds of values of one Python type (or its
+#: NumPy twin, which :func:`finish` treats alike).
+_ONE_KIND = frozenset({"string", "floating", "integer", "boolean", "empty"})
+
+
+def _one_kind(values: np.ndarray, index: np.ndarray, distinct: np.ndarray) -> bool:
+    """True when the non-text ``values`` are all of one kind, so each distinct value of
+    :func:`pandas.factorize` (``index``, ``distinct``) stands for values :func:`finish`
+    treats alike, whichever block they are in (1, 1.0 and True are one key to
+    :func:`pandas.factorize`, but not one label).
+
+    >>> v = np.array(["a", 1.0, 2.0, None], dtype=object)
+    >>> _one_kind(v, *pd.factorize(pd.Series(v, dtype=object)))
+    True
+    >>> v = np.array(["a", 1.0, 1, True], dtype=object)
+    >>> _one_kind(v, *pd.factorize(pd.Series(v, dtype=object)))
+    False
+    """
+    text = np.array([type(u) is str or _missing(u) for u in distinct] + [True], dtype=bool)
+    if text.all():
+        return True
+    other = values[~text[index]]
+    return pd.api.types.infer_dtype(other, skipna=False) in _ONE_KIND
+
+
 def _clean_measures(measures: np.ndarray) -> np.ndarray:
     """``map_unique(measures, clean_text)``, without the factorization when every
     measure is None (a template block: ``clean_text(None)`` is None, and a missing
@@ -192,8 +512,16 @@ def _period_text(block: Block, keep: np.ndarray) -> np.ndarray:
     source = block.periods if block.periods is not None else block.year_cells
     if source is None:
         return block.years[keep].astype(np.int64).astype(str).astype(object)
-    return map_unique(source[keep], lambda x: str(int(x)) if isinstance(x, float)
-                      and x.is_integer() else str(x).strip())
+    return map_unique(source[keep], _period_of)
+
+
+def _period_of(cell: object) -> str:
+    """A period cell as text (``2019.0`` → ``2019``).
+
+    >>> _period_of(2019.0), _period_of(" 2018-19 ")
+    ('2019', '2018-19')
+    """
+    return str(int(cell)) if isinstance(cell, float) and cell.is_integer() else str(cell).strip()
 
 
 def _merged_values(block: Block, keep: np.ndarray, ctx: Context) -> None:

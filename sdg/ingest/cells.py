@@ -41,6 +41,8 @@ _YEAR = re.compile(r"^(\d{4})(?:\s*[-/_]\s*(\d{2}|\d{4}))?$")
 _SUBYEAR = re.compile(r"^(\d{4})\s*([KQMkqm])\s*(\d{1,2})$")
 YEAR_MIN, YEAR_MAX = 1900, 2100
 _NUMERIC_KINDS = {"floating", "integer", "mixed-integer-float", "empty"}
+#: Kinds of cells that are all floats, None or NaN (:func:`_read_cells` casts them).
+_FLOAT_KINDS = frozenset({"floating", "empty"})
 #: Excel's error values (as calamine's XML scan or a CSV export writes them).
 ERROR_VALUES = frozenset({"#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!",
                           "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!",
@@ -113,12 +115,53 @@ def to_values(cells: np.ndarray) -> Cells:
     A long column of text cells (a CSV) is read one *distinct* text at a time and
     spread back (:func:`_to_values_distinct`, tested against this plain path).
     """
+    return _with_mixed_decimals(*_raw_values(cells))
+
+
+def to_values_parts(cells: np.ndarray, starts: np.ndarray,
+                    coded: tuple[np.ndarray, np.ndarray] | None = None
+                    ) -> tuple[Cells, list[list]]:
+    """:func:`to_values` of each part ``cells[starts[k]:starts[k + 1]]``, read in one
+    pass: the cells of all parts, and per part its problems (indices into ``cells``),
+    the same as :func:`to_values` of that part alone (a decimal style is a part's
+    own: its mixed decimal commas and points are its own problems). ``coded`` is
+    (codes, distinct cells) with ``cells == distinct[codes]``, from a parser that has
+    them: text cells are then read one distinct cell at a time without factorizing.
+
+    >>> cells = np.array(["1,5", "2.5", "x", "3.5", "4.5"], dtype=object)
+    >>> whole, parts = to_values_parts(cells, np.array([0, 2, 5]))
+    >>> whole.value.tolist()
+    [1.5, 2.5, nan, 3.5, 4.5]
+    >>> [[(i, k.split(".")[-1]) for i, k, _ in p] for p in parts]
+    [[(0, 'mixed_decimal_column')], [(2, 'not_a_number')]]
+    """
+    if coded is not None and len(coded[0]) and coded[0].min() >= 0 and set(
+        map(type, coded[1])
+    ) == {str}:
+        value, status, empty, problems, styles = _read_coded(*coded)
+    else:
+        value, status, empty, problems, styles = _raw_values(cells)
+    at = np.array([i for i, _, _ in problems], dtype=np.int64)
+    cut = np.searchsorted(at, starts).tolist()
+    style_cut = {k: np.searchsorted(np.asarray(v, dtype=np.int64), starts).tolist()
+                 for k, v in styles.items()}
+    parts = []
+    for k in range(len(starts) - 1):
+        own = {s: v[style_cut[s][k]:style_cut[s][k + 1]] for s, v in styles.items()}
+        parts.append(_with_mixed_decimals(value, status, empty,
+                                          problems[cut[k]:cut[k + 1]], own).problems)
+    return Cells(value, status, empty, []), parts
+
+
+def _raw_values(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, list,
+                                             dict[str, list[int]]]:
+    """:func:`_read_cells` of ``cells``, each distinct text read once when that pays
+    (:func:`_to_values_distinct`); mixed decimals not yet looked at."""
     if len(cells) >= _DISTINCT_FROM:
-        found = _to_values_distinct(cells)
+        found = _read_distinct(cells)
         if found is not None:
             return found
-    value, status, empty, problems, styles = _read_cells(cells)
-    return _with_mixed_decimals(value, status, empty, problems, styles)
+    return _read_cells(cells)
 
 
 #: From how many cells :func:`to_values` reads each distinct text once.
@@ -133,12 +176,26 @@ def _to_values_distinct(cells: np.ndarray) -> Cells | None:
     >>> c.value.tolist()[:5], [(i, k.split(".")[-1]) for i, k, _ in c.problems][:3]
     ([1.5, nan, 1.5, nan, 2.5], [(3, 'not_a_number'), (4, 'mixed_decimal_column'), (8, 'not_a_number')])
     """
+    found = _read_distinct(cells)
+    return None if found is None else _with_mixed_decimals(*found)
+
+
+def _read_distinct(cells: np.ndarray) -> tuple | None:
+    """:func:`_read_cells` of cells that are all text, each distinct text read once
+    (None as for :func:`_to_values_distinct`)."""
     if set(map(type, cells)) != {str}:
         return None  # numbers, None, NaN, dates: 1 and 1.0 and True would be one key
     index, uniques = pd.factorize(cells)
     if len(uniques) * 2 > len(cells):
         return None
-    value, status, empty, problems, styles = _read_cells(np.asarray(uniques, dtype=object))
+    return _read_coded(index, np.asarray(uniques, dtype=object))
+
+
+def _read_coded(index: np.ndarray, uniques: np.ndarray) -> tuple:
+    """:func:`_read_cells` of the text cells ``uniques[index]``, each distinct text
+    read once and spread back (``uniques`` may hold a text twice or texts no cell
+    has)."""
+    value, status, empty, problems, styles = _read_cells(uniques)
     rows_of = None
     if problems or styles["comma"] or styles["point"]:
         order = np.argsort(index, kind="stable")
@@ -150,7 +207,7 @@ def _to_values_distinct(cells: np.ndarray) -> Cells | None:
     spread.sort(key=lambda p: p[0])
     row_styles = {k: np.sort(np.concatenate([rows_of[u] for u in v] or [np.empty(0, int)])
                              ).tolist() for k, v in styles.items()}
-    return _with_mixed_decimals(value[index], status[index], empty[index], spread, row_styles)
+    return value[index], status[index], empty[index], spread, row_styles
 
 
 def _read_cells(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, list,
@@ -166,11 +223,16 @@ def _read_cells(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
         types = [type(x) for x in cells]
         is_str = np.fromiter((t is str for t in types), dtype=bool, count=len(cells))
         odd = np.fromiter((t not in _PLAIN for t in types), dtype=bool, count=len(cells))
-    numbers = series.where(~odd, np.nan) if odd.any() else series
-    value = pd.to_numeric(numbers, errors="coerce").to_numpy(dtype=float, na_value=np.nan,
-                                                             copy=True)
+    if kind in _FLOAT_KINDS:  # floats, None and NaN: NumPy's cast is to_numeric's result
+        value = np.asarray(cells, dtype=object).astype(float)
+    else:
+        numbers = series.where(~odd, np.nan) if odd.any() else series
+        value = pd.to_numeric(numbers, errors="coerce").to_numpy(dtype=float, na_value=np.nan,
+                                                                 copy=True)
     isna = series.isna().to_numpy(copy=True)
-    empty = isna & ~odd | (is_str & (series == "").to_numpy())
+    empty = isna & ~odd
+    if is_str.any():
+        empty |= is_str & (series == "").to_numpy()
     status = np.full(len(cells), None, dtype=object)
     problems: list[tuple[int, str, dict[str, object]]] = []
     for i in np.flatnonzero(isna & ~odd):  # None is empty; a float NaN is not a value
@@ -185,7 +247,8 @@ def _read_cells(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
         problems.append((int(i), "ingest.problem.not_finite", {}))
     parsed_text = is_str & ~np.isnan(value)
     point = np.flatnonzero(parsed_text)
-    point = point[series.iloc[point].str.contains(".", regex=False).to_numpy(dtype=bool)]
+    if len(point):
+        point = point[series.iloc[point].str.contains(".", regex=False).to_numpy(dtype=bool)]
     styles: dict[str, list[int]] = {"comma": [], "point": point.tolist()}
     for i in np.flatnonzero(is_str & ~empty & np.isnan(value) & ~infinite):
         text = cells[i]
@@ -298,5 +361,14 @@ def parse_years(cells: np.ndarray) -> np.ndarray:
     [2019.0, 2020.0, nan]
     """
     index, uniques = pd.factorize(pd.Series(cells, dtype=object))
-    years = np.array([parse_year(u) for u in uniques] + [None], dtype=float)  # -1 = missing
-    return years[index]
+    return years_of(uniques)[index]
+
+
+def years_of(uniques: np.ndarray) -> np.ndarray:
+    """:func:`parse_year` of each distinct cell (from :func:`pandas.factorize`), and
+    NaN last (index -1: a missing cell).
+
+    >>> years_of(np.array(["2018-19", "x"], dtype=object)).tolist()
+    [2019.0, nan, nan]
+    """
+    return np.array([parse_year(u) for u in uniques] + [None], dtype=float)

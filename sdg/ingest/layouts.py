@@ -14,7 +14,7 @@ import pandas as pd
 
 from sdg.errors import InvalidInput
 from sdg.ingest.blocks import Block, map_unique
-from sdg.ingest.cells import parse_year, parse_years, to_values
+from sdg.ingest.cells import parse_year, to_values, years_of
 from sdg.ingest.columns import column_reasons
 from sdg.ingest.problems import column_letter
 from sdg.ingest.regions import classify_label
@@ -118,7 +118,101 @@ def _long_header(grid: np.ndarray, sheet: str = "") -> tuple[int, dict[str, int]
 
 
 def parse_long(grid: np.ndarray, sheet: str) -> list[Block] | None:
-    """The project template (or any long table with region, year and value columns)."""
+    """The project template (or any long table with region, year and value columns).
+
+    A column is compared with ``""`` only where the columns before it left the
+    question open, and the rows are put in block order once (a stable sort by
+    indicator) so that each block is a slice; the same blocks as
+    :func:`_parse_long_reference`.
+    """
+    found = _long_header(grid, sheet)
+    if found is None:
+        return None
+    header, fields = found
+    body = grid[header + 1 :]
+    region, year, value = (body[:, fields[f]] for f in ("kommunenummer", "år", "verdi"))
+    cells = value.copy()
+    if "status" in fields:
+        status = body[:, fields["status"]]
+        blank = np.flatnonzero(value == "")
+        use_status = blank[status[blank] != ""]
+        cells[use_status] = status[use_status]
+    keep = _filled(region, year, cells)
+    rows = np.flatnonzero(keep) + header + 1
+    if not keep.all():  # (no copy of the whole body when every row has content)
+        body, region, year, cells = body[keep], region[keep], year[keep], cells[keep]
+    year_index, year_distinct = pd.factorize(pd.Series(year, dtype=object))
+    year_distinct = np.asarray(year_distinct, dtype=object)
+    years = years_of(year_distinct)[year_index]  # parse_years(year), the codes kept
+    layout = "template_long" if "indikator" in fields else "long"
+    indicator = body[:, fields["indikator"]] if "indikator" in fields else np.full(len(body), sheet)
+    groups, titles = pd.factorize(pd.Series(indicator, dtype=object))
+    if len(groups) and groups.min() < 0:  # a missing indicator (None, NaN): in no block
+        return _parse_long_reference(grid, sheet)
+    notes = {r: "ingest.skip.title" for r in range(header) if (grid[r] != "").any()}
+    notes[header] = "ingest.skip.header"
+    col_notes, col_params = _long_columns(grid, header, rows, fields)
+    order = np.argsort(groups, kind="stable") if len(titles) > 1 else None
+    if order is not None:
+        region, year, cells = region[order], year[order], cells[order]
+        years, rows, year_index = years[order], rows[order], year_index[order]
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(groups, minlength=len(titles)))])
+    blocks = []
+    no_measures = np.array([], dtype=object)  # every measure None: code -1
+    for g, title in enumerate(titles):
+        sel = slice(int(bounds[g]), int(bounds[g + 1]))
+        n = sel.stop - sel.start
+        at = order[sel] if order is not None else np.arange(sel.start, sel.stop)
+        blocks.append(
+            Block(
+                layout=layout, title=str(title).strip(),
+                unit=_first_text_at(body, fields.get("enhet"), at),
+                source=_first_text_at(body, fields.get("kilde"), at),
+                labels=region[sel], label_cols=np.full(n, fields["kommunenummer"]),
+                years=years[sel], cells=cells[sel], rows=rows[sel],
+                cols=np.full(n, fields["verdi"]),
+                measures=np.full(n, None, dtype=object),
+                year_cells=year[sel], year_cols=np.full(n, fields["år"]),
+                notes=notes, col_notes=col_notes, col_params=col_params,
+                coded={"periods": (year_index[sel], year_distinct),
+                       "measures": (np.full(n, -1), no_measures)},
+            )
+        )  # fmt: skip
+    return blocks
+
+
+def _filled(*columns: np.ndarray) -> np.ndarray:
+    """True where any of the equally long ``columns`` is not ``""``, each column
+    compared only where the ones before it are empty.
+
+    >>> _filled(np.array(["a", "", ""], dtype=object), np.array(["", 1.0, ""], dtype=object))
+    array([ True,  True, False])
+    """
+    filled = columns[0] != ""
+    empty = np.flatnonzero(~filled)
+    for column in columns[1:]:
+        if not len(empty):
+            break
+        hit = column[empty] != ""
+        filled[empty[hit]] = True
+        empty = empty[~hit]
+    return np.asarray(filled, dtype=bool)
+
+
+def _first_text_at(body: np.ndarray, col: int | None, at: np.ndarray) -> str | None:
+    """:func:`_first_text` of the rows ``at`` (in order)."""
+    if col is None:
+        return None
+    column = body[:, col]
+    for i in at:  # usually the first row has it
+        if column[i] != "":
+            return str(column[i]).strip()
+    return None
+
+
+def _parse_long_reference(grid: np.ndarray, sheet: str) -> list[Block] | None:
+    """:func:`parse_long` the plain way: every cell compared, each block selected by
+    a mask (``tests/test_ingest_finish_fast.py`` compares the two)."""
     found = _long_header(grid, sheet)
     if found is None:
         return None
@@ -134,7 +228,9 @@ def parse_long(grid: np.ndarray, sheet: str) -> list[Block] | None:
     rows = np.flatnonzero(keep) + header + 1
     if not keep.all():  # (no copy of the whole body when every row has content)
         body, region, year, cells = body[keep], region[keep], year[keep], cells[keep]
-    years = parse_years(year)
+    year_index, year_distinct = pd.factorize(pd.Series(year, dtype=object))
+    year_distinct = np.asarray(year_distinct, dtype=object)
+    years = years_of(year_distinct)[year_index]  # parse_years(year), the codes kept
     layout = "template_long" if "indikator" in fields else "long"
     indicator = body[:, fields["indikator"]] if "indikator" in fields else np.full(len(body), sheet)
     groups, titles = pd.factorize(pd.Series(indicator, dtype=object))
@@ -142,6 +238,7 @@ def parse_long(grid: np.ndarray, sheet: str) -> list[Block] | None:
     notes[header] = "ingest.skip.header"
     col_notes, col_params = _long_columns(grid, header, rows, fields)
     blocks = []
+    no_measures = np.array([], dtype=object)  # every measure None: code -1
     for g, title in enumerate(titles):
         sel = groups == g
         blocks.append(
@@ -155,6 +252,8 @@ def parse_long(grid: np.ndarray, sheet: str) -> list[Block] | None:
                 measures=np.full(sel.sum(), None, dtype=object),
                 year_cells=year[sel], year_cols=np.full(sel.sum(), fields["år"]),
                 notes=notes, col_notes=col_notes, col_params=col_params,
+                coded={"periods": (year_index[sel], year_distinct),
+                       "measures": (np.full(sel.sum(), -1), no_measures)},
             )
         )  # fmt: skip
     return blocks

@@ -9,7 +9,7 @@ import numpy as np
 
 from sdg.errors import InvalidInput
 from sdg.ingest import read
-from sdg.ingest.blocks import Context, finish
+from sdg.ingest.blocks import Context, finish, finish_all
 from sdg.ingest.detect import detect, has_content
 from sdg.ingest.jsonstat import parse_jsonstat
 from sdg.ingest.limits import Limits
@@ -129,7 +129,7 @@ def parse_file(
         else:
             ctx = Context(raw.name, known, problems,  # one per sheet: labels looked up once
                           merged=raw.merged_copies)
-            outcomes += [finish(b, ctx) for b in found]
+            outcomes += finish_all(found, ctx)
     return _result(outcomes + hidden_notes, problems, read_rows, all_sheets, hidden)
 
 

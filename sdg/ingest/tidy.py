@@ -652,13 +652,21 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None
         other_level |= blank & ~cols.blank(c)[cols.codes[c][rows]]
     for i in np.flatnonzero(other_level):
         notes[r + 1 + int(rows[i])] = "ingest.skip.other_level"
+    # The labels' codes into `label_distinct` (for sdg.ingest.blocks.finish_all).
+    label_codes, label_parts = region_codes.astype(np.int64), [cols.uniques[region]]
+    offset = len(cols.uniques[region])
     for c in name_cols:
         use = blank & ~other_level & ~cols.blank(c)[cols.codes[c][rows]]
         labels[use] = body[rows[use], c]
+        label_codes[use] = cols.codes[c][rows[use]] + offset
+        label_parts.append(cols.uniques[c])
+        offset += len(cols.uniques[c])
         blank &= ~use
     labels[blank] = ""
+    label_codes[blank] = offset
+    label_distinct = np.concatenate(label_parts + [np.array([""], dtype=object)])
     keep = ~other_level
-    rows, labels = rows[keep], labels[keep]
+    rows, labels, label_codes = rows[keep], labels[keep], label_codes[keep]
     n = len(rows)
     # Each row's (category text, period kind) as one code into `texts` and `kinds`.
     combo, texts = np.zeros(n, dtype=np.int64), np.array([""], dtype=object)
@@ -738,6 +746,22 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None
             str(col_period[c][0]) if col_period[c][2] == str(raw_header[c]).strip()
             else _HEADER_YEAR.search(str(raw_header[c])).group(0) for c in values], dtype=object)
         periods_out = period_labels[part]
+        period_codes = (part, period_labels)
+    else:
+        period_codes = (cols.codes[year_col][out_rows], cols.uniques[year_col])
+    if len(values) == 1:
+        cell_codes, cell_distinct = cols.codes[values[0]][out_rows], cols.uniques[values[0]]
+    else:
+        cell_codes = np.empty(len(row_i), dtype=np.int64)
+        offsets = np.cumsum([0] + [len(cols.uniques[c]) for c in values])
+        for p, c in enumerate(values):
+            at = part == p
+            cell_codes[at] = cols.codes[c][out_rows[at]] + offsets[p]
+        cell_distinct = np.concatenate([cols.uniques[c] for c in values])
+    coded = {"labels": (label_codes[row_i], label_distinct),
+             "cells": (cell_codes, cell_distinct),
+             "measures": (part * names.shape[1] + combo[row_i], names.ravel()),
+             "periods": period_codes}
     return [
         Block(
             layout=layout, title=title, unit=None, source=source,
@@ -746,7 +770,7 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None
             rows=out_rows + r + 1, cols=value_cols, measures=names[part, combo[row_i]],
             year_cells=body[out_rows, year_col] if year_col is not None else None,
             year_cols=np.full(len(row_i), year_col) if year_col is not None else None,
-            periods=periods_out, notes=notes, col_notes=col_notes,
+            periods=periods_out, notes=notes, col_notes=col_notes, coded=coded,
         )
     ]  # fmt: skip
 

@@ -48,7 +48,7 @@ from sdg.ingest import ParseResult, code_from_label, parse_file
 from sdg.ingest.limits import Limits
 from sdg.ingest.problems import Problems
 from sdg.ingest.read import MAX_BYTES
-from sdg.ingest.regions import aggregate_reason, fold, name_parts, normalise_name
+from sdg.ingest.regions import aggregate_reason, fold, known_index, name_parts, normalise_name
 from sdg.sandbox import run_outcome
 
 YEAR_MIN = 1990
@@ -116,8 +116,8 @@ def read_file(data: bytes, file_name: str, history: pd.DataFrame | Future, *,
     is done (an error of the future is raised as it is).
     """
     limits = limits or Limits.from_env()
-    if isinstance(history, Future):
-        names = {"later": {"known_codes": lambda: known_names(history.result())}}
+    if isinstance(history, Future):  # the lookup is built here, not on the child's time
+        names = {"later": {"known_codes": lambda: known_index(known_names(history.result()))}}
     else:
         names = {"known_codes": known_names(history)}
     with ThreadPoolExecutor(max_workers=1) as pool:  # hashed while the child parses

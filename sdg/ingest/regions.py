@@ -243,13 +243,24 @@ def classify_label(label: object, known: Mapping[str, str]) -> tuple[str | None,
     return None, "unknown"
 
 
-def known_index(known_codes: Mapping[str, str] | None) -> dict[str, str]:
-    """Normalise the caller's name → code mapping for lookups.
+class KnownIndex(dict):
+    """The lookup :func:`known_index` makes (normalised name → code). Given to it
+    again it is returned as it is, so a caller can build it ahead (the importer does,
+    while its parse child reads the file)."""
+
+
+def known_index(known_codes: Mapping[str, str] | None) -> KnownIndex:
+    """Normalise the caller's name → code mapping for lookups (a
+    :class:`KnownIndex` is already normalised and is returned as it is).
 
     >>> known_index({"Asker": "3203", " Bærum ": 3024})
     {'asker': '3203', 'bærum': '3024'}
+    >>> index = known_index({"Asker": "3203"}); known_index(index) is index
+    True
     """
-    index: dict[str, str] = {}
+    if isinstance(known_codes, KnownIndex):
+        return known_codes
+    index = KnownIndex()
     for k, v in (known_codes or {}).items():
         index[normalise_name(str(k))] = str(v).zfill(4)
     for k, v in (known_codes or {}).items():  # without diacritics (Kárásjohka), if free

@@ -236,7 +236,8 @@ def _import(args: argparse.Namespace) -> int:
             plan, batch = import_file(store, data, path.name, actor=cli_actor(args.actor),
                                       sheet=args.sheet, indicator=args.indicator,
                                       dry_run=args.dry_run, year=args.year,
-                                      partial=args.partial, file=read[0])
+                                      partial=args.partial, file=read[0],
+                                      history=history.result())
         except SdgError as err:
             print(err.message("nb"), file=sys.stderr)
             sheets = (read[0].result.sheets or tuple(read[0].result.read_rows)) if read else ()

@@ -1186,8 +1186,8 @@ def with_indicator(mapping: Mapping, key: str, spec: NewIndicator | str) -> Mapp
 def import_file(store, data: bytes, file_name: str, *, actor: Actor, sheet: str | None = None,
                 indicator: str | None = None, dry_run: bool = False,
                 max_bytes: int = MAX_BYTES, year: int | None = None, partial: bool = False,
-                read: list | None = None, file: FileRead | None = None
-                ) -> tuple[Plan, int | None]:
+                read: list | None = None, file: FileRead | None = None,
+                history: pd.DataFrame | None = None) -> tuple[Plan, int | None]:
     """Read, map by default, validate and (unless ``dry_run`` or problems) commit.
 
     The command line and the benchmark use this; the wizard calls the steps itself.
@@ -1195,17 +1195,20 @@ def import_file(store, data: bytes, file_name: str, *, actor: Actor, sheet: str 
     cells with problems are left out (listed in ``plan.left_out``) and the rest is
     imported as one batch. ``read``, when a list, receives the :class:`FileRead`;
     ``file`` is the file already read (:func:`read_file`; then ``data`` is not read
-    again).
+    again) and ``history`` the municipalities, when the caller has them.
     Returns the plan and the batch id (None when nothing was written).
     """
     # The municipalities and the catalogue are fetched while the child reads the file
     # (DuckDB releases the GIL); the child gets the names when it needs them.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        municipalities = pool.submit(store.municipalities, current_only=False)
+        fetched = (pool.submit(store.municipalities, current_only=False) if history is None
+                   else None)
         catalogue = pool.submit(store.indicators)
-        fr = (read_file(data, file_name, municipalities, sheet=sheet, max_bytes=max_bytes,
-                        year=year) if file is None else file)
-        history, indicators = municipalities.result(), catalogue.result()
+        fr = file if file is not None else read_file(
+            data, file_name, history if fetched is None else fetched, sheet=sheet,
+            max_bytes=max_bytes, year=year)
+        history = history if fetched is None else fetched.result()
+        indicators = catalogue.result()
     if read is not None:
         read.append(fr)
     series = detected_series(fr)

@@ -145,6 +145,28 @@ def test_names_resolve_to_the_code_valid_that_year(store):
     assert got == {2015: "0701", 2020: "3801", 2019: "0220", 2024: "3203"}
 
 
+def test_a_file_read_ahead_and_the_callers_municipalities_give_the_same_plan(store):
+    """The command line reads the file while the database opens (a future of the
+    municipalities) and hands both to import_file: the same plan as reading inside."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    rows = [["kommune", "indikator", "år", "verdi"], ["Horten", "X", 2015, 1.0],
+            ["Horten", "X", 2020, 2.0], ["Asker", "X", 2019, 3.0]]
+    data = xlsx(rows)
+    plain, _ = import_file(store, data, "n.xlsx", actor=ANALYST, dry_run=True)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        history = pool.submit(store.municipalities, current_only=False)
+        fr = read_file(data, "n.xlsx", history)
+    ahead, _ = import_file(store, data, "n.xlsx", actor=ANALYST, dry_run=True, file=fr,
+                           history=history.result())
+    given, _ = import_file(store, data, "n.xlsx", actor=ANALYST, dry_run=True,
+                           history=history.result())
+    for plan in (ahead, given):
+        pd.testing.assert_frame_equal(plan.rows, plain.rows)
+        assert plan.sha256 == plain.sha256
+    assert plain.rows["municipality"].tolist() == ["0701", "3801", "0220"]
+
+
 def test_conflicts_are_shown_and_superseded(store):
     old = current(store, "grunnskolepoeng", "0220", 2019)
     assert old == [43.6]

@@ -25,17 +25,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sdg.errors import InvalidInput
-from sdg.ingest import read
 from sdg.ingest.blocks import Block, Context, finish, finish_all
 from sdg.ingest.detect import detect
 from sdg.ingest.layouts import TEMPLATE_COLUMNS, _parse_long_reference, parse_long
 from sdg.ingest.model import Explanation, ParsedTable
 from sdg.ingest.problems import Problems
 from sdg.ingest.regions import known_index
+from tests.shared_sheets import DATA, FILES, as_text, raw_sheets
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-FILES = sorted(p for folder in ("real", "xlsx") if (DATA / folder).is_dir()
-               for p in (DATA / folder).iterdir() if p.suffix.lower() in {".csv", ".xlsx", ".xls"})
 KNOWN = {"asker": "3203", "oslo": "0301", "bergen": "4601", "evenes": "1853"}
 
 
@@ -144,35 +141,19 @@ def _coded_consistent(blocks: list[Block]) -> None:
                     assert distinct[code] == value, name  # equal: 2016 and 2016.0 too
 
 
-def _sheets(path: Path) -> list[read.RawSheet]:
-    data = path.read_bytes()
-    kind = read.sniff_kind(data, path.name)
-    if kind == "csv":
-        return [read.read_csv(data, path.name)]
-    if kind == "xlsx":
-        return read.read_workbook(data, path.name, read.check_zip(data, path.name),
-                                  scan_formulas=False)
-    return read.read_ole(data, path.name)
-
-
-def _as_text(grid: np.ndarray) -> np.ndarray:
-    return np.array([[x if isinstance(x, str) else str(x) for x in row] for row in grid],
-                    dtype=object).reshape(grid.shape)
-
-
 @pytest.mark.shared
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
 def test_real_sheets(path: Path, known: dict[str, str]) -> None:
     if not DATA.is_dir():
         pytest.skip("../shared/data is absent on this machine")
     try:
-        sheets = _sheets(path)
+        sheets = raw_sheets(path)
     except InvalidInput:
         pytest.skip("not readable as a sheet")
     for sheet in sheets:
         if not sheet.grid.size:
             continue
-        for grid in (sheet.grid, _as_text(sheet.grid)):
+        for grid in (sheet.grid, as_text(sheet.grid)):
             for year in (None, 2020):
                 try:
                     found = detect(grid, sheet.name, known, year)

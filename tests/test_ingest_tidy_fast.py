@@ -22,10 +22,7 @@ from sdg.ingest import read
 from sdg.ingest.blocks import Block
 from sdg.ingest.model import Explanation
 from sdg.ingest.tidy import _NOT_TEXT, _parse_tidy_columnar, _parse_tidy_reference, parse_tidy
-
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-FILES = sorted(p for folder in ("real", "xlsx") if (DATA / folder).is_dir()
-               for p in (DATA / folder).iterdir() if p.suffix.lower() in {".csv", ".xlsx", ".xls"})
+from tests.shared_sheets import DATA, FILES, as_text, raw_sheets
 
 
 def _same_array(a: np.ndarray | None, b: np.ndarray | None, field: str) -> None:
@@ -74,29 +71,13 @@ def _compare(grid: np.ndarray, sheet: str, year: int | None = None) -> bool:
     return True
 
 
-def _sheets(path: Path) -> list[read.RawSheet]:
-    data = path.read_bytes()
-    kind = read.sniff_kind(data, path.name)
-    if kind == "csv":
-        return [read.read_csv(data, path.name)]
-    if kind == "xlsx":
-        return read.read_workbook(data, path.name, read.check_zip(data, path.name),
-                                  scan_formulas=False)
-    return read.read_ole(data, path.name)
-
-
-def _as_text(grid: np.ndarray) -> np.ndarray:
-    return np.array([[x if isinstance(x, str) else str(x) for x in row] for row in grid],
-                    dtype=object).reshape(grid.shape)
-
-
 @pytest.mark.shared
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
 def test_real_sheets(path: Path) -> None:
     if not DATA.is_dir():
         pytest.skip("../shared/data is absent on this machine")
     try:
-        sheets = _sheets(path)
+        sheets = raw_sheets(path)
     except InvalidInput:
         pytest.skip("not readable as a sheet")
     for sheet in sheets:
@@ -104,7 +85,7 @@ def test_real_sheets(path: Path) -> None:
             continue
         for year in (None, 2020):
             _compare(sheet.grid, sheet.name, year)
-            _compare(_as_text(sheet.grid), sheet.name, year)
+            _compare(as_text(sheet.grid), sheet.name, year)
 
 
 def test_real_files_found() -> None:

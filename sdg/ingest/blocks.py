@@ -148,20 +148,8 @@ def finish(block: Block, ctx: Context) -> ParsedTable | Explanation:
         if keep[i]:
             ctx.problems.add(ctx.sheet, int(block.rows[i]) + 1, int(block.cols[i]),
                              block.cells[i], key, **params)  # fmt: skip
-    _merged_values(block, keep, ctx)
-    for i in _first_rows(label_index, keep & (kinds == "unknown")):
-        ctx.problems.add(ctx.sheet, int(block.rows[i]) + 1, int(block.label_cols[i]),
-                         block.labels[i], "ingest.problem.unknown_region")  # fmt: skip
-    for i in _first_rows(block.rows, keep & (kinds == "empty")):
-        col = column_letter(int(block.label_cols[i]))
-        ctx.problems.add(ctx.sheet, int(block.rows[i]) + 1, col, None,
-                         "ingest.problem.no_region")  # fmt: skip
-    no_year = keep & np.isnan(block.years)
-    if block.year_cells is not None and block.year_cols is not None:
-        for i in np.flatnonzero(no_year):
-            ctx.problems.add(ctx.sheet, int(block.rows[i]) + 1, int(block.year_cols[i]),
-                             block.year_cells[i], "ingest.problem.bad_year")  # fmt: skip
-    keep &= ~no_year
+    _region_and_year_problems(block, ctx, keep, label_index, kinds == "unknown",
+                              kinds == "empty")
     data = pd.DataFrame(
         {
             "region_label": np.array([x[2] for x in looked_up],
@@ -417,20 +405,7 @@ def _finish_part(block: Block, ctx: Context, start: int, keep: np.ndarray,
         if keep[i - start]:
             ctx.problems.add(ctx.sheet, int(block.rows[i - start]) + 1,
                              int(block.cols[i - start]), cells[i], key, **params)
-    _merged_values(block, keep, ctx)
-    for i in _first_rows(label_index, keep & unknown):
-        ctx.problems.add(ctx.sheet, int(block.rows[i]) + 1, int(block.label_cols[i]),
-                         block.labels[i], "ingest.problem.unknown_region")  # fmt: skip
-    for i in _first_rows(block.rows, keep & empty):
-        col = column_letter(int(block.label_cols[i]))
-        ctx.problems.add(ctx.sheet, int(block.rows[i]) + 1, col, None,
-                         "ingest.problem.no_region")  # fmt: skip
-    no_year = keep & np.isnan(block.years)
-    if block.year_cells is not None and block.year_cols is not None:
-        for i in np.flatnonzero(no_year):
-            ctx.problems.add(ctx.sheet, int(block.rows[i]) + 1, int(block.year_cols[i]),
-                             block.year_cells[i], "ingest.problem.bad_year")  # fmt: skip
-    keep &= ~no_year
+    _region_and_year_problems(block, ctx, keep, label_index, unknown, empty)
     return None
 
 
@@ -505,6 +480,28 @@ def _clean_measures(measures: np.ndarray) -> np.ndarray:
     if measures.tolist().count(None) == len(measures):
         return measures
     return map_unique(measures, clean_text)
+
+
+def _region_and_year_problems(block: Block, ctx: Context, keep: np.ndarray,
+                              label_index: np.ndarray, unknown: np.ndarray,
+                              empty: np.ndarray) -> None:
+    """Log the problems of the kept cells of ``block`` (merged values, the first row of
+    each unknown label, each row without a label, each year that is not one), in that
+    order, and drop the cells without a year from ``keep`` (in place)."""
+    _merged_values(block, keep, ctx)
+    for i in _first_rows(label_index, keep & unknown):
+        ctx.problems.add(ctx.sheet, int(block.rows[i]) + 1, int(block.label_cols[i]),
+                         block.labels[i], "ingest.problem.unknown_region")  # fmt: skip
+    for i in _first_rows(block.rows, keep & empty):
+        col = column_letter(int(block.label_cols[i]))
+        ctx.problems.add(ctx.sheet, int(block.rows[i]) + 1, col, None,
+                         "ingest.problem.no_region")  # fmt: skip
+    no_year = keep & np.isnan(block.years)
+    if block.year_cells is not None and block.year_cols is not None:
+        for i in np.flatnonzero(no_year):
+            ctx.problems.add(ctx.sheet, int(block.rows[i]) + 1, int(block.year_cols[i]),
+                             block.year_cells[i], "ingest.problem.bad_year")  # fmt: skip
+    keep &= ~no_year
 
 
 def _period_text(block: Block, keep: np.ndarray) -> np.ndarray:

@@ -230,9 +230,10 @@ def header_period(header: str) -> tuple[int, str | None, str] | None:
     return period[0], period[1], rest
 
 
-def _parse_tidy_reference(grid: np.ndarray, sheet: str, year: int | None = None
-                          ) -> list[Block] | Explanation | None:
-    """The plain reference of :func:`parse_tidy`: every test on the cells themselves."""
+def _long_header(grid: np.ndarray) -> tuple[int, np.ndarray, list[str], np.ndarray] | None:
+    """The header row of a long table, as written and normalised, and the body below
+    it; None when the sheet has no labelled header or has years as column headers
+    (a wide table, :mod:`sdg.ingest.layouts`)."""
     r = _header_row(grid)
     if r is None:
         return None
@@ -240,9 +241,40 @@ def _parse_tidy_reference(grid: np.ndarray, sheet: str, year: int | None = None
     if any(parse_period(c) is not None for c in raw_header if c != "") or any(
         parse_period(c) is not None for c in grid[r - 1] if r and c != ""
     ):
-        return None  # years as column headers: a wide table (sdg.ingest.layouts)
-    header = [_norm(c) for c in raw_header]
-    body = grid[r + 1:]
+        return None
+    return r, raw_header, [_norm(c) for c in raw_header], grid[r + 1:]
+
+
+def _value_periods(grid: np.ndarray, r: int, values: list[int], col_notes: dict[int, str],
+                   sheet: str, year: int | None
+                   ) -> tuple[list[int], dict[int, tuple[int, str | None, str]]] | Explanation:
+    """Without a year column: the value columns with a period and each one's period,
+    from the headers (a value column without one is noted in ``col_notes``), else the
+    title's one year, else the user's ``year``; an explanation when there is none."""
+    raw_header = grid[r]
+    col_period = {c: found for c in values
+                  if (found := header_period(str(raw_header[c]).strip()))}
+    if col_period:
+        for c in values:
+            if c not in col_period:
+                col_notes[c] = "ingest.skip.col_no_year"
+        return [c for c in values if c in col_period], col_period
+    title = _title_year(grid, r)
+    given = title if title is not None else year
+    if given is None:
+        return Explanation(sheet, "ingest.explain.no_period",
+                           {"sheet": sheet, "columns": ", ".join(
+                               str(raw_header[c]).strip() for c in values[:4])})
+    return values, {c: (given, None, str(raw_header[c]).strip()) for c in values}
+
+
+def _parse_tidy_reference(grid: np.ndarray, sheet: str, year: int | None = None
+                          ) -> list[Block] | Explanation | None:
+    """The plain reference of :func:`parse_tidy`: every test on the cells themselves."""
+    found = _long_header(grid)
+    if found is None:
+        return None
+    r, raw_header, header, body = found
     filled = body != ""
     notes: dict[int, str] = {i: "ingest.skip.title" for i in range(r) if (grid[i] != "").any()}
     notes[r] = "ingest.skip.header"
@@ -317,23 +349,10 @@ def _parse_tidy_reference(grid: np.ndarray, sheet: str, year: int | None = None
     # The period of every value cell.
     col_period: dict[int, tuple[int, str | None, str]] = {}
     if year_col is None:
-        for c in values:
-            found = header_period(str(raw_header[c]).strip())
-            if found:
-                col_period[c] = found
-        if col_period:
-            for c in values:
-                if c not in col_period:
-                    col_notes[c] = "ingest.skip.col_no_year"
-            values = [c for c in values if c in col_period]
-        else:
-            title = _title_year(grid, r)
-            given = title if title is not None else year
-            if given is None:
-                return Explanation(sheet, "ingest.explain.no_period",
-                                   {"sheet": sheet, "columns": ", ".join(
-                                       str(raw_header[c]).strip() for c in values[:4])})
-            col_period = {c: (given, None, str(raw_header[c]).strip()) for c in values}
+        found = _value_periods(grid, r, values, col_notes, sheet, year)
+        if isinstance(found, Explanation):
+            return found
+        values, col_period = found
     # Rows: the region label (or, for a subtotal row without a code, its name).
     labels = body[rows, region].copy()
     name_cols = [c for c, key in col_notes.items() if key == "ingest.skip.col_region_name"]
@@ -531,16 +550,10 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None
     """:func:`_parse_tidy_reference` with every test on each column's distinct cells
     (:class:`_TextColumns`), the result taken back through the codes; ``_NOT_TEXT``
     when a body cell is not text."""
-    r = _header_row(grid)
-    if r is None:
+    found = _long_header(grid)
+    if found is None:
         return None
-    raw_header = grid[r]
-    if any(parse_period(c) is not None for c in raw_header if c != "") or any(
-        parse_period(c) is not None for c in grid[r - 1] if r and c != ""
-    ):
-        return None  # years as column headers: a wide table (sdg.ingest.layouts)
-    header = [_norm(c) for c in raw_header]
-    body = grid[r + 1:]
+    r, raw_header, header, body = found
     cols = _TextColumns.of(body)
     if cols is None:
         return _NOT_TEXT
@@ -623,23 +636,10 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None
     # The period of every value cell.
     col_period: dict[int, tuple[int, str | None, str]] = {}
     if year_col is None:
-        for c in values:
-            found = header_period(str(raw_header[c]).strip())
-            if found:
-                col_period[c] = found
-        if col_period:
-            for c in values:
-                if c not in col_period:
-                    col_notes[c] = "ingest.skip.col_no_year"
-            values = [c for c in values if c in col_period]
-        else:
-            title = _title_year(grid, r)
-            given = title if title is not None else year
-            if given is None:
-                return Explanation(sheet, "ingest.explain.no_period",
-                                   {"sheet": sheet, "columns": ", ".join(
-                                       str(raw_header[c]).strip() for c in values[:4])})
-            col_period = {c: (given, None, str(raw_header[c]).strip()) for c in values}
+        found = _value_periods(grid, r, values, col_notes, sheet, year)
+        if isinstance(found, Explanation):
+            return found
+        values, col_period = found
     # Rows: the region label (or, for a subtotal row without a code, its name).
     labels = body[rows, region]
     name_cols = [c for c, key in col_notes.items() if key == "ingest.skip.col_region_name"]

@@ -58,6 +58,9 @@ label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:f
 [data-testid="stTable"] td:first-child, [data-testid="stTable"] td:first-child *
 {{ overflow-wrap: anywhere !important; }}
 .sdg-caption {{ font-size: 0.875rem; color: {FADED_TEXT}; margin: 0; }}
+[data-testid="stCheckbox"] [data-testid="stWidgetLabel"] [data-testid="stMarkdownContainer"],
+[data-testid="stCheckbox"] [data-testid="stWidgetLabel"] p
+{{ white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }}
 @media (max-width: 640px) {{
   h1 {{ font-size: 2rem !important; hyphens: auto; overflow-wrap: break-word; }}
   [data-testid="stTable"] table {{ font-size: 0.8125rem; }}

@@ -56,6 +56,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from sdg.errors import InvalidInput, SdgError
 
 #: Modules the broker imports once (each child starts with them loaded).
@@ -143,9 +145,38 @@ def _recv(sock: socket.socket) -> bytearray:
     return _recv_exact(sock, struct.unpack("!Q", head)[0])
 
 
-def _recv_exact(sock: socket.socket, n: int) -> bytearray:
-    """``n`` bytes, received into one buffer (no list of pieces joined)."""
-    buf = bytearray(n)
+def _send_object(sock: socket.socket, obj: Any) -> None:
+    """``obj`` pickled (protocol 5) with its large buffers out of band (NumPy arrays,
+    Arrow buffers: a parsed table's columns): the number of parts and their sizes, the
+    pickle, then each buffer as it lies in memory. Nothing is copied into the pickle,
+    and :func:`_recv_object` copies none of them out of it (a 200,000-row table arrives
+    ~0.01 s sooner than as one pickle)."""
+    buffers: list[pickle.PickleBuffer] = []
+    head = pickle.dumps(obj, protocol=5, buffer_callback=buffers.append)
+    views = [b.raw() for b in buffers]  # contiguous: others are pickled in band
+    sizes = [len(head), *(v.nbytes for v in views)]
+    sock.sendall(struct.pack(f"!{len(sizes) + 1}Q", len(sizes), *sizes))
+    sock.sendall(head)
+    for view in views:
+        sock.sendall(view)
+
+
+def _recv_object(sock: socket.socket) -> Any:
+    """The object sent by :func:`_send_object`; each part is received into a NumPy
+    buffer that becomes the array's memory (not zero-filled first; NumPy asks the
+    kernel for huge pages for one of 4 MB or more)."""
+    count = struct.unpack("!Q", _recv_exact(sock, 8))[0]
+    if not 0 < count <= 1 << 20:
+        raise ValueError(f"a result in {count} parts")
+    sizes = struct.unpack(f"!{count}Q", _recv_exact(sock, 8 * count))
+    head, *buffers = (_recv_exact(sock, n, np.empty(n, dtype=np.uint8)) for n in sizes)
+    return pickle.loads(head, buffers=buffers)
+
+
+def _recv_exact(sock: socket.socket, n: int, buf: Any = None) -> Any:
+    """``n`` bytes, received into one buffer (``buf``, default a new bytearray; no list
+    of pieces joined)."""
+    buf = bytearray(n) if buf is None else buf
     view = memoryview(buf)
     got = 0
     while got < n:
@@ -196,7 +227,7 @@ def _serve_one(conn: socket.socket) -> None:
             out = Outcome(False, None, peak_mb())
         while queue:  # every value sent is received before the answer goes back (a
             queue[-1]()  # socket closed with unread data resets the caller's read)
-        _send(conn, pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
+        _send_object(conn, out)
     except (MemoryError, OSError, EOFError, pickle.PickleError):
         pass  # too big to send, or the caller has gone: the caller reports it
     finally:
@@ -436,7 +467,7 @@ def run_outcome(fn: Callable, *args: Any, file: str, memory_mb: int = 1024,
                     for value in values:
                         _send(sock, value)
                     sock.settimeout(max(deadline - time.monotonic(), 0.001))
-                    outcome = pickle.loads(_recv(sock))
+                    outcome = _recv_object(sock)
             except (TimeoutError, EOFError, OSError, ValueError, pickle.PickleError):
                 outcome = None
         finally:

@@ -134,3 +134,28 @@ def test_an_error_computing_a_later_argument_is_raised_as_it_is():
         sandbox.run_outcome(parse_file, NAMED, "n.csv", file="n.csv",
                             later={"known_codes": fails})
     assert sandbox.run_isolated(divmod, 9, 4, file="x") == (2, 1)  # the broker still serves
+
+
+def test_a_result_with_buffers_out_of_band_comes_back_whole_and_writable():
+    import socket
+
+    import numpy as np
+    import pandas as pd
+
+    frame = pd.DataFrame({"year": np.arange(50_000), "value": np.linspace(0, 1, 50_000),
+                          "label": pd.array(["a", "b"] * 25_000, dtype="str"),
+                          "code": np.array(["0301", None] * 25_000, dtype=object)})
+    strided = np.arange(20.0).reshape(4, 5)[:, ::2]  # not contiguous: pickled in band
+    sent = {"frame": frame, "rows": np.arange(7), "strided": strided,
+            "empty": np.empty(0), "text": "Bø"}
+    a, b = socket.socketpair()
+    with a, b, ThreadPoolExecutor(1) as pool:  # sent beside the receiver (buffers > pipe)
+        sending = pool.submit(sandbox._send_object, a, sent)
+        got = sandbox._recv_object(b)
+        sending.result()
+    pd.testing.assert_frame_equal(got["frame"], frame)
+    np.testing.assert_array_equal(got["strided"], strided)
+    assert got["rows"].tolist() == list(range(7)) and got["rows"].flags.writeable
+    assert got["empty"].size == 0 and got["text"] == "Bø"
+    got["rows"][0] = 9  # its own memory, not the sender's
+    assert sent["rows"][0] == 0

@@ -5,6 +5,7 @@ import streamlit as st
 
 from sdg.errors import SdgError
 from sdg.escape import md
+from sdg.i18n import Count
 from sdg.workshop import (
     close_voting,
     live_ratings,
@@ -63,8 +64,8 @@ with left:
     join_panel(code)
 with right:
     st.subheader(f"{md(row['name'])} · {state_label(row['state'])}")
-    st.write(tr("workshop.counts", joined=row["joined"], voted=row["voted"],
-                ratings=row["ratings"]))
+    st.write(tr("workshop.counts", joined=Count(row["joined"]), voted=Count(row["voted"]),
+                ratings=Count(row["ratings"])))
     action_error()
     who = actor()
     # transitions run as callbacks, before the script: this run already shows their state

@@ -64,3 +64,12 @@ def test_no_text_has_a_placeholder_named_like_an_argument_of_t():
     """``t(key, lang, **params)``: a ``{lang}`` or ``{key}`` placeholder cannot be filled."""
     clash = {k for k, e in TEXTS.items() for v in e.values() if _fields(v) & {"lang", "key"}}
     assert clash == set()
+
+
+def test_workshop_counts_read_right_for_one_and_for_thousands():
+    from sdg.i18n import Count, t
+
+    assert t("workshop.counts", "en", joined=Count(1), voted=Count(1), ratings=Count(1020)) \
+        == "Joined: 1 · voted: 1 · ratings in all: 1,020"
+    assert t("workshop.counts", "nb", joined=Count(1), voted=Count(0), ratings=Count(1020)) \
+        == "Koblet på: 1 · har stemt: 0 · vurderinger i alt: 1\u00a0020"

@@ -120,6 +120,7 @@ def test_facilitator_removes_a_participants_answers(app_db):
     finally:
         store.close()
     at = run_app("pages/workshop.py", role="facilitator", ws=code)
+    assert "Koblet på: 2 · har stemt: 2 · vurderinger i alt: 4" in texts(at)
     remove = next(b for b in at.button if b.label == "Fjern svarene til deltakeren")
     remove.click()
     at.run()

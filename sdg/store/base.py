@@ -89,8 +89,12 @@ class StoreBase:
             cur.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A serialised write transaction: all of it is committed, or none."""
+    def transaction(self, *, to_file: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A serialised write transaction: all of it is committed, or none.
+
+        With ``to_file`` (a large import) the commit is written into the database file
+        itself (:func:`commit_to_file`) instead of into the write-ahead log.
+        """
         with self._write_lock, self.cursor() as cur:
             cur.execute("BEGIN TRANSACTION")
             try:
@@ -98,7 +102,10 @@ class StoreBase:
             except BaseException:
                 cur.execute("ROLLBACK")
                 raise
-            cur.execute("COMMIT")
+            if to_file:
+                commit_to_file(cur)
+            else:
+                cur.execute("COMMIT")
 
     def copy_to(self, dest: Path) -> Path:
         """A consistent copy of the database file while the app runs.
@@ -167,3 +174,23 @@ class StoreBase:
                 )
             applied.append(m.name)
         return applied
+
+
+def commit_to_file(cur: duckdb.DuckDBPyConnection) -> None:
+    """``COMMIT`` the open transaction of ``cur`` as a checkpoint: its rows are written
+    once, compressed, into the database file, not first into the write-ahead log and
+    again into the file at the next checkpoint (DuckDB skips the log when a commit
+    that triggers the automatic checkpoint is large).
+
+    The checkpoint threshold is lowered for this one commit only and restored after
+    it; the caller holds the write lock (:meth:`StoreBase.transaction`), so no other
+    commit of the store sees the lowered threshold. Durability is DuckDB's: the commit
+    returns once the checkpoint is in the file. When DuckDB cannot checkpoint (another
+    transaction is open) it writes the log as usual.
+    """
+    old = cur.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0]
+    cur.execute("SET checkpoint_threshold = $v", {"v": "0b"})
+    try:
+        cur.execute("COMMIT")
+    finally:
+        cur.execute("SET checkpoint_threshold = $v", {"v": old})

@@ -25,6 +25,9 @@ INDICATOR_COLUMNS = ("id", "name_nb", "name_en", "unit_nb", "unit_en", "directio
                      "aggregation", "denominator", "source")  # fmt: skip
 #: Further indicator columns a caller may give (the SSB library does).
 OPTIONAL_INDICATOR_COLUMNS = ("decimals", "description_nb", "description_en")
+#: From this many rows an import is committed straight into the database file
+#: (:func:`sdg.store.base.commit_to_file`), not through the write-ahead log.
+TO_FILE_ROWS = 20_000
 #: Tables covered by :meth:`ImportQueries.content_checksum`, each with its sort key.
 CHECKED_TABLES: dict[str, str] = {
     "indicator": "id",
@@ -102,7 +105,11 @@ class ImportQueries:
         batch : dict
             ``file_name``, ``sha256``, ``sheet``, ``layout``.
         observations : pandas.DataFrame
-            :data:`OBS_COLUMNS`; inserted with one ``INSERT … SELECT``.
+            :data:`OBS_COLUMNS`; inserted with one ``INSERT … SELECT``. From
+            :data:`TO_FILE_ROWS` rows the transaction is committed straight into the
+            database file (:func:`sdg.store.base.commit_to_file`): a large import is
+            written once, not into the log and again at the next checkpoint, and the
+            log the app's small commits append to stays short.
         new_indicators : pandas.DataFrame, optional
             :data:`INDICATOR_COLUMNS` plus ``targets`` (list of target codes).
         on_commit : callable, optional
@@ -113,7 +120,7 @@ class ImportQueries:
         obs = _arrow_strings(observations.loc[:, list(OBS_COLUMNS)])
         _refuse_duplicate_keys(obs)
         _refuse_infinite(obs)
-        with self.transaction() as cur:
+        with self.transaction(to_file=len(obs) >= TO_FILE_ROWS) as cur:
             if new_indicators is not None and not new_indicators.empty:
                 cols = [*INDICATOR_COLUMNS,
                         *(c for c in OPTIONAL_INDICATOR_COLUMNS if c in new_indicators)]

@@ -146,7 +146,7 @@ def _many(n: int) -> pd.DataFrame:
 
 
 def test_a_large_import_is_committed_into_the_file_not_the_log(store, monkeypatch):
-    """From TO_FILE_ROWS rows the commit is a checkpoint: the rows are in the database
+    """From LARGE_IMPORT_ROWS rows the commit is a checkpoint: the rows are in the database
     file (the log stays as it was) and are there after reopening; a small import goes
     through the log; the checkpoint threshold is the same afterwards."""
     from pathlib import Path
@@ -156,13 +156,15 @@ def test_a_large_import_is_committed_into_the_file_not_the_log(store, monkeypatc
     wal = Path(store.path + ".wal")
     size = lambda: wal.stat().st_size if wal.exists() else 0  # noqa: E731
     threshold = store.scalar("SELECT current_setting('checkpoint_threshold')")
-    monkeypatch.setattr(imports, "TO_FILE_ROWS", 1000)
+    threads = store.scalar("SELECT current_setting('threads')")
+    monkeypatch.setattr(imports, "LARGE_IMPORT_ROWS", 1000)
     store.commit_import(ANALYST, BATCH, obs([1.0]))  # small: into the log
     after_small = size()
     assert after_small > 0
     batch = store.commit_import(ANALYST, BATCH | {"sha256": "big"}, _many(2000))
     assert size() <= after_small  # the large one (and the log before it) went to the file
     assert store.scalar("SELECT current_setting('checkpoint_threshold')") == threshold
+    assert store.scalar("SELECT current_setting('threads')") == threads
     path = store.path
     store.close()
     again = open_store(path)
@@ -176,10 +178,24 @@ def test_a_large_import_is_committed_into_the_file_not_the_log(store, monkeypatc
 def test_a_failed_large_commit_writes_nothing_and_restores_the_threshold(store, monkeypatch):
     from sdg.store import imports
 
-    monkeypatch.setattr(imports, "TO_FILE_ROWS", 10)
+    monkeypatch.setattr(imports, "LARGE_IMPORT_ROWS", 10)
     threshold = store.scalar("SELECT current_setting('checkpoint_threshold')")
     before = store.content_checksum()
     with pytest.raises(duckdb.ConstraintException):
         store.commit_import(ANALYST, BATCH, _many(50).assign(indicator="finnes_ikke"))
     assert store.content_checksum() == before
     assert store.scalar("SELECT current_setting('checkpoint_threshold')") == threshold
+
+
+def test_changed_settings_are_set_back_after_an_error(store):
+    from sdg.store.base import changed_settings
+
+    with store.cursor() as cur:
+        threads = cur.execute("SELECT current_setting('threads')").fetchone()[0]
+        with pytest.raises(duckdb.CatalogException), changed_settings(cur, threads=1):
+            assert cur.execute("SELECT current_setting('threads')").fetchone()[0] == 1
+            cur.execute("SELECT * FROM no_such_table")
+        assert cur.execute("SELECT current_setting('threads')").fetchone()[0] == threads
+        with pytest.raises(ValueError):
+            with changed_settings(cur, memory_limit="1GB"):
+                pass

@@ -176,21 +176,43 @@ class StoreBase:
         return applied
 
 
+#: The DuckDB settings :func:`changed_settings` may change (names formatted into SET).
+_SETTINGS = frozenset({"checkpoint_threshold", "threads"})
+
+
+@contextmanager
+def changed_settings(cur: duckdb.DuckDBPyConnection, **values: object) -> Iterator[None]:
+    """DuckDB settings (global to the database) set to ``values`` for the statements
+    inside, and set back to what they were after, also after an error.
+
+    The caller holds the write lock (:meth:`StoreBase.transaction`), so no other
+    write of the store runs with them; a read of another thread meanwhile may (it is
+    only run with the changed setting, e.g. on one thread).
+    """
+    unknown = set(values) - _SETTINGS
+    if unknown:
+        raise ValueError(f"not a setting changed here: {sorted(unknown)}")
+    old = {name: cur.execute("SELECT current_setting($n)", {"n": name}).fetchone()[0]
+           for name in values}
+    try:
+        for name, value in values.items():
+            cur.execute(f"SET {name} = $v", {"v": value})
+        yield
+    finally:
+        for name, value in old.items():
+            cur.execute(f"SET {name} = $v", {"v": value})
+
+
 def commit_to_file(cur: duckdb.DuckDBPyConnection) -> None:
     """``COMMIT`` the open transaction of ``cur`` as a checkpoint: its rows are written
     once, compressed, into the database file, not first into the write-ahead log and
     again into the file at the next checkpoint (DuckDB skips the log when a commit
     that triggers the automatic checkpoint is large).
 
-    The checkpoint threshold is lowered for this one commit only and restored after
-    it; the caller holds the write lock (:meth:`StoreBase.transaction`), so no other
-    commit of the store sees the lowered threshold. Durability is DuckDB's: the commit
-    returns once the checkpoint is in the file. When DuckDB cannot checkpoint (another
-    transaction is open) it writes the log as usual.
+    The checkpoint threshold is lowered for this one commit only
+    (:func:`changed_settings`). Durability is DuckDB's: the commit returns once the
+    checkpoint is in the file. When DuckDB cannot checkpoint (another transaction is
+    open) it writes the log as usual.
     """
-    old = cur.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0]
-    cur.execute("SET checkpoint_threshold = $v", {"v": "0b"})
-    try:
+    with changed_settings(cur, checkpoint_threshold="0b"):
         cur.execute("COMMIT")
-    finally:
-        cur.execute("SET checkpoint_threshold = $v", {"v": old})

@@ -17,6 +17,7 @@ import pandas as pd
 
 from sdg.auth import Actor, require
 from sdg.errors import InvalidInput, NotFound
+from sdg.store.base import changed_settings
 
 #: Columns of the observation frame :meth:`ImportQueries.commit_import` inserts.
 OBS_COLUMNS = ("municipality", "indicator", "year", "value", "status_symbol", "note")
@@ -25,9 +26,10 @@ INDICATOR_COLUMNS = ("id", "name_nb", "name_en", "unit_nb", "unit_en", "directio
                      "aggregation", "denominator", "source")  # fmt: skip
 #: Further indicator columns a caller may give (the SSB library does).
 OPTIONAL_INDICATOR_COLUMNS = ("decimals", "description_nb", "description_en")
-#: From this many rows an import is committed straight into the database file
-#: (:func:`sdg.store.base.commit_to_file`), not through the write-ahead log.
-TO_FILE_ROWS = 20_000
+#: From this many rows an import is large: inserted on one thread and committed
+#: straight into the database file (:func:`sdg.store.base.commit_to_file`), not
+#: through the write-ahead log.
+LARGE_IMPORT_ROWS = 20_000
 #: Tables covered by :meth:`ImportQueries.content_checksum`, each with its sort key.
 CHECKED_TABLES: dict[str, str] = {
     "indicator": "id",
@@ -106,10 +108,12 @@ class ImportQueries:
             ``file_name``, ``sha256``, ``sheet``, ``layout``.
         observations : pandas.DataFrame
             :data:`OBS_COLUMNS`; inserted with one ``INSERT … SELECT``. From
-            :data:`TO_FILE_ROWS` rows the transaction is committed straight into the
-            database file (:func:`sdg.store.base.commit_to_file`): a large import is
-            written once, not into the log and again at the next checkpoint, and the
-            log the app's small commits append to stays short.
+            :data:`LARGE_IMPORT_ROWS` rows the insert runs on one DuckDB thread (two
+            threads' inserts into one table took half as long again) and the
+            transaction is committed straight into the database file
+            (:func:`sdg.store.base.commit_to_file`): a large import is written once,
+            not into the log and again at the next checkpoint, and the log the app's
+            small commits append to stays short.
         new_indicators : pandas.DataFrame, optional
             :data:`INDICATOR_COLUMNS` plus ``targets`` (list of target codes).
         on_commit : callable, optional
@@ -120,7 +124,8 @@ class ImportQueries:
         obs = _arrow_strings(observations.loc[:, list(OBS_COLUMNS)])
         _refuse_duplicate_keys(obs)
         _refuse_infinite(obs)
-        with self.transaction(to_file=len(obs) >= TO_FILE_ROWS) as cur:
+        large = len(obs) >= LARGE_IMPORT_ROWS
+        with self.transaction(to_file=large) as cur:
             if new_indicators is not None and not new_indicators.empty:
                 cols = [*INDICATOR_COLUMNS,
                         *(c for c in OPTIONAL_INDICATOR_COLUMNS if c in new_indicators)]
@@ -141,12 +146,13 @@ class ImportQueries:
             ).fetchone()[0]
             _refuse_unknown_indicators(cur, obs)
             cur.register("import_obs", obs)
-            cur.execute(
-                "INSERT INTO observation (municipality, indicator, year, value, status_symbol,"
-                " note, batch_id) SELECT municipality, indicator, year, value, status_symbol,"
-                " note, $b FROM import_obs",
-                {"b": batch_id},
-            )
+            with changed_settings(cur, **({"threads": 1} if large else {})):
+                cur.execute(
+                    "INSERT INTO observation (municipality, indicator, year, value,"
+                    " status_symbol, note, batch_id) SELECT municipality, indicator, year,"
+                    " value, status_symbol, note, $b FROM import_obs",
+                    {"b": batch_id},
+                )
             if on_commit is not None:
                 on_commit(cur, int(batch_id))
             new_ids = [] if new_indicators is None else list(new_indicators["id"])

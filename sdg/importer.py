@@ -612,7 +612,12 @@ def resolve_regions(data: pd.DataFrame, history: pd.DataFrame
     codes, names, reason = _region_codes(data, history)
     out = np.append(names, None)[codes]  # code -1: None
     return (pd.Series(out, index=data.index, dtype=object),
-            pd.Series(reason, index=data.index, dtype=object))
+            pd.Series(np.array(REGION_REASONS, dtype=object)[reason], index=data.index,
+                      dtype=object))
+
+
+#: The reasons of :func:`resolve_regions` by their code in :func:`_region_codes`.
+REGION_REASONS = (None, "aggregate", "unknown_code", "ambiguous")
 
 
 def _region_codes(data: pd.DataFrame, history: pd.DataFrame,
@@ -620,8 +625,9 @@ def _region_codes(data: pd.DataFrame, history: pd.DataFrame,
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`resolve_regions` as codes: ``(codes, names, reason)``, ``names[codes]``
     the code of each row (code -1: none; ``names`` distinct, so that equal codes are
-    equal regions) and ``reason`` per row (None where fine). ``written`` is the
-    ``municipality`` column factorized (codes, distinct values), when the caller has it.
+    equal regions) and ``reason`` per row as a code into :data:`REGION_REASONS` (0:
+    fine). ``written`` is the ``municipality`` column factorized (codes, distinct
+    values), when the caller has it.
 
     >>> h = pd.DataFrame({"code": ["0701", "3801"], "name": ["Horten", "Horten"],
     ...                   "valid_from": [2013, 2018], "valid_to": [2017, None]})
@@ -630,7 +636,7 @@ def _region_codes(data: pd.DataFrame, history: pd.DataFrame,
     ...                   "year": [2015, 2015, 2020, 2020]})
     >>> codes, names, why = _region_codes(d, h)
     >>> codes.tolist(), names.tolist(), why.tolist()
-    ([1, 1, 0, -1], ['3801', '0701'], [None, None, None, 'aggregate'])
+    ([1, 1, 0, -1], ['3801', '0701'], [0, 0, 0, 1])
     """
     known = set(history["code"])
     svalbard = re.compile(SVALBARD)
@@ -639,11 +645,9 @@ def _region_codes(data: pd.DataFrame, history: pd.DataFrame,
     has_code = np.array([code_from_label(u) is not None for u in labels] + [False])[label_idx]
     code_idx, names = written if written is not None else pd.factorize(data["municipality"])
     names = np.asarray(names, dtype=object)
-    why = [None if u in known else "aggregate" if svalbard.match(str(u)) else "unknown_code"
-           for u in names]
-    ok = np.array([w is None for w in why] + [False], dtype=bool)[code_idx]  # -1: no code
-    codes = np.where(ok, code_idx, -1)
-    reason = np.array(why + ["aggregate"], dtype=object)[code_idx]
+    why = [0 if u in known else 1 if svalbard.match(str(u)) else 2 for u in names]
+    reason = np.array(why + [1], dtype=np.int8)[code_idx]  # -1, no code: an aggregate
+    codes = np.where(reason == 0, code_idx, -1)
     named = ~has_code & (code_idx >= 0)
     if not named.any():  # every label carries its code (the template, Statbank)
         return codes, names, reason
@@ -665,13 +669,13 @@ def _region_codes(data: pd.DataFrame, history: pd.DataFrame,
             hits = {c for a, b, c, _ in spans if min(abs(year - a), abs(year - b)) == gap}
         if len(hits) == 1:
             found_code.append(index.setdefault(hits.pop(), len(index)))
-            found_why.append(None)
+            found_why.append(0)
         else:
             found_code.append(-1)
-            found_why.append("ambiguous")
+            found_why.append(REGION_REASONS.index("ambiguous"))
     names = np.array(list(index), dtype=object)
     codes[rows] = np.array(found_code, dtype=np.intp)[pair_idx]
-    reason[rows] = np.array(found_why, dtype=object)[pair_idx]
+    reason[rows] = np.array(found_why, dtype=np.int8)[pair_idx]
     return codes, names, reason
 
 
@@ -777,14 +781,17 @@ def _existing_codes(codes: np.ndarray, names: np.ndarray, years: np.ndarray,
     lo = np.array([s[0] if s else 0 for s in span] + [0], dtype=np.int64)[codes]
     hi = np.array([s[1] if s else 0 for s in span] + [0], dtype=np.int64)[codes]
     years = years.astype(np.int64)
-    if period is not None:
-        pi, pu = pd.factorize(period)
+    # The period's start is never after the row's year: a row whose year is in the
+    # code's years exists whatever its period; only the others' periods are read.
+    exists = ~known | ((years <= hi) & (years >= lo))
+    later = np.flatnonzero(~exists & (years >= lo))
+    if period is not None and len(later):
+        pi, pu = pd.factorize(period.iloc[later])
         first = np.array([_first_year(p) for p in np.asarray(pu, dtype=object).tolist()]
                          + [np.inf], dtype=float)[pi]
-        start = np.minimum(first, years)  # no year in the period (inf): the row's year
-    else:
-        start = years
-    return ~known | ((start <= hi) & (years >= lo))
+        start = np.minimum(first, years[later])  # no year in the period (inf): the year
+        exists[later] = start <= hi[later]
+    return exists
 
 
 def _first_year(period: object) -> float:
@@ -971,11 +978,12 @@ def validate(fr: FileRead, series: pd.DataFrame, mapping: Mapping, history: pd.D
     # The rows' regions as codes into the distinct ``names`` from here on: the checks
     # below look at each distinct code once and compare codes, not strings.
     codes, names, why_of_row = _region_codes(data, history, (region, regions))
-    fine = pd.isna(why_of_row)
+    fine = why_of_row == 0
     for why, key in _REASON_KEYS.items():
         if fine.all():
             break
-        bad = data[why_of_row == why].drop_duplicates(["sheet", "region_label"])
+        bad = data[why_of_row == REGION_REASONS.index(why)].drop_duplicates(
+            ["sheet", "region_label"])
         _add_rows(problems, bad.assign(no_col=None), "no_col", "region_label", key)
     hi = year_max(today)
     year = data["year"].to_numpy()
@@ -984,7 +992,7 @@ def validate(fr: FileRead, series: pd.DataFrame, mapping: Mapping, history: pd.D
         _add_rows(problems, data[out_of_range], "src_col", "year",
                   "importer.problem.year_range", first=YEAR_MIN, last=hi)
     skipped_parts = []
-    aggregate = why_of_row == "aggregate"
+    aggregate = why_of_row == REGION_REASONS.index("aggregate")
     if aggregate.any():
         kinds = data.loc[aggregate, "region_label"].map(_aggregate_key)
         skipped_parts.append(data.loc[aggregate, ["sheet", "src_row", "src_col"]].assign(
@@ -1051,9 +1059,18 @@ def _repeated_keys(region: np.ndarray, indicator: np.ndarray, year: np.ndarray
     >>> repeated.tolist(), again.tolist()
     ([True, False, True, False], [False, False, True, False])
     """
-    year_codes, years = pd.factorize(year)
-    n_ind = int(indicator.max()) + 2 if len(indicator) else 1
-    key = ((region.astype(np.int64) + 1) * n_ind + indicator + 1) * len(years) + year_codes
+    if not len(year):
+        none = np.zeros(0, dtype=bool)
+        return none, none
+    lo = int(year.min())
+    n_year = int(year.max()) - lo + 1
+    n_ind = int(indicator.max()) + 2
+    n_region = int(region.max()) + 2
+    key = ((region.astype(np.int64) + 1) * n_ind + indicator + 1) * n_year + (year - lo)
+    if n_region * n_ind * n_year <= 4 * len(key) + 65_536:  # a count per possible key
+        if not (np.bincount(key) > 1).any():
+            none = np.zeros(len(key), dtype=bool)
+            return none, none
     group, distinct = pd.factorize(key)  # codes in the order of the first row of each key
     if len(distinct) == len(key):
         none = np.zeros(len(key), dtype=bool)

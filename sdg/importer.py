@@ -1106,7 +1106,8 @@ def _conflicts(store, rows: pd.DataFrame, existing: set[str] | None = None
     cols = ["municipality", "indicator", "year", "old_value", "new_value", "old_symbol",
             "new_symbol", "old_batch"]
     if existing is not None and not rows.empty:
-        rows = rows[rows["indicator"].isin(existing).to_numpy()]
+        known = rows["indicator"].isin(existing).to_numpy()
+        rows = rows if known.all() else rows[known]
     if rows.empty:
         return pd.DataFrame(columns=cols), 0
     found = store.changes_for(rows)
@@ -1121,16 +1122,17 @@ def _conflicts(store, rows: pd.DataFrame, existing: set[str] | None = None
 
 def plan_import(store, fr: FileRead, mapping: Mapping, *, series: pd.DataFrame | None = None,
                 history: pd.DataFrame | None = None, indicators: pd.DataFrame | None = None,
-                today: dt.date | None = None) -> Plan:
+                today: dt.date | None = None, changes: pd.DataFrame | None = None) -> Plan:
     """Validate a mapped file against the database: the :class:`Plan` to show and commit.
 
-    ``series``, ``history`` (all municipalities) and ``indicators`` are fetched when
-    not given.
+    ``series``, ``history`` (all municipalities), ``indicators`` and ``changes`` (the
+    municipality changes) are fetched when not given.
     """
-    series = series_table(fr.result) if series is None else series
+    series = series_table(fr.result, fr.codes) if series is None else series
     if history is None:
         history = store.municipalities(current_only=False)
-    changes = store.municipality_changes() if hasattr(store, "municipality_changes") else None
+    if changes is None and hasattr(store, "municipality_changes"):
+        changes = store.municipality_changes()
     rows, problems, skipped, skipped_rows = validate(fr, series, mapping, history, today=today,
                                                      changes=changes)
     existing = set((store.indicators() if indicators is None else indicators)["id"])
@@ -1419,23 +1421,27 @@ def import_file(store, data: bytes, file_name: str, *, actor: Actor, sheet: str 
     again) and ``history`` the municipalities, when the caller has them.
     Returns the plan and the batch id (None when nothing was written).
     """
-    # The municipalities and the catalogue are fetched while the child reads the file
-    # (DuckDB releases the GIL); the child gets the names when it needs them.
+    # The municipalities, the catalogue and the municipality changes are fetched while
+    # the child reads the file (DuckDB releases the GIL); the child gets the names when
+    # it needs them.
     with ThreadPoolExecutor(max_workers=1) as pool:
         fetched = (pool.submit(store.municipalities, current_only=False) if history is None
                    else None)
         catalogue = pool.submit(store.indicators)
+        renamed = (pool.submit(store.municipality_changes)
+                   if hasattr(store, "municipality_changes") else None)
         fr = file if file is not None else read_file(
             data, file_name, history if fetched is None else fetched, sheet=sheet,
             max_bytes=max_bytes, year=year)
         history = history if fetched is None else fetched.result()
         indicators = catalogue.result()
+        changes = renamed.result() if renamed is not None else None
     if read is not None:
         read.append(fr)
     series = detected_series(fr)
     mapping = default_mapping(series, indicators, indicator)
     plan = plan_import(store, fr, mapping, series=series, history=history,
-                       indicators=indicators)
+                       indicators=indicators, changes=changes)
     if partial:
         plan = partial_plan(plan)
     if dry_run or not plan.ok:

@@ -126,24 +126,24 @@ class ImportQueries:
         _refuse_infinite(obs)
         large = len(obs) >= LARGE_IMPORT_ROWS
         with self.transaction(to_file=large) as cur:
-            if new_indicators is not None and not new_indicators.empty:
-                cols = [*INDICATOR_COLUMNS,
-                        *(c for c in OPTIONAL_INDICATOR_COLUMNS if c in new_indicators)]
-                ind = new_indicators.loc[:, cols]
-                cur.register("import_ind", ind)
-                cur.execute(f"INSERT INTO indicator ({', '.join(cols)})"  # noqa: S608 (fixed names)
-                            f" SELECT {', '.join(cols)} FROM import_ind")
-                links = new_indicators[["id", "targets"]].explode("targets").dropna()
-                if not links.empty:
-                    cur.register("import_links", links)
-                    cur.execute("INSERT INTO indicator_target (indicator, target)"
-                                " SELECT DISTINCT id, targets FROM import_links")
             batch_id = cur.execute(
                 "INSERT INTO import_batch (file_name, sha256, sheet, layout, actor, rows_total)"
                 " VALUES ($file_name, $sha256, $sheet, $layout, $actor, $n) RETURNING id",
                 {k: batch.get(k) for k in ("file_name", "sha256", "sheet", "layout")}
                 | {"actor": actor.name, "n": len(obs)},
             ).fetchone()[0]
+            if new_indicators is not None and not new_indicators.empty:
+                cols = [*INDICATOR_COLUMNS,
+                        *(c for c in OPTIONAL_INDICATOR_COLUMNS if c in new_indicators)]
+                ind = new_indicators.loc[:, cols]
+                cur.register("import_ind", ind)
+                cur.execute(f"INSERT INTO indicator ({', '.join(cols)}, created_batch)"  # noqa: S608 (fixed names)
+                            f" SELECT {', '.join(cols)}, $b FROM import_ind", {"b": batch_id})
+                links = new_indicators[["id", "targets"]].explode("targets").dropna()
+                if not links.empty:
+                    cur.register("import_links", links)
+                    cur.execute("INSERT INTO indicator_target (indicator, target)"
+                                " SELECT DISTINCT id, targets FROM import_links")
             _refuse_unknown_indicators(cur, obs)
             cur.register("import_obs", obs)
             with changed_settings(cur, **({"threads": 1} if large else {})):
@@ -156,9 +156,6 @@ class ImportQueries:
             if on_commit is not None:
                 on_commit(cur, int(batch_id))
             new_ids = [] if new_indicators is None else list(new_indicators["id"])
-            if new_ids:
-                cur.execute("UPDATE indicator SET created_batch = $b WHERE list_contains($ids, id)",
-                            {"b": batch_id, "ids": new_ids})
             self.audit(cur, actor, "data.import", {"file": batch.get("file_name"),
                        "rows": len(obs), "new_indicators": new_ids}, batch_id=int(batch_id))
         return int(batch_id)

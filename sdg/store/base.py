@@ -176,8 +176,9 @@ class StoreBase:
         return applied
 
 
-#: The DuckDB settings :func:`changed_settings` may change (names formatted into SET).
-_SETTINGS = frozenset({"checkpoint_threshold", "threads"})
+#: The DuckDB settings :func:`changed_settings` may change, each with its statement.
+_SET = {"checkpoint_threshold": "SET checkpoint_threshold = $v",
+        "threads": "SET threads = $v"}
 
 
 @contextmanager
@@ -189,18 +190,18 @@ def changed_settings(cur: duckdb.DuckDBPyConnection, **values: object) -> Iterat
     write of the store runs with them; a read of another thread meanwhile may (it is
     only run with the changed setting, e.g. on one thread).
     """
-    unknown = set(values) - _SETTINGS
+    unknown = set(values) - set(_SET)
     if unknown:
         raise ValueError(f"not a setting changed here: {sorted(unknown)}")
     old = {name: cur.execute("SELECT current_setting($n)", {"n": name}).fetchone()[0]
            for name in values}
     try:
         for name, value in values.items():
-            cur.execute(f"SET {name} = $v", {"v": value})
+            cur.execute(_SET[name], {"v": value})
         yield
     finally:
         for name, value in old.items():
-            cur.execute(f"SET {name} = $v", {"v": value})
+            cur.execute(_SET[name], {"v": value})
 
 
 def commit_to_file(cur: duckdb.DuckDBPyConnection) -> None:

@@ -1126,15 +1126,19 @@ def plan_import(store, fr: FileRead, mapping: Mapping, *, series: pd.DataFrame |
     """Validate a mapped file against the database: the :class:`Plan` to show and commit.
 
     ``series``, ``history`` (all municipalities), ``indicators`` and ``changes`` (the
-    municipality changes) are fetched when not given.
+    municipality changes) are fetched when not given. The earlier batches of the same
+    file are looked up in a thread while the rows are validated.
     """
     series = series_table(fr.result, fr.codes) if series is None else series
     if history is None:
         history = store.municipalities(current_only=False)
     if changes is None and hasattr(store, "municipality_changes"):
         changes = store.municipality_changes()
-    rows, problems, skipped, skipped_rows = validate(fr, series, mapping, history, today=today,
-                                                     changes=changes)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        same_file = pool.submit(store.batches_with_file, fr.sha256, mapping.indicators())
+        rows, problems, skipped, skipped_rows = validate(fr, series, mapping, history,
+                                                         today=today, changes=changes)
+        same_file = same_file.result()
     existing = set((store.indicators() if indicators is None else indicators)["id"])
     new = [spec for ident, spec in mapping.new.items()
            if ident in mapping.assign.values() and ident not in existing]
@@ -1150,7 +1154,7 @@ def plan_import(store, fr: FileRead, mapping: Mapping, *, series: pd.DataFrame |
         layout=", ".join(dict.fromkeys(chosen["layout"])),
         rows=rows, problems=problems.loc[:, list(PROBLEM_VIEW) + ["reason_key"]],
         conflicts=conflicts, new_indicators=new,
-        same_file=store.batches_with_file(fr.sha256, mapping.indicators()),
+        same_file=same_file,
         unchanged=unchanged, skipped_aggregates=skipped, skipped=skipped_rows,
     )  # fmt: skip
 

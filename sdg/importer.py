@@ -35,7 +35,9 @@ import hashlib
 import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import PurePath
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -77,6 +79,12 @@ class FileRead:
     result: ParseResult
     #: Peak resident memory of the child process that parsed the file (MB).
     peak_mb: float | None = None
+
+    @cached_property
+    def codes(self) -> tuple[TableCodes, ...]:
+        """:func:`table_codes` of each table of :attr:`result`, computed on first use:
+        the detection (:func:`detected_series`) and the validation share them."""
+        return tuple(table_codes(i, t.data) for i, t in enumerate(self.result.tables))
 
 
 def sha256_of(data: bytes) -> str:
@@ -154,7 +162,8 @@ def _measure_codes(table: int, measure: pd.Series
                    ) -> tuple[np.ndarray, np.ndarray, dict[str, str | None]]:
     """:func:`measure_keys` as codes into the distinct keys (``names``; code -1, no
     measure, is the last name), and key → measure."""
-    codes, uniques = pd.factorize(measure.astype(object), use_na_sentinel=True)
+    codes, uniques = pd.factorize(measure, use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object).tolist()
     names = np.array([series_key(table, m) for m in uniques] + [str(table)], dtype=object)
     distinct = {names[i]: str(u) for i, u in enumerate(uniques)}
     if (codes < 0).any():
@@ -162,20 +171,53 @@ def _measure_codes(table: int, measure: pd.Series
     return codes, names, distinct
 
 
-def series_table(result: ParseResult) -> pd.DataFrame:
+@dataclass(frozen=True)
+class TableCodes:
+    """One table's series and written regions as codes (:func:`table_codes`)."""
+
+    #: Each row's series as a code into ``keys`` (no measure: the last key).
+    series: np.ndarray
+    #: The series keys (:func:`series_key`; the last one: the table without a measure).
+    keys: np.ndarray
+    #: Key → measure of each series present, in the order of its first row.
+    measures: dict[str, str | None]
+    #: Each row's ``municipality`` as a code into ``regions`` (-1: none).
+    region: np.ndarray
+    #: The distinct ``municipality`` values.
+    regions: np.ndarray
+
+
+def table_codes(table: int, data: pd.DataFrame) -> TableCodes:
+    """The series (:func:`_measure_codes`) and the written municipality of each row of
+    table number ``table`` as codes: each column is factorized once per file read.
+
+    >>> c = table_codes(0, pd.DataFrame({"measure": ["a", None, "a"],
+    ...                                  "municipality": ["0301", "0301", None]}))
+    >>> c.series.tolist(), c.keys.tolist(), c.region.tolist(), c.regions.tolist()
+    ([0, 1, 0], ['0|a', '0'], [0, 0, -1], ['0301'])
+    """
+    codes, keys, measures = _measure_codes(table, data["measure"])
+    region, regions = pd.factorize(data["municipality"])
+    return TableCodes(np.where(codes < 0, len(keys) - 1, codes), keys, measures, region,
+                      np.asarray(regions, dtype=object))
+
+
+def series_table(result: ParseResult, codes: tuple[TableCodes, ...] | None = None
+                 ) -> pd.DataFrame:
     """One row per detected series: key, sheet, layout, title, measure, unit, source,
     rows, regions, years (``first–last``) and the label of the series for the wizard.
 
     Per table, one grouping of its rows by series (tested against
-    :func:`_series_table_reference`).
+    :func:`_series_table_reference`); ``codes`` are the tables' :func:`table_codes`
+    when the caller has them (:attr:`FileRead.codes`).
     """
     rows = []
     for i, table in enumerate(result.tables):
         data = table.data
-        codes, names, measures = _measure_codes(i, data["measure"])
-        codes = np.where(codes < 0, len(names) - 1, codes)  # no measure: the last name
-        count, first, last, regions = _group_stats(
-            codes, len(names), data["year"].to_numpy(), data["municipality"])
+        c = codes[i] if codes is not None else table_codes(i, data)
+        names, measures = c.keys, c.measures
+        count, first, last, regions = _group_counts(
+            c.series, len(names), data["year"].to_numpy(), c.region, len(c.regions))
         code_of = {name: c for c, name in enumerate(names)}
         for key, measure in measures.items():
             c = code_of[key]
@@ -194,12 +236,18 @@ def _group_stats(codes: np.ndarray, k: int, years: np.ndarray, regions: pd.Serie
     >>> n.tolist(), lo.tolist(), hi.tolist(), r.tolist()
     ([3, 1], [2018, 2019], [2021, 2019], [1, 1])
     """
+    region_codes, distinct = pd.factorize(regions.to_numpy(dtype=object))
+    return _group_counts(codes, k, years, region_codes, len(distinct))
+
+
+def _group_counts(codes: np.ndarray, k: int, years: np.ndarray, region_codes: np.ndarray,
+                  n_regions: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_group_stats` of regions given as codes ``0..n_regions-1`` (-1: none)."""
     count = np.bincount(codes, minlength=k)
     first, last = _first_last(codes, k, years.astype(np.int64))
-    region_codes, distinct = pd.factorize(regions.to_numpy(dtype=object))
     named = region_codes >= 0
     return count, first, last, _distinct_per_group(codes[named], k, region_codes[named],
-                                                   len(distinct))
+                                                   n_regions)
 
 
 _DENSE = 1 << 22  # a group × value table up to this many cells is a bit mask
@@ -264,7 +312,7 @@ def _series_table_reference(result: ParseResult) -> pd.DataFrame:
 
 def detected_series(fr: FileRead) -> pd.DataFrame:
     """:func:`series_table`, or :class:`InvalidInput` saying why the file has none."""
-    series = series_table(fr.result)
+    series = series_table(fr.result, fr.codes)
     if series.empty:
         why = [e.message("nb") for e in fr.result.explanations]
         why += fr.result.problems["reason"].head(3).tolist()  # e.g. formulas without values
@@ -546,6 +594,9 @@ def resolve_regions(data: pd.DataFrame, history: pd.DataFrame
     reader already reported unknown labels; Svalbard codes), ``unknown_code`` or
     ``ambiguous`` (two municipalities of that name that year).
 
+    Each distinct label, code and (name, year) pair is looked at once, the rows in
+    NumPy (:func:`_region_codes`, tested against :func:`_resolve_regions_reference`).
+
     >>> h = pd.DataFrame({"code": ["0701", "3801", "1515", "1818"],
     ...                   "name": ["Horten", "Horten", "Herøy", "Herøy"],
     ...                   "valid_from": [2013, 2018, 2013, 2013], "valid_to": [2017, None, None, None]})
@@ -558,6 +609,80 @@ def resolve_regions(data: pd.DataFrame, history: pd.DataFrame
     >>> why.tolist()
     [None, None, 'unknown_code', 'ambiguous', 'aggregate', 'aggregate']
     """
+    codes, names, reason = _region_codes(data, history)
+    out = np.append(names, None)[codes]  # code -1: None
+    return (pd.Series(out, index=data.index, dtype=object),
+            pd.Series(np.array(REGION_REASONS, dtype=object)[reason], index=data.index,
+                      dtype=object))
+
+
+#: The reasons of :func:`resolve_regions` by their code in :func:`_region_codes`.
+REGION_REASONS = (None, "aggregate", "unknown_code", "ambiguous")
+
+
+def _region_codes(data: pd.DataFrame, history: pd.DataFrame,
+                  written: tuple[np.ndarray, np.ndarray] | None = None
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`resolve_regions` as codes: ``(codes, names, reason)``, ``names[codes]``
+    the code of each row (code -1: none; ``names`` distinct, so that equal codes are
+    equal regions) and ``reason`` per row as a code into :data:`REGION_REASONS` (0:
+    fine). ``written`` is the ``municipality`` column factorized (codes, distinct
+    values), when the caller has it.
+
+    >>> h = pd.DataFrame({"code": ["0701", "3801"], "name": ["Horten", "Horten"],
+    ...                   "valid_from": [2013, 2018], "valid_to": [2017, None]})
+    >>> d = pd.DataFrame({"region_label": ["Horten", "0701", "Horten", "Landet"],
+    ...                   "municipality": ["3801", "0701", "3801", None],
+    ...                   "year": [2015, 2015, 2020, 2020]})
+    >>> codes, names, why = _region_codes(d, h)
+    >>> codes.tolist(), names.tolist(), why.tolist()
+    ([1, 1, 0, -1], ['3801', '0701'], [0, 0, 0, 1])
+    """
+    known = set(history["code"])
+    svalbard = re.compile(SVALBARD)
+    # Each distinct label and code is looked at once (100,000 rows have a few hundred).
+    label_idx, labels = pd.factorize(data["region_label"])
+    has_code = np.array([code_from_label(u) is not None for u in labels] + [False])[label_idx]
+    code_idx, names = written if written is not None else pd.factorize(data["municipality"])
+    names = np.asarray(names, dtype=object)
+    why = [0 if u in known else 1 if svalbard.match(str(u)) else 2 for u in names]
+    reason = np.array(why + [1], dtype=np.int8)[code_idx]  # -1, no code: an aggregate
+    codes = np.where(reason == 0, code_idx, -1)
+    named = ~has_code & (code_idx >= 0)
+    if not named.any():  # every label carries its code (the template, Statbank)
+        return codes, names, reason
+    rows = np.flatnonzero(named)
+    years = data["year"].to_numpy()[rows]
+    year_idx, year_uniq = pd.factorize(years)
+    pair_idx, pairs = pd.factorize((label_idx[rows].astype(np.int64) + 1) * len(year_uniq)
+                                   + year_idx)
+    _, first = np.unique(pair_idx, return_index=True)  # the first row of each pair
+    first_labels = data["region_label"].iloc[rows[first]].to_numpy(dtype=object)
+    periods = _name_periods(history)
+    index = {name: i for i, name in enumerate(names.tolist())}
+    found_code, found_why = [], []
+    for label, year in zip(first_labels.tolist(), years[first].tolist(), strict=True):
+        spans = _spans_for(str(label), periods, int(year))
+        hits = {c for a, b, c, _ in spans if a <= year <= b}
+        if not hits and spans:  # figures on later (or earlier) borders: nearest period
+            gap = min(min(abs(year - a), abs(year - b)) for a, b, _, _ in spans)
+            hits = {c for a, b, c, _ in spans if min(abs(year - a), abs(year - b)) == gap}
+        if len(hits) == 1:
+            found_code.append(index.setdefault(hits.pop(), len(index)))
+            found_why.append(0)
+        else:
+            found_code.append(-1)
+            found_why.append(REGION_REASONS.index("ambiguous"))
+    names = np.array(list(index), dtype=object)
+    codes[rows] = np.array(found_code, dtype=np.intp)[pair_idx]
+    reason[rows] = np.array(found_why, dtype=np.int8)[pair_idx]
+    return codes, names, reason
+
+
+def _resolve_regions_reference(data: pd.DataFrame, history: pd.DataFrame
+                               ) -> tuple[pd.Series, pd.Series]:
+    """The reference implementation of :func:`resolve_regions`: each (name, year)
+    pair found in a dictionary, the rows in Python."""
     known = set(history["code"])
     svalbard = re.compile(SVALBARD)
     # Each distinct label and code is looked at once (100,000 rows have a few hundred).
@@ -597,13 +722,22 @@ def resolve_regions(data: pd.DataFrame, history: pd.DataFrame
 
 
 def _valid_in(history: pd.DataFrame) -> dict[str, tuple[int, int]]:
-    """Code → (first year, last year) it existed; 2013 means "2013 or earlier"."""
+    """Code → (first year, last year) it existed; 2013 means "2013 or earlier".
+
+    >>> h = pd.DataFrame({"code": ["0701", "3801", "0701"], "valid_from": [2013, 2020, 2016],
+    ...                   "valid_to": [2015, None, 2017]})
+    >>> _valid_in(h)
+    {'0701': (-10000, 2017), '3801': (2020, 10000)}
+    """
+    first = history["valid_from"].to_numpy(dtype=np.int64)
+    last = history["valid_to"]
+    lo = np.where(first <= 2013, -10_000, first).tolist()
+    hi = np.where(last.isna().to_numpy(), 10_000,
+                  last.fillna(10_000).to_numpy(dtype=float)).astype(np.int64).tolist()
     spans: dict[str, tuple[int, int]] = {}
-    for code, first, last in history[["code", "valid_from", "valid_to"]].itertuples(index=False):
-        lo = -10_000 if first <= 2013 else int(first)
-        hi = 10_000 if pd.isna(last) else int(last)
+    for code, a, b in zip(history["code"].tolist(), lo, hi, strict=True):
         old = spans.get(code)
-        spans[code] = (min(lo, old[0]), max(hi, old[1])) if old else (lo, hi)
+        spans[code] = (min(a, old[0]), max(b, old[1])) if old else (a, b)
     return spans
 
 
@@ -632,20 +766,32 @@ def existing_in_period(data: pd.DataFrame, history: pd.DataFrame) -> np.ndarray:
     >>> existing_in_period(d, h).tolist()
     [False, True, True, True]
     """
-    spans = _valid_in(history)
-    mi, mu = pd.factorize(data["municipality"].astype(object), use_na_sentinel=True)
-    span = [spans.get(c) if isinstance(c, str) else None for c in mu]
-    known = np.array([s is not None for s in span] + [False], dtype=bool)[mi]
-    lo = np.array([s[0] if s else 0 for s in span] + [0], dtype=np.int64)[mi]
-    hi = np.array([s[1] if s else 0 for s in span] + [0], dtype=np.int64)[mi]
-    years = data["year"].to_numpy().astype(np.int64)
-    if "period" in data:
-        pi, pu = pd.factorize(data["period"].astype(object), use_na_sentinel=True)
-        first = np.array([_first_year(p) for p in pu] + [np.inf], dtype=float)[pi]
-        start = np.minimum(first, years)  # no year in the period (inf): the row's year
-    else:
-        start = years
-    return ~known | ((start <= hi) & (years >= lo))
+    codes, names = pd.factorize(data["municipality"])
+    return _existing_codes(codes, np.asarray(names, dtype=object), data["year"].to_numpy(),
+                           data["period"] if "period" in data else None, _valid_in(history))
+
+
+def _existing_codes(codes: np.ndarray, names: np.ndarray, years: np.ndarray,
+                    period: pd.Series | None, spans: dict[str, tuple[int, int]]
+                    ) -> np.ndarray:
+    """:func:`existing_in_period` of rows given as codes into ``names`` (-1: no code),
+    their years and periods, with ``spans`` from :func:`_valid_in`."""
+    span = [spans.get(c) if isinstance(c, str) else None for c in names.tolist()]
+    known = np.array([s is not None for s in span] + [False], dtype=bool)[codes]
+    lo = np.array([s[0] if s else 0 for s in span] + [0], dtype=np.int64)[codes]
+    hi = np.array([s[1] if s else 0 for s in span] + [0], dtype=np.int64)[codes]
+    years = years.astype(np.int64)
+    # The period's start is never after the row's year: a row whose year is in the
+    # code's years exists whatever its period; only the others' periods are read.
+    exists = ~known | ((years <= hi) & (years >= lo))
+    later = np.flatnonzero(~exists & (years >= lo))
+    if period is not None and len(later):
+        pi, pu = pd.factorize(period.iloc[later])
+        first = np.array([_first_year(p) for p in np.asarray(pu, dtype=object).tolist()]
+                         + [np.inf], dtype=float)[pi]
+        start = np.minimum(first, years[later])  # no year in the period (inf): the year
+        exists[later] = start <= hi[later]
+    return exists
 
 
 def _first_year(period: object) -> float:
@@ -748,28 +894,54 @@ ROW_COLUMNS = ("region_label", "municipality", "year", "value", "status_symbol",
 SKIPPED_COLUMNS = ("sheet", "src_row", "src_col", "reason_key")
 
 
-def _mapped_rows(fr: FileRead, chosen: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
+class _Mapped(NamedTuple):
+    """The rows of :func:`_mapped_rows` and, per row, the indicator and the written
+    municipality as codes (equal codes, equal values)."""
+
+    data: pd.DataFrame
+    indicator: np.ndarray
+    region: np.ndarray
+    regions: np.ndarray
+
+
+def _mapped_rows(fr: FileRead, chosen: pd.DataFrame, mapping: Mapping) -> _Mapped:
     """The reader's rows of the mapped series, with ``sheet`` and ``indicator``.
 
     The ``sheet`` and ``indicator`` columns are pandas' Arrow strings, taken from
-    the few distinct names by code (not one Python string per row converted).
+    the few distinct names by code (not one Python string per row converted). The
+    codes come from :attr:`FileRead.codes` (each table's columns factorized once).
     """
-    frames = []
+    frames, indicators, regions, distinct = [], [], [], []
+    index: dict[str, int] = {}  # indicator id → its code
     for t in chosen["table"].unique():
         table = fr.result.tables[int(t)]
         data = table.data
-        codes, names, _ = _measure_codes(int(t), data["measure"])
-        ids = [mapping.assign.get(n) for n in names]
+        c = fr.codes[int(t)]
+        codes, region = c.series, c.region
+        ids = [mapping.assign.get(n) for n in c.keys]
         indicator = np.array([i is not None for i in ids], dtype=bool)[codes]
         if not indicator.all():  # a table of several series, some left out
-            data, codes = data[indicator], codes[indicator]
+            data, codes, region = data[indicator], codes[indicator], region[indicator]
         frames.append(data.assign(
             sheet=_strings([table.sheet], np.zeros(len(data), dtype=np.intp)),
             indicator=_strings(ids, codes)))
+        ident = [-1 if i is None else index.setdefault(i, len(index)) for i in ids]
+        indicators.append(np.array(ident, dtype=np.intp)[codes])
+        offset = sum(len(d) for d in distinct)
+        regions.append(np.where(region < 0, -1, region + offset))
+        distinct.append(c.regions)
     if not frames:
-        return pd.DataFrame(columns=list(ROW_COLUMNS))
+        none = np.zeros(0, dtype=np.intp)
+        return _Mapped(pd.DataFrame(columns=list(ROW_COLUMNS)), none, none,
+                       np.zeros(0, dtype=object))
     data = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-    return data.loc[:, list(ROW_COLUMNS)]
+    region = np.concatenate(regions)
+    names = np.concatenate(distinct)
+    if len(distinct) > 1:  # one code per value across the tables
+        canonical, uniq = pd.factorize(names)
+        region = np.where(region < 0, -1, np.append(canonical, -1)[region])
+        names = np.asarray(uniq, dtype=object)
+    return _Mapped(data.loc[:, list(ROW_COLUMNS)], np.concatenate(indicators), region, names)
 
 
 def _strings(names: list, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
@@ -799,18 +971,19 @@ def validate(fr: FileRead, series: pd.DataFrame, mapping: Mapping, history: pd.D
     """
     problems = Problems(fr.file_name)
     chosen = series[series["key"].isin(mapping.assign)]
-    data = _mapped_rows(fr, chosen, mapping)
+    data, indicator, region, regions = _mapped_rows(fr, chosen, mapping)
     sheets = set(chosen["sheet"])
     reader = fr.result.problems
     reader = reader[reader["sheet"].isin(sheets)] if not reader.empty else reader
-    codes, reason = resolve_regions(data, history)
-    data["municipality"] = codes
-    why_of_row = reason.to_numpy()
-    fine = pd.isna(why_of_row)
+    # The rows' regions as codes into the distinct ``names`` from here on: the checks
+    # below look at each distinct code once and compare codes, not strings.
+    codes, names, why_of_row = _region_codes(data, history, (region, regions))
+    fine = why_of_row == 0
     for why, key in _REASON_KEYS.items():
         if fine.all():
             break
-        bad = data[why_of_row == why].drop_duplicates(["sheet", "region_label"])
+        bad = data[why_of_row == REGION_REASONS.index(why)].drop_duplicates(
+            ["sheet", "region_label"])
         _add_rows(problems, bad.assign(no_col=None), "no_col", "region_label", key)
     hi = year_max(today)
     year = data["year"].to_numpy()
@@ -819,23 +992,28 @@ def validate(fr: FileRead, series: pd.DataFrame, mapping: Mapping, history: pd.D
         _add_rows(problems, data[out_of_range], "src_col", "year",
                   "importer.problem.year_range", first=YEAR_MIN, last=hi)
     skipped_parts = []
-    aggregate = why_of_row == "aggregate"
+    aggregate = why_of_row == REGION_REASONS.index("aggregate")
     if aggregate.any():
         kinds = data.loc[aggregate, "region_label"].map(_aggregate_key)
         skipped_parts.append(data.loc[aggregate, ["sheet", "src_row", "src_col"]].assign(
             reason_key=kinds.to_numpy()))
     skipped = int(aggregate.sum())
     if not fine.all():
-        data = data[fine]
+        data, codes, indicator = data[fine], codes[fine], indicator[fine]
+    data = data.assign(municipality=_strings(names.tolist(), codes))
     # A code that did not exist in the row's period: SSB's "." (or a 0) for a
     # region-year that never was is skipped; a real figure is a problem.
-    exists = existing_in_period(data, history)
+    spans = _valid_in(history)
+    period = data["period"] if "period" in data else None
+    exists = _existing_codes(codes, names, data["year"].to_numpy(), period, spans)
     value = data["value"].to_numpy(dtype=float)
     real = ~np.isnan(value) & (value != 0)
     if not (exists | ~real).all() and changes is not None and not changes.empty:
-        data = data.copy()
-        data["municipality"] = renumbered(data, history, changes, exists | ~real)
-        exists = existing_in_period(data, history)
+        moved = renumbered(data, history, changes, exists | ~real)
+        codes, uniq = pd.factorize(moved)
+        names = np.asarray(uniq, dtype=object)
+        data = data.assign(municipality=_strings(names.tolist(), codes))
+        exists = _existing_codes(codes, names, data["year"].to_numpy(), period, spans)
     if not exists.all():
         gone = data[~exists]
         value = gone["value"].to_numpy(dtype=float)
@@ -851,23 +1029,66 @@ def validate(fr: FileRead, series: pd.DataFrame, mapping: Mapping, history: pd.D
         for r in gone[~empty].head(1000).itertuples(index=False):
             problems.add(r.sheet, int(r.src_row), r.src_col, r.municipality,
                          "importer.problem.code_not_valid", year=int(r.year))
-        data = data[exists]
-    key = ["municipality", "indicator", "year"]
-    repeated = data.duplicated(key, keep=False)
+        data, codes, indicator = data[exists], codes[exists], indicator[exists]
+    repeated, again = _repeated_keys(codes, indicator, data["year"].to_numpy())
     if repeated.any():
+        key = ["municipality", "indicator", "year"]
         dup = data[repeated]
         clash = dup.groupby(key)[["value", "status_symbol"]].transform("nunique", dropna=False)
         differing = dup[(clash > 1).any(axis=1)]
         _add_rows(problems, differing, "src_col", "value", "importer.problem.duplicate")
-        again = data.duplicated(key, keep="first") & ~data.index.isin(differing.index)
-        skipped_parts.append(data.loc[again, ["sheet", "src_row", "src_col"]].assign(
+        skip = again & ~data.index.isin(differing.index)
+        skipped_parts.append(data.loc[skip, ["sheet", "src_row", "src_col"]].assign(
             reason_key="importer.skip.duplicate"))
-        data = data.drop_duplicates(key)
+        data = data[~again]  # the first row of each key is kept
     out = pd.concat([reader, problems.frame()], ignore_index=True)
     frames = [p for p in skipped_parts if not p.empty]
     skipped_rows = (pd.concat(frames, ignore_index=True) if frames
                     else pd.DataFrame(columns=list(SKIPPED_COLUMNS)))
     return data.reset_index(drop=True), out, skipped, skipped_rows
+
+
+def _repeated_keys(region: np.ndarray, indicator: np.ndarray, year: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Rows whose (region, indicator, year) occurs more than once, and rows whose key
+    an earlier row has, from codes (equal codes, equal values; tested against
+    :func:`_repeated_keys_reference`).
+
+    >>> repeated, again = _repeated_keys(np.array([0, 1, 0, 0]), np.array([0, 0, 0, 1]),
+    ...                                  np.array([2020, 2020, 2020, 2020]))
+    >>> repeated.tolist(), again.tolist()
+    ([True, False, True, False], [False, False, True, False])
+    """
+    if not len(year):
+        none = np.zeros(0, dtype=bool)
+        return none, none
+    lo = int(year.min())
+    n_year = int(year.max()) - lo + 1
+    n_ind = int(indicator.max()) + 2
+    n_region = int(region.max()) + 2
+    key = ((region.astype(np.int64) + 1) * n_ind + indicator + 1) * n_year + (year - lo)
+    if n_region * n_ind * n_year <= 4 * len(key) + 65_536:  # a count per possible key
+        if not (np.bincount(key) > 1).any():
+            none = np.zeros(len(key), dtype=bool)
+            return none, none
+    group, distinct = pd.factorize(key)  # codes in the order of the first row of each key
+    if len(distinct) == len(key):
+        none = np.zeros(len(key), dtype=bool)
+        return none, none
+    repeated = np.bincount(group, minlength=len(distinct))[group] > 1
+    newest = np.maximum.accumulate(group)
+    again = np.ones(len(key), dtype=bool)
+    again[0] = False
+    again[1:] = group[1:] <= newest[:-1]
+    return repeated, again
+
+
+def _repeated_keys_reference(data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The reference implementation of :func:`_repeated_keys`: pandas' ``duplicated``
+    on the (municipality, indicator, year) values of ``data``."""
+    key = ["municipality", "indicator", "year"]
+    return (data.duplicated(key, keep=False).to_numpy(),
+            data.duplicated(key, keep="first").to_numpy())
 
 
 def _aggregate_key(label: object) -> str:
@@ -885,7 +1106,8 @@ def _conflicts(store, rows: pd.DataFrame, existing: set[str] | None = None
     cols = ["municipality", "indicator", "year", "old_value", "new_value", "old_symbol",
             "new_symbol", "old_batch"]
     if existing is not None and not rows.empty:
-        rows = rows[rows["indicator"].isin(existing).to_numpy()]
+        known = rows["indicator"].isin(existing).to_numpy()
+        rows = rows if known.all() else rows[known]
     if rows.empty:
         return pd.DataFrame(columns=cols), 0
     found = store.changes_for(rows)
@@ -900,18 +1122,23 @@ def _conflicts(store, rows: pd.DataFrame, existing: set[str] | None = None
 
 def plan_import(store, fr: FileRead, mapping: Mapping, *, series: pd.DataFrame | None = None,
                 history: pd.DataFrame | None = None, indicators: pd.DataFrame | None = None,
-                today: dt.date | None = None) -> Plan:
+                today: dt.date | None = None, changes: pd.DataFrame | None = None) -> Plan:
     """Validate a mapped file against the database: the :class:`Plan` to show and commit.
 
-    ``series``, ``history`` (all municipalities) and ``indicators`` are fetched when
-    not given.
+    ``series``, ``history`` (all municipalities), ``indicators`` and ``changes`` (the
+    municipality changes) are fetched when not given. The earlier batches of the same
+    file are looked up in a thread while the rows are validated.
     """
-    series = series_table(fr.result) if series is None else series
+    series = series_table(fr.result, fr.codes) if series is None else series
     if history is None:
         history = store.municipalities(current_only=False)
-    changes = store.municipality_changes() if hasattr(store, "municipality_changes") else None
-    rows, problems, skipped, skipped_rows = validate(fr, series, mapping, history, today=today,
-                                                     changes=changes)
+    if changes is None and hasattr(store, "municipality_changes"):
+        changes = store.municipality_changes()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        same_file = pool.submit(store.batches_with_file, fr.sha256, mapping.indicators())
+        rows, problems, skipped, skipped_rows = validate(fr, series, mapping, history,
+                                                         today=today, changes=changes)
+        same_file = same_file.result()
     existing = set((store.indicators() if indicators is None else indicators)["id"])
     new = [spec for ident, spec in mapping.new.items()
            if ident in mapping.assign.values() and ident not in existing]
@@ -927,7 +1154,7 @@ def plan_import(store, fr: FileRead, mapping: Mapping, *, series: pd.DataFrame |
         layout=", ".join(dict.fromkeys(chosen["layout"])),
         rows=rows, problems=problems.loc[:, list(PROBLEM_VIEW) + ["reason_key"]],
         conflicts=conflicts, new_indicators=new,
-        same_file=store.batches_with_file(fr.sha256, mapping.indicators()),
+        same_file=same_file,
         unchanged=unchanged, skipped_aggregates=skipped, skipped=skipped_rows,
     )  # fmt: skip
 
@@ -1198,23 +1425,27 @@ def import_file(store, data: bytes, file_name: str, *, actor: Actor, sheet: str 
     again) and ``history`` the municipalities, when the caller has them.
     Returns the plan and the batch id (None when nothing was written).
     """
-    # The municipalities and the catalogue are fetched while the child reads the file
-    # (DuckDB releases the GIL); the child gets the names when it needs them.
+    # The municipalities, the catalogue and the municipality changes are fetched while
+    # the child reads the file (DuckDB releases the GIL); the child gets the names when
+    # it needs them.
     with ThreadPoolExecutor(max_workers=1) as pool:
         fetched = (pool.submit(store.municipalities, current_only=False) if history is None
                    else None)
         catalogue = pool.submit(store.indicators)
+        renamed = (pool.submit(store.municipality_changes)
+                   if hasattr(store, "municipality_changes") else None)
         fr = file if file is not None else read_file(
             data, file_name, history if fetched is None else fetched, sheet=sheet,
             max_bytes=max_bytes, year=year)
         history = history if fetched is None else fetched.result()
         indicators = catalogue.result()
+        changes = renamed.result() if renamed is not None else None
     if read is not None:
         read.append(fr)
     series = detected_series(fr)
     mapping = default_mapping(series, indicators, indicator)
     plan = plan_import(store, fr, mapping, series=series, history=history,
-                       indicators=indicators)
+                       indicators=indicators, changes=changes)
     if partial:
         plan = partial_plan(plan)
     if dry_run or not plan.ok:

@@ -168,3 +168,118 @@ def test_group_stats_equal_pandas_groupby(rows: list, sparse: bool) -> None:
     assert regions[present].tolist() == groups["m"].nunique().tolist()
     absent = [c for c in range(k) if c not in present]
     assert count[absent].tolist() == regions[absent].tolist() == [0] * len(absent)
+
+
+# ------------------------------------------- codes: regions, duplicates, any dtype
+#: The string columns of the reader's frames may be object, pandas ``str`` (Arrow) or
+#: categorical: every faster path gives what the reference gives for each.
+DTYPES = st.sampled_from([object, "str", "category"])
+NAMED_HISTORY = pd.DataFrame({
+    "code": ["0701", "3801", "1515", "1818", "0220", "3025", "3203"],
+    "name": ["Horten", "Horten", "Herøy", "Herøy", "Asker", "Asker", "Asker"],
+    "valid_from": [2013, 2018, 2013, 2013, 2013, 2020, 2024],
+    "valid_to": [2017, None, None, None, 2019, 2023, None],
+})  # fmt: skip
+LABELS = st.sampled_from([("Horten", "3801"), ("Herøy", "1515"), ("Asker", "3203"),
+                          ("0220 Asker", "0220"), ("3801", "3801"), ("9999", "9999"),
+                          ("2100", "2100"), ("Landet", None), ("Atlantis", "3203"),
+                          (None, None)])
+
+
+def _as(column: pd.Series, dtype) -> pd.Series:
+    """``column`` as object, pandas ``str`` or categorical (None stays missing)."""
+    return column.astype(object) if dtype is object else column.astype(dtype)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(LABELS, st.integers(2010, 2026)), max_size=40), DTYPES, DTYPES)
+def test_resolve_regions_equals_reference(rows: list, label_dtype, code_dtype) -> None:
+    data = pd.DataFrame({"region_label": [r[0][0] for r in rows],
+                         "municipality": [r[0][1] for r in rows],
+                         "year": np.array([r[1] for r in rows], dtype=np.int64)})
+    data["region_label"] = _as(data["region_label"], label_dtype)
+    data["municipality"] = _as(data["municipality"], code_dtype)
+    codes, why = importer.resolve_regions(data, NAMED_HISTORY)
+    ref_codes, ref_why = importer._resolve_regions_reference(data, NAMED_HISTORY)
+    assert codes.tolist() == ref_codes.tolist()
+    # no reason: None here, None or NaN in the reference (pandas' setitem of a list)
+    assert why.tolist() == ref_why.where(ref_why.notna(), None).tolist()
+    assert all(w is None or isinstance(w, str) for w in why)
+    c, names, _ = importer._region_codes(data, NAMED_HISTORY)
+    assert len(set(names.tolist())) == len(names)  # equal codes, equal regions
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["0301", "3203", "3801"]), st.sampled_from("ab"),
+                          st.integers(2019, 2022)), max_size=40), DTYPES)
+def test_repeated_keys_equal_pandas_duplicated(rows: list, dtype) -> None:
+    data = pd.DataFrame(rows, columns=["municipality", "indicator", "year"])
+    data["municipality"] = _as(data["municipality"], dtype)
+    region, _ = pd.factorize(data["municipality"])
+    indicator, _ = pd.factorize(data["indicator"])
+    repeated, again = importer._repeated_keys(region, indicator, data["year"].to_numpy())
+    ref_repeated, ref_again = importer._repeated_keys_reference(data)
+    assert repeated.tolist() == ref_repeated.tolist() and again.tolist() == ref_again.tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(CODES, st.integers(2005, 2026), PERIODS), max_size=40), DTYPES)
+def test_existing_in_period_equals_reference_for_any_dtype(rows: list, dtype) -> None:
+    data = pd.DataFrame(rows, columns=["municipality", "year", "period"])
+    data["year"] = data["year"].astype("int64")
+    data["municipality"] = _as(data["municipality"], dtype)
+    data["period"] = _as(data["period"].map(lambda p: p if isinstance(p, str) else None), dtype)
+    fast = importer.existing_in_period(data, HISTORY)
+    assert fast.tolist() == importer._existing_in_period_reference(data, HISTORY).tolist()
+
+
+def _with_dtype(fr, dtype):
+    """A copy of the file read with its string columns as ``dtype`` (what the child
+    may send instead of object columns)."""
+    from dataclasses import replace
+
+    tables = []
+    for table in fr.result.tables:
+        data = table.data.copy()
+        for col in ("region_label", "municipality", "measure", "src_col", "period",
+                    "status_symbol"):
+            if col in data:
+                data[col] = _as(data[col], dtype)
+        tables.append(replace(table, data=data))
+    return replace(fr, result=replace(fr.result, tables=tables))
+
+
+PLAN_SHEETS = [
+    ('"region";"kjønn";"år";"Personer"\n"0301 Oslo";"1 Menn";"2020";5\n'
+     '"0301 Oslo";"2 Kvinner";"2020";6\n"3203 Asker";"1 Menn";"2021";.\n'
+     '"3203 Asker";"2 Kvinner";"2019";7\n"EAK Landet";"1 Menn";"2020";9\n'
+     '"0301 Oslo";"1 Menn";"2020";5\n"9999 Atlantis";"1 Menn";"2020";1\n', "s.csv"),
+    ('"kommunenummer";"indikator";"år";"verdi"\n"3203";"A";2024;1\n"3203";"A";2024;2\n'
+     '"EAK Landet";"A";2024;5\n"9999";"A";2024;3\n"0301";"A";1800;4\n"3203";"B";2024;1\n'
+     '"4203";"B";2016;3\n"4203";"B";2017;.\n"0301";"A";2023;.\n', "t.csv"),
+    ('"kommune";"år";"verdi"\n"Horten";2015;1\n"Horten";2020;2\n"Herøy";2020;3\n'
+     '"Asker";2019;4\n"Asker";2024;5\n"Oslo";2020;6\n', "n.csv"),
+]
+
+
+@pytest.mark.parametrize("dtype", ["str", "category"])
+def test_plans_do_not_depend_on_the_column_dtypes(store, dtype) -> None:
+    """The plan of a file read with categorical or Arrow string columns has the rows,
+    problems and skipped rows of the plan of the same file with object columns."""
+    history = store.municipalities(current_only=False)
+    for text, name in PLAN_SHEETS:
+        fr = importer.read_file(text.encode(), name, history)
+        plans = []
+        for read in (fr, _with_dtype(fr, dtype)):
+            series = importer.detected_series(read)
+            pd.testing.assert_frame_equal(series, importer._series_table_reference(read.result),
+                                          check_dtype=False)
+            mapping = importer.default_mapping(series, store.indicators())
+            plans.append(importer.plan_import(store, read, mapping, series=series,
+                                              history=history))
+        a, b = plans
+        assert not a.rows.empty, name
+        for frame in ("rows", "problems", "skipped", "conflicts"):  # missing: None or NaN
+            left, right = (getattr(p, frame).astype(object) for p in plans)
+            pd.testing.assert_frame_equal(left.where(left.notna(), None),
+                                          right.where(right.notna(), None), obj=frame)

@@ -134,3 +134,68 @@ def test_every_observation_has_its_indicator_and_batch(store):
                         " (SELECT 1 FROM import_batch b WHERE b.id = o.batch_id)") == 0
     assert store.scalar("SELECT count(*) FROM (SELECT 1 FROM observation GROUP BY batch_id,"
                         " municipality, indicator, year HAVING count(*) > 1)") == 0
+
+
+def _many(n: int) -> pd.DataFrame:
+    """``n`` observations of one indicator: one per municipality code and year."""
+    codes = [f"{i:04d}" for i in range(n // 10 + 1)]
+    return pd.DataFrame({"municipality": [codes[i // 10] for i in range(n)],
+                         "indicator": "grunnskolepoeng", "year": [2000 + i % 10 for i in range(n)],
+                         "value": [float(i) for i in range(n)], "status_symbol": None,
+                         "note": None})
+
+
+def test_a_large_import_is_committed_into_the_file_not_the_log(store, monkeypatch):
+    """From LARGE_IMPORT_ROWS rows the commit is a checkpoint: the rows are in the database
+    file (the log stays as it was) and are there after reopening; a small import goes
+    through the log; the checkpoint threshold is the same afterwards."""
+    from pathlib import Path
+
+    from sdg.store import imports, open_store
+
+    wal = Path(store.path + ".wal")
+    size = lambda: wal.stat().st_size if wal.exists() else 0  # noqa: E731
+    threshold = store.scalar("SELECT current_setting('checkpoint_threshold')")
+    threads = store.scalar("SELECT current_setting('threads')")
+    monkeypatch.setattr(imports, "LARGE_IMPORT_ROWS", 1000)
+    store.commit_import(ANALYST, BATCH, obs([1.0]))  # small: into the log
+    after_small = size()
+    assert after_small > 0
+    batch = store.commit_import(ANALYST, BATCH | {"sha256": "big"}, _many(2000))
+    assert size() <= after_small  # the large one (and the log before it) went to the file
+    assert store.scalar("SELECT current_setting('checkpoint_threshold')") == threshold
+    assert store.scalar("SELECT current_setting('threads')") == threads
+    path = store.path
+    store.close()
+    again = open_store(path)
+    try:
+        assert again.batch(batch)["rows_total"] == 2000
+        assert len(again.batch_observations(batch)) == 2000
+    finally:
+        again.close()
+
+
+def test_a_failed_large_commit_writes_nothing_and_restores_the_threshold(store, monkeypatch):
+    from sdg.store import imports
+
+    monkeypatch.setattr(imports, "LARGE_IMPORT_ROWS", 10)
+    threshold = store.scalar("SELECT current_setting('checkpoint_threshold')")
+    before = store.content_checksum()
+    with pytest.raises(duckdb.ConstraintException):
+        store.commit_import(ANALYST, BATCH, _many(50).assign(indicator="finnes_ikke"))
+    assert store.content_checksum() == before
+    assert store.scalar("SELECT current_setting('checkpoint_threshold')") == threshold
+
+
+def test_changed_settings_are_set_back_after_an_error(store):
+    from sdg.store.base import changed_settings
+
+    with store.cursor() as cur:
+        threads = cur.execute("SELECT current_setting('threads')").fetchone()[0]
+        with pytest.raises(duckdb.CatalogException), changed_settings(cur, threads=1):
+            assert cur.execute("SELECT current_setting('threads')").fetchone()[0] == 1
+            cur.execute("SELECT * FROM no_such_table")
+        assert cur.execute("SELECT current_setting('threads')").fetchone()[0] == threads
+        with pytest.raises(ValueError):
+            with changed_settings(cur, memory_limit="1GB"):
+                pass

@@ -89,8 +89,12 @@ class StoreBase:
             cur.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A serialised write transaction: all of it is committed, or none."""
+    def transaction(self, *, to_file: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A serialised write transaction: all of it is committed, or none.
+
+        With ``to_file`` (a large import) the commit is written into the database file
+        itself (:func:`commit_to_file`) instead of into the write-ahead log.
+        """
         with self._write_lock, self.cursor() as cur:
             cur.execute("BEGIN TRANSACTION")
             try:
@@ -98,7 +102,10 @@ class StoreBase:
             except BaseException:
                 cur.execute("ROLLBACK")
                 raise
-            cur.execute("COMMIT")
+            if to_file:
+                commit_to_file(cur)
+            else:
+                cur.execute("COMMIT")
 
     def copy_to(self, dest: Path) -> Path:
         """A consistent copy of the database file while the app runs.
@@ -167,3 +174,46 @@ class StoreBase:
                 )
             applied.append(m.name)
         return applied
+
+
+#: The DuckDB settings :func:`changed_settings` may change, each with its statement.
+_SET = {"checkpoint_threshold": "SET checkpoint_threshold = $v",
+        "threads": "SET threads = $v"}
+
+
+@contextmanager
+def changed_settings(cur: duckdb.DuckDBPyConnection, **values: object) -> Iterator[None]:
+    """DuckDB settings (global to the database) set to ``values`` for the statements
+    inside, and set back to what they were after, also after an error.
+
+    The caller holds the write lock (:meth:`StoreBase.transaction`), so no other
+    write of the store runs with them; a read of another thread meanwhile may (it is
+    only run with the changed setting, e.g. on one thread).
+    """
+    unknown = set(values) - set(_SET)
+    if unknown:
+        raise ValueError(f"not a setting changed here: {sorted(unknown)}")
+    old = {name: cur.execute("SELECT current_setting($n)", {"n": name}).fetchone()[0]
+           for name in values}
+    try:
+        for name, value in values.items():
+            cur.execute(_SET[name], {"v": value})
+        yield
+    finally:
+        for name, value in old.items():
+            cur.execute(_SET[name], {"v": value})
+
+
+def commit_to_file(cur: duckdb.DuckDBPyConnection) -> None:
+    """``COMMIT`` the open transaction of ``cur`` as a checkpoint: its rows are written
+    once, compressed, into the database file, not first into the write-ahead log and
+    again into the file at the next checkpoint (DuckDB skips the log when a commit
+    that triggers the automatic checkpoint is large).
+
+    The checkpoint threshold is lowered for this one commit only
+    (:func:`changed_settings`). Durability is DuckDB's: the commit returns once the
+    checkpoint is in the file. When DuckDB cannot checkpoint (another transaction is
+    open) it writes the log as usual.
+    """
+    with changed_settings(cur, checkpoint_threshold="0b"):
+        cur.execute("COMMIT")

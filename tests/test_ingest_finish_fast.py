@@ -31,7 +31,7 @@ from sdg.ingest.layouts import TEMPLATE_COLUMNS, _parse_long_reference, parse_lo
 from sdg.ingest.model import Explanation, ParsedTable
 from sdg.ingest.problems import Problems
 from sdg.ingest.regions import known_index
-from tests.shared_sheets import DATA, FILES, as_text, raw_sheets
+from tests.shared_sheets import DATA, FILES, as_text, columns_of, raw_sheets
 
 KNOWN = {"asker": "3203", "oslo": "0301", "bergen": "4601", "evenes": "1853"}
 
@@ -153,10 +153,13 @@ def test_real_sheets(path: Path, known: dict[str, str]) -> None:
     for sheet in sheets:
         if not sheet.grid.size:
             continue
-        for grid in (sheet.grid, as_text(sheet.grid)):
+        text = as_text(sheet.grid)
+        ways = [(sheet.grid, None), (sheet.grid, sheet.columns), (text, None),
+                (text, columns_of(text))]  # with columns: as a reader gives them
+        for grid, columns in [w for k, w in enumerate(ways) if not k % 2 or w[1] is not None]:
             for year in (None, 2020):
                 try:
-                    found = detect(grid, sheet.name, known, year)
+                    found = detect(grid, sheet.name, known, year, columns)
                 except InvalidInput:
                     continue
                 if isinstance(found, Explanation):

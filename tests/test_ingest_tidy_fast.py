@@ -22,7 +22,7 @@ from sdg.ingest import read
 from sdg.ingest.blocks import Block
 from sdg.ingest.model import Explanation
 from sdg.ingest.tidy import _NOT_TEXT, _parse_tidy_columnar, _parse_tidy_reference, parse_tidy
-from tests.shared_sheets import DATA, FILES, as_text, raw_sheets
+from tests.shared_sheets import DATA, FILES, as_text, columns_of, raw_sheets
 
 
 def _same_array(a: np.ndarray | None, b: np.ndarray | None, field: str) -> None:
@@ -59,15 +59,22 @@ def assert_same(fast: object, ref: object) -> None:
                 assert x == y, spec.name
 
 
-def _compare(grid: np.ndarray, sheet: str, year: int | None = None) -> bool:
-    """Compare both paths on ``grid``; True when the columnar path ran."""
+def _compare(grid: np.ndarray, sheet: str, year: int | None = None,
+             columns: tuple | None = None) -> bool:
+    """Compare both paths on ``grid``, the columnar one also with the grid's columns
+    as a reader gives them (``columns``, else made here); True when it ran."""
     fast = _parse_tidy_columnar(grid, sheet, year)
     ref = _parse_tidy_reference(grid, sheet, year)
     if fast is _NOT_TEXT:
+        assert columns is None and columns_of(grid) is None
         assert_same(parse_tidy(grid, sheet, year), ref)
         return False
     assert_same(fast, ref)
     assert_same(parse_tidy(grid, sheet, year), ref)
+    for coded in (columns, columns_of(grid)):
+        if coded is not None:
+            assert_same(_parse_tidy_columnar(grid, sheet, year, coded), ref)
+            assert_same(parse_tidy(grid, sheet, year, coded), ref)
     return True
 
 
@@ -84,7 +91,7 @@ def test_real_sheets(path: Path) -> None:
         if not sheet.grid.size:
             continue
         for year in (None, 2020):
-            _compare(sheet.grid, sheet.name, year)
+            _compare(sheet.grid, sheet.name, year, sheet.columns)
             _compare(as_text(sheet.grid), sheet.name, year)
 
 

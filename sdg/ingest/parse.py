@@ -113,7 +113,7 @@ def parse_file(
     hidden_notes = [Explanation(s.name, "ingest.explain.hidden_sheet",
                                 {"sheet": s.name, "file": name}) for s in unread]
     known = _known(known_codes)
-    detected = [(raw, detect(raw.grid, raw.name, known, year)) for raw in sheets]
+    detected = [(raw, detect(raw.grid, raw.name, known, year, raw.columns)) for raw in sheets]
     read_rows = {raw.name: filled_rows(raw.grid) for raw in sheets}
     formulas = None
     outcomes: list[ParsedTable | Explanation] = []

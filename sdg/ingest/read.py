@@ -15,6 +15,7 @@ while the scan goes on (:func:`_read_ahead`, with its failure modes).
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import functools
@@ -36,6 +37,12 @@ import numpy as np
 import pandas as pd
 import python_calamine as pc
 from defusedxml import ElementTree
+
+try:  # installed with streamlit (and used by pandas for its text dtype)
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+except ImportError:  # pragma: no cover - then every CSV takes the pandas path
+    pa = pa_csv = None
 
 from sdg import sandbox
 from sdg.errors import InvalidInput
@@ -77,6 +84,10 @@ class RawSheet:
     #: comes back with an empty grid and ``unread`` True.
     hidden: str = ""
     unread: bool = False
+    #: The grid's columns as (codes, distinct cells), ``grid[:, c] == distinct[codes]``
+    #: with the distinct cells (text) in order of first appearance, when the reader
+    #: has them anyway (a large CSV, :func:`_arrow_csv`); else None.
+    columns: tuple[tuple[np.ndarray, np.ndarray], ...] | None = None
 
 
 def sniff_kind(data: bytes, filename: str) -> str:
@@ -801,15 +812,37 @@ def decode_text(data: bytes) -> str:
     >>> decode_text("Bø|1".encode("utf-16"))
     'Bø|1'
     """
+    return _decode(data)[0]
+
+
+#: How much of a file :func:`_decode` tries as UTF-8 before the whole of it.
+_UTF8_PROBE = 64 * 1024
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """:func:`decode_text` and the codec that decoded it (``utf-16``, ``utf-8-sig`` or
+    ``latin-1``).
+
+    A start that is not UTF-8 makes the whole file not UTF-8: the first
+    :data:`_UTF8_PROBE` bytes are tried first (an incomplete character at their end is
+    no error), so a Latin-1 file is not decoded, and copied into the error, in full.
+
+    >>> _decode("Bø".encode("latin-1")), _decode(codecs.BOM_UTF8 + "Bø".encode())
+    (('Bø', 'latin-1'), ('Bø', 'utf-8-sig'))
+    >>> _decode(b"a" * _UTF8_PROBE + "ø".encode("latin-1"))[1]
+    'latin-1'
+    """
     if data.startswith(_UTF16_BOMS):
         try:
-            return data.decode("utf-16")
+            return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             pass
     try:
-        return data.decode("utf-8-sig")
+        if len(data) > _UTF8_PROBE:
+            codecs.getincrementaldecoder("utf-8-sig")().decode(data[:_UTF8_PROBE], final=False)
+        return data.decode("utf-8-sig"), "utf-8-sig"
     except UnicodeDecodeError:
-        return data.decode("latin-1")
+        return data.decode("latin-1"), "latin-1"
 
 
 def read_csv(data: bytes, filename: str, limits: Limits | None = None) -> RawSheet:
@@ -830,19 +863,25 @@ def read_csv(data: bytes, filename: str, limits: Limits | None = None) -> RawShe
     """
     limits = limits or Limits()
     name = PurePath(filename).name
-    text = decode_text(data)
-    newlines = text.count("\n")
+    text, codec = _decode(data)
+    raw = _raw_text(data, codec)
+    newlines, lone_cr = _breaks(text if raw is None else raw)
     limits.check(name, name, rows=newlines + 1, cols=1)  # before the split
     head = _first_lines(text, 50)
     sample = "\n".join(head)
     delimiter = max(DELIMITERS, key=sample.count)
-    count = line_count(text, newlines)  # len(text.splitlines()), without the list
+    count = line_count(text, newlines, lone_cr)  # len(text.splitlines()), without the list
     limits.check(name, name, rows=count, cols=1)
     if count > _FAST_CSV_LINES:
         width = max(map(len, csv.reader(head, delimiter=delimiter)))
         # the C parser refuses a line wider than the first 50 (then the csv module
         # below reads it), so rows × width bounds its grid
         limits.check(name, name, rows=count, cols=width)
+        if raw is None:  # UTF-16: its text as UTF-8
+            raw = memoryview(text.encode("utf-8")), "utf-8"
+        found = _arrow_csv(text, raw, delimiter, width, lone_cr)
+        if found is not None:
+            return RawSheet(name, found[0], columns=found[1])
         grid = _fast_csv(text, delimiter, width)
         if grid is not None:
             return RawSheet(name, grid)
@@ -864,19 +903,41 @@ _FAST_CSV_LINES = 5_000
 _OTHER_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 
 
-def line_count(text: str, newlines: int | None = None) -> int:
+def line_count(text: str, newlines: int | None = None, lone_cr: int | None = None) -> int:
     """``len(text.splitlines())``, counted without building the lines (``newlines``:
-    ``text.count("\\n")`` when already known).
+    ``text.count("\\n")``, ``lone_cr``: the ``"\\r"`` not followed by ``"\\n"``, when
+    already known: :func:`_breaks`).
 
     >>> [line_count(t) for t in ("", "a", "a\\n", "a\\r\\nb", "a\\r\\rb\\x0c", "\\n\\n")]
     [0, 1, 1, 2, 3, 2]
     """
     breaks = text.count("\n") if newlines is None else newlines
-    if "\r" in text:
+    if lone_cr is not None:
+        breaks += lone_cr
+    elif "\r" in text:
         breaks += text.count("\r") - text.count("\r\n")
     breaks += sum(text.count(b) for b in _OTHER_BREAKS if b in text)  # `in` is a fast scan
     last = text[-1:]
     return breaks + (1 if last and last not in "\n\r" and last not in _OTHER_BREAKS else 0)
+
+
+def _breaks(text: str | tuple[bytes | memoryview, str]) -> tuple[int, int]:
+    """How many ``"\\n"`` and lone ``"\\r"`` (not before a ``"\\n"``) ``text`` holds,
+    counted on its bytes (:func:`_raw_text`) when given them.
+
+    >>> _breaks("a\\r\\nb\\rc\\n"), _breaks((b"a\\r\\nb\\rc\\n", "latin-1")), _breaks((b"\\r", "utf-8"))
+    ((2, 1), (2, 1), (0, 1))
+    """
+    if isinstance(text, str):
+        lone = text.count("\r") - text.count("\r\n") if "\r" in text else 0
+        return text.count("\n"), lone
+    data = np.frombuffer(text[0], dtype=np.uint8)
+    newlines = int(np.count_nonzero(data == 10))
+    cr = np.flatnonzero(data == 13)
+    if not len(cr):
+        return newlines, 0
+    followed = data[np.minimum(cr + 1, len(data) - 1)] == 10  # a last "\r": itself
+    return newlines, int(len(cr) - np.count_nonzero(followed))
 
 
 def _first_lines(text: str, n: int) -> list[str]:
@@ -915,6 +976,113 @@ def _fast_csv(text: str, delimiter: str, width: int) -> np.ndarray | None:
     for c in range(frame.shape[1]):  # column by column (faster than frame.to_numpy)
         grid[:, c] = frame.iloc[:, c].to_numpy(dtype=object)
     return grid
+
+
+def _raw_text(data: bytes, codec: str) -> tuple[memoryview, str] | None:
+    """The file's text as bytes in a codec whose ASCII bytes are only its ASCII
+    characters, and that codec: the file's own bytes for Latin-1 and UTF-8 (after a
+    BOM); None for UTF-16.
+
+    >>> _raw_text(codecs.BOM_UTF8 + b"a;b", "utf-8-sig")[0].tobytes()
+    b'a;b'
+    """
+    if codec == "latin-1":
+        return memoryview(data), "latin-1"
+    if codec == "utf-8-sig":
+        return memoryview(data)[3 if data.startswith(codecs.BOM_UTF8) else 0:], "utf-8"
+    return None
+
+
+#: What a CSV line holds for :func:`_arrow_csv` to read it: none of these characters.
+_NOT_PLAIN = ("\x00", *_OTHER_BREAKS)
+
+
+def _arrow_csv(text: str, raw: tuple[bytes | memoryview, str], delimiter: str, width: int,
+               lone_cr: int | None = None
+               ) -> tuple[np.ndarray, tuple[tuple[np.ndarray, np.ndarray], ...]] | None:
+    """A large *plain* CSV split by pyarrow, each column dictionary-encoded: the grid
+    and its columns (:attr:`RawSheet.columns`); None when the file is not plain.
+
+    Plain: no NUL, no line break but ``\\n`` and ``\\r\\n`` (:meth:`str.splitlines`
+    splits on more), no BOM at the start, every line ``width`` fields (an empty line
+    is a row of empty cells), and every field split on the delimiter and line breaks
+    alone (``raw``, the text's bytes) either without a quote or quoted whole:
+    ``"…"`` with no quote inside. Then the csv module, pandas' C parser
+    (:func:`_fast_csv`) and this split give the same cells: each field is one cell,
+    its quotes taken off (``tests/test_ingest_read_csv.py``). pyarrow splits the
+    bytes without quoting; the distinct fields are checked, unquoted and decoded,
+    so no cell is boxed as a Python string but the distinct ones.
+
+    >>> grid, columns = _arrow_csv('"a";"b"\\n1;"2,5"\\n\\n3;4', (b'"a";"b"\\n1;"2,5"\\n\\n3;4',
+    ...                            "utf-8"), ";", 2)
+    >>> grid.tolist(), columns[1][0].tolist(), columns[1][1].tolist()
+    ([['a', 'b'], ['1', '2,5'], ['', ''], ['3', '4']], [0, 1, 2, 3], ['b', '2,5', '', '4'])
+    >>> _arrow_csv('"a;b";c\\n', (b'"a;b";c\\n', "utf-8"), ";", 2) is None  # quoted delimiter
+    True
+    """
+    data, codec = raw
+    if pa_csv is None or text.startswith("\ufeff") or bytes(data[:3]) == codecs.BOM_UTF8:
+        return None
+    lone_cr = _breaks(raw)[1] if lone_cr is None else lone_cr
+    if lone_cr or any(ch in text for ch in _NOT_PLAIN):
+        return None
+    names = [str(c) for c in range(width)]
+    try:
+        table = pa_csv.read_csv(
+            pa.py_buffer(data),
+            read_options=pa_csv.ReadOptions(column_names=names, use_threads=False,
+                                            block_size=len(data) + 1),  # one block
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char=False,
+                                              escape_char=False, newlines_in_values=False,
+                                              ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={n: pa.dictionary(pa.int32(), pa.binary()) for n in names},
+                null_values=[], strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except pa.ArrowException:  # a line of another width (or out of memory: pandas tries)
+        return None
+    columns = []
+    for column in table.columns:
+        if column.num_chunks != 1 or column.null_count or not pa.types.is_dictionary(
+                column.type):  # a file of one empty line: a column of type null
+            return None
+        chunk = column.chunk(0)
+        distinct = _unquoted([b.decode(codec) for b in chunk.dictionary.to_pylist()])
+        if distinct is None:
+            return None
+        codes = chunk.indices.to_numpy().astype(np.intp)
+        if len(distinct[1]) < len(distinct[0]):  # "a" and a: one cell
+            codes = distinct[0][codes]
+        columns.append((codes, distinct[1]))
+    rows = table.num_rows
+    del table
+    grid = np.empty((width, rows), dtype=object)
+    for c, (codes, distinct) in enumerate(columns):
+        np.take(distinct, codes, out=grid[c])
+    return grid.T, tuple(columns)
+
+
+def _unquoted(fields: list[str]) -> tuple[np.ndarray, np.ndarray] | None:
+    """The cells of distinct fields split without quoting: ``"…"`` without its quotes
+    (no quote inside), a field without a quote as it is; None for any other quote.
+    Returns (the cell's index of each field, the distinct cells).
+
+    >>> [x.tolist() for x in _unquoted(['"a"', "b", "a", '""'])]
+    [[0, 1, 0, 2], ['a', 'b', '']]
+    >>> _unquoted(['a"b']), _unquoted(['"a""b"']), _unquoted(['"'])
+    (None, None, None)
+    """
+    cells = []
+    for f in fields:
+        if '"' in f:
+            if len(f) < 2 or f[0] != '"' or f[-1] != '"' or '"' in f[1:-1]:
+                return None
+            f = f[1:-1]
+        cells.append(f)
+    index: dict[str, int] = {}
+    at = np.array([index.setdefault(c, len(index)) for c in cells], dtype=np.intp)
+    distinct = np.empty(len(index), dtype=object)
+    distinct[:] = list(index)
+    return at, distinct
 
 
 def read_json(data: bytes, filename: str) -> dict:

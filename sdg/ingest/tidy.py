@@ -450,14 +450,17 @@ def _parse_tidy_reference(grid: np.ndarray, sheet: str, year: int | None = None
     ]  # fmt: skip
 
 
-def parse_tidy(grid: np.ndarray, sheet: str, year: int | None = None
+def parse_tidy(grid: np.ndarray, sheet: str, year: int | None = None,
+               columns: tuple[tuple[np.ndarray, np.ndarray], ...] | None = None
                ) -> list[Block] | Explanation | None:
     """A long table (see the module); None when the sheet has no labelled header.
 
     A sheet whose body cells are all text (every CSV) takes the columnar path
     (:func:`_parse_tidy_columnar`: each column factorized once, each test run on its
     distinct cells); any other sheet the plain one (:func:`_parse_tidy_reference`).
-    Both give the same result (``tests/test_ingest_tidy_fast.py``).
+    Both give the same result (``tests/test_ingest_tidy_fast.py``). ``columns``: the
+    grid's columns as codes into their distinct text cells, when the reader has them
+    (:attr:`sdg.ingest.read.RawSheet.columns`): then no column is factorized here.
 
     >>> grid = np.array([["kommune", "år", "antall"], ["3203 Asker", "2024", "12"],
     ...                  ["3203 Asker", "2023", ".."]], dtype=object)
@@ -465,7 +468,7 @@ def parse_tidy(grid: np.ndarray, sheet: str, year: int | None = None
     >>> block.years.tolist(), block.cells.tolist(), block.col_notes
     ([2024.0, 2023.0], ['12', '..'], {0: 'ingest.skip.col_region', 1: 'ingest.skip.col_year'})
     """
-    found = _parse_tidy_columnar(grid, sheet, year)
+    found = _parse_tidy_columnar(grid, sheet, year, columns)
     return _parse_tidy_reference(grid, sheet, year) if found is _NOT_TEXT else found
 
 
@@ -494,6 +497,16 @@ class _TextColumns:
             codes.append(index)
             uniques.append(np.asarray(distinct, dtype=object))
         return cls(codes, uniques)
+
+    @classmethod
+    def below(cls, columns: tuple[tuple[np.ndarray, np.ndarray], ...], start: int
+              ) -> _TextColumns:
+        """The rows from ``start`` on of a sheet's columns given as codes into their
+        distinct text cells (:attr:`sdg.ingest.read.RawSheet.columns`). A column's
+        distinct cells are then those of the whole column: the header's cells among
+        them, which no body row has (every use of them goes through the codes or
+        counts the cells that occur)."""
+        return cls([codes[start:] for codes, _ in columns], [u for _, u in columns])
 
     def distinct(self, c: int, fn: Callable[[str], object], dtype: type = bool) -> np.ndarray:
         """``fn`` of each distinct cell of column ``c`` (index it with the codes)."""
@@ -545,16 +558,18 @@ def _region_column_columnar(header: list[str], geo: list[int], cols: _TextColumn
     return max(geo, key=lambda c: (score(c), -c))
 
 
-def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None
+def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
+                         columns: tuple[tuple[np.ndarray, np.ndarray], ...] | None = None
                          ) -> list[Block] | Explanation | None | object:
     """:func:`_parse_tidy_reference` with every test on each column's distinct cells
-    (:class:`_TextColumns`), the result taken back through the codes; ``_NOT_TEXT``
+    (:class:`_TextColumns`: of the body, or below the header from ``columns``, see
+    :func:`parse_tidy`), the result taken back through the codes; ``_NOT_TEXT``
     when a body cell is not text."""
     found = _long_header(grid)
     if found is None:
         return None
     r, raw_header, header, body = found
-    cols = _TextColumns.of(body)
+    cols = _TextColumns.of(body) if columns is None else _TextColumns.below(columns, r + 1)
     if cols is None:
         return _NOT_TEXT
     filled = np.zeros(len(body), dtype=bool)

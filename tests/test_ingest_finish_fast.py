@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 from sdg.errors import InvalidInput
 from sdg.ingest.blocks import Block, Context, finish, finish_all
+from sdg.ingest.cells import read_distinct
 from sdg.ingest.detect import detect
 from sdg.ingest.layouts import TEMPLATE_COLUMNS, _parse_long_reference, parse_long
 from sdg.ingest.model import Explanation, ParsedTable
@@ -139,6 +140,11 @@ def _coded_consistent(blocks: list[Block]) -> None:
                     assert value is None or value != value, name
                 else:
                     assert distinct[code] == value, name  # equal: 2016 and 2016.0 too
+        if b.cell_reads is not None:  # the read of the distinct cells, as read here
+            read, again = b.cell_reads, read_distinct(b.coded["cells"][1])
+            for x, y in zip(read[:3], again[:3], strict=True):
+                _same_array(x, y, "cell_reads")
+            assert read[3:] == again[3:]
 
 
 @pytest.mark.shared

@@ -23,6 +23,7 @@ from sdg.ingest.blocks import Block
 from sdg.ingest.model import Explanation
 from sdg.ingest.tidy import _NOT_TEXT, _parse_tidy_columnar, _parse_tidy_reference, parse_tidy
 from tests.shared_sheets import DATA, FILES, as_text, columns_of, raw_sheets
+from tests.test_ingest_finish_fast import compare
 
 
 def _same_array(a: np.ndarray | None, b: np.ndarray | None, field: str) -> None:
@@ -48,8 +49,8 @@ def assert_same(fast: object, ref: object) -> None:
     for f, r in zip(fast, ref, strict=True):
         assert isinstance(f, Block)
         for spec in dataclasses.fields(Block):
-            if spec.name == "coded":  # the columnar path's codes (test_ingest_finish_fast)
-                continue
+            if spec.name in ("coded", "cell_reads"):  # the columnar path's own
+                continue  # (their consistency: test_ingest_finish_fast)
             x, y = getattr(f, spec.name), getattr(r, spec.name)
             if isinstance(y, np.ndarray) or isinstance(x, np.ndarray):
                 _same_array(x, y, spec.name)
@@ -73,8 +74,11 @@ def _compare(grid: np.ndarray, sheet: str, year: int | None = None,
     assert_same(parse_tidy(grid, sheet, year), ref)
     for coded in (columns, columns_of(grid)):
         if coded is not None:
-            assert_same(_parse_tidy_columnar(grid, sheet, year, coded), ref)
+            found = _parse_tidy_columnar(grid, sheet, year, coded)
+            assert_same(found, ref)
             assert_same(parse_tidy(grid, sheet, year, coded), ref)
+            if isinstance(found, list):  # its codes and reads through finish_all
+                compare(found, sheet, {})
     return True
 
 

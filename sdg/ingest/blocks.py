@@ -61,6 +61,10 @@ class Block:
     #: :func:`pandas.factorize`; ``distinct`` may repeat a value. :func:`finish`
     #: ignores them; :func:`finish_all` uses them instead of factorizing again.
     coded: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    #: :func:`~sdg.ingest.cells.read_distinct` of the distinct cells of
+    #: ``coded["cells"]``, when the parser has read them anyway (the long tables):
+    #: :func:`finish_all` of this one block does not read them again.
+    cell_reads: tuple | None = None
 
 
 @dataclass
@@ -230,7 +234,8 @@ def finish_all(blocks: list[Block], ctx: Context) -> list[ParsedTable | Explanat
         return [finish(b, ctx) for b in blocks]
     label_index, distinct = _deduplicated(label_index, distinct)
     years = joined("years")
-    values, cell_problems = to_values_parts(cells, starts, _joined_codes(blocks, "cells"))
+    values, cell_problems = to_values_parts(cells, starts, _joined_codes(blocks, "cells"),
+                                            blocks[0].cell_reads if len(blocks) == 1 else None)
     looked_up = [_looked_up(u, ctx) for u in distinct] + [(None, "empty", None)]
     kinds = np.array([x[1] for x in looked_up], dtype=object)
     empty, unknown = (kinds == "empty")[label_index], (kinds == "unknown")[label_index]

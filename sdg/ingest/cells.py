@@ -118,15 +118,61 @@ def to_values(cells: np.ndarray) -> Cells:
     return _with_mixed_decimals(*_raw_values(cells))
 
 
+def read_distinct(cells: np.ndarray) -> tuple:
+    """Values, symbols, empty flags, problems (by index) and decimal styles of each
+    cell, mixed decimals not yet looked at: what :func:`to_values` and
+    :func:`to_values_parts` read of the cells. A parser that reads the distinct cells
+    of a column anyway (:mod:`sdg.ingest.tidy`) keeps this, gets their
+    :func:`to_values` from it (:func:`values_of_read`) and hands it on to
+    :func:`to_values_parts` (``read``), so no cell is read twice.
+
+    >>> value, status, empty, problems, styles = read_distinct(np.array(["1,5", ".."], dtype=object))
+    >>> value.tolist(), status.tolist(), styles
+    ([1.5, nan], [None, '..'], {'comma': [0], 'point': []})
+    """
+    return _read_cells(cells)
+
+
+def values_of_read(read: tuple) -> Cells:
+    """:func:`to_values` of *distinct* cells from their :func:`read_distinct` (which is
+    left as it was).
+
+    >>> c = values_of_read(read_distinct(np.array(["1,5", "2.5", "x"], dtype=object)))
+    >>> c.value.tolist(), [(i, k.split(".")[-1]) for i, k, _ in c.problems]
+    ([1.5, 2.5, nan], [(0, 'mixed_decimal_column'), (2, 'not_a_number')])
+    """
+    value, status, empty, problems, styles = read
+    return _with_mixed_decimals(value, status, empty, list(problems), styles)
+
+
+def join_reads(reads: list[tuple]) -> tuple:
+    """The :func:`read_distinct` of the cells of several parts, one after the other,
+    from each part's own.
+
+    >>> cells = np.array(["1,5", "x", "2.5", "y"], dtype=object)
+    >>> joined = join_reads([read_distinct(cells[:2]), read_distinct(cells[2:])])
+    >>> joined[0].tolist(), joined[3] == read_distinct(cells)[3], joined[4]
+    ([1.5, nan, 2.5, nan], True, {'comma': [0], 'point': [2]})
+    """
+    offsets = np.cumsum([0] + [len(r[0]) for r in reads]).tolist()
+    problems = [(i + o, key, params) for r, o in zip(reads, offsets, strict=False)
+                for i, key, params in r[3]]
+    styles = {k: [i + o for r, o in zip(reads, offsets, strict=False) for i in r[4][k]]
+              for k in ("comma", "point")}
+    return (np.concatenate([r[0] for r in reads]), np.concatenate([r[1] for r in reads]),
+            np.concatenate([r[2] for r in reads]), problems, styles)
+
+
 def to_values_parts(cells: np.ndarray, starts: np.ndarray,
-                    coded: tuple[np.ndarray, np.ndarray] | None = None
-                    ) -> tuple[Cells, list[list]]:
+                    coded: tuple[np.ndarray, np.ndarray] | None = None,
+                    read: tuple | None = None) -> tuple[Cells, list[list]]:
     """:func:`to_values` of each part ``cells[starts[k]:starts[k + 1]]``, read in one
     pass: the cells of all parts, and per part its problems (indices into ``cells``),
     the same as :func:`to_values` of that part alone (a decimal style is a part's
     own: its mixed decimal commas and points are its own problems). ``coded`` is
     (codes, distinct cells) with ``cells == distinct[codes]``, from a parser that has
-    them: text cells are then read one distinct cell at a time without factorizing.
+    them: text cells are then read one distinct cell at a time without factorizing
+    (``read``: their :func:`read_distinct`, when the parser has it).
 
     >>> cells = np.array(["1,5", "2.5", "x", "3.5", "4.5"], dtype=object)
     >>> whole, parts = to_values_parts(cells, np.array([0, 2, 5]))
@@ -138,7 +184,7 @@ def to_values_parts(cells: np.ndarray, starts: np.ndarray,
     if coded is not None and len(coded[0]) and coded[0].min() >= 0 and set(
         map(type, coded[1])
     ) == {str}:
-        value, status, empty, problems, styles = _read_coded(*coded)
+        value, status, empty, problems, styles = _read_coded(*coded, read)
     else:
         value, status, empty, problems, styles = _raw_values(cells)
     at = np.array([i for i, _, _ in problems], dtype=np.int64)
@@ -191,11 +237,11 @@ def _read_distinct(cells: np.ndarray) -> tuple | None:
     return _read_coded(index, np.asarray(uniques, dtype=object))
 
 
-def _read_coded(index: np.ndarray, uniques: np.ndarray) -> tuple:
+def _read_coded(index: np.ndarray, uniques: np.ndarray, read: tuple | None = None) -> tuple:
     """:func:`_read_cells` of the text cells ``uniques[index]``, each distinct text
     read once and spread back (``uniques`` may hold a text twice or texts no cell
-    has)."""
-    value, status, empty, problems, styles = _read_cells(uniques)
+    has; ``read``: their :func:`read_distinct`, when known)."""
+    value, status, empty, problems, styles = _read_cells(uniques) if read is None else read
     rows_of = None
     if problems or styles["comma"] or styles["point"]:
         order = np.argsort(index, kind="stable")

@@ -33,7 +33,16 @@ import numpy as np
 import pandas as pd
 
 from sdg.ingest.blocks import Block, map_unique
-from sdg.ingest.cells import YEAR_MAX, YEAR_MIN, Cells, parse_period, to_values
+from sdg.ingest.cells import (
+    YEAR_MAX,
+    YEAR_MIN,
+    Cells,
+    join_reads,
+    parse_period,
+    read_distinct,
+    to_values,
+    values_of_read,
+)
 from sdg.ingest.model import Explanation
 
 _HEADER_SCAN = 40
@@ -486,6 +495,7 @@ class _TextColumns:
         self.uniques = uniques
         self._blank: dict[int, np.ndarray] = {}
         self._values: dict[int, Cells] = {}
+        self._reads: dict[int, tuple] = {}
 
     @classmethod
     def of(cls, body: np.ndarray) -> _TextColumns | None:
@@ -523,10 +533,17 @@ class _TextColumns:
 
     def values(self, c: int) -> Cells:
         """:func:`~sdg.ingest.cells.to_values` of the distinct cells of column ``c``
-        (each cell's value, symbol and emptiness depend on that cell alone)."""
+        (each cell's value, symbol and emptiness depend on that cell alone), from
+        their :meth:`read`."""
         if c not in self._values:
-            self._values[c] = to_values(self.uniques[c])
+            self._values[c] = values_of_read(self.read(c))
         return self._values[c]
+
+    def read(self, c: int) -> tuple:
+        """:func:`~sdg.ingest.cells.read_distinct` of the distinct cells of column ``c``."""
+        if c not in self._reads:
+            self._reads[c] = read_distinct(self.uniques[c])
+        return self._reads[c]
 
     def seen(self, c: int, codes: np.ndarray) -> np.ndarray:
         """How often each distinct cell of column ``c`` occurs among ``codes``."""
@@ -766,7 +783,9 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
         period_codes = (cols.codes[year_col][out_rows], cols.uniques[year_col])
     if len(values) == 1:
         cell_codes, cell_distinct = cols.codes[values[0]][out_rows], cols.uniques[values[0]]
+        cell_reads = cols.read(values[0])
     else:
+        cell_reads = join_reads([cols.read(c) for c in values])
         cell_codes = np.empty(len(row_i), dtype=np.int64)
         offsets = np.cumsum([0] + [len(cols.uniques[c]) for c in values])
         for p, c in enumerate(values):
@@ -786,6 +805,7 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
             year_cells=body[out_rows, year_col] if year_col is not None else None,
             year_cols=np.full(len(row_i), year_col) if year_col is not None else None,
             periods=periods_out, notes=notes, col_notes=col_notes, coded=coded,
+            cell_reads=cell_reads,
         )
     ]  # fmt: skip
 

@@ -201,3 +201,28 @@ def test_breaks_and_line_count(text: str) -> None:
     assert read._breaks((text.encode("utf-8"), "utf-8")) == (text.count("\n"), lone)
     assert read._breaks((memoryview(text.encode("latin-1")), "latin-1")) == (text.count("\n"), lone)
     assert read.line_count(text, *read._breaks(text)) == len(text.splitlines())
+
+
+# The distinct fields: unquoted and decoded by pyarrow, against the plain loop ----------
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(st.sampled_from(['"', "a", "Ø", " ", "€"]), max_size=5), unique=True,
+                max_size=12))
+def test_arrow_cells_as_unquoted(fields: list[str]) -> None:
+    import pyarrow as pa
+
+    ref, fast = read._unquoted(fields), read._arrow_cells(pa.array(fields, pa.string()))
+    assert (ref is None) == (fast is None)
+    if ref is not None:
+        index, distinct = fast
+        assert distinct.dtype == object and distinct.tolist() == ref[1].tolist()
+        assert (index if index is not None else np.arange(len(fields))).tolist() == ref[0].tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.binary(max_size=6), max_size=10), st.integers(0, 3))
+def test_arrow_text_decodes_latin1(fields: list[bytes], skip: int) -> None:
+    import pyarrow as pa
+
+    array = pa.array([b"x"] * skip + fields, pa.binary())[skip:]  # an offset into buffers
+    assert read._arrow_text(array, "latin-1").to_pylist() == [f.decode("latin-1") for f in fields]

@@ -40,9 +40,10 @@ from defusedxml import ElementTree
 
 try:  # installed with streamlit (and used by pandas for its text dtype)
     import pyarrow as pa
+    import pyarrow.compute as pa_compute
     import pyarrow.csv as pa_csv
 except ImportError:  # pragma: no cover - then every CSV takes the pandas path
-    pa = pa_csv = None
+    pa = pa_compute = pa_csv = None
 
 from sdg import sandbox
 from sdg.errors import InvalidInput
@@ -1035,24 +1036,22 @@ def _arrow_csv(text: str, raw: tuple[bytes | memoryview, str], delimiter: str, w
             parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char=False,
                                               escape_char=False, newlines_in_values=False,
                                               ignore_empty_lines=False),
-            convert_options=pa_csv.ConvertOptions(
-                column_types={n: pa.dictionary(pa.int32(), pa.binary()) for n in names},
-                null_values=[], strings_can_be_null=False, quoted_strings_can_be_null=False))
+            convert_options=pa_csv.ConvertOptions(  # binary, then encoded: ~1/3 faster
+                column_types=dict.fromkeys(names, pa.binary()), null_values=[],
+                strings_can_be_null=False, quoted_strings_can_be_null=False))
+        columns = []
+        for column in table.columns:
+            if column.num_chunks != 1 or column.null_count or not pa.types.is_binary(
+                    column.type):  # a file of one empty line: a column of type null
+                return None
+            encoded = pa_compute.dictionary_encode(column.chunk(0))
+            found = _arrow_cells(_arrow_text(encoded.dictionary, codec))
+            if found is None:
+                return None
+            codes = encoded.indices.to_numpy().astype(np.intp)
+            columns.append((codes if found[0] is None else found[0][codes], found[1]))
     except pa.ArrowException:  # a line of another width (or out of memory: pandas tries)
         return None
-    columns = []
-    for column in table.columns:
-        if column.num_chunks != 1 or column.null_count or not pa.types.is_dictionary(
-                column.type):  # a file of one empty line: a column of type null
-            return None
-        chunk = column.chunk(0)
-        distinct = _unquoted([b.decode(codec) for b in chunk.dictionary.to_pylist()])
-        if distinct is None:
-            return None
-        codes = chunk.indices.to_numpy().astype(np.intp)
-        if len(distinct[1]) < len(distinct[0]):  # "a" and a: one cell
-            codes = distinct[0][codes]
-        columns.append((codes, distinct[1]))
     rows = table.num_rows
     del table
     grid = np.empty((width, rows), dtype=object)
@@ -1061,10 +1060,56 @@ def _arrow_csv(text: str, raw: tuple[bytes | memoryview, str], delimiter: str, w
     return grid.T, tuple(columns)
 
 
+def _arrow_text(fields: pa.Array, codec: str) -> pa.Array:
+    """Binary fields (of a file's bytes split at ASCII bytes) as text: UTF-8 as it is,
+    Latin-1 transcoded (one buffer; each byte from 0x80 on becomes two).
+
+    >>> _arrow_text(pa.array(["Bø".encode("latin-1"), b"", b"a"]), "latin-1").to_pylist()
+    ['Bø', '', 'a']
+    """
+    if codec != "latin-1":
+        return fields.cast(pa.string())  # valid: the whole text is (ArrowInvalid if not)
+    offsets_buffer, data_buffer = fields.buffers()[1:3]
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[
+        fields.offset:fields.offset + len(fields) + 1].astype(np.int64)
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else (
+        np.empty(0, dtype=np.uint8))
+    high = np.concatenate([[0], np.cumsum(data >= 0x80)])
+    utf8 = data.tobytes().decode("latin-1").encode("utf-8")
+    shifted = (offsets + high[offsets]).astype(np.int32)
+    return pa.Array.from_buffers(pa.string(), len(fields),
+                                 [None, pa.py_buffer(shifted), pa.py_buffer(utf8)])
+
+
+def _arrow_cells(fields: pa.Array) -> tuple[np.ndarray | None, np.ndarray] | None:
+    """:func:`_unquoted` of distinct text fields (tested against it): (each field's
+    index into the distinct cells, or None when that is the identity; the distinct
+    cells as an object array), None for a quote that does not quote a whole field.
+
+    >>> _arrow_cells(pa.array(['"a"', "b", "a", '""']))
+    (array([0, 1, 0, 2]), array(['a', 'b', ''], dtype=object))
+    >>> _arrow_cells(pa.array(["a", "b"]))[0] is None, _arrow_cells(pa.array(['"a"b"']))
+    (True, None)
+    """
+    quotes = pa_compute.count_substring(fields, '"').to_numpy()
+    if not quotes.any():
+        return None, fields.to_numpy(zero_copy_only=False)
+    quoted = (quotes == 2) & pa_compute.starts_with(fields, '"').to_numpy(
+        zero_copy_only=False) & pa_compute.ends_with(fields, '"').to_numpy(zero_copy_only=False)
+    quoted &= pa_compute.binary_length(fields).to_numpy() >= 2
+    if not (quoted | (quotes == 0)).all():
+        return None
+    unquoted = pa_compute.if_else(pa.array(quoted),
+                                  pa_compute.utf8_slice_codeunits(fields, 1, -1), fields)
+    index, distinct = pd.factorize(unquoted.to_numpy(zero_copy_only=False))  # "a" and a
+    return index, np.asarray(distinct, dtype=object)
+
+
 def _unquoted(fields: list[str]) -> tuple[np.ndarray, np.ndarray] | None:
-    """The cells of distinct fields split without quoting: ``"…"`` without its quotes
-    (no quote inside), a field without a quote as it is; None for any other quote.
-    Returns (the cell's index of each field, the distinct cells).
+    """The cells of distinct fields split without quoting (the plain reference of
+    :func:`_arrow_cells`): ``"…"`` without its quotes (no quote inside), a field
+    without a quote as it is; None for any other quote. Returns (the cell's index
+    of each field, the distinct cells).
 
     >>> [x.tolist() for x in _unquoted(['"a"', "b", "a", '""'])]
     [[0, 1, 0, 2], ['a', 'b', '']]

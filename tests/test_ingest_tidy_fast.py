@@ -283,3 +283,13 @@ def test_statbank_export_at_scale() -> None:
     two = np.concatenate([headers, headers[:, 3:4]], axis=1)
     two[0, 4] = "Andel 2021"
     assert _compare(two, "statbank.csv")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(st.sampled_from(["a", "Å", " ", "\t", "\x00", "\u00a0", "\u2028", "ß",
+                                         "\x1c", "İ", "K"]), max_size=6), max_size=8))
+def test_norm_texts_as_norm(texts: list[str]) -> None:
+    from sdg.ingest.tidy import _norm, _norm_texts
+
+    array = np.array(texts + [""], dtype=object)[:len(texts)]  # 1-D even when empty
+    assert _norm_texts(array).tolist() == [_norm(x) for x in texts]

@@ -79,6 +79,25 @@ def _norm(cell: object) -> str:
     return _SPACES.sub(" ", cell).strip().casefold() if isinstance(cell, str) else ""
 
 
+def _norm_texts(texts: np.ndarray) -> np.ndarray:
+    """``[_norm(x) for x in texts]`` of text cells as an object array, with one
+    regular-expression pass over all of them joined by NUL (which no whitespace run
+    holds: the runs are those of each text), or one by one if a text holds a NUL.
+
+    >>> _norm_texts(np.array([" Kommune  Nr", "ÅR", "", "a\\tb "], dtype=object)).tolist()
+    ['kommune nr', 'år', '', 'a b']
+    """
+    out = np.empty(len(texts), dtype=object)
+    if not len(texts):
+        return out
+    joined = "\x00".join(texts)
+    if joined.count("\x00") != len(texts) - 1:
+        out[:] = [_norm(x) for x in texts]
+        return out
+    out[:] = list(map(str.casefold, map(str.strip, _SPACES.sub(" ", joined).split("\x00"))))
+    return out
+
+
 def _words(header: str) -> set[str]:
     """Words of a header, split on spaces, dots and underscores, plus the whole.
 
@@ -597,7 +616,7 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
     labelled = [c for c, h in enumerate(header) if h]
     same = np.zeros(len(body), dtype=int)
     for c in labelled:
-        same += cols.distinct(c, lambda x, h=header[c]: _norm(x) == h)[cols.codes[c]]
+        same += (_norm_texts(cols.uniques[c]) == header[c])[cols.codes[c]]
     repeated = same >= max(2, len(labelled) // 2)
     for i in np.flatnonzero(repeated):
         notes[r + 1 + int(i)] = "ingest.skip.repeated_header"
@@ -697,8 +716,9 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
     labels[blank] = ""
     label_codes[blank] = offset
     label_distinct = np.concatenate(label_parts + [np.array([""], dtype=object)])
-    keep = ~other_level
-    rows, labels, label_codes = rows[keep], labels[keep], label_codes[keep]
+    if other_level.any():
+        keep = ~other_level
+        rows, labels, label_codes = rows[keep], labels[keep], label_codes[keep]
     n = len(rows)
     # Each row's (category text, period kind) as one code into `texts` and `kinds`.
     combo, texts = np.zeros(n, dtype=np.int64), np.array([""], dtype=object)
@@ -719,7 +739,10 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
                                dtype=object)
         kind_index, kind_names = pd.factorize(pd.Series(kind_of, dtype=object).fillna(""))
         width = max(len(kind_names), 1)
-        combo, keys = _dense(combo * width + kind_index[year_codes])
+        if width == 1:  # one kind: `combo` is dense already (from 0, in order)
+            keys = np.arange(int(combo.max()) + 1 if n else 0, dtype=np.int64)
+        else:
+            combo, keys = _dense(combo * width + kind_index[year_codes])
         row_year = year_of[year_codes]
         kinds = np.asarray(kind_names, dtype=object)[keys % width]
         texts = texts[keys // width]
@@ -758,8 +781,13 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
     use = ~text_only & ~text_row
     # Row by row, as in the file: the cells of a row in column order.
     by_column = np.argsort(np.array(values), kind="stable")
-    used = use[by_column].T  # (row, value column in column order)
-    row_i, which = np.nonzero(used)
+    whole = bool(use.all())  # every row's cells: no row left out
+    if whole:  # np.nonzero of all True
+        row_i = np.repeat(np.arange(n, dtype=np.intp), len(values))
+        which = np.tile(np.arange(len(values), dtype=np.intp), n)
+    else:
+        used = use[by_column].T  # (row, value column in column order)
+        row_i, which = np.nonzero(used)
     part = by_column[which]
     title = _title(grid, r, sheet, [raw_header[c] for c in values])
     statbank = _STATBANK.match(title)
@@ -792,17 +820,19 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
             at = part == p
             cell_codes[at] = cols.codes[c][out_rows[at]] + offsets[p]
         cell_distinct = np.concatenate([cols.uniques[c] for c in values])
-    coded = {"labels": (label_codes[row_i], label_distinct),
+    one = whole and len(values) == 1  # row_i is every row once: no copies
+    measure_codes = part * names.shape[1] + combo[row_i]
+    coded = {"labels": (label_codes if one else label_codes[row_i], label_distinct),
              "cells": (cell_codes, cell_distinct),
-             "measures": (part * names.shape[1] + combo[row_i], names.ravel()),
+             "measures": (measure_codes, names.ravel()),
              "periods": period_codes}
     return [
         Block(
             layout=layout, title=title, unit=None, source=source,
-            labels=labels[row_i], label_cols=np.full(len(row_i), region),
-            years=years, cells=body[out_rows, value_cols],
-            rows=out_rows + r + 1, cols=value_cols, measures=names[part, combo[row_i]],
-            year_cells=body[out_rows, year_col] if year_col is not None else None,
+            labels=labels if one else labels[row_i], label_cols=np.full(len(row_i), region),
+            years=years, cells=cell_distinct[cell_codes],
+            rows=out_rows + r + 1, cols=value_cols, measures=names.ravel()[measure_codes],
+            year_cells=period_codes[1][period_codes[0]] if year_col is not None else None,
             year_cols=np.full(len(row_i), year_col) if year_col is not None else None,
             periods=periods_out, notes=notes, col_notes=col_notes, coded=coded,
             cell_reads=cell_reads,

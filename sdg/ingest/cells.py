@@ -242,11 +242,7 @@ def _read_coded(index: np.ndarray, uniques: np.ndarray, read: tuple | None = Non
     read once and spread back (``uniques`` may hold a text twice or texts no cell
     has; ``read``: their :func:`read_distinct`, when known)."""
     value, status, empty, problems, styles = _read_cells(uniques) if read is None else read
-    rows_of = None
-    if problems or styles["comma"] or styles["point"]:
-        order = np.argsort(index, kind="stable")
-        starts = np.searchsorted(index[order], np.arange(len(uniques) + 1))
-        rows_of = [order[starts[u]:starts[u + 1]] for u in range(len(uniques))]
+    rows_of = _rows_of(index, [u for u, _, _ in problems] + styles["comma"] + styles["point"])
     spread = []
     for u, key, params in problems:
         spread += [(int(i), key, params) for i in rows_of[u]]
@@ -254,6 +250,25 @@ def _read_coded(index: np.ndarray, uniques: np.ndarray, read: tuple | None = Non
     row_styles = {k: np.sort(np.concatenate([rows_of[u] for u in v] or [np.empty(0, int)])
                              ).tolist() for k, v in styles.items()}
     return value[index], status[index], empty[index], spread, row_styles
+
+
+def _rows_of(index: np.ndarray, wanted: list[int]) -> dict[int, np.ndarray]:
+    """The rows (ascending) where ``index`` is each code in ``wanted``, looking only at
+    those rows when the codes are few (a header's text among a column's distinct
+    cells: its problem is no cell's).
+
+    >>> {u: r.tolist() for u, r in _rows_of(np.array([2, 0, 2, 1, 2]), [2, 3]).items()}
+    {2: [0, 2, 4], 3: []}
+    """
+    if not wanted:
+        return {}
+    codes = np.unique(np.asarray(wanted, dtype=np.int64))
+    rows = np.flatnonzero(np.isin(index, codes)) if len(codes) * 4 < len(index) else (
+        np.arange(len(index)))
+    order = rows[np.argsort(index[rows], kind="stable")]
+    starts = np.searchsorted(index[order], codes, side="left")
+    ends = np.searchsorted(index[order], codes, side="right")
+    return {int(u): order[a:b] for u, a, b in zip(codes, starts, ends, strict=True)}
 
 
 def _read_cells(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, list,
@@ -265,6 +280,8 @@ def _read_cells(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     odd = np.zeros(len(cells), dtype=bool)
     if kind in _NUMERIC_KINDS:
         is_str = np.zeros(len(cells), dtype=bool)
+    elif kind == "string" and set(map(type, cells)) == {str}:  # a CSV's: one pass
+        is_str = np.ones(len(cells), dtype=bool)
     else:
         types = [type(x) for x in cells]
         is_str = np.fromiter((t is str for t in types), dtype=bool, count=len(cells))
@@ -293,8 +310,9 @@ def _read_cells(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
         problems.append((int(i), "ingest.problem.not_finite", {}))
     parsed_text = is_str & ~np.isnan(value)
     point = np.flatnonzero(parsed_text)
-    if len(point):
-        point = point[series.iloc[point].str.contains(".", regex=False).to_numpy(dtype=bool)]
+    if len(point):  # text cells
+        texts = np.asarray(cells, dtype=object)[point]
+        point = point[np.fromiter(("." in x for x in texts), dtype=bool, count=len(point))]
     styles: dict[str, list[int]] = {"comma": [], "point": point.tolist()}
     for i in np.flatnonzero(is_str & ~empty & np.isnan(value) & ~infinite):
         text = cells[i]

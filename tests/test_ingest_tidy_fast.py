@@ -293,3 +293,15 @@ def test_norm_texts_as_norm(texts: list[str]) -> None:
 
     array = np.array(texts + [""], dtype=object)[:len(texts)]  # 1-D even when empty
     assert _norm_texts(array).tolist() == [_norm(x) for x in texts]
+
+
+def test_row_keys_one_number_or_tuples() -> None:
+    """The rows' (category, …, kind) codes as one number, or as tuples when the
+    number would not fit in 62 bits: the same dense codes and digits."""
+    from sdg.ingest.tidy import _digits, _keys
+
+    a, b = np.array([3, 1, 3, 0]), np.array([5, 5, 5, 2])
+    for sizes in ((10, 10), (2**40, 2**40)):
+        combo, keys = _keys([(a, sizes[0]), (b, sizes[1])])
+        assert combo.tolist() == [0, 1, 0, 2]
+        assert [d.tolist() for d in _digits(keys, list(sizes))] == [[3, 1, 0], [5, 5, 2]]

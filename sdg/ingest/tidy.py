@@ -576,6 +576,50 @@ def _dense(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return index, np.asarray(keys, dtype=np.int64)
 
 
+def _keys(digits: list[tuple[np.ndarray, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's tuple of codes (``digits``: per part, each row's code and the
+    number of codes) as a dense code from 0 in order of first appearance, and
+    the keys of the tuples in that order (the codes as digits of one number:
+    :func:`_digits`); one factorization when the number fits in 62 bits, else one
+    per part.
+
+    >>> codes, keys = _keys([(np.array([1, 0, 1]), 2), (np.array([2, 2, 2]), 3)])
+    >>> codes.tolist(), keys.tolist()
+    ([0, 1, 0], [5, 2])
+    """
+    sizes = [size for _, size in digits]
+    if np.prod([float(x) for x in sizes]) < 2.0 ** 62:
+        number = np.zeros(len(digits[0][0]), dtype=np.int64)
+        for codes, size in digits:
+            number = number * size + codes
+        return _dense(number)
+    combo = np.zeros(len(digits[0][0]), dtype=np.int64)
+    tuples: list[tuple] = [()]
+    for codes, size in digits:  # dense after each part: the keys as tuples
+        combo, keys = _dense(combo * size + codes)
+        tuples = [(*tuples[k // size], k % size) for k in keys.tolist()]
+    return combo, _Tuples(tuples)
+
+
+class _Tuples(list):
+    """Keys too large for one integer: each a tuple of digits (see :func:`_digits`)."""
+
+
+def _digits(keys: np.ndarray, sizes: list[int]) -> list[np.ndarray]:
+    """The digits of each key of :func:`_keys` (its code in each part).
+
+    >>> [d.tolist() for d in _digits(np.array([5, 2]), [2, 3])]
+    [[1, 0], [2, 2]]
+    """
+    if isinstance(keys, _Tuples):
+        return [np.array([t[i] for t in keys], dtype=np.int64) for i in range(len(sizes))]
+    out = []
+    for size in reversed(sizes):
+        out.append(keys % size)
+        keys = keys // size
+    return out[::-1]
+
+
 def _region_column_columnar(header: list[str], geo: list[int], cols: _TextColumns,
                             rows: np.ndarray) -> int:
     """:func:`_region_column` on the distinct cells."""
@@ -634,11 +678,12 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
     col_notes: dict[int, str] = {}
     values: list[int] = []
     categories: list[int] = []
-    region_codes = cols.codes[region][rows]
+    every_row = len(rows) == len(body)  # then rows is 0, 1, …: no copies through it
+    region_codes = cols.codes[region] if every_row else cols.codes[region][rows]
     for c in range(grid.shape[1]):
         if c in (region, year_col):
             continue
-        codes = cols.codes[c][rows]
+        codes = cols.codes[c] if every_row else cols.codes[c][rows]
         nonblank = ~cols.blank(c)[codes]
         if not nonblank.any():
             if header[c] or c < len(raw_header) and raw_header[c] != "":
@@ -720,15 +765,16 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
         keep = ~other_level
         rows, labels, label_codes = rows[keep], labels[keep], label_codes[keep]
     n = len(rows)
+    in_rows = (lambda a: a) if n == len(body) else (lambda a: a[rows])  # rows: all?
     # Each row's (category text, period kind) as one code into `texts` and `kinds`.
     combo, texts = np.zeros(n, dtype=np.int64), np.array([""], dtype=object)
-    for c in categories:
-        part = cols.distinct(c, lambda x: "" if x == "" else str(x).strip(), object)
-        combo, keys = _dense(combo * len(part) + cols.codes[c][rows])
-        old, new = texts[keys // len(part)], part[keys % len(part)]
-        texts = np.where(old == "", new, np.where(new == "", old, old + " / " + new))
+    parts = [cols.distinct(c, lambda x: "" if x == "" else str(x).strip(), object)
+             for c in categories]
+    digits: list[tuple[np.ndarray, int]] = [(in_rows(cols.codes[c]), len(part))
+                                            for c, part in zip(categories, parts, strict=True)]
+    kind_of_row = None
     if year_col is not None:
-        year_codes = cols.codes[year_col][rows]
+        year_codes = in_rows(cols.codes[year_col])
         periods = [parse_period(u) for u in cols.uniques[year_col]]
         year_of = np.array([p[0] if p else np.nan for p in periods], dtype=float)
         kind_of = np.array([p[1] if p else None for p in periods], dtype=object)
@@ -739,15 +785,25 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
                                dtype=object)
         kind_index, kind_names = pd.factorize(pd.Series(kind_of, dtype=object).fillna(""))
         width = max(len(kind_names), 1)
-        if width == 1:  # one kind: `combo` is dense already (from 0, in order)
-            keys = np.arange(int(combo.max()) + 1 if n else 0, dtype=np.int64)
-        else:
-            combo, keys = _dense(combo * width + kind_index[year_codes])
         row_year = year_of[year_codes]
-        kinds = np.asarray(kind_names, dtype=object)[keys % width]
-        texts = texts[keys // width]
-    else:
+        if width > 1:
+            digits.append((kind_index[year_codes], width))
+            kind_of_row = np.asarray(kind_names, dtype=object)
+    if digits:  # the rows' keys: (category, …, kind) as digits of one number
+        combo, keys = _keys(digits)
+        at = _digits(keys, [size for _, size in digits])
+        texts = np.full(len(keys), "", dtype=object)
+        for part, k in zip(parts, at, strict=False):
+            old, new = texts, part[k]
+            texts = np.where(old == "", new, np.where(new == "", old, old + " / " + new))
+    if year_col is None:
         kinds = None
+    elif kind_of_row is not None:
+        kinds = kind_of_row[at[-1]]
+    else:  # one kind: `combo` is dense already (from 0, in order)
+        keys = np.arange(int(combo.max()) + 1 if n else 0, dtype=np.int64)
+        kinds = np.asarray(kind_names, dtype=object)[keys % width]
+        texts = texts[keys]
     # The measure of every (value column, row): names[part, combo].
     names = np.empty((len(values), len(texts)), dtype=object)
     for p, c in enumerate(values):
@@ -765,7 +821,7 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
     has_figure = np.zeros(len(group_of), dtype=bool)
     for p, c in enumerate(values):
         parsed = cols.values(c)
-        codes = cols.codes[c][rows]
+        codes = in_rows(cols.codes[c])
         figure[p] = (~np.isnan(parsed.value) | (parsed.status != None))[codes]  # noqa: E711
         empty[p] = parsed.empty[codes]
         has_figure[groups[p][np.bincount(combo[figure[p]], minlength=len(texts)) > 0]] = True

@@ -317,11 +317,13 @@ def _objects(part: np.ndarray) -> pd.Series:
 def _column_letters(cols: np.ndarray) -> np.ndarray:
     """:func:`_letters` by a table of the columns present (no sort).
 
-    >>> _column_letters(np.array([1, 0, 27, 1])).tolist()
-    ['B', 'A', 'AB', 'B']
+    >>> _column_letters(np.array([1, 0, 27, 1])).tolist(), _column_letters(np.array([2, 2])).tolist()
+    (['B', 'A', 'AB', 'B'], ['C', 'C'])
     """
     if not len(cols):
         return np.array([], dtype=object)
+    if cols.min() == cols.max():  # one column (a long table's only value column)
+        return np.full(len(cols), column_letter(int(cols[0])), dtype=object)
     cols = cols.astype(np.int64)
     table = np.empty(int(cols.max()) + 1, dtype=object)
     for c in np.flatnonzero(np.bincount(cols)):

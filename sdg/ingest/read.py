@@ -1054,10 +1054,13 @@ def _arrow_csv(text: str, raw: tuple[bytes | memoryview, str], delimiter: str, w
         return None
     rows = table.num_rows
     del table
-    grid = np.empty((width, rows), dtype=object)
-    for c, (codes, distinct) in enumerate(columns):
-        np.take(distinct, codes, out=grid[c])
-    return grid.T, tuple(columns)
+    # The grid in one take from every column's distinct cells (faster than a take per
+    # column into an object array, which NumPy first fills with None).
+    offsets = np.cumsum([0] + [len(distinct) for _, distinct in columns[:-1]])
+    index = np.empty((width, rows), dtype=np.intp)
+    for c, (codes, _) in enumerate(columns):
+        np.add(codes, offsets[c], out=index[c])
+    return np.concatenate([distinct for _, distinct in columns])[index].T, tuple(columns)
 
 
 def _arrow_text(fields: pa.Array, codec: str) -> pa.Array:

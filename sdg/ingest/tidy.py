@@ -838,22 +838,28 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
     # Row by row, as in the file: the cells of a row in column order.
     by_column = np.argsort(np.array(values), kind="stable")
     whole = bool(use.all())  # every row's cells: no row left out
-    if whole:  # np.nonzero of all True
-        row_i = np.repeat(np.arange(n, dtype=np.intp), len(values))
-        which = np.tile(np.arange(len(values), dtype=np.intp), n)
+    one = whole and len(values) == 1  # each row's one value cell, in order
+    if one:  # no copies through row_i (0, 1, …, n - 1)
+        part, size = np.zeros(n, dtype=np.intp), n
+        pick = lambda a: a  # noqa: E731
     else:
-        used = use[by_column].T  # (row, value column in column order)
-        row_i, which = np.nonzero(used)
-    part = by_column[which]
+        if whole:  # np.nonzero of all True
+            row_i = np.repeat(np.arange(n, dtype=np.intp), len(values))
+            which = np.tile(np.arange(len(values), dtype=np.intp), n)
+        else:
+            used = use[by_column].T  # (row, value column in column order)
+            row_i, which = np.nonzero(used)
+        part, size = by_column[which], len(row_i)
+        pick = lambda a: a[row_i]  # noqa: E731
     title = _title(grid, r, sheet, [raw_header[c] for c in values])
     statbank = _STATBANK.match(title)
     layout, source = ("ssb_statbank", f"SSB {statbank.group(1)}") if statbank else ("long", None)
     if statbank:
         title = statbank.group(2).strip()
     value_cols = np.array(values, dtype=int)[part]
-    out_rows = rows[row_i]
+    out_rows = pick(rows)
     if year_col is not None:
-        years = row_year[row_i]
+        years = pick(row_year)
     else:
         years = np.array([col_period[c][0] for c in values], dtype=float)[part]
     periods_out = None
@@ -864,32 +870,31 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
         periods_out = period_labels[part]
         period_codes = (part, period_labels)
     else:
-        period_codes = (cols.codes[year_col][out_rows], cols.uniques[year_col])
+        period_codes = (pick(in_rows(cols.codes[year_col])), cols.uniques[year_col])
     if len(values) == 1:
-        cell_codes, cell_distinct = cols.codes[values[0]][out_rows], cols.uniques[values[0]]
+        cell_codes, cell_distinct = pick(in_rows(cols.codes[values[0]])), cols.uniques[values[0]]
         cell_reads = cols.read(values[0])
     else:
         cell_reads = join_reads([cols.read(c) for c in values])
-        cell_codes = np.empty(len(row_i), dtype=np.int64)
+        cell_codes = np.empty(size, dtype=np.int64)
         offsets = np.cumsum([0] + [len(cols.uniques[c]) for c in values])
         for p, c in enumerate(values):
             at = part == p
             cell_codes[at] = cols.codes[c][out_rows[at]] + offsets[p]
         cell_distinct = np.concatenate([cols.uniques[c] for c in values])
-    one = whole and len(values) == 1  # row_i is every row once: no copies
-    measure_codes = part * names.shape[1] + combo[row_i]
-    coded = {"labels": (label_codes if one else label_codes[row_i], label_distinct),
+    measure_codes = part * names.shape[1] + pick(combo)
+    coded = {"labels": (pick(label_codes), label_distinct),
              "cells": (cell_codes, cell_distinct),
              "measures": (measure_codes, names.ravel()),
              "periods": period_codes}
     return [
         Block(
             layout=layout, title=title, unit=None, source=source,
-            labels=labels if one else labels[row_i], label_cols=np.full(len(row_i), region),
+            labels=pick(labels), label_cols=np.full(size, region),
             years=years, cells=cell_distinct[cell_codes],
             rows=out_rows + r + 1, cols=value_cols, measures=names.ravel()[measure_codes],
             year_cells=period_codes[1][period_codes[0]] if year_col is not None else None,
-            year_cols=np.full(len(row_i), year_col) if year_col is not None else None,
+            year_cols=np.full(size, year_col) if year_col is not None else None,
             periods=periods_out, notes=notes, col_notes=col_notes, coded=coded,
             cell_reads=cell_reads,
         )

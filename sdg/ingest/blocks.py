@@ -250,18 +250,20 @@ def finish_all(blocks: list[Block], ctx: Context) -> list[ParsedTable | Explanat
             keep[starts[k]:starts[k + 1]] = False
     kept = np.flatnonzero(keep)
     bounds = np.searchsorted(kept, starts).tolist()
-    label_kept = label_index[kept]
+    # every cell kept: the arrays as they are (each is made here or only read)
+    at = (lambda a: a) if len(kept) == len(keep) else (lambda a: a[kept])  # noqa: E731
+    label_kept = at(label_index)
     region = _Texts([x[2] for x in looked_up], label_kept)
     municipality = np.array([x[0] for x in looked_up], dtype=object)[label_kept]
-    year = years[kept].astype(np.int64)
-    value, status = values.value[kept], values.status[kept]
-    measure = _mapped(measure_distinct, clean_text)[measure_index[kept]]
-    src_row = joined("rows")[kept].astype(np.int64) + 1
-    src_col = _column_letters(joined("cols")[kept])
+    year = at(years).astype(np.int64)
+    value, status = at(values.value), at(values.status)
+    measure = _mapped(measure_distinct, clean_text)[at(measure_index)]
+    src_row = at(joined("rows")).astype(np.int64) + 1
+    src_col = _column_letters(at(joined("cols")))
     if periods is None:
         period = year.astype(str).astype(object)
     else:
-        period = _mapped(period_distinct, _period_of)[period_index[kept]]
+        period = _mapped(period_distinct, _period_of)[at(period_index)]
     for k, block in enumerate(blocks):
         if outcomes[k] is not None:
             continue

@@ -26,6 +26,7 @@ dato``). Columns and rows not used as figures are listed with their reason
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 
@@ -143,10 +144,11 @@ def _is_code_distinct(header: str, uniques: np.ndarray, counts: np.ndarray) -> b
     each occurs."""
     is_text = np.array([isinstance(x, str) for x in uniques], dtype=bool)
     if len(uniques) and is_text.all():
-        stripped = [x.strip() for x in uniques]
-        digit = np.array([x.isdigit() for x in stripped], dtype=bool)
-        lengths = {len(x) for x, d in zip(stripped, digit, strict=True) if d}
-        zero = any(x.startswith("0") for x, d in zip(stripped, digit, strict=True) if d)
+        stripped = list(map(str.strip, uniques))
+        digit = np.fromiter(map(str.isdigit, stripped), dtype=bool, count=len(stripped))
+        numbers = list(itertools.compress(stripped, digit))
+        lengths = set(map(len, numbers))
+        zero = any(x.startswith("0") for x in numbers)
         if counts[digit].sum() >= 0.95 * counts.sum() and zero and len(lengths) == 1 and (
                 min(lengths) >= 2):  # "0"/"1" is a yes/no figure, "0634" a code
             return True
@@ -546,8 +548,10 @@ class _TextColumns:
         if c not in self._blank:
             from sdg.ingest.regions import NULL_TEXTS
 
-            self._blank[c] = self.distinct(
-                c, lambda x: x == "" or x.strip().casefold() in NULL_TEXTS)
+            texts = self.uniques[c]  # x == "" or x.strip().casefold() in NULL_TEXTS
+            folded = map(str.casefold, map(str.strip, texts))
+            self._blank[c] = (texts == "") | np.fromiter(
+                map(NULL_TEXTS.__contains__, folded), dtype=bool, count=len(texts))
         return self._blank[c]
 
     def values(self, c: int) -> Cells:

@@ -43,7 +43,7 @@ def check_arrow(text: str, raw: bytes, codec: str, delimiter: str) -> bool:
     True when it read the text."""
     rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
     width = max(map(len, rows), default=1)
-    found = read._arrow_csv(text, (raw, codec), delimiter, width)
+    found = read._arrow_csv((raw, codec), delimiter, width)
     if found is None:
         return False
     grid, columns = found
@@ -110,7 +110,7 @@ def test_arrow_csv_reads_plain_files_and_leaves_the_rest() -> None:
                 'a;b\x0b\n1;2\n',            # a line break only splitlines knows
                 '\ufeffa;b\n1;2\n'):         # a BOM the C parser would drop
         assert not check_arrow(odd, odd.encode("utf-8"), "utf-8", ";"), odd
-    assert read._arrow_csv("ï»¿a;b\n", ("ï»¿a;b\n".encode("latin-1"), "latin-1"), ";", 2) is None
+    assert read._arrow_csv(("ï»¿a;b\n".encode("latin-1"), "latin-1"), ";", 2) is None
 
 
 def _big(encoding: str, end: str = "\n", quote: bool = True) -> tuple[bytes, str]:
@@ -226,3 +226,61 @@ def test_arrow_text_decodes_latin1(fields: list[bytes], skip: int) -> None:
 
     array = pa.array([b"x"] * skip + fields, pa.binary())[skip:]  # an offset into buffers
     assert read._arrow_text(array, "latin-1").to_pylist() == [f.decode("latin-1") for f in fields]
+
+
+# Reading a file without decoding it: the codec, its lines and breaks on the bytes ------
+
+_RAW_PIECES = (st.sampled_from(["a", "ø", "€", "\r\n", "\n", "\r", "\x85", "\u2028", "\x0b",
+                                "\ufeff", ";", '"'])
+               .map(str.encode) | st.binary(max_size=3) | st.sampled_from(
+                   [b"\xed\xa0\x80", b"\xc0\xaf", b"\xf4\x90\x80\x80", b"\xe2\x82"]))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.integers(-8, 4), st.lists(_RAW_PIECES, max_size=8), st.sampled_from(
+    [b"", codecs.BOM_UTF8, b"\xff\xfe", b"\xfe\xff"]), st.booleans())
+def test_codec_lines_and_breaks_on_the_bytes(shift: int, pieces: list[bytes], head: bytes,
+                                             long: bool) -> None:
+    body = b"".join(pieces)
+    data = head + (b"a" * (read._UTF8_PROBE - len(head) + shift) if long else b"") + body
+    text, codec = read._decode(data)
+    found, decoded = read._codec(data)
+    assert found == codec and (decoded is None or decoded == text)
+    raw = read._raw_text(data, codec)
+    if raw is None:
+        return
+    assert bytes(raw[0]).decode(raw[1]) == text
+    newlines, lone = read._breaks(raw)
+    assert (newlines, lone) == (text.count("\n"), text.count("\r") - text.count("\r\n"))
+    assert read._raw_line_count(data, raw, newlines, lone) == len(text.splitlines())
+    for n in (1, 3, 50):
+        assert read._first_raw_lines(raw, n) == text.splitlines()[:n]
+    for part in (b"\x00", b"\xc2\x85", b"\x0b", b"a"):
+        assert read._holds(raw[0], part) == (part in bytes(raw[0]))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.binary(max_size=12) | st.lists(_RAW_PIECES, max_size=6).map(b"".join))
+def test_valid_utf8_as_python(data: bytes) -> None:
+    try:
+        data.decode("utf-8")
+        valid = True
+    except UnicodeDecodeError:
+        valid = False
+    assert read._valid_utf8(data) == valid
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["a", "ø", "€", "\r\n", "\n", "\r", "\x85", "\u2028", ";"]),
+                min_size=1, max_size=12), st.sampled_from(["utf-8", "latin-1"]))
+def test_first_lines_of_long_bytes(pieces: list[str], codec: str) -> None:
+    """Prefixes of 4,096 bytes and more cut anywhere: in a character, a ``\\r\\n``."""
+    text = "".join(pieces) * (20_000 // len("".join(pieces)) + 1)
+    try:
+        data = text.encode(codec)
+    except UnicodeEncodeError:
+        return
+    for n in (1, 50):
+        assert read._first_raw_lines((memoryview(data), codec), n) == text.splitlines()[:n]
+    assert read._raw_line_count(data, (memoryview(data), codec), *read._breaks(
+        (memoryview(data), codec))) == len(text.splitlines())

@@ -820,6 +820,52 @@ def decode_text(data: bytes) -> str:
 _UTF8_PROBE = 64 * 1024
 
 
+def _codec(data: bytes) -> tuple[str, str | None]:
+    """The codec of :func:`_decode` (``utf-16``, ``utf-8-sig`` or ``latin-1``) and the
+    text, when telling the codec took decoding it (else None): a file that is ASCII,
+    or UTF-8 by pyarrow's check of its bytes (no Python string built), or not UTF-8
+    by its first bytes, is not decoded (tested against :func:`_decode`).
+
+    >>> _codec("Bø".encode("latin-1")), _codec(codecs.BOM_UTF8 + "Bø".encode())
+    (('latin-1', None), ('utf-8-sig', None))
+    >>> _codec("a".encode("utf-16"))
+    ('utf-16', 'a')
+    """
+    if data.startswith(_UTF16_BOMS):
+        try:
+            return "utf-16", data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    if len(data) > _UTF8_PROBE:
+        try:
+            codecs.getincrementaldecoder("utf-8-sig")().decode(data[:_UTF8_PROBE], final=False)
+        except UnicodeDecodeError:
+            return "latin-1", None
+    if data.isascii():
+        return "utf-8-sig", None
+    if pa is not None:
+        body = memoryview(data)[3 if data.startswith(codecs.BOM_UTF8) else 0:]
+        return ("utf-8-sig" if _valid_utf8(body) else "latin-1"), None
+    text, codec = _decode(data)
+    return codec, text
+
+
+def _valid_utf8(data: bytes | memoryview) -> bool:
+    """True when ``data`` decodes as UTF-8 (pyarrow's check, as strict as Python's:
+    no surrogates, overlong forms or code points past U+10FFFF).
+
+    >>> _valid_utf8("Bø".encode()), _valid_utf8(b"\\xed\\xa0\\x80"), _valid_utf8(b"\\xc3")
+    (True, False, False)
+    """
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int32))
+    text = pa.Array.from_buffers(pa.string(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        text.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
 def _decode(data: bytes) -> tuple[str, str]:
     """:func:`decode_text` and the codec that decoded it (``utf-16``, ``utf-8-sig`` or
     ``latin-1``).
@@ -864,28 +910,31 @@ def read_csv(data: bytes, filename: str, limits: Limits | None = None) -> RawShe
     """
     limits = limits or Limits()
     name = PurePath(filename).name
-    text, codec = _decode(data)
+    codec, text = _codec(data)  # the text itself only for UTF-16 (or UTF-8 without pyarrow)
     raw = _raw_text(data, codec)
     newlines, lone_cr = _breaks(text if raw is None else raw)
     limits.check(name, name, rows=newlines + 1, cols=1)  # before the split
-    head = _first_lines(text, 50)
+    head = _first_lines(text, 50) if raw is None else _first_raw_lines(raw, 50)
     sample = "\n".join(head)
     delimiter = max(DELIMITERS, key=sample.count)
-    count = line_count(text, newlines, lone_cr)  # len(text.splitlines()), without the list
+    # len(text.splitlines()), without the list (or the text)
+    count = (line_count(text, newlines, lone_cr) if raw is None
+             else _raw_line_count(data, raw, newlines, lone_cr))
     limits.check(name, name, rows=count, cols=1)
     if count > _FAST_CSV_LINES:
         width = max(map(len, csv.reader(head, delimiter=delimiter)))
         # the C parser refuses a line wider than the first 50 (then the csv module
         # below reads it), so rows × width bounds its grid
         limits.check(name, name, rows=count, cols=width)
-        if raw is None:  # UTF-16: its text as UTF-8
-            raw = memoryview(text.encode("utf-8")), "utf-8"
-        found = _arrow_csv(text, raw, delimiter, width, lone_cr)
+        found = _arrow_csv(raw if raw is not None else (text.encode("utf-8"), "utf-8"),
+                           delimiter, width, lone_cr)
         if found is not None:
             return RawSheet(name, found[0], columns=found[1])
+        text = decode_text(data) if text is None else text
         grid = _fast_csv(text, delimiter, width)
         if grid is not None:
             return RawSheet(name, grid)
+    text = decode_text(data) if text is None else text
     lines = text.splitlines()
     del text
     rows = []
@@ -920,6 +969,46 @@ def line_count(text: str, newlines: int | None = None, lone_cr: int | None = Non
     breaks += sum(text.count(b) for b in _OTHER_BREAKS if b in text)  # `in` is a fast scan
     last = text[-1:]
     return breaks + (1 if last and last not in "\n\r" and last not in _OTHER_BREAKS else 0)
+
+
+#: The bytes of :data:`_OTHER_BREAKS` in each codec of :func:`_raw_text`.
+_BREAK_BYTES = {"latin-1": tuple(b.encode("latin-1") for b in _OTHER_BREAKS if ord(b) < 256),
+                "utf-8": tuple(b.encode("utf-8") for b in _OTHER_BREAKS)}
+
+
+def _raw_line_count(data: bytes, raw: tuple[memoryview, str], newlines: int, lone_cr: int
+                    ) -> int:
+    """:func:`line_count` of the text whose bytes are ``raw`` (:func:`_raw_text` of the
+    file ``data``), counted on the bytes: a break's bytes are that break wherever
+    they are in Latin-1 or UTF-8 (which no BOM holds).
+
+    >>> text = "a\\r\\nb\\x85c\\u2028"
+    >>> data = codecs.BOM_UTF8 + text.encode()
+    >>> _raw_line_count(data, _raw_text(data, "utf-8-sig"), 1, 0) == len(text.splitlines())
+    True
+    """
+    body, codec = raw
+    breaks = newlines + lone_cr + sum(data.count(b) for b in _BREAK_BYTES[codec] if b in data)
+    last = bytes(body[-4:]).decode(codec, errors="ignore")[-1:]  # whole at the end
+    return breaks + (1 if last and last not in "\n\r" and last not in _OTHER_BREAKS else 0)
+
+
+def _first_raw_lines(raw: tuple[memoryview, str], n: int) -> list[str]:
+    """:func:`_first_lines` of the text whose bytes are ``raw``, decoding a prefix
+    long enough to hold them (a character cut at its end is left out).
+
+    >>> _first_raw_lines((memoryview("ø;b\\r\\n".encode() * 3000), "utf-8"), 2)
+    ['ø;b', 'ø;b']
+    """
+    body, codec = raw
+    size = 4096
+    while size < len(body):
+        head = codecs.getincrementaldecoder(codec)().decode(body[:size], final=False)
+        lines = head.splitlines()
+        if len(lines) > n + 1:  # line n - 1 and its line break end inside the prefix
+            return lines[:n]
+        size *= 4
+    return bytes(body).decode(codec).splitlines()[:n]
 
 
 def _breaks(text: str | tuple[bytes | memoryview, str]) -> tuple[int, int]:
@@ -994,11 +1083,7 @@ def _raw_text(data: bytes, codec: str) -> tuple[memoryview, str] | None:
     return None
 
 
-#: What a CSV line holds for :func:`_arrow_csv` to read it: none of these characters.
-_NOT_PLAIN = ("\x00", *_OTHER_BREAKS)
-
-
-def _arrow_csv(text: str, raw: tuple[bytes | memoryview, str], delimiter: str, width: int,
+def _arrow_csv(raw: tuple[bytes | memoryview, str], delimiter: str, width: int,
                lone_cr: int | None = None
                ) -> tuple[np.ndarray, tuple[tuple[np.ndarray, np.ndarray], ...]] | None:
     """A large *plain* CSV split by pyarrow, each column dictionary-encoded: the grid
@@ -1014,18 +1099,17 @@ def _arrow_csv(text: str, raw: tuple[bytes | memoryview, str], delimiter: str, w
     bytes without quoting; the distinct fields are checked, unquoted and decoded,
     so no cell is boxed as a Python string but the distinct ones.
 
-    >>> grid, columns = _arrow_csv('"a";"b"\\n1;"2,5"\\n\\n3;4', (b'"a";"b"\\n1;"2,5"\\n\\n3;4',
-    ...                            "utf-8"), ";", 2)
+    >>> grid, columns = _arrow_csv((b'"a";"b"\\n1;"2,5"\\n\\n3;4', "utf-8"), ";", 2)
     >>> grid.tolist(), columns[1][0].tolist(), columns[1][1].tolist()
     ([['a', 'b'], ['1', '2,5'], ['', ''], ['3', '4']], [0, 1, 2, 3], ['b', '2,5', '', '4'])
-    >>> _arrow_csv('"a;b";c\\n', (b'"a;b";c\\n', "utf-8"), ";", 2) is None  # quoted delimiter
+    >>> _arrow_csv((b'"a;b";c\\n', "utf-8"), ";", 2) is None  # quoted delimiter
     True
     """
     data, codec = raw
-    if pa_csv is None or text.startswith("\ufeff") or bytes(data[:3]) == codecs.BOM_UTF8:
+    if pa_csv is None or bytes(data[:3]) == codecs.BOM_UTF8:  # a BOM (a second one)
         return None
     lone_cr = _breaks(raw)[1] if lone_cr is None else lone_cr
-    if lone_cr or any(ch in text for ch in _NOT_PLAIN):
+    if lone_cr or any(_holds(data, b) for b in (b"\x00", *_BREAK_BYTES[codec])):
         return None
     names = [str(c) for c in range(width)]
     try:
@@ -1106,6 +1190,26 @@ def _arrow_cells(fields: pa.Array) -> tuple[np.ndarray | None, np.ndarray] | Non
                                   pa_compute.utf8_slice_codeunits(fields, 1, -1), fields)
     index, distinct = pd.factorize(unquoted.to_numpy(zero_copy_only=False))  # "a" and a
     return index, np.asarray(distinct, dtype=object)
+
+
+def _holds(data: bytes | memoryview, part: bytes) -> bool:
+    """``part in data`` for bytes, or for a view into a bytes object (the file after
+    its BOM, :func:`_raw_text`) without copying it.
+
+    >>> data = b"\\xef\\xbb\\xbfa\\x00b"
+    >>> _holds(memoryview(data)[3:], b"\\x00"), _holds(memoryview(data)[3:], b"\\xef")
+    (True, False)
+    >>> _holds(memoryview(data)[3:4], b"\\x00"), _holds(memoryview(data)[4:], b"\\x00b")
+    (False, True)
+    """
+    if not isinstance(data, memoryview):
+        return part in data
+    whole = data.obj
+    if not isinstance(whole, bytes) or not data.contiguous or not data.nbytes:
+        return part in data.tobytes()
+    address = np.frombuffer(data, dtype=np.uint8).__array_interface__["data"][0]
+    start = address - np.frombuffer(whole, dtype=np.uint8).__array_interface__["data"][0]
+    return whole.find(part, start, start + data.nbytes) >= 0
 
 
 def _unquoted(fields: list[str]) -> tuple[np.ndarray, np.ndarray] | None:

@@ -325,7 +325,9 @@ def _column_letters(cols: np.ndarray) -> np.ndarray:
     if not len(cols):
         return np.array([], dtype=object)
     if cols.min() == cols.max():  # one column (a long table's only value column)
-        return np.full(len(cols), column_letter(int(cols[0])), dtype=object)
+        letters = np.empty(len(cols), dtype=object)
+        letters.fill(column_letter(int(cols[0])))  # (np.full copies object by object)
+        return letters
     cols = cols.astype(np.int64)
     table = np.empty(int(cols.max()) + 1, dtype=object)
     for c in np.flatnonzero(np.bincount(cols)):

@@ -918,8 +918,9 @@ def read_csv(data: bytes, filename: str, limits: Limits | None = None) -> RawShe
     sample = "\n".join(head)
     delimiter = max(DELIMITERS, key=sample.count)
     # len(text.splitlines()), without the list (or the text)
+    other = None if raw is None else _other_breaks(data, raw[1])
     count = (line_count(text, newlines, lone_cr) if raw is None
-             else _raw_line_count(data, raw, newlines, lone_cr))
+             else _raw_line_count(data, raw, newlines, lone_cr, other))
     limits.check(name, name, rows=count, cols=1)
     if count > _FAST_CSV_LINES:
         width = max(map(len, csv.reader(head, delimiter=delimiter)))
@@ -927,7 +928,8 @@ def read_csv(data: bytes, filename: str, limits: Limits | None = None) -> RawShe
         # below reads it), so rows × width bounds its grid
         limits.check(name, name, rows=count, cols=width)
         found = _arrow_csv(raw if raw is not None else (text.encode("utf-8"), "utf-8"),
-                           delimiter, width, lone_cr)
+                           delimiter, width, lone_cr,
+                           None if other is None else bool(other) or b"\x00" in data)
         if found is not None:
             return RawSheet(name, found[0], columns=found[1])
         text = decode_text(data) if text is None else text
@@ -976,8 +978,19 @@ _BREAK_BYTES = {"latin-1": tuple(b.encode("latin-1") for b in _OTHER_BREAKS if o
                 "utf-8": tuple(b.encode("utf-8") for b in _OTHER_BREAKS)}
 
 
-def _raw_line_count(data: bytes, raw: tuple[memoryview, str], newlines: int, lone_cr: int
-                    ) -> int:
+def _other_breaks(data: bytes, codec: str) -> int:
+    """How many line breaks but ``\\n`` and ``\\r`` (:data:`_OTHER_BREAKS`) the
+    Latin-1 or UTF-8 bytes ``data`` hold (a break's bytes are that break wherever they
+    are; no BOM holds them).
+
+    >>> _other_breaks("a\\x85b\\u2028".encode(), "utf-8"), _other_breaks(b"a\\x85", "latin-1")
+    (2, 1)
+    """
+    return sum(data.count(b) for b in _BREAK_BYTES[codec] if b in data)  # `in`: a fast scan
+
+
+def _raw_line_count(data: bytes, raw: tuple[memoryview, str], newlines: int, lone_cr: int,
+                    other: int | None = None) -> int:
     """:func:`line_count` of the text whose bytes are ``raw`` (:func:`_raw_text` of the
     file ``data``), counted on the bytes: a break's bytes are that break wherever
     they are in Latin-1 or UTF-8 (which no BOM holds).
@@ -988,7 +1001,7 @@ def _raw_line_count(data: bytes, raw: tuple[memoryview, str], newlines: int, lon
     True
     """
     body, codec = raw
-    breaks = newlines + lone_cr + sum(data.count(b) for b in _BREAK_BYTES[codec] if b in data)
+    breaks = newlines + lone_cr + (_other_breaks(data, codec) if other is None else other)
     last = bytes(body[-4:]).decode(codec, errors="ignore")[-1:]  # whole at the end
     return breaks + (1 if last and last not in "\n\r" and last not in _OTHER_BREAKS else 0)
 
@@ -1084,7 +1097,7 @@ def _raw_text(data: bytes, codec: str) -> tuple[memoryview, str] | None:
 
 
 def _arrow_csv(raw: tuple[bytes | memoryview, str], delimiter: str, width: int,
-               lone_cr: int | None = None
+               lone_cr: int | None = None, odd: bool | None = None
                ) -> tuple[np.ndarray, tuple[tuple[np.ndarray, np.ndarray], ...]] | None:
     """A large *plain* CSV split by pyarrow, each column dictionary-encoded: the grid
     and its columns (:attr:`RawSheet.columns`); None when the file is not plain.
@@ -1109,7 +1122,9 @@ def _arrow_csv(raw: tuple[bytes | memoryview, str], delimiter: str, width: int,
     if pa_csv is None or bytes(data[:3]) == codecs.BOM_UTF8:  # a BOM (a second one)
         return None
     lone_cr = _breaks(raw)[1] if lone_cr is None else lone_cr
-    if lone_cr or any(_holds(data, b) for b in (b"\x00", *_BREAK_BYTES[codec])):
+    if odd is None:  # (``odd``: when the caller has looked for them)
+        odd = any(_holds(data, b) for b in (b"\x00", *_BREAK_BYTES[codec]))
+    if lone_cr or odd:
         return None
     names = [str(c) for c in range(width)]
     try:

@@ -284,3 +284,20 @@ def test_first_lines_of_long_bytes(pieces: list[str], codec: str) -> None:
         assert read._first_raw_lines((memoryview(data), codec), n) == text.splitlines()[:n]
     assert read._raw_line_count(data, (memoryview(data), codec), *read._breaks(
         (memoryview(data), codec))) == len(text.splitlines())
+
+
+@pytest.mark.parametrize("limits", [{"max_rows": 5_000}, {"max_cells": 20_000}])
+def test_a_large_csv_is_refused_before_it_is_split(limits: dict, monkeypatch) -> None:
+    """The line count (rows) and the first lines' width (cells) refuse the file before
+    pyarrow or pandas splits it."""
+    from sdg.errors import InvalidInput
+    from sdg.ingest.limits import Limits
+
+    def split(*args, **kwargs):
+        raise AssertionError("split before the limits were checked")
+
+    monkeypatch.setattr(read.pa_csv, "read_csv", split)
+    monkeypatch.setattr(read.pd, "read_csv", split)
+    data, _ = _big("latin-1")
+    with pytest.raises(InvalidInput):
+        read.read_csv(data, "s.csv", Limits(**limits))

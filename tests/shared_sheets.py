@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from sdg.ingest import read
 
@@ -32,3 +33,16 @@ def as_text(grid: np.ndarray) -> np.ndarray:
     """``grid`` with every cell written as text (so the text-only paths run on it)."""
     return np.array([[x if isinstance(x, str) else str(x) for x in row] for row in grid],
                     dtype=object).reshape(grid.shape)
+
+
+def columns_of(grid: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray], ...] | None:
+    """The columns of an all-text ``grid`` as a reader gives them
+    (:attr:`sdg.ingest.read.RawSheet.columns`: codes into the distinct cells in order
+    of first appearance), None when a cell is not text."""
+    if not all(type(x) is str for x in grid.ravel()):
+        return None
+    columns = []
+    for c in range(grid.shape[1]):
+        codes, distinct = pd.factorize(grid[:, c])
+        columns.append((codes, np.asarray(distinct, dtype=object)))
+    return tuple(columns)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sdg.ingest.cells import parse_year, text_number, to_values
 from sdg.ingest.model import STATUS_SYMBOLS
@@ -38,3 +40,38 @@ def test_numeric_column_takes_the_fast_path_and_keeps_empties() -> None:
 )  # fmt: skip
 def test_years(cell: object, year: int | None) -> None:
     assert parse_year(cell) == year
+
+
+# ------------------------------------------- the distinct cells' read, handed on
+_TEXTS = st.sampled_from(["1", "12,5", "2.5", "1 234", ".", "..", "", " ", "x", "inf", "-3",
+                          "1,2.3", "#N/A", "NULL", "0", "Personer"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TEXTS, min_size=1, max_size=40), st.lists(_TEXTS, max_size=4),
+       st.integers(1, 3), st.data())
+def test_parts_from_a_read_of_the_distinct_cells(cells: list[str], extra: list[str],
+                                                 times: int, data) -> None:
+    """:func:`to_values_parts` given codes into distinct cells that hold texts no cell
+    has (a header's) and their :func:`read_distinct` is :func:`to_values` of each part."""
+    import pandas as pd
+
+    from sdg.ingest.cells import read_distinct, to_values, to_values_parts, values_of_read
+
+    array = np.array(cells * times, dtype=object)
+    index, uniques = pd.factorize(array)
+    distinct = np.concatenate([np.asarray(uniques, dtype=object), np.array(extra, dtype=object)])
+    cut = data.draw(st.integers(0, len(array)))
+    starts = np.array([0, cut, len(array)])
+    read = read_distinct(distinct)
+    whole, parts = to_values_parts(array, starts, (index, distinct), read)
+    plain = to_values(array)
+    np.testing.assert_array_equal(whole.value, plain.value)
+    assert whole.status.tolist() == plain.status.tolist()
+    assert whole.empty.tolist() == plain.empty.tolist()
+    for k, part in enumerate(parts):
+        alone = to_values(array[starts[k]:starts[k + 1]])
+        assert [(i - starts[k], key, p) for i, key, p in part] == alone.problems
+    if not extra and len(set(cells)) == len(cells):  # distinct cells: their own values
+        assert values_of_read(read_distinct(np.array(cells, dtype=object))).problems == (
+            to_values(np.array(cells, dtype=object)).problems)

@@ -12,6 +12,7 @@ from sdg import sandbox
 from sdg.escape import clean_text
 from sdg.ingest.blocks import _clean_measures, map_unique
 from sdg.ingest.parse import _filled_rows_reference, filled_rows
+from tests.shared_sheets import columns_of
 
 CELLS = st.sampled_from(["", "", "", "a", " ", 0.0, 1.5, None, True, False, "0301 Oslo"])
 
@@ -24,6 +25,11 @@ def test_filled_rows_equals_the_plain_comparison(rows: int, cols: int, data) -> 
     if rows and cols:
         grid[:] = np.array(cells, dtype=object).reshape(rows, cols)
     fast, plain = filled_rows(grid), _filled_rows_reference(grid)
+    assert fast.dtype == plain.dtype and fast.tolist() == plain.tolist()
+    text = np.array([["" if x in ("", None) else str(x) for x in row] for row in grid],
+                    dtype=object).reshape(grid.shape)
+    columns = columns_of(text)  # a CSV's grid, with its columns as the reader gives them
+    fast, plain = filled_rows(text, columns), _filled_rows_reference(text)
     assert fast.dtype == plain.dtype and fast.tolist() == plain.tolist()
 
 

@@ -26,12 +26,13 @@ from hypothesis import strategies as st
 
 from sdg.errors import InvalidInput
 from sdg.ingest.blocks import Block, Context, finish, finish_all
+from sdg.ingest.cells import read_distinct
 from sdg.ingest.detect import detect
 from sdg.ingest.layouts import TEMPLATE_COLUMNS, _parse_long_reference, parse_long
 from sdg.ingest.model import Explanation, ParsedTable
 from sdg.ingest.problems import Problems
 from sdg.ingest.regions import known_index
-from tests.shared_sheets import DATA, FILES, as_text, raw_sheets
+from tests.shared_sheets import DATA, FILES, as_text, columns_of, raw_sheets
 
 KNOWN = {"asker": "3203", "oslo": "0301", "bergen": "4601", "evenes": "1853"}
 
@@ -139,6 +140,11 @@ def _coded_consistent(blocks: list[Block]) -> None:
                     assert value is None or value != value, name
                 else:
                     assert distinct[code] == value, name  # equal: 2016 and 2016.0 too
+        if b.cell_reads is not None:  # the read of the distinct cells, as read here
+            read, again = b.cell_reads, read_distinct(b.coded["cells"][1])
+            for x, y in zip(read[:3], again[:3], strict=True):
+                _same_array(x, y, "cell_reads")
+            assert read[3:] == again[3:]
 
 
 @pytest.mark.shared
@@ -153,10 +159,13 @@ def test_real_sheets(path: Path, known: dict[str, str]) -> None:
     for sheet in sheets:
         if not sheet.grid.size:
             continue
-        for grid in (sheet.grid, as_text(sheet.grid)):
+        text = as_text(sheet.grid)
+        ways = [(sheet.grid, None), (sheet.grid, sheet.columns), (text, None),
+                (text, columns_of(text))]  # with columns: as a reader gives them
+        for grid, columns in [w for k, w in enumerate(ways) if not k % 2 or w[1] is not None]:
             for year in (None, 2020):
                 try:
-                    found = detect(grid, sheet.name, known, year)
+                    found = detect(grid, sheet.name, known, year, columns)
                 except InvalidInput:
                     continue
                 if isinstance(found, Explanation):

@@ -22,7 +22,8 @@ from sdg.ingest import read
 from sdg.ingest.blocks import Block
 from sdg.ingest.model import Explanation
 from sdg.ingest.tidy import _NOT_TEXT, _parse_tidy_columnar, _parse_tidy_reference, parse_tidy
-from tests.shared_sheets import DATA, FILES, as_text, raw_sheets
+from tests.shared_sheets import DATA, FILES, as_text, columns_of, raw_sheets
+from tests.test_ingest_finish_fast import compare
 
 
 def _same_array(a: np.ndarray | None, b: np.ndarray | None, field: str) -> None:
@@ -48,8 +49,8 @@ def assert_same(fast: object, ref: object) -> None:
     for f, r in zip(fast, ref, strict=True):
         assert isinstance(f, Block)
         for spec in dataclasses.fields(Block):
-            if spec.name == "coded":  # the columnar path's codes (test_ingest_finish_fast)
-                continue
+            if spec.name in ("coded", "cell_reads"):  # the columnar path's own
+                continue  # (their consistency: test_ingest_finish_fast)
             x, y = getattr(f, spec.name), getattr(r, spec.name)
             if isinstance(y, np.ndarray) or isinstance(x, np.ndarray):
                 _same_array(x, y, spec.name)
@@ -59,15 +60,25 @@ def assert_same(fast: object, ref: object) -> None:
                 assert x == y, spec.name
 
 
-def _compare(grid: np.ndarray, sheet: str, year: int | None = None) -> bool:
-    """Compare both paths on ``grid``; True when the columnar path ran."""
+def _compare(grid: np.ndarray, sheet: str, year: int | None = None,
+             columns: tuple | None = None) -> bool:
+    """Compare both paths on ``grid``, the columnar one also with the grid's columns
+    as a reader gives them (``columns``, else made here); True when it ran."""
     fast = _parse_tidy_columnar(grid, sheet, year)
     ref = _parse_tidy_reference(grid, sheet, year)
     if fast is _NOT_TEXT:
+        assert columns is None and columns_of(grid) is None
         assert_same(parse_tidy(grid, sheet, year), ref)
         return False
     assert_same(fast, ref)
     assert_same(parse_tidy(grid, sheet, year), ref)
+    for coded in (columns, columns_of(grid)):
+        if coded is not None:
+            found = _parse_tidy_columnar(grid, sheet, year, coded)
+            assert_same(found, ref)
+            assert_same(parse_tidy(grid, sheet, year, coded), ref)
+            if isinstance(found, list):  # its codes and reads through finish_all
+                compare(found, sheet, {})
     return True
 
 
@@ -84,7 +95,7 @@ def test_real_sheets(path: Path) -> None:
         if not sheet.grid.size:
             continue
         for year in (None, 2020):
-            _compare(sheet.grid, sheet.name, year)
+            _compare(sheet.grid, sheet.name, year, sheet.columns)
             _compare(as_text(sheet.grid), sheet.name, year)
 
 
@@ -272,3 +283,25 @@ def test_statbank_export_at_scale() -> None:
     two = np.concatenate([headers, headers[:, 3:4]], axis=1)
     two[0, 4] = "Andel 2021"
     assert _compare(two, "statbank.csv")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(st.sampled_from(["a", "Å", " ", "\t", "\x00", "\u00a0", "\u2028", "ß",
+                                         "\x1c", "İ", "K"]), max_size=6), max_size=8))
+def test_norm_texts_as_norm(texts: list[str]) -> None:
+    from sdg.ingest.tidy import _norm, _norm_texts
+
+    array = np.array(texts + [""], dtype=object)[:len(texts)]  # 1-D even when empty
+    assert _norm_texts(array).tolist() == [_norm(x) for x in texts]
+
+
+def test_row_keys_one_number_or_tuples() -> None:
+    """The rows' (category, …, kind) codes as one number, or as tuples when the
+    number would not fit in 62 bits: the same dense codes and digits."""
+    from sdg.ingest.tidy import _digits, _keys
+
+    a, b = np.array([3, 1, 3, 0]), np.array([5, 5, 5, 2])
+    for sizes in ((10, 10), (2**40, 2**40)):
+        combo, keys = _keys([(a, sizes[0]), (b, sizes[1])])
+        assert combo.tolist() == [0, 1, 0, 2]
+        assert [d.tolist() for d in _digits(keys, list(sizes))] == [[3, 1, 0], [5, 5, 2]]

@@ -61,6 +61,10 @@ class Block:
     #: :func:`pandas.factorize`; ``distinct`` may repeat a value. :func:`finish`
     #: ignores them; :func:`finish_all` uses them instead of factorizing again.
     coded: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    #: :func:`~sdg.ingest.cells.read_distinct` of the distinct cells of
+    #: ``coded["cells"]``, when the parser has read them anyway (the long tables):
+    #: :func:`finish_all` of this one block does not read them again.
+    cell_reads: tuple | None = None
 
 
 @dataclass
@@ -230,7 +234,8 @@ def finish_all(blocks: list[Block], ctx: Context) -> list[ParsedTable | Explanat
         return [finish(b, ctx) for b in blocks]
     label_index, distinct = _deduplicated(label_index, distinct)
     years = joined("years")
-    values, cell_problems = to_values_parts(cells, starts, _joined_codes(blocks, "cells"))
+    values, cell_problems = to_values_parts(cells, starts, _joined_codes(blocks, "cells"),
+                                            blocks[0].cell_reads if len(blocks) == 1 else None)
     looked_up = [_looked_up(u, ctx) for u in distinct] + [(None, "empty", None)]
     kinds = np.array([x[1] for x in looked_up], dtype=object)
     empty, unknown = (kinds == "empty")[label_index], (kinds == "unknown")[label_index]
@@ -245,18 +250,20 @@ def finish_all(blocks: list[Block], ctx: Context) -> list[ParsedTable | Explanat
             keep[starts[k]:starts[k + 1]] = False
     kept = np.flatnonzero(keep)
     bounds = np.searchsorted(kept, starts).tolist()
-    label_kept = label_index[kept]
+    # every cell kept: the arrays as they are (each is made here or only read)
+    at = (lambda a: a) if len(kept) == len(keep) else (lambda a: a[kept])  # noqa: E731
+    label_kept = at(label_index)
     region = _Texts([x[2] for x in looked_up], label_kept)
     municipality = np.array([x[0] for x in looked_up], dtype=object)[label_kept]
-    year = years[kept].astype(np.int64)
-    value, status = values.value[kept], values.status[kept]
-    measure = _mapped(measure_distinct, clean_text)[measure_index[kept]]
-    src_row = joined("rows")[kept].astype(np.int64) + 1
-    src_col = _column_letters(joined("cols")[kept])
+    year = at(years).astype(np.int64)
+    value, status = at(values.value), at(values.status)
+    measure = _mapped(measure_distinct, clean_text)[at(measure_index)]
+    src_row = at(joined("rows")).astype(np.int64) + 1
+    src_col = _column_letters(at(joined("cols")))
     if periods is None:
         period = year.astype(str).astype(object)
     else:
-        period = _mapped(period_distinct, _period_of)[period_index[kept]]
+        period = _mapped(period_distinct, _period_of)[at(period_index)]
     for k, block in enumerate(blocks):
         if outcomes[k] is not None:
             continue
@@ -312,11 +319,15 @@ def _objects(part: np.ndarray) -> pd.Series:
 def _column_letters(cols: np.ndarray) -> np.ndarray:
     """:func:`_letters` by a table of the columns present (no sort).
 
-    >>> _column_letters(np.array([1, 0, 27, 1])).tolist()
-    ['B', 'A', 'AB', 'B']
+    >>> _column_letters(np.array([1, 0, 27, 1])).tolist(), _column_letters(np.array([2, 2])).tolist()
+    (['B', 'A', 'AB', 'B'], ['C', 'C'])
     """
     if not len(cols):
         return np.array([], dtype=object)
+    if cols.min() == cols.max():  # one column (a long table's only value column)
+        letters = np.empty(len(cols), dtype=object)
+        letters.fill(column_letter(int(cols[0])))  # (np.full copies object by object)
+        return letters
     cols = cols.astype(np.int64)
     table = np.empty(int(cols.max()) + 1, dtype=object)
     for c in np.flatnonzero(np.bincount(cols)):

@@ -118,15 +118,61 @@ def to_values(cells: np.ndarray) -> Cells:
     return _with_mixed_decimals(*_raw_values(cells))
 
 
+def read_distinct(cells: np.ndarray) -> tuple:
+    """Values, symbols, empty flags, problems (by index) and decimal styles of each
+    cell, mixed decimals not yet looked at: what :func:`to_values` and
+    :func:`to_values_parts` read of the cells. A parser that reads the distinct cells
+    of a column anyway (:mod:`sdg.ingest.tidy`) keeps this, gets their
+    :func:`to_values` from it (:func:`values_of_read`) and hands it on to
+    :func:`to_values_parts` (``read``), so no cell is read twice.
+
+    >>> value, status, empty, problems, styles = read_distinct(np.array(["1,5", ".."], dtype=object))
+    >>> value.tolist(), status.tolist(), styles
+    ([1.5, nan], [None, '..'], {'comma': [0], 'point': []})
+    """
+    return _read_cells(cells)
+
+
+def values_of_read(read: tuple) -> Cells:
+    """:func:`to_values` of *distinct* cells from their :func:`read_distinct` (which is
+    left as it was).
+
+    >>> c = values_of_read(read_distinct(np.array(["1,5", "2.5", "x"], dtype=object)))
+    >>> c.value.tolist(), [(i, k.split(".")[-1]) for i, k, _ in c.problems]
+    ([1.5, 2.5, nan], [(0, 'mixed_decimal_column'), (2, 'not_a_number')])
+    """
+    value, status, empty, problems, styles = read
+    return _with_mixed_decimals(value, status, empty, list(problems), styles)
+
+
+def join_reads(reads: list[tuple]) -> tuple:
+    """The :func:`read_distinct` of the cells of several parts, one after the other,
+    from each part's own.
+
+    >>> cells = np.array(["1,5", "x", "2.5", "y"], dtype=object)
+    >>> joined = join_reads([read_distinct(cells[:2]), read_distinct(cells[2:])])
+    >>> joined[0].tolist(), joined[3] == read_distinct(cells)[3], joined[4]
+    ([1.5, nan, 2.5, nan], True, {'comma': [0], 'point': [2]})
+    """
+    offsets = np.cumsum([0] + [len(r[0]) for r in reads]).tolist()
+    problems = [(i + o, key, params) for r, o in zip(reads, offsets, strict=False)
+                for i, key, params in r[3]]
+    styles = {k: [i + o for r, o in zip(reads, offsets, strict=False) for i in r[4][k]]
+              for k in ("comma", "point")}
+    return (np.concatenate([r[0] for r in reads]), np.concatenate([r[1] for r in reads]),
+            np.concatenate([r[2] for r in reads]), problems, styles)
+
+
 def to_values_parts(cells: np.ndarray, starts: np.ndarray,
-                    coded: tuple[np.ndarray, np.ndarray] | None = None
-                    ) -> tuple[Cells, list[list]]:
+                    coded: tuple[np.ndarray, np.ndarray] | None = None,
+                    read: tuple | None = None) -> tuple[Cells, list[list]]:
     """:func:`to_values` of each part ``cells[starts[k]:starts[k + 1]]``, read in one
     pass: the cells of all parts, and per part its problems (indices into ``cells``),
     the same as :func:`to_values` of that part alone (a decimal style is a part's
     own: its mixed decimal commas and points are its own problems). ``coded`` is
     (codes, distinct cells) with ``cells == distinct[codes]``, from a parser that has
-    them: text cells are then read one distinct cell at a time without factorizing.
+    them: text cells are then read one distinct cell at a time without factorizing
+    (``read``: their :func:`read_distinct`, when the parser has it).
 
     >>> cells = np.array(["1,5", "2.5", "x", "3.5", "4.5"], dtype=object)
     >>> whole, parts = to_values_parts(cells, np.array([0, 2, 5]))
@@ -138,7 +184,7 @@ def to_values_parts(cells: np.ndarray, starts: np.ndarray,
     if coded is not None and len(coded[0]) and coded[0].min() >= 0 and set(
         map(type, coded[1])
     ) == {str}:
-        value, status, empty, problems, styles = _read_coded(*coded)
+        value, status, empty, problems, styles = _read_coded(*coded, read)
     else:
         value, status, empty, problems, styles = _raw_values(cells)
     at = np.array([i for i, _, _ in problems], dtype=np.int64)
@@ -191,16 +237,12 @@ def _read_distinct(cells: np.ndarray) -> tuple | None:
     return _read_coded(index, np.asarray(uniques, dtype=object))
 
 
-def _read_coded(index: np.ndarray, uniques: np.ndarray) -> tuple:
+def _read_coded(index: np.ndarray, uniques: np.ndarray, read: tuple | None = None) -> tuple:
     """:func:`_read_cells` of the text cells ``uniques[index]``, each distinct text
     read once and spread back (``uniques`` may hold a text twice or texts no cell
-    has)."""
-    value, status, empty, problems, styles = _read_cells(uniques)
-    rows_of = None
-    if problems or styles["comma"] or styles["point"]:
-        order = np.argsort(index, kind="stable")
-        starts = np.searchsorted(index[order], np.arange(len(uniques) + 1))
-        rows_of = [order[starts[u]:starts[u + 1]] for u in range(len(uniques))]
+    has; ``read``: their :func:`read_distinct`, when known)."""
+    value, status, empty, problems, styles = _read_cells(uniques) if read is None else read
+    rows_of = _rows_of(index, [u for u, _, _ in problems] + styles["comma"] + styles["point"])
     spread = []
     for u, key, params in problems:
         spread += [(int(i), key, params) for i in rows_of[u]]
@@ -208,6 +250,25 @@ def _read_coded(index: np.ndarray, uniques: np.ndarray) -> tuple:
     row_styles = {k: np.sort(np.concatenate([rows_of[u] for u in v] or [np.empty(0, int)])
                              ).tolist() for k, v in styles.items()}
     return value[index], status[index], empty[index], spread, row_styles
+
+
+def _rows_of(index: np.ndarray, wanted: list[int]) -> dict[int, np.ndarray]:
+    """The rows (ascending) where ``index`` is each code in ``wanted``, looking only at
+    those rows when the codes are few (a header's text among a column's distinct
+    cells: its problem is no cell's).
+
+    >>> {u: r.tolist() for u, r in _rows_of(np.array([2, 0, 2, 1, 2]), [2, 3]).items()}
+    {2: [0, 2, 4], 3: []}
+    """
+    if not wanted:
+        return {}
+    codes = np.unique(np.asarray(wanted, dtype=np.int64))
+    rows = np.flatnonzero(np.isin(index, codes)) if len(codes) * 4 < len(index) else (
+        np.arange(len(index)))
+    order = rows[np.argsort(index[rows], kind="stable")]
+    starts = np.searchsorted(index[order], codes, side="left")
+    ends = np.searchsorted(index[order], codes, side="right")
+    return {int(u): order[a:b] for u, a, b in zip(codes, starts, ends, strict=True)}
 
 
 def _read_cells(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, list,
@@ -219,6 +280,8 @@ def _read_cells(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     odd = np.zeros(len(cells), dtype=bool)
     if kind in _NUMERIC_KINDS:
         is_str = np.zeros(len(cells), dtype=bool)
+    elif kind == "string" and set(map(type, cells)) == {str}:  # a CSV's: one pass
+        is_str = np.ones(len(cells), dtype=bool)
     else:
         types = [type(x) for x in cells]
         is_str = np.fromiter((t is str for t in types), dtype=bool, count=len(cells))
@@ -247,8 +310,9 @@ def _read_cells(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
         problems.append((int(i), "ingest.problem.not_finite", {}))
     parsed_text = is_str & ~np.isnan(value)
     point = np.flatnonzero(parsed_text)
-    if len(point):
-        point = point[series.iloc[point].str.contains(".", regex=False).to_numpy(dtype=bool)]
+    if len(point):  # text cells
+        texts = np.asarray(cells, dtype=object)[point]
+        point = point[np.fromiter(("." in x for x in texts), dtype=bool, count=len(point))]
     styles: dict[str, list[int]] = {"comma": [], "point": point.tolist()}
     for i in np.flatnonzero(is_str & ~empty & np.isnan(value) & ~infinite):
         text = cells[i]

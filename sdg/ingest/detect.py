@@ -25,18 +25,22 @@ _UN_MARKERS = ("sustainable development goal", "global indicator framework")
 _REGION_HEADERS = {"kommune", "kommunenummer", "kommunenr", "knr", "kommunekode"}
 
 
-def detect(grid: np.ndarray, sheet: str, known: Mapping[str, str], year: int | None = None
+def detect(grid: np.ndarray, sheet: str, known: Mapping[str, str], year: int | None = None,
+           columns: tuple[tuple[np.ndarray, np.ndarray], ...] | None = None
            ) -> list[Block] | Explanation:
     """Blocks from the first parser that fits, or an explanation.
 
     ``year`` is the period the user gives for a file that names none (only the long
-    tables use it: elsewhere a sheet without years is explained).
+    tables use it: elsewhere a sheet without years is explained); ``columns`` the
+    grid's columns as codes when the reader has them
+    (:attr:`~sdg.ingest.read.RawSheet.columns`, for :func:`parse_tidy`).
     """
     if not has_content(grid):
         return Explanation(sheet, "ingest.explain.no_figures", {"sheet": sheet})
     soft: Explanation | None = None  # a long table without a period: said if nothing fits
     for parser in PARSERS:
-        blocks = parser(grid, sheet, year) if parser is parse_tidy else parser(grid, sheet)
+        blocks = (parser(grid, sheet, year, columns) if parser is parse_tidy
+                  else parser(grid, sheet))
         if isinstance(blocks, Explanation):
             soft = soft or blocks
         elif blocks:

@@ -15,6 +15,7 @@ while the scan goes on (:func:`_read_ahead`, with its failure modes).
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import functools
@@ -36,6 +37,13 @@ import numpy as np
 import pandas as pd
 import python_calamine as pc
 from defusedxml import ElementTree
+
+try:  # installed with streamlit (and used by pandas for its text dtype)
+    import pyarrow as pa
+    import pyarrow.compute as pa_compute
+    import pyarrow.csv as pa_csv
+except ImportError:  # pragma: no cover - then every CSV takes the pandas path
+    pa = pa_compute = pa_csv = None
 
 from sdg import sandbox
 from sdg.errors import InvalidInput
@@ -77,6 +85,10 @@ class RawSheet:
     #: comes back with an empty grid and ``unread`` True.
     hidden: str = ""
     unread: bool = False
+    #: The grid's columns as (codes, distinct cells), ``grid[:, c] == distinct[codes]``
+    #: with the distinct cells (text) in order of first appearance, when the reader
+    #: has them anyway (a large CSV, :func:`_arrow_csv`); else None.
+    columns: tuple[tuple[np.ndarray, np.ndarray], ...] | None = None
 
 
 def sniff_kind(data: bytes, filename: str) -> str:
@@ -801,15 +813,83 @@ def decode_text(data: bytes) -> str:
     >>> decode_text("Bø|1".encode("utf-16"))
     'Bø|1'
     """
+    return _decode(data)[0]
+
+
+#: How much of a file :func:`_decode` tries as UTF-8 before the whole of it.
+_UTF8_PROBE = 64 * 1024
+
+
+def _codec(data: bytes) -> tuple[str, str | None]:
+    """The codec of :func:`_decode` (``utf-16``, ``utf-8-sig`` or ``latin-1``) and the
+    text, when telling the codec took decoding it (else None): a file that is ASCII,
+    or UTF-8 by pyarrow's check of its bytes (no Python string built), or not UTF-8
+    by its first bytes, is not decoded (tested against :func:`_decode`).
+
+    >>> _codec("Bø".encode("latin-1")), _codec(codecs.BOM_UTF8 + "Bø".encode())
+    (('latin-1', None), ('utf-8-sig', None))
+    >>> _codec("a".encode("utf-16"))
+    ('utf-16', 'a')
+    """
     if data.startswith(_UTF16_BOMS):
         try:
-            return data.decode("utf-16")
+            return "utf-16", data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    if len(data) > _UTF8_PROBE:
+        try:
+            codecs.getincrementaldecoder("utf-8-sig")().decode(data[:_UTF8_PROBE], final=False)
+        except UnicodeDecodeError:
+            return "latin-1", None
+    if data.isascii():
+        return "utf-8-sig", None
+    if pa is not None:
+        body = memoryview(data)[3 if data.startswith(codecs.BOM_UTF8) else 0:]
+        return ("utf-8-sig" if _valid_utf8(body) else "latin-1"), None
+    text, codec = _decode(data)
+    return codec, text
+
+
+def _valid_utf8(data: bytes | memoryview) -> bool:
+    """True when ``data`` decodes as UTF-8 (pyarrow's check, as strict as Python's:
+    no surrogates, overlong forms or code points past U+10FFFF).
+
+    >>> _valid_utf8("Bø".encode()), _valid_utf8(b"\\xed\\xa0\\x80"), _valid_utf8(b"\\xc3")
+    (True, False, False)
+    """
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int32))
+    text = pa.Array.from_buffers(pa.string(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        text.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """:func:`decode_text` and the codec that decoded it (``utf-16``, ``utf-8-sig`` or
+    ``latin-1``).
+
+    A start that is not UTF-8 makes the whole file not UTF-8: the first
+    :data:`_UTF8_PROBE` bytes are tried first (an incomplete character at their end is
+    no error), so a Latin-1 file is not decoded, and copied into the error, in full.
+
+    >>> _decode("Bø".encode("latin-1")), _decode(codecs.BOM_UTF8 + "Bø".encode())
+    (('Bø', 'latin-1'), ('Bø', 'utf-8-sig'))
+    >>> _decode(b"a" * _UTF8_PROBE + "ø".encode("latin-1"))[1]
+    'latin-1'
+    """
+    if data.startswith(_UTF16_BOMS):
+        try:
+            return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             pass
     try:
-        return data.decode("utf-8-sig")
+        if len(data) > _UTF8_PROBE:
+            codecs.getincrementaldecoder("utf-8-sig")().decode(data[:_UTF8_PROBE], final=False)
+        return data.decode("utf-8-sig"), "utf-8-sig"
     except UnicodeDecodeError:
-        return data.decode("latin-1")
+        return data.decode("latin-1"), "latin-1"
 
 
 def read_csv(data: bytes, filename: str, limits: Limits | None = None) -> RawSheet:
@@ -830,22 +910,33 @@ def read_csv(data: bytes, filename: str, limits: Limits | None = None) -> RawShe
     """
     limits = limits or Limits()
     name = PurePath(filename).name
-    text = decode_text(data)
-    newlines = text.count("\n")
+    codec, text = _codec(data)  # the text itself only for UTF-16 (or UTF-8 without pyarrow)
+    raw = _raw_text(data, codec)
+    newlines, lone_cr = _breaks(text if raw is None else raw)
     limits.check(name, name, rows=newlines + 1, cols=1)  # before the split
-    head = _first_lines(text, 50)
+    head = _first_lines(text, 50) if raw is None else _first_raw_lines(raw, 50)
     sample = "\n".join(head)
     delimiter = max(DELIMITERS, key=sample.count)
-    count = line_count(text, newlines)  # len(text.splitlines()), without the list
+    # len(text.splitlines()), without the list (or the text)
+    other = None if raw is None else _other_breaks(data, raw[1])
+    count = (line_count(text, newlines, lone_cr) if raw is None
+             else _raw_line_count(data, raw, newlines, lone_cr, other))
     limits.check(name, name, rows=count, cols=1)
     if count > _FAST_CSV_LINES:
         width = max(map(len, csv.reader(head, delimiter=delimiter)))
         # the C parser refuses a line wider than the first 50 (then the csv module
         # below reads it), so rows × width bounds its grid
         limits.check(name, name, rows=count, cols=width)
+        found = _arrow_csv(raw if raw is not None else (text.encode("utf-8"), "utf-8"),
+                           delimiter, width, lone_cr,
+                           None if other is None else bool(other) or b"\x00" in data)
+        if found is not None:
+            return RawSheet(name, found[0], columns=found[1])
+        text = decode_text(data) if text is None else text
         grid = _fast_csv(text, delimiter, width)
         if grid is not None:
             return RawSheet(name, grid)
+    text = decode_text(data) if text is None else text
     lines = text.splitlines()
     del text
     rows = []
@@ -864,19 +955,92 @@ _FAST_CSV_LINES = 5_000
 _OTHER_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 
 
-def line_count(text: str, newlines: int | None = None) -> int:
+def line_count(text: str, newlines: int | None = None, lone_cr: int | None = None) -> int:
     """``len(text.splitlines())``, counted without building the lines (``newlines``:
-    ``text.count("\\n")`` when already known).
+    ``text.count("\\n")``, ``lone_cr``: the ``"\\r"`` not followed by ``"\\n"``, when
+    already known: :func:`_breaks`).
 
     >>> [line_count(t) for t in ("", "a", "a\\n", "a\\r\\nb", "a\\r\\rb\\x0c", "\\n\\n")]
     [0, 1, 1, 2, 3, 2]
     """
     breaks = text.count("\n") if newlines is None else newlines
-    if "\r" in text:
+    if lone_cr is not None:
+        breaks += lone_cr
+    elif "\r" in text:
         breaks += text.count("\r") - text.count("\r\n")
     breaks += sum(text.count(b) for b in _OTHER_BREAKS if b in text)  # `in` is a fast scan
     last = text[-1:]
     return breaks + (1 if last and last not in "\n\r" and last not in _OTHER_BREAKS else 0)
+
+
+#: The bytes of :data:`_OTHER_BREAKS` in each codec of :func:`_raw_text`.
+_BREAK_BYTES = {"latin-1": tuple(b.encode("latin-1") for b in _OTHER_BREAKS if ord(b) < 256),
+                "utf-8": tuple(b.encode("utf-8") for b in _OTHER_BREAKS)}
+
+
+def _other_breaks(data: bytes, codec: str) -> int:
+    """How many line breaks but ``\\n`` and ``\\r`` (:data:`_OTHER_BREAKS`) the
+    Latin-1 or UTF-8 bytes ``data`` hold (a break's bytes are that break wherever they
+    are; no BOM holds them).
+
+    >>> _other_breaks("a\\x85b\\u2028".encode(), "utf-8"), _other_breaks(b"a\\x85", "latin-1")
+    (2, 1)
+    """
+    return sum(data.count(b) for b in _BREAK_BYTES[codec] if b in data)  # `in`: a fast scan
+
+
+def _raw_line_count(data: bytes, raw: tuple[memoryview, str], newlines: int, lone_cr: int,
+                    other: int | None = None) -> int:
+    """:func:`line_count` of the text whose bytes are ``raw`` (:func:`_raw_text` of the
+    file ``data``), counted on the bytes: a break's bytes are that break wherever
+    they are in Latin-1 or UTF-8 (which no BOM holds).
+
+    >>> text = "a\\r\\nb\\x85c\\u2028"
+    >>> data = codecs.BOM_UTF8 + text.encode()
+    >>> _raw_line_count(data, _raw_text(data, "utf-8-sig"), 1, 0) == len(text.splitlines())
+    True
+    """
+    body, codec = raw
+    breaks = newlines + lone_cr + (_other_breaks(data, codec) if other is None else other)
+    last = bytes(body[-4:]).decode(codec, errors="ignore")[-1:]  # whole at the end
+    return breaks + (1 if last and last not in "\n\r" and last not in _OTHER_BREAKS else 0)
+
+
+def _first_raw_lines(raw: tuple[memoryview, str], n: int) -> list[str]:
+    """:func:`_first_lines` of the text whose bytes are ``raw``, decoding a prefix
+    long enough to hold them (a character cut at its end is left out).
+
+    >>> _first_raw_lines((memoryview("ø;b\\r\\n".encode() * 3000), "utf-8"), 2)
+    ['ø;b', 'ø;b']
+    """
+    body, codec = raw
+    size = 4096
+    while size < len(body):
+        head = codecs.getincrementaldecoder(codec)().decode(body[:size], final=False)
+        lines = head.splitlines()
+        if len(lines) > n + 1:  # line n - 1 and its line break end inside the prefix
+            return lines[:n]
+        size *= 4
+    return bytes(body).decode(codec).splitlines()[:n]
+
+
+def _breaks(text: str | tuple[bytes | memoryview, str]) -> tuple[int, int]:
+    """How many ``"\\n"`` and lone ``"\\r"`` (not before a ``"\\n"``) ``text`` holds,
+    counted on its bytes (:func:`_raw_text`) when given them.
+
+    >>> _breaks("a\\r\\nb\\rc\\n"), _breaks((b"a\\r\\nb\\rc\\n", "latin-1")), _breaks((b"\\r", "utf-8"))
+    ((2, 1), (2, 1), (0, 1))
+    """
+    if isinstance(text, str):
+        lone = text.count("\r") - text.count("\r\n") if "\r" in text else 0
+        return text.count("\n"), lone
+    data = np.frombuffer(text[0], dtype=np.uint8)
+    newlines = int(np.count_nonzero(data == 10))
+    cr = np.flatnonzero(data == 13)
+    if not len(cr):
+        return newlines, 0
+    followed = data[np.minimum(cr + 1, len(data) - 1)] == 10  # a last "\r": itself
+    return newlines, int(len(cr) - np.count_nonzero(followed))
 
 
 def _first_lines(text: str, n: int) -> list[str]:
@@ -915,6 +1079,177 @@ def _fast_csv(text: str, delimiter: str, width: int) -> np.ndarray | None:
     for c in range(frame.shape[1]):  # column by column (faster than frame.to_numpy)
         grid[:, c] = frame.iloc[:, c].to_numpy(dtype=object)
     return grid
+
+
+def _raw_text(data: bytes, codec: str) -> tuple[memoryview, str] | None:
+    """The file's text as bytes in a codec whose ASCII bytes are only its ASCII
+    characters, and that codec: the file's own bytes for Latin-1 and UTF-8 (after a
+    BOM); None for UTF-16.
+
+    >>> _raw_text(codecs.BOM_UTF8 + b"a;b", "utf-8-sig")[0].tobytes()
+    b'a;b'
+    """
+    if codec == "latin-1":
+        return memoryview(data), "latin-1"
+    if codec == "utf-8-sig":
+        return memoryview(data)[3 if data.startswith(codecs.BOM_UTF8) else 0:], "utf-8"
+    return None
+
+
+def _arrow_csv(raw: tuple[bytes | memoryview, str], delimiter: str, width: int,
+               lone_cr: int | None = None, odd: bool | None = None
+               ) -> tuple[np.ndarray, tuple[tuple[np.ndarray, np.ndarray], ...]] | None:
+    """A large *plain* CSV split by pyarrow, each column dictionary-encoded: the grid
+    and its columns (:attr:`RawSheet.columns`); None when the file is not plain.
+
+    Plain: no NUL, no line break but ``\\n`` and ``\\r\\n`` (:meth:`str.splitlines`
+    splits on more), no BOM at the start, every line ``width`` fields (an empty line
+    is a row of empty cells), and every field split on the delimiter and line breaks
+    alone (``raw``, the text's bytes) either without a quote or quoted whole:
+    ``"…"`` with no quote inside. Then the csv module, pandas' C parser
+    (:func:`_fast_csv`) and this split give the same cells: each field is one cell,
+    its quotes taken off (``tests/test_ingest_read_csv.py``). pyarrow splits the
+    bytes without quoting; the distinct fields are checked, unquoted and decoded,
+    so no cell is boxed as a Python string but the distinct ones.
+
+    >>> grid, columns = _arrow_csv((b'"a";"b"\\n1;"2,5"\\n\\n3;4', "utf-8"), ";", 2)
+    >>> grid.tolist(), columns[1][0].tolist(), columns[1][1].tolist()
+    ([['a', 'b'], ['1', '2,5'], ['', ''], ['3', '4']], [0, 1, 2, 3], ['b', '2,5', '', '4'])
+    >>> _arrow_csv((b'"a;b";c\\n', "utf-8"), ";", 2) is None  # quoted delimiter
+    True
+    """
+    data, codec = raw
+    if pa_csv is None or bytes(data[:3]) == codecs.BOM_UTF8:  # a BOM (a second one)
+        return None
+    lone_cr = _breaks(raw)[1] if lone_cr is None else lone_cr
+    if odd is None:  # (``odd``: when the caller has looked for them)
+        odd = any(_holds(data, b) for b in (b"\x00", *_BREAK_BYTES[codec]))
+    if lone_cr or odd:
+        return None
+    names = [str(c) for c in range(width)]
+    try:
+        table = pa_csv.read_csv(
+            pa.py_buffer(data),
+            read_options=pa_csv.ReadOptions(column_names=names, use_threads=False,
+                                            block_size=len(data) + 1),  # one block
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char=False,
+                                              escape_char=False, newlines_in_values=False,
+                                              ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(  # binary, then encoded: ~1/3 faster
+                column_types=dict.fromkeys(names, pa.binary()), null_values=[],
+                strings_can_be_null=False, quoted_strings_can_be_null=False))
+        columns = []
+        for column in table.columns:
+            if column.num_chunks != 1 or column.null_count or not pa.types.is_binary(
+                    column.type):  # a file of one empty line: a column of type null
+                return None
+            encoded = pa_compute.dictionary_encode(column.chunk(0))
+            found = _arrow_cells(_arrow_text(encoded.dictionary, codec))
+            if found is None:
+                return None
+            codes = encoded.indices.to_numpy().astype(np.intp)
+            columns.append((codes if found[0] is None else found[0][codes], found[1]))
+    except pa.ArrowException:  # a line of another width (or out of memory: pandas tries)
+        return None
+    rows = table.num_rows
+    del table
+    # The grid in one take from every column's distinct cells (faster than a take per
+    # column into an object array, which NumPy first fills with None).
+    offsets = np.cumsum([0] + [len(distinct) for _, distinct in columns[:-1]])
+    index = np.empty((width, rows), dtype=np.intp)
+    for c, (codes, _) in enumerate(columns):
+        np.add(codes, offsets[c], out=index[c])
+    return np.concatenate([distinct for _, distinct in columns])[index].T, tuple(columns)
+
+
+def _arrow_text(fields: pa.Array, codec: str) -> pa.Array:
+    """Binary fields (of a file's bytes split at ASCII bytes) as text: UTF-8 as it is,
+    Latin-1 transcoded (one buffer; each byte from 0x80 on becomes two).
+
+    >>> _arrow_text(pa.array(["Bø".encode("latin-1"), b"", b"a"]), "latin-1").to_pylist()
+    ['Bø', '', 'a']
+    """
+    if codec != "latin-1":
+        return fields.cast(pa.string())  # valid: the whole text is (ArrowInvalid if not)
+    offsets_buffer, data_buffer = fields.buffers()[1:3]
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[
+        fields.offset:fields.offset + len(fields) + 1].astype(np.int64)
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else (
+        np.empty(0, dtype=np.uint8))
+    high = np.concatenate([[0], np.cumsum(data >= 0x80)])
+    utf8 = data.tobytes().decode("latin-1").encode("utf-8")
+    shifted = (offsets + high[offsets]).astype(np.int32)
+    return pa.Array.from_buffers(pa.string(), len(fields),
+                                 [None, pa.py_buffer(shifted), pa.py_buffer(utf8)])
+
+
+def _arrow_cells(fields: pa.Array) -> tuple[np.ndarray | None, np.ndarray] | None:
+    """:func:`_unquoted` of distinct text fields (tested against it): (each field's
+    index into the distinct cells, or None when that is the identity; the distinct
+    cells as an object array), None for a quote that does not quote a whole field.
+
+    >>> _arrow_cells(pa.array(['"a"', "b", "a", '""']))
+    (array([0, 1, 0, 2]), array(['a', 'b', ''], dtype=object))
+    >>> _arrow_cells(pa.array(["a", "b"]))[0] is None, _arrow_cells(pa.array(['"a"b"']))
+    (True, None)
+    """
+    quotes = pa_compute.count_substring(fields, '"').to_numpy()
+    if not quotes.any():
+        return None, fields.to_numpy(zero_copy_only=False)
+    quoted = (quotes == 2) & pa_compute.starts_with(fields, '"').to_numpy(
+        zero_copy_only=False) & pa_compute.ends_with(fields, '"').to_numpy(zero_copy_only=False)
+    quoted &= pa_compute.binary_length(fields).to_numpy() >= 2
+    if not (quoted | (quotes == 0)).all():
+        return None
+    unquoted = pa_compute.if_else(pa.array(quoted),
+                                  pa_compute.utf8_slice_codeunits(fields, 1, -1), fields)
+    index, distinct = pd.factorize(unquoted.to_numpy(zero_copy_only=False))  # "a" and a
+    return index, np.asarray(distinct, dtype=object)
+
+
+def _holds(data: bytes | memoryview, part: bytes) -> bool:
+    """``part in data`` for bytes, or for a view into a bytes object (the file after
+    its BOM, :func:`_raw_text`) without copying it.
+
+    >>> data = b"\\xef\\xbb\\xbfa\\x00b"
+    >>> _holds(memoryview(data)[3:], b"\\x00"), _holds(memoryview(data)[3:], b"\\xef")
+    (True, False)
+    >>> _holds(memoryview(data)[3:4], b"\\x00"), _holds(memoryview(data)[4:], b"\\x00b")
+    (False, True)
+    """
+    if not isinstance(data, memoryview):
+        return part in data
+    whole = data.obj
+    if not isinstance(whole, bytes) or not data.contiguous or not data.nbytes:
+        return part in data.tobytes()
+    address = np.frombuffer(data, dtype=np.uint8).__array_interface__["data"][0]
+    start = address - np.frombuffer(whole, dtype=np.uint8).__array_interface__["data"][0]
+    return whole.find(part, start, start + data.nbytes) >= 0
+
+
+def _unquoted(fields: list[str]) -> tuple[np.ndarray, np.ndarray] | None:
+    """The cells of distinct fields split without quoting (the plain reference of
+    :func:`_arrow_cells`): ``"…"`` without its quotes (no quote inside), a field
+    without a quote as it is; None for any other quote. Returns (the cell's index
+    of each field, the distinct cells).
+
+    >>> [x.tolist() for x in _unquoted(['"a"', "b", "a", '""'])]
+    [[0, 1, 0, 2], ['a', 'b', '']]
+    >>> _unquoted(['a"b']), _unquoted(['"a""b"']), _unquoted(['"'])
+    (None, None, None)
+    """
+    cells = []
+    for f in fields:
+        if '"' in f:
+            if len(f) < 2 or f[0] != '"' or f[-1] != '"' or '"' in f[1:-1]:
+                return None
+            f = f[1:-1]
+        cells.append(f)
+    index: dict[str, int] = {}
+    at = np.array([index.setdefault(c, len(index)) for c in cells], dtype=np.intp)
+    distinct = np.empty(len(index), dtype=object)
+    distinct[:] = list(index)
+    return at, distinct
 
 
 def read_json(data: bytes, filename: str) -> dict:

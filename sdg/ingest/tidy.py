@@ -26,6 +26,7 @@ dato``). Columns and rows not used as figures are listed with their reason
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 
@@ -33,7 +34,16 @@ import numpy as np
 import pandas as pd
 
 from sdg.ingest.blocks import Block, map_unique
-from sdg.ingest.cells import YEAR_MAX, YEAR_MIN, Cells, parse_period, to_values
+from sdg.ingest.cells import (
+    YEAR_MAX,
+    YEAR_MIN,
+    Cells,
+    join_reads,
+    parse_period,
+    read_distinct,
+    to_values,
+    values_of_read,
+)
 from sdg.ingest.model import Explanation
 
 _HEADER_SCAN = 40
@@ -68,6 +78,25 @@ _SPACES = re.compile(r"\s+")
 
 def _norm(cell: object) -> str:
     return _SPACES.sub(" ", cell).strip().casefold() if isinstance(cell, str) else ""
+
+
+def _norm_texts(texts: np.ndarray) -> np.ndarray:
+    """``[_norm(x) for x in texts]`` of text cells as an object array, with one
+    regular-expression pass over all of them joined by NUL (which no whitespace run
+    holds: the runs are those of each text), or one by one if a text holds a NUL.
+
+    >>> _norm_texts(np.array([" Kommune  Nr", "ÅR", "", "a\\tb "], dtype=object)).tolist()
+    ['kommune nr', 'år', '', 'a b']
+    """
+    out = np.empty(len(texts), dtype=object)
+    if not len(texts):
+        return out
+    joined = "\x00".join(texts)
+    if joined.count("\x00") != len(texts) - 1:
+        out[:] = [_norm(x) for x in texts]
+        return out
+    out[:] = list(map(str.casefold, map(str.strip, _SPACES.sub(" ", joined).split("\x00"))))
+    return out
 
 
 def _words(header: str) -> set[str]:
@@ -115,10 +144,11 @@ def _is_code_distinct(header: str, uniques: np.ndarray, counts: np.ndarray) -> b
     each occurs."""
     is_text = np.array([isinstance(x, str) for x in uniques], dtype=bool)
     if len(uniques) and is_text.all():
-        stripped = [x.strip() for x in uniques]
-        digit = np.array([x.isdigit() for x in stripped], dtype=bool)
-        lengths = {len(x) for x, d in zip(stripped, digit, strict=True) if d}
-        zero = any(x.startswith("0") for x, d in zip(stripped, digit, strict=True) if d)
+        stripped = list(map(str.strip, uniques))
+        digit = np.fromiter(map(str.isdigit, stripped), dtype=bool, count=len(stripped))
+        numbers = list(itertools.compress(stripped, digit))
+        lengths = set(map(len, numbers))
+        zero = any(x.startswith("0") for x in numbers)
         if counts[digit].sum() >= 0.95 * counts.sum() and zero and len(lengths) == 1 and (
                 min(lengths) >= 2):  # "0"/"1" is a yes/no figure, "0634" a code
             return True
@@ -450,14 +480,17 @@ def _parse_tidy_reference(grid: np.ndarray, sheet: str, year: int | None = None
     ]  # fmt: skip
 
 
-def parse_tidy(grid: np.ndarray, sheet: str, year: int | None = None
+def parse_tidy(grid: np.ndarray, sheet: str, year: int | None = None,
+               columns: tuple[tuple[np.ndarray, np.ndarray], ...] | None = None
                ) -> list[Block] | Explanation | None:
     """A long table (see the module); None when the sheet has no labelled header.
 
     A sheet whose body cells are all text (every CSV) takes the columnar path
     (:func:`_parse_tidy_columnar`: each column factorized once, each test run on its
     distinct cells); any other sheet the plain one (:func:`_parse_tidy_reference`).
-    Both give the same result (``tests/test_ingest_tidy_fast.py``).
+    Both give the same result (``tests/test_ingest_tidy_fast.py``). ``columns``: the
+    grid's columns as codes into their distinct text cells, when the reader has them
+    (:attr:`sdg.ingest.read.RawSheet.columns`): then no column is factorized here.
 
     >>> grid = np.array([["kommune", "år", "antall"], ["3203 Asker", "2024", "12"],
     ...                  ["3203 Asker", "2023", ".."]], dtype=object)
@@ -465,7 +498,7 @@ def parse_tidy(grid: np.ndarray, sheet: str, year: int | None = None
     >>> block.years.tolist(), block.cells.tolist(), block.col_notes
     ([2024.0, 2023.0], ['12', '..'], {0: 'ingest.skip.col_region', 1: 'ingest.skip.col_year'})
     """
-    found = _parse_tidy_columnar(grid, sheet, year)
+    found = _parse_tidy_columnar(grid, sheet, year, columns)
     return _parse_tidy_reference(grid, sheet, year) if found is _NOT_TEXT else found
 
 
@@ -483,6 +516,7 @@ class _TextColumns:
         self.uniques = uniques
         self._blank: dict[int, np.ndarray] = {}
         self._values: dict[int, Cells] = {}
+        self._reads: dict[int, tuple] = {}
 
     @classmethod
     def of(cls, body: np.ndarray) -> _TextColumns | None:
@@ -495,6 +529,16 @@ class _TextColumns:
             uniques.append(np.asarray(distinct, dtype=object))
         return cls(codes, uniques)
 
+    @classmethod
+    def below(cls, columns: tuple[tuple[np.ndarray, np.ndarray], ...], start: int
+              ) -> _TextColumns:
+        """The rows from ``start`` on of a sheet's columns given as codes into their
+        distinct text cells (:attr:`sdg.ingest.read.RawSheet.columns`). A column's
+        distinct cells are then those of the whole column: the header's cells among
+        them, which no body row has (every use of them goes through the codes or
+        counts the cells that occur)."""
+        return cls([codes[start:] for codes, _ in columns], [u for _, u in columns])
+
     def distinct(self, c: int, fn: Callable[[str], object], dtype: type = bool) -> np.ndarray:
         """``fn`` of each distinct cell of column ``c`` (index it with the codes)."""
         return np.array([fn(u) for u in self.uniques[c]], dtype=dtype)
@@ -504,16 +548,25 @@ class _TextColumns:
         if c not in self._blank:
             from sdg.ingest.regions import NULL_TEXTS
 
-            self._blank[c] = self.distinct(
-                c, lambda x: x == "" or x.strip().casefold() in NULL_TEXTS)
+            texts = self.uniques[c]  # x == "" or x.strip().casefold() in NULL_TEXTS
+            folded = map(str.casefold, map(str.strip, texts))
+            self._blank[c] = (texts == "") | np.fromiter(
+                map(NULL_TEXTS.__contains__, folded), dtype=bool, count=len(texts))
         return self._blank[c]
 
     def values(self, c: int) -> Cells:
         """:func:`~sdg.ingest.cells.to_values` of the distinct cells of column ``c``
-        (each cell's value, symbol and emptiness depend on that cell alone)."""
+        (each cell's value, symbol and emptiness depend on that cell alone), from
+        their :meth:`read`."""
         if c not in self._values:
-            self._values[c] = to_values(self.uniques[c])
+            self._values[c] = values_of_read(self.read(c))
         return self._values[c]
+
+    def read(self, c: int) -> tuple:
+        """:func:`~sdg.ingest.cells.read_distinct` of the distinct cells of column ``c``."""
+        if c not in self._reads:
+            self._reads[c] = read_distinct(self.uniques[c])
+        return self._reads[c]
 
     def seen(self, c: int, codes: np.ndarray) -> np.ndarray:
         """How often each distinct cell of column ``c`` occurs among ``codes``."""
@@ -525,6 +578,50 @@ def _dense(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     appearance)."""
     index, keys = pd.factorize(codes)
     return index, np.asarray(keys, dtype=np.int64)
+
+
+def _keys(digits: list[tuple[np.ndarray, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's tuple of codes (``digits``: per part, each row's code and the
+    number of codes) as a dense code from 0 in order of first appearance, and
+    the keys of the tuples in that order (the codes as digits of one number:
+    :func:`_digits`); one factorization when the number fits in 62 bits, else one
+    per part.
+
+    >>> codes, keys = _keys([(np.array([1, 0, 1]), 2), (np.array([2, 2, 2]), 3)])
+    >>> codes.tolist(), keys.tolist()
+    ([0, 1, 0], [5, 2])
+    """
+    sizes = [size for _, size in digits]
+    if np.prod([float(x) for x in sizes]) < 2.0 ** 62:
+        number = np.zeros(len(digits[0][0]), dtype=np.int64)
+        for codes, size in digits:
+            number = number * size + codes
+        return _dense(number)
+    combo = np.zeros(len(digits[0][0]), dtype=np.int64)
+    tuples: list[tuple] = [()]
+    for codes, size in digits:  # dense after each part: the keys as tuples
+        combo, keys = _dense(combo * size + codes)
+        tuples = [(*tuples[k // size], k % size) for k in keys.tolist()]
+    return combo, _Tuples(tuples)
+
+
+class _Tuples(list):
+    """Keys too large for one integer: each a tuple of digits (see :func:`_digits`)."""
+
+
+def _digits(keys: np.ndarray, sizes: list[int]) -> list[np.ndarray]:
+    """The digits of each key of :func:`_keys` (its code in each part).
+
+    >>> [d.tolist() for d in _digits(np.array([5, 2]), [2, 3])]
+    [[1, 0], [2, 2]]
+    """
+    if isinstance(keys, _Tuples):
+        return [np.array([t[i] for t in keys], dtype=np.int64) for i in range(len(sizes))]
+    out = []
+    for size in reversed(sizes):
+        out.append(keys % size)
+        keys = keys // size
+    return out[::-1]
 
 
 def _region_column_columnar(header: list[str], geo: list[int], cols: _TextColumns,
@@ -545,16 +642,18 @@ def _region_column_columnar(header: list[str], geo: list[int], cols: _TextColumn
     return max(geo, key=lambda c: (score(c), -c))
 
 
-def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None
+def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
+                         columns: tuple[tuple[np.ndarray, np.ndarray], ...] | None = None
                          ) -> list[Block] | Explanation | None | object:
     """:func:`_parse_tidy_reference` with every test on each column's distinct cells
-    (:class:`_TextColumns`), the result taken back through the codes; ``_NOT_TEXT``
+    (:class:`_TextColumns`: of the body, or below the header from ``columns``, see
+    :func:`parse_tidy`), the result taken back through the codes; ``_NOT_TEXT``
     when a body cell is not text."""
     found = _long_header(grid)
     if found is None:
         return None
     r, raw_header, header, body = found
-    cols = _TextColumns.of(body)
+    cols = _TextColumns.of(body) if columns is None else _TextColumns.below(columns, r + 1)
     if cols is None:
         return _NOT_TEXT
     filled = np.zeros(len(body), dtype=bool)
@@ -565,7 +664,7 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None
     labelled = [c for c, h in enumerate(header) if h]
     same = np.zeros(len(body), dtype=int)
     for c in labelled:
-        same += cols.distinct(c, lambda x, h=header[c]: _norm(x) == h)[cols.codes[c]]
+        same += (_norm_texts(cols.uniques[c]) == header[c])[cols.codes[c]]
     repeated = same >= max(2, len(labelled) // 2)
     for i in np.flatnonzero(repeated):
         notes[r + 1 + int(i)] = "ingest.skip.repeated_header"
@@ -583,11 +682,12 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None
     col_notes: dict[int, str] = {}
     values: list[int] = []
     categories: list[int] = []
-    region_codes = cols.codes[region][rows]
+    every_row = len(rows) == len(body)  # then rows is 0, 1, …: no copies through it
+    region_codes = cols.codes[region] if every_row else cols.codes[region][rows]
     for c in range(grid.shape[1]):
         if c in (region, year_col):
             continue
-        codes = cols.codes[c][rows]
+        codes = cols.codes[c] if every_row else cols.codes[c][rows]
         nonblank = ~cols.blank(c)[codes]
         if not nonblank.any():
             if header[c] or c < len(raw_header) and raw_header[c] != "":
@@ -665,18 +765,20 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None
     labels[blank] = ""
     label_codes[blank] = offset
     label_distinct = np.concatenate(label_parts + [np.array([""], dtype=object)])
-    keep = ~other_level
-    rows, labels, label_codes = rows[keep], labels[keep], label_codes[keep]
+    if other_level.any():
+        keep = ~other_level
+        rows, labels, label_codes = rows[keep], labels[keep], label_codes[keep]
     n = len(rows)
+    in_rows = (lambda a: a) if n == len(body) else (lambda a: a[rows])  # rows: all?
     # Each row's (category text, period kind) as one code into `texts` and `kinds`.
     combo, texts = np.zeros(n, dtype=np.int64), np.array([""], dtype=object)
-    for c in categories:
-        part = cols.distinct(c, lambda x: "" if x == "" else str(x).strip(), object)
-        combo, keys = _dense(combo * len(part) + cols.codes[c][rows])
-        old, new = texts[keys // len(part)], part[keys % len(part)]
-        texts = np.where(old == "", new, np.where(new == "", old, old + " / " + new))
+    parts = [cols.distinct(c, lambda x: "" if x == "" else str(x).strip(), object)
+             for c in categories]
+    digits: list[tuple[np.ndarray, int]] = [(in_rows(cols.codes[c]), len(part))
+                                            for c, part in zip(categories, parts, strict=True)]
+    kind_of_row = None
     if year_col is not None:
-        year_codes = cols.codes[year_col][rows]
+        year_codes = in_rows(cols.codes[year_col])
         periods = [parse_period(u) for u in cols.uniques[year_col]]
         year_of = np.array([p[0] if p else np.nan for p in periods], dtype=float)
         kind_of = np.array([p[1] if p else None for p in periods], dtype=object)
@@ -687,12 +789,25 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None
                                dtype=object)
         kind_index, kind_names = pd.factorize(pd.Series(kind_of, dtype=object).fillna(""))
         width = max(len(kind_names), 1)
-        combo, keys = _dense(combo * width + kind_index[year_codes])
         row_year = year_of[year_codes]
-        kinds = np.asarray(kind_names, dtype=object)[keys % width]
-        texts = texts[keys // width]
-    else:
+        if width > 1:
+            digits.append((kind_index[year_codes], width))
+            kind_of_row = np.asarray(kind_names, dtype=object)
+    if digits:  # the rows' keys: (category, …, kind) as digits of one number
+        combo, keys = _keys(digits)
+        at = _digits(keys, [size for _, size in digits])
+        texts = np.full(len(keys), "", dtype=object)
+        for part, k in zip(parts, at, strict=False):
+            old, new = texts, part[k]
+            texts = np.where(old == "", new, np.where(new == "", old, old + " / " + new))
+    if year_col is None:
         kinds = None
+    elif kind_of_row is not None:
+        kinds = kind_of_row[at[-1]]
+    else:  # one kind: `combo` is dense already (from 0, in order)
+        keys = np.arange(int(combo.max()) + 1 if n else 0, dtype=np.int64)
+        kinds = np.asarray(kind_names, dtype=object)[keys % width]
+        texts = texts[keys]
     # The measure of every (value column, row): names[part, combo].
     names = np.empty((len(values), len(texts)), dtype=object)
     for p, c in enumerate(values):
@@ -710,7 +825,7 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None
     has_figure = np.zeros(len(group_of), dtype=bool)
     for p, c in enumerate(values):
         parsed = cols.values(c)
-        codes = cols.codes[c][rows]
+        codes = in_rows(cols.codes[c])
         figure[p] = (~np.isnan(parsed.value) | (parsed.status != None))[codes]  # noqa: E711
         empty[p] = parsed.empty[codes]
         has_figure[groups[p][np.bincount(combo[figure[p]], minlength=len(texts)) > 0]] = True
@@ -726,18 +841,29 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None
     use = ~text_only & ~text_row
     # Row by row, as in the file: the cells of a row in column order.
     by_column = np.argsort(np.array(values), kind="stable")
-    used = use[by_column].T  # (row, value column in column order)
-    row_i, which = np.nonzero(used)
-    part = by_column[which]
+    whole = bool(use.all())  # every row's cells: no row left out
+    one = whole and len(values) == 1  # each row's one value cell, in order
+    if one:  # no copies through row_i (0, 1, …, n - 1)
+        part, size = np.zeros(n, dtype=np.intp), n
+        pick = lambda a: a  # noqa: E731
+    else:
+        if whole:  # np.nonzero of all True
+            row_i = np.repeat(np.arange(n, dtype=np.intp), len(values))
+            which = np.tile(np.arange(len(values), dtype=np.intp), n)
+        else:
+            used = use[by_column].T  # (row, value column in column order)
+            row_i, which = np.nonzero(used)
+        part, size = by_column[which], len(row_i)
+        pick = lambda a: a[row_i]  # noqa: E731
     title = _title(grid, r, sheet, [raw_header[c] for c in values])
     statbank = _STATBANK.match(title)
     layout, source = ("ssb_statbank", f"SSB {statbank.group(1)}") if statbank else ("long", None)
     if statbank:
         title = statbank.group(2).strip()
     value_cols = np.array(values, dtype=int)[part]
-    out_rows = rows[row_i]
+    out_rows = pick(rows)
     if year_col is not None:
-        years = row_year[row_i]
+        years = pick(row_year)
     else:
         years = np.array([col_period[c][0] for c in values], dtype=float)[part]
     periods_out = None
@@ -748,29 +874,33 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None
         periods_out = period_labels[part]
         period_codes = (part, period_labels)
     else:
-        period_codes = (cols.codes[year_col][out_rows], cols.uniques[year_col])
+        period_codes = (pick(in_rows(cols.codes[year_col])), cols.uniques[year_col])
     if len(values) == 1:
-        cell_codes, cell_distinct = cols.codes[values[0]][out_rows], cols.uniques[values[0]]
+        cell_codes, cell_distinct = pick(in_rows(cols.codes[values[0]])), cols.uniques[values[0]]
+        cell_reads = cols.read(values[0])
     else:
-        cell_codes = np.empty(len(row_i), dtype=np.int64)
+        cell_reads = join_reads([cols.read(c) for c in values])
+        cell_codes = np.empty(size, dtype=np.int64)
         offsets = np.cumsum([0] + [len(cols.uniques[c]) for c in values])
         for p, c in enumerate(values):
             at = part == p
             cell_codes[at] = cols.codes[c][out_rows[at]] + offsets[p]
         cell_distinct = np.concatenate([cols.uniques[c] for c in values])
-    coded = {"labels": (label_codes[row_i], label_distinct),
+    measure_codes = part * names.shape[1] + pick(combo)
+    coded = {"labels": (pick(label_codes), label_distinct),
              "cells": (cell_codes, cell_distinct),
-             "measures": (part * names.shape[1] + combo[row_i], names.ravel()),
+             "measures": (measure_codes, names.ravel()),
              "periods": period_codes}
     return [
         Block(
             layout=layout, title=title, unit=None, source=source,
-            labels=labels[row_i], label_cols=np.full(len(row_i), region),
-            years=years, cells=body[out_rows, value_cols],
-            rows=out_rows + r + 1, cols=value_cols, measures=names[part, combo[row_i]],
-            year_cells=body[out_rows, year_col] if year_col is not None else None,
-            year_cols=np.full(len(row_i), year_col) if year_col is not None else None,
+            labels=pick(labels), label_cols=np.full(size, region),
+            years=years, cells=cell_distinct[cell_codes],
+            rows=out_rows + r + 1, cols=value_cols, measures=names.ravel()[measure_codes],
+            year_cells=period_codes[1][period_codes[0]] if year_col is not None else None,
+            year_cols=np.full(size, year_col) if year_col is not None else None,
             periods=periods_out, notes=notes, col_notes=col_notes, coded=coded,
+            cell_reads=cell_reads,
         )
     ]  # fmt: skip
 

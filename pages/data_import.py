@@ -4,6 +4,7 @@ import streamlit as st
 
 from sdg.errors import SdgError
 from sdg.escape import md
+from sdg.i18n import Count
 from sdg.importer import commit, default_mapping, detected_series, partial_plan, plan_import
 from sdg.tables import rows_per_indicator
 from sdg.template import template_name
@@ -94,7 +95,7 @@ try:
     with st.status(tr("importer.checking"), expanded=False) as status:
         plan = plan_import(store, fr, mapping, series=series, history=history,
                            indicators=indicators)
-        status.update(label=tr("importer.checked", rows=len(plan.rows)), state="complete")
+        status.update(label=tr("importer.checked", rows=Count(len(plan.rows))), state="complete")
 except SdgError as err:
     show_error(err)
     st.stop()
@@ -109,8 +110,8 @@ if not plan.problems.empty:
         reconciliation(fr, plan)
         st.stop()
     plan = partial_plan(plan)
-st.success(tr("importer.valid", rows=len(plan.rows), unchanged=plan.unchanged,
-              skipped=plan.skipped_aggregates))
+st.success(tr("importer.valid", rows=Count(len(plan.rows)), unchanged=Count(plan.unchanged),
+              skipped=Count(plan.skipped_aggregates)))
 reconciliation(fr, plan)
 if not plan.conflicts.empty:
     st.warning(tr("importer.conflicts", n=len(plan.conflicts)))

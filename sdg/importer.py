@@ -1312,17 +1312,21 @@ def reconciliation_lines(rec: pd.DataFrame, lang: str = "nb") -> list[str]:
     ...                     "outcome": ["imported", "ingest.skip.header", "importer.skip.county"]})
     >>> reconciliation_lines(rec)
     ['Ark S: 13 rader lest, 10 importert, 3 hoppet over: 2 overskriftsrad, 1 fylkestall']
+    >>> reconciliation_lines(rec.assign(rows=[44732, 106, 1]), "en")
+    ['Sheet S: 44,839 rows read, 44,732 imported, 107 skipped: 106 header row, 1 county figure']
     """
-    from sdg.i18n import t
+    from sdg.fmt import number
+    from sdg.i18n import Count, t
 
     lines = []
     for sheet, group in rec.groupby("sheet", sort=False):
         total = int(group["rows"].sum())
         done = int(group.loc[group["outcome"] == "imported", "rows"].sum())
-        line = t("importer.reconcile.line", lang, read=total, imported=done, skipped=total - done)
+        line = t("importer.reconcile.line", lang, read=Count(total), imported=Count(done),
+                 skipped=Count(total - done))
         reasons = group[group["outcome"] != "imported"].sort_values("rows", ascending=False)
         if not reasons.empty:
-            line += ": " + ", ".join(f"{int(r.rows)} {t(r.outcome, lang)}"
+            line += ": " + ", ".join(f"{number(int(r.rows), 0, lang)} {t(r.outcome, lang)}"
                                      for r in reasons.itertuples(index=False))
         lines.append(t("importer.reconcile.sheet", lang, sheet=sheet, line=line))
     return lines

@@ -312,7 +312,11 @@ def _read_cells(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     point = np.flatnonzero(parsed_text)
     if len(point):  # text cells
         texts = np.asarray(cells, dtype=object)[point]
-        point = point[np.fromiter(("." in x for x in texts), dtype=bool, count=len(point))]
+        if "." in "".join(texts):  # (one scan: most columns of numbers have no point)
+            point = point[np.fromiter(("." in x for x in texts), dtype=bool,
+                                      count=len(point))]
+        else:
+            point = point[:0]
     styles: dict[str, list[int]] = {"comma": [], "point": point.tolist()}
     for i in np.flatnonzero(is_str & ~empty & np.isnan(value) & ~infinite):
         text = cells[i]

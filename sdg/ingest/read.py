@@ -1130,20 +1130,25 @@ def _arrow_csv(raw: tuple[bytes | memoryview, str], delimiter: str, width: int,
     try:
         table = pa_csv.read_csv(
             pa.py_buffer(data),
-            read_options=pa_csv.ReadOptions(column_names=names, use_threads=False,
-                                            block_size=len(data) + 1),  # one block
+            # one block, its columns converted on Arrow's threads (~0.4 of the time
+            # on two cores)
+            read_options=pa_csv.ReadOptions(column_names=names, use_threads=True,
+                                            block_size=len(data) + 1),
             parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char=False,
                                               escape_char=False, newlines_in_values=False,
                                               ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(  # binary, then encoded: ~1/3 faster
                 column_types=dict.fromkeys(names, pa.binary()), null_values=[],
                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+        if any(column.num_chunks != 1 or column.null_count or not pa.types.is_binary(
+                column.type) for column in table.columns):  # one empty line: type null
+            return None
+        # Arrow's kernels release the GIL: the columns are encoded side by side.
+        with ThreadPoolExecutor(max_workers=min(width, 4)) as pool:
+            encoded_columns = list(pool.map(pa_compute.dictionary_encode,
+                                            (column.chunk(0) for column in table.columns)))
         columns = []
-        for column in table.columns:
-            if column.num_chunks != 1 or column.null_count or not pa.types.is_binary(
-                    column.type):  # a file of one empty line: a column of type null
-                return None
-            encoded = pa_compute.dictionary_encode(column.chunk(0))
+        for encoded in encoded_columns:
             found = _arrow_cells(_arrow_text(encoded.dictionary, codec))
             if found is None:
                 return None

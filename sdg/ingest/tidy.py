@@ -664,7 +664,9 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
     labelled = [c for c, h in enumerate(header) if h]
     same = np.zeros(len(body), dtype=int)
     for c in labelled:
-        same += (_norm_texts(cols.uniques[c]) == header[c])[cols.codes[c]]
+        match = _norm_texts(cols.uniques[c]) == header[c]
+        if match.any():  # (most columns: no cell repeats the header)
+            same += match[cols.codes[c]]
     repeated = same >= max(2, len(labelled) // 2)
     for i in np.flatnonzero(repeated):
         notes[r + 1 + int(i)] = "ingest.skip.repeated_header"

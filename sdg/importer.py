@@ -84,7 +84,7 @@ class FileRead:
     def codes(self) -> tuple[TableCodes, ...]:
         """:func:`table_codes` of each table of :attr:`result`, computed on first use:
         the detection (:func:`detected_series`) and the validation share them."""
-        return tuple(table_codes(i, t.data) for i, t in enumerate(self.result.tables))
+        return tuple(table_codes(i, t.data, t.coded) for i, t in enumerate(self.result.tables))
 
 
 def sha256_of(data: bytes) -> str:
@@ -158,12 +158,14 @@ def measure_keys(table: int, measure: pd.Series) -> tuple[pd.Series, dict[str, s
     return pd.Series(names[codes], index=measure.index), distinct
 
 
-def _measure_codes(table: int, measure: pd.Series
+def _measure_codes(table: int, measure: pd.Series,
+                   coded: tuple[np.ndarray, np.ndarray] | None = None
                    ) -> tuple[np.ndarray, np.ndarray, dict[str, str | None]]:
     """:func:`measure_keys` as codes into the distinct keys (``names``; code -1, no
-    measure, is the last name), and key → measure."""
-    codes, uniques = pd.factorize(measure, use_na_sentinel=True)
-    uniques = np.asarray(uniques, dtype=object).tolist()
+    measure, is the last name), and key → measure (``coded``: the column as codes,
+    see :func:`factorized`)."""
+    codes, uniques = factorized(measure, coded)
+    uniques = uniques.tolist()
     names = np.array([series_key(table, m) for m in uniques] + [str(table)], dtype=object)
     distinct = {names[i]: str(u) for i, u in enumerate(uniques)}
     if (codes < 0).any():
@@ -185,21 +187,56 @@ class TableCodes:
     region: np.ndarray
     #: The distinct ``municipality`` values.
     regions: np.ndarray
+    #: Each row's ``region_label`` as a code into ``labels`` (-1: none).
+    label: np.ndarray
+    #: The distinct ``region_label`` values.
+    labels: np.ndarray
 
 
-def table_codes(table: int, data: pd.DataFrame) -> TableCodes:
+def factorized(values: pd.Series, coded: tuple[np.ndarray, np.ndarray] | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """``pandas.factorize(values)`` (codes in order of first appearance, -1 for a
+    missing value; the distinct values as an object array), from ``coded`` when the
+    reader gave the column as codes (``(distinct, index)``, ``values`` being
+    ``distinct[index]``: :attr:`sdg.ingest.model.ParsedTable.coded`): the integer
+    codes are factorized, and only their distinct values as texts. Tested against
+    the plain ``pandas.factorize`` (``tests/test_importer.py``).
+
+    >>> codes, uniques = factorized(None, (np.array(["b", "a", None, "b"], dtype=object),
+    ...                                    np.array([3, 1, 1, 2, 0])))
+    >>> codes.tolist(), uniques.tolist()
+    ([0, 1, 1, -1, 0], ['b', 'a'])
+    """
+    if coded is None:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        return codes, np.asarray(uniques, dtype=object)
+    distinct, index = coded
+    dense, used = pd.factorize(index)  # integers: no missing value
+    again, uniques = pd.factorize(pd.Series(distinct[used], dtype=object),
+                                  use_na_sentinel=True)
+    return again[dense], np.asarray(uniques, dtype=object)
+
+
+def table_codes(table: int, data: pd.DataFrame,
+                coded: dict[str, tuple[np.ndarray, np.ndarray]] | None = None) -> TableCodes:
     """The series (:func:`_measure_codes`) and the written municipality of each row of
-    table number ``table`` as codes: each column is factorized once per file read.
+    table number ``table`` as codes: each column is factorized once per file read
+    (from the reader's codes where it gave them, ``coded``: :func:`factorized`).
 
     >>> c = table_codes(0, pd.DataFrame({"measure": ["a", None, "a"],
-    ...                                  "municipality": ["0301", "0301", None]}))
+    ...                                  "municipality": ["0301", "0301", None],
+    ...                                  "region_label": ["Oslo", "0301", "Landet"]}))
     >>> c.series.tolist(), c.keys.tolist(), c.region.tolist(), c.regions.tolist()
     ([0, 1, 0], ['0|a', '0'], [0, 0, -1], ['0301'])
+    >>> c.label.tolist(), c.labels.tolist()
+    ([0, 1, 2], ['Oslo', '0301', 'Landet'])
     """
-    codes, keys, measures = _measure_codes(table, data["measure"])
-    region, regions = pd.factorize(data["municipality"])
+    coded = coded or {}
+    codes, keys, measures = _measure_codes(table, data["measure"], coded.get("measure"))
+    region, regions = factorized(data["municipality"], coded.get("municipality"))
+    label, labels = factorized(data["region_label"], coded.get("region_label"))
     return TableCodes(np.where(codes < 0, len(keys) - 1, codes), keys, measures, region,
-                      np.asarray(regions, dtype=object))
+                      regions, label, labels)
 
 
 def series_table(result: ParseResult, codes: tuple[TableCodes, ...] | None = None
@@ -621,13 +658,14 @@ REGION_REASONS = (None, "aggregate", "unknown_code", "ambiguous")
 
 
 def _region_codes(data: pd.DataFrame, history: pd.DataFrame,
-                  written: tuple[np.ndarray, np.ndarray] | None = None
+                  written: tuple[np.ndarray, np.ndarray] | None = None,
+                  labelled: tuple[np.ndarray, np.ndarray] | None = None
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`resolve_regions` as codes: ``(codes, names, reason)``, ``names[codes]``
     the code of each row (code -1: none; ``names`` distinct, so that equal codes are
     equal regions) and ``reason`` per row as a code into :data:`REGION_REASONS` (0:
     fine). ``written`` is the ``municipality`` column factorized (codes, distinct
-    values), when the caller has it.
+    values) and ``labelled`` the ``region_label`` column, when the caller has them.
 
     >>> h = pd.DataFrame({"code": ["0701", "3801"], "name": ["Horten", "Horten"],
     ...                   "valid_from": [2013, 2018], "valid_to": [2017, None]})
@@ -641,7 +679,8 @@ def _region_codes(data: pd.DataFrame, history: pd.DataFrame,
     known = set(history["code"])
     svalbard = re.compile(SVALBARD)
     # Each distinct label and code is looked at once (100,000 rows have a few hundred).
-    label_idx, labels = pd.factorize(data["region_label"])
+    label_idx, labels = labelled if labelled is not None else pd.factorize(
+        data["region_label"])
     has_code = np.array([code_from_label(u) is not None for u in labels] + [False])[label_idx]
     code_idx, names = written if written is not None else pd.factorize(data["municipality"])
     names = np.asarray(names, dtype=object)
@@ -895,13 +934,15 @@ SKIPPED_COLUMNS = ("sheet", "src_row", "src_col", "reason_key")
 
 
 class _Mapped(NamedTuple):
-    """The rows of :func:`_mapped_rows` and, per row, the indicator and the written
-    municipality as codes (equal codes, equal values)."""
+    """The rows of :func:`_mapped_rows` and, per row, the indicator, the written
+    municipality and the region label as codes (equal codes, equal values)."""
 
     data: pd.DataFrame
     indicator: np.ndarray
     region: np.ndarray
     regions: np.ndarray
+    label: np.ndarray
+    labels: np.ndarray
 
 
 def _mapped_rows(fr: FileRead, chosen: pd.DataFrame, mapping: Mapping) -> _Mapped:
@@ -911,37 +952,43 @@ def _mapped_rows(fr: FileRead, chosen: pd.DataFrame, mapping: Mapping) -> _Mappe
     the few distinct names by code (not one Python string per row converted). The
     codes come from :attr:`FileRead.codes` (each table's columns factorized once).
     """
-    frames, indicators, regions, distinct = [], [], [], []
+    frames, indicators = [], []
+    coded: dict[str, tuple[list, list]] = {"region": ([], []), "label": ([], [])}
     index: dict[str, int] = {}  # indicator id → its code
     for t in chosen["table"].unique():
         table = fr.result.tables[int(t)]
         data = table.data
         c = fr.codes[int(t)]
-        codes, region = c.series, c.region
+        codes, region, label = c.series, c.region, c.label
         ids = [mapping.assign.get(n) for n in c.keys]
         indicator = np.array([i is not None for i in ids], dtype=bool)[codes]
         if not indicator.all():  # a table of several series, some left out
-            data, codes, region = data[indicator], codes[indicator], region[indicator]
+            data, codes = data[indicator], codes[indicator]
+            region, label = region[indicator], label[indicator]
         frames.append(data.assign(
             sheet=_strings([table.sheet], np.zeros(len(data), dtype=np.intp)),
             indicator=_strings(ids, codes)))
         ident = [-1 if i is None else index.setdefault(i, len(index)) for i in ids]
         indicators.append(np.array(ident, dtype=np.intp)[codes])
-        offset = sum(len(d) for d in distinct)
-        regions.append(np.where(region < 0, -1, region + offset))
-        distinct.append(c.regions)
+        for (rows, distinct), part, values in ((coded["region"], region, c.regions),
+                                               (coded["label"], label, c.labels)):
+            offset = sum(len(d) for d in distinct)
+            rows.append(np.where(part < 0, -1, part + offset))
+            distinct.append(values)
     if not frames:
-        none = np.zeros(0, dtype=np.intp)
-        return _Mapped(pd.DataFrame(columns=list(ROW_COLUMNS)), none, none,
-                       np.zeros(0, dtype=object))
+        none, nothing = np.zeros(0, dtype=np.intp), np.zeros(0, dtype=object)
+        return _Mapped(pd.DataFrame(columns=list(ROW_COLUMNS)), none, none, nothing, none,
+                       nothing)
     data = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-    region = np.concatenate(regions)
-    names = np.concatenate(distinct)
-    if len(distinct) > 1:  # one code per value across the tables
-        canonical, uniq = pd.factorize(names)
-        region = np.where(region < 0, -1, np.append(canonical, -1)[region])
-        names = np.asarray(uniq, dtype=object)
-    return _Mapped(data.loc[:, list(ROW_COLUMNS)], np.concatenate(indicators), region, names)
+    joined = []
+    for rows, distinct in coded.values():
+        codes, names = np.concatenate(rows), np.concatenate(distinct)
+        if len(distinct) > 1:  # one code per value across the tables
+            canonical, uniq = pd.factorize(names)
+            codes = np.where(codes < 0, -1, np.append(canonical, -1)[codes])
+            names = np.asarray(uniq, dtype=object)
+        joined += [codes, names]
+    return _Mapped(data.loc[:, list(ROW_COLUMNS)], np.concatenate(indicators), *joined)
 
 
 def _strings(names: list, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
@@ -971,13 +1018,14 @@ def validate(fr: FileRead, series: pd.DataFrame, mapping: Mapping, history: pd.D
     """
     problems = Problems(fr.file_name)
     chosen = series[series["key"].isin(mapping.assign)]
-    data, indicator, region, regions = _mapped_rows(fr, chosen, mapping)
+    data, indicator, region, regions, label, labels = _mapped_rows(fr, chosen, mapping)
     sheets = set(chosen["sheet"])
     reader = fr.result.problems
     reader = reader[reader["sheet"].isin(sheets)] if not reader.empty else reader
     # The rows' regions as codes into the distinct ``names`` from here on: the checks
     # below look at each distinct code once and compare codes, not strings.
-    codes, names, why_of_row = _region_codes(data, history, (region, regions))
+    codes, names, why_of_row = _region_codes(data, history, (region, regions),
+                                             (label, labels))
     fine = why_of_row == 0
     for why, key in _REASON_KEYS.items():
         if fine.all():

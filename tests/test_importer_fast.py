@@ -283,3 +283,22 @@ def test_plans_do_not_depend_on_the_column_dtypes(store, dtype) -> None:
             left, right = (getattr(p, frame).astype(object) for p in plans)
             pd.testing.assert_frame_equal(left.where(left.notna(), None),
                                           right.where(right.notna(), None), obj=frame)
+
+
+TEXTS = st.sampled_from(["0301", "3801", "a", "", " a", None, np.nan, "Ø"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TEXTS, max_size=12), st.lists(st.integers(-1, 11), max_size=60))
+def test_factorized_from_codes_is_pandas_factorize(distinct, index):
+    """:func:`importer.factorized` of a column given as codes (``distinct[index]``, as
+    the reader gives it) against :func:`pandas.factorize` of the column itself: codes
+    (-1 missing) and distinct values in order of first appearance."""
+    distinct = np.array(distinct + ["z"], dtype=object)  # never empty
+    index = np.array([i for i in index if i < len(distinct)], dtype=np.intp)
+    column = pd.Series(distinct[index], dtype=object)
+    codes, uniques = importer.factorized(None, (distinct, index))
+    ref_codes, ref_uniques = importer.factorized(column)
+    assert codes.tolist() == ref_codes.tolist()
+    assert [repr(x) for x in uniques] == [repr(x) for x in ref_uniques]
+    assert codes.dtype == ref_codes.dtype

@@ -15,6 +15,7 @@ against its plain reference, block field by field.
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import tempfile
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sdg.errors import InvalidInput
-from sdg.ingest.blocks import Block, Context, finish, finish_all
+from sdg.ingest.blocks import Block, Context, _missing, finish, finish_all
 from sdg.ingest.cells import read_distinct
 from sdg.ingest.detect import detect
 from sdg.ingest.layouts import TEMPLATE_COLUMNS, _parse_long_reference, parse_long
@@ -57,7 +58,9 @@ def _same_problems(fast: Problems, ref: Problems) -> None:
         assert repr(f) == repr(r)  # values, params (NaN too) and texts, in order
 
 
-def _same_outcome(fast: object, ref: object) -> None:
+def _same_outcome(fast: object, ref: object, pickled: bool = True) -> None:
+    """``fast`` equals ``ref``, and so does ``fast`` pickled and read back (its text
+    columns travel as :attr:`ParsedTable.coded`, which must be the columns)."""
     assert type(fast) is type(ref)
     if isinstance(ref, Explanation):
         assert fast == ref
@@ -73,6 +76,14 @@ def _same_outcome(fast: object, ref: object) -> None:
     for column in fast.data.columns:
         f, r = fast.data[column].tolist(), ref.data[column].tolist()
         assert [type(x) for x in f] == [type(x) for x in r], column
+    for column, (distinct, index) in fast.coded.items():
+        missing = [None if _missing(x) else x for x in fast.data[column].tolist()]
+        assert [None if _missing(x) else x for x in distinct[index].tolist()] == missing
+        if fast.data[column].dtype == object:
+            assert distinct[index].tolist() == fast.data[column].tolist(), column
+    if pickled:
+        back = pickle.loads(pickle.dumps(fast, protocol=pickle.HIGHEST_PROTOCOL))
+        _same_outcome(back, ref, pickled=False)
 
 
 def _same_array(a: object, b: object, name: str) -> None:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from sdg.escape import clean_text
 from sdg.ingest.cells import to_values, to_values_parts
-from sdg.ingest.model import Explanation, ParsedTable
+from sdg.ingest.model import Explanation, ParsedTable, with_codes
 from sdg.ingest.problems import Problems, column_letter
 from sdg.ingest.regions import classify_label
 
@@ -254,16 +254,22 @@ def finish_all(blocks: list[Block], ctx: Context) -> list[ParsedTable | Explanat
     at = (lambda a: a) if len(kept) == len(keep) else (lambda a: a[kept])  # noqa: E731
     label_kept = at(label_index)
     region = _Texts([x[2] for x in looked_up], label_kept)
-    municipality = np.array([x[0] for x in looked_up], dtype=object)[label_kept]
+    # The text columns from codes (kept as ParsedTable.coded: they travel as codes).
+    coded = {"region_label": (region.objects, label_kept),
+             "municipality": (np.array([x[0] for x in looked_up], dtype=object), label_kept),
+             "measure": (_mapped(measure_distinct, clean_text), at(measure_index)),
+             "src_col": _column_letters(at(joined("cols")), coded=True)}
+    if periods is not None:
+        coded["period"] = (_mapped(period_distinct, _period_of), at(period_index))
+    municipality, measure, src_col = (d[i] for d, i in (coded["municipality"],
+                                                        coded["measure"], coded["src_col"]))
     year = at(years).astype(np.int64)
     value, status = at(values.value), at(values.status)
-    measure = _mapped(measure_distinct, clean_text)[at(measure_index)]
     src_row = at(joined("rows")).astype(np.int64) + 1
-    src_col = _column_letters(at(joined("cols")))
     if periods is None:
         period = year.astype(str).astype(object)
     else:
-        period = _mapped(period_distinct, _period_of)[at(period_index)]
+        period = coded["period"][0][coded["period"][1]]
     for k, block in enumerate(blocks):
         if outcomes[k] is not None:
             continue
@@ -282,7 +288,8 @@ def finish_all(blocks: list[Block], ctx: Context) -> list[ParsedTable | Explanat
             },
             copy=False,  # arrays made here, a part each: no two tables share a cell
         )
-        outcomes[k] = _table(block, ctx, data)
+        outcomes[k] = with_codes(_table(block, ctx, data),
+                                 {c: (d, i[part]) for c, (d, i) in coded.items()})
     return outcomes
 
 
@@ -316,23 +323,28 @@ def _objects(part: np.ndarray) -> pd.Series:
     return pd.Series(part, dtype=object, copy=False)
 
 
-def _column_letters(cols: np.ndarray) -> np.ndarray:
-    """:func:`_letters` by a table of the columns present (no sort).
+def _column_letters(cols: np.ndarray, coded: bool = False
+                    ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """:func:`_letters` by a table of the columns present (no sort); with ``coded``,
+    that table and the index into it (the letters are ``table[index]``).
 
     >>> _column_letters(np.array([1, 0, 27, 1])).tolist(), _column_letters(np.array([2, 2])).tolist()
     (['B', 'A', 'AB', 'B'], ['C', 'C'])
+    >>> table, index = _column_letters(np.array([2, 2]), coded=True)
+    >>> table.tolist(), index.tolist()
+    (['C'], [0, 0])
     """
     if not len(cols):
-        return np.array([], dtype=object)
-    if cols.min() == cols.max():  # one column (a long table's only value column)
-        letters = np.empty(len(cols), dtype=object)
-        letters.fill(column_letter(int(cols[0])))  # (np.full copies object by object)
-        return letters
-    cols = cols.astype(np.int64)
-    table = np.empty(int(cols.max()) + 1, dtype=object)
-    for c in np.flatnonzero(np.bincount(cols)):
-        table[c] = column_letter(int(c))
-    return table[cols]
+        table, index = np.array([], dtype=object), np.zeros(0, dtype=np.intp)
+    elif cols.min() == cols.max():  # one column (a long table's only value column)
+        table = np.array([column_letter(int(cols[0]))], dtype=object)
+        index = np.zeros(len(cols), dtype=np.intp)
+    else:
+        index = cols.astype(np.int64)
+        table = np.empty(int(index.max()) + 1, dtype=object)
+        for c in np.flatnonzero(np.bincount(index)):
+            table[c] = column_letter(int(c))
+    return (table, index) if coded else table[index]
 
 
 def _factorized(blocks: list[Block], name: str, values: np.ndarray

@@ -50,6 +50,41 @@ def test_a_dead_broker_is_started_again():
     assert sandbox._broker["proc"].pid != proc.pid
 
 
+def _alive_in_group(group: int) -> list[int]:
+    """The processes (not zombies) of process group ``group``."""
+    alive = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == group and fields[0] != "Z":
+                alive.append(int(entry))
+    return alive
+
+
+def test_the_broker_keeps_a_child_ready_and_shutdown_ends_both():
+    """The broker forks the next child before it is asked (it accepts the connection
+    itself); shutdown ends the broker's whole process group, that child too, so none
+    lingers holding the caller's standard error."""
+    import time
+
+    assert sandbox.run_isolated(divmod, 7, 2, file="x") == (3, 1)
+    broker = sandbox._broker["proc"].pid
+    deadline = time.monotonic() + 10
+    while len(_alive_in_group(broker)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)  # the broker and the child it forked for the next call
+    assert broker in _alive_in_group(broker) and len(_alive_in_group(broker)) == 2
+    sandbox.shutdown()
+    deadline = time.monotonic() + 5
+    while _alive_in_group(broker) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert _alive_in_group(broker) == []
+    assert sandbox.run_isolated(divmod, 9, 4, file="x") == (2, 1)  # started again
+
+
 _FORKED = """
 import sys
 from sdg import sandbox

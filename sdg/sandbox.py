@@ -9,8 +9,9 @@ points (:func:`sdg.importer.read_file`, the survey reader) run their parse throu
 How: one small *broker* process (``python -m sdg.sandbox SOCKET``, started on first
 use, ending with its parent) has imported :data:`PRELOAD` once and is single-threaded.
 For each parse the caller connects to its Unix socket (in a private folder) and sends
-the function's module and name and the arguments; the broker forks a child for the
-connection, which
+the function's module and name and the arguments. The broker keeps one child forked
+ahead of the next connection; that child accepts the connection itself (the broker
+then forks the next one), and it
 
 - sends its process id (so the caller can kill it),
 - sets ``RLIMIT_AS`` so that its address space may grow by at most ``memory_mb`` minus
@@ -25,7 +26,8 @@ municipality names while the database is still being read) follow the request; t
 function gets a callable for each and receives the value when it first asks, so the
 file is being read meanwhile.
 
-The caller waits at most ``timeout_s``, then kills the child. A child that dies
+The broker leads a process group of its own, so :func:`shutdown` ends it together
+with its children. The caller waits at most ``timeout_s``, then kills the child. A child that dies
 (killed, aborted by a failed allocation, out of memory) or runs out of time becomes
 :class:`~sdg.errors.InvalidInput` ``ingest.err.too_big_or_broken``: "Filen er for stor
 eller ødelagt". Why not :mod:`multiprocessing`: its ``spawn`` and ``forkserver``
@@ -292,6 +294,8 @@ def _serve_forever(server: socket.socket, parent: int) -> None:
         # a byte: the child took a connection; end of file: it ended without one
         while os.getppid() == parent and not select.select([taken], [], [], 1.0)[0]:
             pass
+        if os.getppid() == parent and not os.read(taken, 1):
+            time.sleep(0.1)  # (a child that keeps dying is not forked again at once)
         os.close(taken)
 
 

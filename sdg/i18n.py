@@ -92,7 +92,32 @@ def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
 
         params = {k: number(v, 0, lang) if isinstance(v, Count) else v
                   for k, v in params.items()}
+    if any(isinstance(v, PerLanguage) for v in params.values()):
+        params = {k: v.text(lang) if isinstance(v, PerLanguage) else v
+                  for k, v in params.items()}
     return text.format(**params)
+
+
+class PerLanguage(dict):
+    """A parameter already written in each language (language → text), for a
+    message that quotes other messages (why a file has no figures: the reader's
+    explanations): :func:`t` takes the reader's language, else its fallback
+    (:data:`FALLBACK`), else bokmål.
+
+    >>> why = PerLanguage(nb="ingen kommuner", en="no municipalities")
+    >>> t("importer.err.no_series", "en", file="a.csv", why=why)
+    'Found no municipal figures in a.csv: no municipalities'
+    >>> t("importer.err.no_series", "nn", file="a.csv", why=why)
+    'Fann ingen kommunetal i a.csv: ingen kommuner'
+    """
+
+    def text(self, lang: str) -> str:
+        """The text in ``lang`` (or its fallback, or bokmål)."""
+        lang = normalise_lang(lang)
+        return self.get(lang) or self.get(FALLBACK[lang]) or self.get(DEFAULT_LANG, "")
+
+    def __str__(self) -> str:  # (as the exception's own text: bokmål)
+        return self.text(DEFAULT_LANG)
 
 
 def with_english_names(frame):

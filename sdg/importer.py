@@ -46,6 +46,7 @@ import pyarrow as pa
 from sdg.auth import Actor
 from sdg.errors import InvalidInput, NotFound
 from sdg.escape import clean_text
+from sdg.i18n import LANGS, PerLanguage
 from sdg.ingest import ParseResult, code_from_label, parse_file
 from sdg.ingest.limits import Limits
 from sdg.ingest.problems import Problems
@@ -351,9 +352,11 @@ def detected_series(fr: FileRead) -> pd.DataFrame:
     """:func:`series_table`, or :class:`InvalidInput` saying why the file has none."""
     series = series_table(fr.result, fr.codes)
     if series.empty:
-        why = [e.message("nb") for e in fr.result.explanations]
-        why += fr.result.problems["reason"].head(3).tolist()  # e.g. formulas without values
-        raise InvalidInput("importer.err.no_series", file=fr.file_name, why=" ".join(why))
+        problems = fr.result.problems.head(3)  # e.g. formulas without values
+        why = PerLanguage({lang: " ".join(
+            [e.message(lang) for e in fr.result.explanations]
+            + problems["reason_en" if lang == "en" else "reason"].tolist()) for lang in LANGS})
+        raise InvalidInput("importer.err.no_series", file=fr.file_name, why=why)
     return series
 
 

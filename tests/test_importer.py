@@ -267,7 +267,20 @@ def test_sheet_of_formulas_without_values_says_so(store):
         import_file(store, _formulas(), "f.xlsx", actor=ANALYST)
     assert err.value.key == "importer.err.no_series"
     assert "formel uten lagret verdi" in err.value.message("nb")
+    assert "formula" in err.value.message("en") and "formel" not in err.value.message("en")
     assert store.content_checksum() == before
+
+
+def test_a_file_without_figures_is_explained_in_the_readers_language(store):
+    """The reasons quoted in the refusal are the reader's too (the wizard in English
+    showed the sheet's explanation in bokmål)."""
+    data = "år;utslipp\n2019;12,5\n2020;11,0\n".encode()  # a national series
+    with pytest.raises(InvalidInput) as err:
+        import_file(store, data, "nasjonal.csv", actor=ANALYST)
+    nb, en = err.value.message("nb"), err.value.message("en")
+    assert nb.startswith("Fant ingen kommunetall i nasjonal.csv: Arket")
+    assert en.startswith("Found no municipal figures in nasjonal.csv: The sheet")
+    assert "Arket" not in en and err.value.message("nn").startswith("Fann ingen")
 
 
 @pytest.mark.parametrize("case, key", [

@@ -55,3 +55,49 @@ def test_the_import_template_downloads_as_a_workbook(live_app, page, tmp_path):
     assert path.suffix == ".xlsx"
     book = openpyxl.load_workbook(path)
     assert len(book.sheetnames) >= 2 and book[book.sheetnames[0]].max_row > 1
+
+
+def _choices(page) -> list[str]:
+    """The text each selectbox shows (its chosen option), sidebar first."""
+    return page.locator("[data-testid='stSelectbox'] input[role='combobox']").evaluate_all(
+        "boxes => boxes.map(b => b.value)")
+
+
+def _wait_for_choices(page, expected: list[str]) -> None:
+    """Wait (up to 20 s, as the page's reruns finish) until the mapping form's first
+    three selectboxes show ``expected``."""
+    for _ in range(100):
+        if _choices(page)[1:4] == expected:
+            return
+        page.wait_for_timeout(200)
+    assert _choices(page)[1:4] == expected
+
+
+def test_the_mapping_form_follows_a_language_switch_and_keeps_the_choices(
+        live_app, page, shared_data, tmp_path):
+    """Streamlit kept showing a keyed selectbox's old label: after a switch to English
+    the form said "Ny indikator" and "Ingen ønsket retning" (ui.i18n.relabel)."""
+    csv = shared_data / "real" / "21_ssb_kostra_eiendomsskatt_2015_tidy_knr2015.csv"
+    sign_in(page, live_app, "analytiker")
+    page.get_by_role("link", name="Importer tall").click()
+    page.get_by_role("heading", name="Importer indikatortall").wait_for()
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(csv))
+    year = page.get_by_label("År for hele filen", exact=True)  # the file names no year
+    year.fill("2015")
+    year.press("Enter")
+    page.get_by_text("3 Koble til indikatorer").wait_for(timeout=60_000)
+    page.get_by_role("combobox", name="Ønsket retning").first.click()  # the analyst picks
+    page.get_by_role("option", name="Høyere er bedre").click()
+    _wait_for_choices(page, ["Ny indikator", "Høyere er bedre", "Ingen (beregnes ikke)"])
+
+    page.get_by_text("English", exact=True).click()
+    page.get_by_text("3 Map to indicators").wait_for()
+    _wait_for_choices(page, ["New indicator", "Higher is better", "None (not computed)"])
+    page.get_by_text("3 Map to indicators").scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "mapping_en.png"))
+    assert "Ny indikator" not in _choices(page)
+    assert page.get_by_text("Session State API").count() == 0  # no Streamlit warning
+
+    page.get_by_text("Bokmål", exact=True).click()  # and back
+    page.get_by_text("3 Koble til indikatorer").wait_for()
+    _wait_for_choices(page, ["Ny indikator", "Høyere er bedre", "Ingen (beregnes ikke)"])

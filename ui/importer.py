@@ -12,7 +12,7 @@ from sdg.importer import FileRead, Mapping, NewIndicator, Plan, read_file, sha25
 from sdg.importer import suggest_targets as _suggest_targets
 from sdg.tables import batch_rows, detected_series, import_conflicts, import_problems
 from sdg.template import template_workbook
-from ui.i18n import tr
+from ui.i18n import relabel, tr
 from ui.state import lang
 from ui.tables import show
 
@@ -82,7 +82,8 @@ def mapping_form(series: pd.DataFrame, default: Mapping, indicators: pd.DataFram
         chosen = default.assign.get(s.key)
         start = chosen if chosen in names else NEW
         field = f"{prefix}_{n}_{s.key}"
-        pick = st.selectbox(md(s.label), options, index=options.index(start),
+        held = relabel(f"map_{field}")
+        pick = st.selectbox(md(s.label), options, index=0 if held else options.index(start),
                             format_func=label.get, key=f"map_{field}")
         if pick == SKIP:
             continue
@@ -111,6 +112,7 @@ def _new_indicator(field: str, s, proposed: NewIndicator | None, names: dict[str
         unit = c1.text_input(tr("importer.map.unit"), s.unit or "", key=f"unit_{field}")
         ident = c2.text_input(tr("importer.map.id"), proposed.id if proposed else slug(s.label),
                               key=f"id_{field}")
+        relabel(f"dir_{field}"), relabel(f"agg_{field}")  # (their default: the first)
         direction = c1.selectbox(tr("importer.map.direction"), [0, 1, -1], key=f"dir_{field}",
                                  format_func=lambda d: tr(f"direction.{d}"))
         aggregation = c2.selectbox(tr("importer.map.aggregation"), ["none", "sum", "weighted"],
@@ -118,12 +120,15 @@ def _new_indicator(field: str, s, proposed: NewIndicator | None, names: dict[str
                                    format_func=lambda a: tr(f"importer.agg.{a}"))
         denominator = None
         if aggregation == "weighted":
+            relabel(f"den_{field}")  # (its default: none)
             denominator = st.selectbox(tr("importer.map.denominator"), list(names), index=None,
                                        key=f"den_{field}", format_func=names.get,
                                        placeholder=tr("importer.map.denominator_none"))
         suggested = [t for t in _suggest_targets(s.label, ks, min_score=GOOD_MATCH)
                      if t in titles]
-        chosen = st.multiselect(tr("importer.map.targets"), list(titles), default=suggested,
+        held = relabel(f"tg_{field}")
+        chosen = st.multiselect(tr("importer.map.targets"), list(titles),
+                                default=None if held else suggested,
                                 key=f"tg_{field}", help=tr("importer.map.targets_help"),
                                 format_func=lambda t: f"{t} {titles.get(t, '')}".strip(),
                                 placeholder=tr("a11y.multiselect.placeholder"))

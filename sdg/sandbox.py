@@ -144,6 +144,18 @@ def limit_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
+#: Send buffer asked for on each end of a connection (the kernel caps it at
+#: ``net.core.wmem_max``): a 10 MB file or result goes in a few writes instead of 50
+#: of 200 kB, each waking the other process (~0.0025 s less each way for 10 MB).
+SEND_BUFFER = 4 << 20
+
+
+def _widen(sock: socket.socket) -> None:
+    """Ask for :data:`SEND_BUFFER` on ``sock`` (what the kernel grants is used)."""
+    with contextlib.suppress(OSError):
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
+
+
 def _send(sock: socket.socket, payload: bytes) -> None:
     sock.sendall(struct.pack("!Q", len(payload)))
     sock.sendall(payload)  # not joined to the header: a result may be many MB
@@ -355,6 +367,7 @@ def _spare(server: socket.socket, told: int, broker: int) -> None:
         os.write(told, b"1")
         os.close(told)
         server.close()
+        _widen(conn)
         _serve_one(conn)
         return
 
@@ -545,6 +558,7 @@ def run_outcome(fn: Callable, *args: Any, file: str, memory_mb: int = 1024,
             sent = False
             try:
                 sock.connect(_socket_path())
+                _widen(sock)
                 sock.settimeout(max(deadline - time.monotonic(), 0.001))
                 pid = int(_recv(sock))
                 _send_packed(sock, request)

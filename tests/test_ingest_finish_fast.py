@@ -14,6 +14,7 @@ against its plain reference, block field by field.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import pickle
 import tempfile
@@ -25,6 +26,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sdg import sandbox
 from sdg.errors import InvalidInput
 from sdg.ingest.blocks import Block, Context, _missing, finish, finish_all
 from sdg.ingest.cells import read_distinct
@@ -130,11 +132,31 @@ def compare(blocks: list[Block], sheet: str, known: dict[str, str],
     for f, r in zip(fast, ref, strict=True):
         _same_outcome(f, r)
     _same_problems(fast_ctx.problems, ref_ctx.problems)
+    # As in a parse child: the text columns left to their codes (lean_table), the
+    # same tables when pickled before their data is read and when it is read.
+    lean_ctx = Context(sheet, known, Problems("f.xlsx"), merged=dict(merged or {}))
+    with _as_child():
+        lean = finish_all(blocks, lean_ctx)
+    for f, r in zip(lean, ref, strict=True):
+        if isinstance(f, ParsedTable):
+            _same_outcome(pickle.loads(pickle.dumps(f, protocol=5)), r, pickled=False)
+        _same_outcome(f, r)
+    _same_problems(lean_ctx.problems, ref_ctx.problems)
     # The label cache (a memo only: finish_all may also look up the labels of a block
     # without figures) agrees wherever both looked.
     for key in set(fast_ctx.labels) & set(ref_ctx.labels):
         assert fast_ctx.labels[key] == ref_ctx.labels[key]
     return ref
+
+
+@contextlib.contextmanager
+def _as_child():
+    """Run the block as :func:`sdg.sandbox.in_child` would be in a parse child."""
+    sandbox._in_child = True
+    try:
+        yield
+    finally:
+        sandbox._in_child = False
 
 
 def _coded_consistent(blocks: list[Block]) -> None:

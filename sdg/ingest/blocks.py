@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from sdg import sandbox
 from sdg.escape import clean_text
 from sdg.ingest.cells import to_values, to_values_parts
-from sdg.ingest.model import Explanation, ParsedTable, with_codes
+from sdg.ingest.model import Explanation, ParsedTable, lean_table, with_codes
 from sdg.ingest.problems import Problems, column_letter
 from sdg.ingest.regions import classify_label
 
@@ -261,35 +262,30 @@ def finish_all(blocks: list[Block], ctx: Context) -> list[ParsedTable | Explanat
              "src_col": _column_letters(at(joined("cols")), coded=True)}
     if periods is not None:
         coded["period"] = (_mapped(period_distinct, _period_of), at(period_index))
-    municipality, measure, src_col = (d[i] for d, i in (coded["municipality"],
-                                                        coded["measure"], coded["src_col"]))
+    # In a parse child the text columns are left to their codes (the tables are
+    # pickled as codes: lean_table); elsewhere they are built here.
+    lean = sandbox.in_child()
+    texts = {} if lean else {c: d[i] for c, (d, i) in coded.items() if c != "region_label"}
     year = at(years).astype(np.int64)
     value, status = at(values.value), at(values.status)
     src_row = at(joined("rows")).astype(np.int64) + 1
     if periods is None:
-        period = year.astype(str).astype(object)
-    else:
-        period = coded["period"][0][coded["period"][1]]
+        texts["period"] = year.astype(str).astype(object)
     for k, block in enumerate(blocks):
         if outcomes[k] is not None:
             continue
         part = slice(bounds[k], bounds[k + 1])
-        data = pd.DataFrame(
-            {
-                "region_label": region.part(part),
-                "municipality": _objects(municipality[part]),
-                "year": year[part],
-                "value": value[part],
-                "status_symbol": _objects(status[part]),
-                "measure": _objects(measure[part]),
-                "src_row": src_row[part],
-                "src_col": _objects(src_col[part]),
-                "period": _objects(period[part]),
-            },
-            copy=False,  # arrays made here, a part each: no two tables share a cell
-        )
-        outcomes[k] = with_codes(_table(block, ctx, data),
-                                 {c: (d, i[part]) for c, (d, i) in coded.items()})
+        columns = {"region_label": region.part(part), "municipality": None,
+                   "year": year[part], "value": value[part],
+                   "status_symbol": _objects(status[part]), "measure": None,
+                   "src_row": src_row[part], "src_col": None, "period": None}
+        for c, text in texts.items():
+            columns[c] = _objects(text[part])
+        # arrays made here, a part each: no two tables share a cell
+        data = pd.DataFrame({c: v for c, v in columns.items() if v is not None}, copy=False)
+        codes = {c: (d, i[part]) for c, (d, i) in coded.items()}
+        outcomes[k] = (lean_table(_table(block, ctx, data), codes, list(columns)) if lean
+                       else with_codes(_table(block, ctx, data), codes))
     return outcomes
 
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -111,7 +112,8 @@ def known_names(history: pd.DataFrame) -> dict[str, str]:
     return dict(zip(ordered["name"], ordered["code"], strict=True))
 
 
-def read_file(data: bytes, file_name: str, history: pd.DataFrame | Future, *,
+def read_file(data: bytes, file_name: str,
+              history: pd.DataFrame | Future | Callable[[], pd.DataFrame], *,
               sheet: str | None = None, max_bytes: int = MAX_BYTES,
               year: int | None = None, limits: Limits | None = None) -> FileRead:
     """Read an upload with :func:`sdg.ingest.parse_file` (raises InvalidInput).
@@ -121,12 +123,14 @@ def read_file(data: bytes, file_name: str, history: pd.DataFrame | Future, *,
     ``limits`` (default :meth:`Limits.from_env`): a file that exhausts them is refused
     with "Filen er for stor eller ødelagt" and the calling process (the app server) is
     untouched. ``history`` (all municipalities) may be a :class:`~concurrent.futures.Future`
-    of it: the child then starts reading at once and gets the names when the future
-    is done (an error of the future is raised as it is).
+    of it, or a function returning it, called once the child has the file: the child
+    starts reading at once and gets the names when they are there (an error of the
+    future or the function is raised as it is).
     """
     limits = limits or Limits.from_env()
-    if isinstance(history, Future):  # the lookup is built here, not on the child's time
-        names = {"later": {"known_codes": lambda: known_index(known_names(history.result()))}}
+    if isinstance(history, Future) or callable(history):  # built here, not on the child's time
+        get = history.result if isinstance(history, Future) else history
+        names = {"later": {"known_codes": lambda: known_index(known_names(get()))}}
     else:
         names = {"known_codes": known_names(history)}
     with ThreadPoolExecutor(max_workers=1) as pool:  # hashed while the child parses
@@ -1480,19 +1484,27 @@ def import_file(store, data: bytes, file_name: str, *, actor: Actor, sheet: str 
     again) and ``history`` the municipalities, when the caller has them.
     Returns the plan and the batch id (None when nothing was written).
     """
-    # The municipalities, the catalogue and the municipality changes are fetched while
-    # the child reads the file (DuckDB releases the GIL); the child gets the names when
-    # it needs them.
+    # The municipalities, the catalogue and the municipality changes are read once the
+    # child has the file, while it parses (asked for earlier, the queries held the GIL
+    # that sending the file needs: up to ~0.005 s); the child gets the names when it
+    # needs them.
+    given = history
     with ThreadPoolExecutor(max_workers=1) as pool:
-        fetched = (pool.submit(store.municipalities, current_only=False) if history is None
-                   else None)
-        catalogue = pool.submit(store.indicators)
-        renamed = (pool.submit(store.municipality_changes)
-                   if hasattr(store, "municipality_changes") else None)
+        fetched: list = []
+
+        def fetch() -> pd.DataFrame:
+            fetched.append(pool.submit(store.indicators))
+            fetched.append(pool.submit(store.municipality_changes)
+                           if hasattr(store, "municipality_changes") else None)
+            fetched.append(store.municipalities(current_only=False) if given is None
+                           else given)
+            return fetched[-1]
+
         fr = file if file is not None else read_file(
-            data, file_name, history if fetched is None else fetched, sheet=sheet,
-            max_bytes=max_bytes, year=year)
-        history = history if fetched is None else fetched.result()
+            data, file_name, fetch, sheet=sheet, max_bytes=max_bytes, year=year)
+        if not fetched:  # (a file already read)
+            fetch()
+        catalogue, renamed, history = fetched
         indicators = catalogue.result()
         changes = renamed.result() if renamed is not None else None
     if read is not None:

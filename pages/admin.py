@@ -8,7 +8,7 @@ from sdg.auth import ROLES
 from sdg.errors import SdgError
 from sdg.escape import md
 from ui.a11y import default_language_form
-from ui.i18n import tr
+from ui.i18n import start_values, tr
 from ui.nav import require_router
 from ui.state import actor as current_actor
 from ui.state import get_store, lang, show_error
@@ -43,8 +43,9 @@ if len(users):
     role_col, action_col = st.columns([1, 2])
     with role_col:
         new_role = st.selectbox(tr("accounts.admin.new_role"), ROLES, key="manage_role",
-                                index=ROLES.index(row["role"]) if row["role"] in ROLES else 0,
-                                format_func=lambda r: tr(f"auth.role.{r}"))
+                                format_func=lambda r: tr(f"auth.role.{r}"),
+                                **start_values("manage_role", ROLES, index=ROLES.index(row["role"])
+                                        if row["role"] in ROLES else 0))
         set_role = st.button(tr("accounts.admin.set_role"), key="set_role")
     with action_col:
         toggle_key = "enable" if row["disabled"] else "disable"
@@ -74,7 +75,7 @@ with st.form("add_user", clear_on_submit=True):
     new_name = st.text_input(tr("auth.user_name"), key="new_name")
     email = st.text_input(tr("admin.email"), key="new_email")
     role = st.selectbox(tr("admin.role"), ROLES, key="new_role",
-                        format_func=lambda r: tr(f"auth.role.{r}"))
+                        format_func=lambda r: tr(f"auth.role.{r}"), **start_values("new_role", ROLES))
     password = st.text_input(tr("auth.password"), type="password", key="new_password",
                              help=tr("admin.password_help"))
     if st.form_submit_button(tr("admin.add")):
@@ -94,7 +95,8 @@ with who_col:
     who = st.multiselect(tr("accounts.audit.filter.user"), sorted(log["actor"].unique()),
                          key="audit_who", placeholder=tr("accounts.audit.filter.all"))
 with area_col:
-    areas = st.multiselect(tr("accounts.audit.filter.action"), sorted(log["action"].unique()),
+    actions = sorted(log["action"].unique())
+    areas = st.multiselect(tr("accounts.audit.filter.action"), actions, **start_values("audit_area", actions),
                            key="audit_area", format_func=lambda a: action_label(a, lang()),
                            placeholder=tr("accounts.audit.filter.all"))
 with date_col:

@@ -5,7 +5,7 @@ import streamlit as st
 from sdg.errors import SdgError
 from sdg.escape import md
 from sdg.tables import batch_rows, import_history
-from ui.i18n import tr
+from ui.i18n import start_values, tr
 from ui.importer import batch_preview, history
 from ui.nav import require_router
 from ui.state import actor, get_store, lang, show_error
@@ -28,7 +28,7 @@ show(import_history(batches, lang()), "importhistorikk.csv", key="history_table"
 
 ids = batches["id"].tolist()
 files = dict(zip(ids, batches["file_name"], strict=True))
-chosen = st.selectbox(tr("importer.history.pick"), ids, key="history_batch",
+chosen = st.selectbox(tr("importer.history.pick"), ids, key="history_batch", **start_values("history_batch", ids),
                       format_func=lambda i: tr("importer.history.option", batch=i,
                                                file=files[i]))
 row = batches.set_index("id").loc[chosen]

@@ -9,7 +9,7 @@ from sdg.importer import commit, default_mapping, detected_series, partial_plan,
 from sdg.tables import rows_per_indicator
 from sdg.template import template_name
 from ui.a11y import upload_instruction
-from ui.i18n import tr
+from ui.i18n import start_values, tr
 from ui.importer import (
     conflicts_table,
     detection,
@@ -59,7 +59,8 @@ try:
     every = read_upload(data, upload.name, history, year=year).result if sheet else fr.result
     sheets = list(every.sheets or every.read_rows)
     if len(sheets) > 1 or every.hidden:  # hidden sheets are read only when chosen here
-        st.selectbox(tr("importer.sheet"), sheets, index=None, key=sheet_key,
+        st.selectbox(tr("importer.sheet"), sheets, key=sheet_key,
+                     **start_values(sheet_key, sheets, index=None),
                      placeholder=tr("importer.sheet_all"),
                      format_func=lambda s: tr("importer.sheet_hidden", sheet=s)
                      if s in every.hidden else s)

@@ -24,7 +24,7 @@ from ui.gains import (
     warn_unusable,
     with_figures,
 )
-from ui.i18n import tr
+from ui.i18n import start_values, tr
 from ui.nav import require_router
 from ui.report import report_button
 from ui.setup import guided_start
@@ -57,8 +57,9 @@ options = [0, *with_goal]
 left, right = st.columns(2)
 with left:
     goal = st.selectbox(tr("gains.filter.goal"), options, key="gains_goal",
-                        index=options.index(int(raw)) if raw.isdigit() and int(raw) in options
-                        else 0,
+                        **start_values("gains_goal", options,
+                                index=options.index(int(raw)) if raw.isdigit()
+                                and int(raw) in options else 0),
                         format_func=lambda g: f"{g} {names[g]}" if g else tr("gains.filter.goal_all"))
 if goal:
     rep = rep[rep["goals"].map(lambda gs: goal in gs)]
@@ -70,8 +71,9 @@ links = goal_area_links(code)
 if not links.empty:
     areas = store.goal_areas(code, linked=True).set_index("code")[f"name_{lang()}"]
     with right:
-        area = st.selectbox(tr("gains.filter.area"), ["", *sorted(set(links["goal_area"]))],
-                            key="gains_area",
+        area_options = ["", *sorted(set(links["goal_area"]))]
+        area = st.selectbox(tr("gains.filter.area"), area_options,
+                            key="gains_area", **start_values("gains_area", area_options),
                             format_func=lambda a: areas.get(a, a) if a
                             else tr("gains.filter.area_all"))
     if area:

@@ -8,7 +8,7 @@ the adoption with case number and meeting date, or withdraws an adopted decision
 import streamlit as st
 
 from ui.council import decision_line, decisions_table, history_table, step_forms
-from ui.i18n import tr
+from ui.i18n import start_values, tr
 from ui.nav import require_router
 from ui.state import get_store, municipality, municipality_label
 from ui.tables import show
@@ -42,7 +42,8 @@ open_first = [i for i, s in zip(decisions["id"], decisions["state"], strict=True
               if s in ("proposed", "draft")]
 ids = list(labels)
 pick = st.selectbox(tr("council.pick"), ids, key="dec_pick",
-                    index=ids.index(int(open_first[0])) if open_first else 0,
+                    **start_values("dec_pick", ids,
+                            index=ids.index(int(open_first[0])) if open_first else 0),
                     format_func=lambda i: labels[i])
 st.subheader(tr("council.steps", id=pick))
 step_forms(store.focus_decision(pick))

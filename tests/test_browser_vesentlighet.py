@@ -65,3 +65,50 @@ def test_exported_png_and_xlsx_carry_their_context(live_app, page, tmp_path):
     assert about["Innstillinger: Terskel for feltene"] == "median"
     csv = download("Last ned CSV").decode("utf-8-sig").splitlines()
     assert csv[0].startswith("Rang;Mål;Navn") and "," in csv[1]  # decimal comma
+
+
+def _shown(page, name: str) -> str:
+    """The text the selectbox ``name`` shows (its chosen option)."""
+    return page.get_by_role("combobox", name=name, exact=True).input_value()
+
+
+def _wait_shown(page, name: str, prefix: str) -> None:
+    for _ in range(100):  # up to 20 s, as the page's reruns finish
+        if _shown(page, name).startswith(prefix):
+            return
+        page.wait_for_timeout(200)
+    assert _shown(page, name).startswith(prefix)
+
+
+def test_the_target_picker_follows_a_language_switch_and_keeps_the_choice(
+        live_app, page, tmp_path):
+    """A keyed selectbox kept its Norwegian label after a switch to English, and the
+    next click sent that label back, so Streamlit reset the choice to the first target
+    (ui.i18n.relabel)."""
+    page.goto(f"{live_app}/vesentlighet?kommune=3203")
+    page.locator(POINTS).nth(16).wait_for(state="attached", timeout=60_000)
+    page.locator("[data-testid='stSidebar']").get_by_text("Delmål", exact=True).click()
+    picker = page.get_by_role("combobox", name="Delmål", exact=True)
+    picker.wait_for(timeout=60_000)
+    picker.click()
+    picker.press_sequentially("11.2")  # the list is long: filter it as a user would
+    page.get_by_role("option").filter(has_text="11.2 ").first.click()
+    _wait_shown(page, "Delmål", "11.2 Innen 2030")
+
+    page.get_by_text("English", exact=True).click()
+    page.get_by_role("heading", name="Materiality matrix").wait_for()
+    _wait_shown(page, "Target", "11.2 By 2030")
+    chips = page.locator("[data-testid='stSidebar'] [data-tag] span[title]")
+    for _ in range(100):  # the sources' chips, with their kind in English
+        if "(#1, citizen survey)" in " ".join(chips.all_text_contents()):
+            break
+        page.wait_for_timeout(200)
+    shown = chips.all_text_contents()
+    assert any("(#1, citizen survey)" in c for c in shown), shown
+    assert not any(", verksted)" in c or ", innbyggerundersøkelse)" in c for c in shown), shown
+    page.locator("[data-testid='stSidebar']").get_by_text("mean", exact=True).click()
+    page.wait_for_timeout(2_000)  # a rerun, which sends every widget's value
+    _wait_shown(page, "Target", "11.2 By 2030")
+    page.get_by_role("combobox", name="Target", exact=True).scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "notes_en.png"))
+    assert page.get_by_text("Session State API").count() == 0  # no Streamlit warning

@@ -17,7 +17,7 @@ from sdg import fmt
 from sdg.errors import SdgError
 from sdg.escape import md
 from sdg.store.decisions import NEXT
-from ui.i18n import tr
+from ui.i18n import start_values, tr
 from ui.materiality import INCLUDED_KEY, labeller
 from ui.state import actor, get_store, lang, show_error
 from ui.tables import show
@@ -248,9 +248,10 @@ def sources_panel(code: str, weights: dict[str, float]) -> None:
               for r in sources.itertuples()}
     with st.form("mat_include"):
         pick = st.selectbox(tr("council.src.pick"), list(labels), key="mat_inc_pick",
-                            format_func=lambda i: labels[i])
+                            format_func=lambda i: labels[i], **start_values("mat_inc_pick", labels))
         action = st.radio(tr("council.src.action"), ["include", "exclude"], horizontal=True,
-                          key="mat_inc_value", format_func=labeller("council.src"))
+                          key="mat_inc_value", format_func=labeller("council.src"),
+                          **start_values("mat_inc_value"))
         confirm = st.checkbox(tr("council.src.confirm"), key="mat_inc_confirm")
         if st.form_submit_button(tr("council.src.save")) and _confirmed(confirm):
             try:

@@ -32,7 +32,7 @@ from sdg.exports import About, matrix_context, source_provenance, view_settings,
 from sdg.i18n import LANGS, t
 from sdg.report import B_ROBUSTNESS, matrix_from_ratings
 from ui.a11y import upload_instruction
-from ui.i18n import tr
+from ui.i18n import start_values, tr
 from ui.state import actor, get_store, lang, show_error
 from ui.tables import EDITOR_NUMBERS, norwegian
 
@@ -197,7 +197,8 @@ def filter_panel(code: str, settings: dict, goal_param: str | None) -> dict:
     with st.sidebar:
         st.subheader(tr("materiality.filters"))
         level = st.radio(tr("materiality.level"), ["goal", "target"], key="mat_level",
-                         format_func=labeller("materiality.level"), horizontal=True)
+                         format_func=labeller("materiality.level"), horizontal=True,
+                         **start_values("mat_level"))
         chosen_goals = None
         if level == "target":
             default = [int(goal_param)] if goal_param in {str(g) for g in range(1, 18)} else [11]
@@ -205,7 +206,8 @@ def filter_panel(code: str, settings: dict, goal_param: str | None) -> dict:
                                           default=_unset("mat_goals", default), key="mat_goals",
                                           placeholder=tr("a11y.multiselect.placeholder"))
         picked = st.multiselect(tr("materiality.sources"), list(labels),
-                                default=_unset("mat_sources", list(labels)), key="mat_sources",
+                                key="mat_sources", **start_values("mat_sources", labels,
+                                                           default=list(labels)),
                                 format_func=lambda i: labels.get(i, str(i)),
                                 placeholder=tr("a11y.multiselect.placeholder"))
         picked_groups = st.multiselect(tr("materiality.groups"), groups,
@@ -218,7 +220,8 @@ def filter_panel(code: str, settings: dict, goal_param: str | None) -> dict:
             weights[str(row.id)] = st.slider(labels[row.id], 0.0, 3.0, _unset(key, 1.0), 0.1,
                                              key=key)
         method = st.radio(tr("materiality.threshold"), THRESHOLD_METHODS, key="mat_thr_method",
-                          format_func=labeller("materiality.threshold"), horizontal=True)
+                          format_func=labeller("materiality.threshold"), horizontal=True,
+                          **start_values("mat_thr_method"))
         thr = {"method": method, "x": settings["threshold"]["x"], "y": settings["threshold"]["y"]}
         if method == "fixed":
             for axis in ("x", "y"):
@@ -258,7 +261,8 @@ def settings_panel(settings: dict) -> None:
                 for code in LANGS}
             new["feeds"][axis] = st.multiselect(
                 tr("materiality.settings.feeds", axis=md(axis_title(settings, axis))), kinds,
-                default=settings["feeds"].get(axis, []), key=f"mat_set_feeds_{axis}",
+                key=f"mat_set_feeds_{axis}",
+                **start_values(f"mat_set_feeds_{axis}", kinds, default=settings["feeds"].get(axis, [])),
                 format_func=labeller("materiality.kind"), placeholder=tr("a11y.multiselect.placeholder"))
         if st.form_submit_button(tr("materiality.settings.save")):
             try:
@@ -288,7 +292,7 @@ def decision_panel(code: str, matrix: pd.DataFrame, view: dict) -> None:
         return
     labels = {int(i): _decision_label(earlier, i) for i in earlier["id"]}
     pick = st.selectbox(tr("materiality.decision.pick"), list(labels), key="mat_dec_pick",
-                        format_func=labels.get)
+                        format_func=labels.get, **start_values("mat_dec_pick", labels))
     if st.button(tr("materiality.decision.show"), key="mat_dec_show"):
         saved = store.decision_settings(pick)
         if saved is None:
@@ -314,13 +318,14 @@ def notes_panel(code: str, matrix: pd.DataFrame, targets: pd.DataFrame) -> None:
         return
     title = dict(zip(targets["target"], targets[f"title_{lang()}"], strict=True))
     subject = st.selectbox(tr("materiality.notes.target"), subjects, key="mat_note_subject",
+                           **start_values("mat_note_subject", subjects),
                            format_func=lambda s: f"{s} {title.get(s, '')}"[:120])
     if not actor().may("ratings.write"):
         _notes_table(store.notes(code, [subject]))
         return
     with st.form("mat_note", clear_on_submit=True):
         kind = st.radio(tr("materiality.notes.kind"), ["opportunity", "challenge"],
-                        horizontal=True, key="mat_note_kind",
+                        horizontal=True, key="mat_note_kind", **start_values("mat_note_kind"),
                         format_func=labeller("materiality.note"))
         text = st.text_area(tr("materiality.notes.text"), key="mat_note_text")
         if st.form_submit_button(tr("materiality.notes.save")):
@@ -475,6 +480,7 @@ def survey_panel(code: str, known_targets: tuple[str, ...]) -> None:
     scale = cols[0].selectbox(tr("innspill.scale"), options, key="inn_scale",
                               format_func=lambda s: f"{s[0]:g}–{s[1]:g}")
     axis = cols[1].selectbox(tr("innspill.axis"), ["priority", "influence"], key="inn_axis",
+                             **start_values("inn_axis"),
                              format_func=labeller("materiality.axis"))
     name = cols[2].text_input(tr("innspill.name"), PurePath(upload.name).stem, key="inn_name")
     held_on = cols[3].date_input(tr("innspill.held_on"), dt.date.today(), key="inn_held_on",
@@ -531,7 +537,8 @@ def assessment_panel(code: str, goals: pd.DataFrame, targets: pd.DataFrame) -> N
         st.caption(tr("innspill.assessment.latest", who=md(row["actor"]) or "–",
                       when=fmt.datetime(row["created_at"], lang())))
     level = st.radio(tr("materiality.level"), ["goal", "target"], horizontal=True,
-                     key="inn_level", format_func=labeller("materiality.level"))
+                     key="inn_level", format_func=labeller("materiality.level"),
+                     **start_values("inn_level"))
     if level == "goal":
         subjects = goals["goal"].astype(str)
         names = goals[f"short_{lang()}"]

@@ -11,7 +11,7 @@ import streamlit as st
 from sdg.errors import SdgError
 from sdg.escape import md
 from sdg.tables import value_decimals
-from ui.i18n import tr
+from ui.i18n import start_values, tr
 from ui.state import actor, get_store, lang, link_params, municipality_label, show_error
 from ui.tables import show
 
@@ -50,7 +50,7 @@ def commitments_form(code: str, goals: pd.DataFrame) -> None:
     """Add a commitment to a goal; list and retire the goal's commitments."""
     store = get_store()
     names = dict(zip(goals["goal"].astype(int), goals[f"short_{lang()}"], strict=True))
-    goal = st.selectbox(tr("goal.pick"), list(names), key="set_goal",
+    goal = st.selectbox(tr("goal.pick"), list(names), key="set_goal", **start_values("set_goal", names),
                         format_func=lambda g: f"{g} {names[g]}")
     with st.form("set_commitment", clear_on_submit=True):
         nb = st.text_area(tr("council.setup.commitment_nb"), key="set_c_nb",
@@ -107,7 +107,8 @@ def goal_areas_form(code: str) -> None:
         en = st.text_input(tr("council.setup.area_name_en"), key="set_a_en")
         desc = st.text_input(tr("council.setup.area_description"), key="set_a_desc")
         origin = st.radio(tr("council.setup.area_origin"), ["local", "reform"], horizontal=True,
-                          key="set_a_origin", format_func=_labels("home.areas"))
+                          key="set_a_origin", format_func=_labels("home.areas"),
+                          **start_values("set_a_origin"))
         if st.form_submit_button(tr("council.setup.add"), type="primary", key="set_a_add"):
             try:
                 store.add_goal_area(code, nb, en, desc, None, origin=origin, actor=actor())
@@ -119,6 +120,7 @@ def goal_areas_form(code: str) -> None:
         labels = dict(zip(areas["code"], areas[f"name_{lang()}"], strict=True))
         with st.form("set_retire_area"):
             pick = st.selectbox(tr("council.setup.retire_pick"), list(labels), key="set_a_retire",
+                                **start_values("set_a_retire", labels),
                                 format_func=labels.get)
             if st.form_submit_button(tr("council.setup.retire"), key="set_a_retire_go"):
                 try:
@@ -147,6 +149,7 @@ def targets_form(code: str) -> None:
     labels = _indicator_labels()
     with st.form("set_target"):
         ind = st.selectbox(tr("gains.col.indicator"), list(labels), key="set_t_ind",
+                           **start_values("set_t_ind", labels),
                            format_func=labels.get)
         cols = st.columns(2)
         value = cols[0].number_input(tr("council.setup.target_value"), value=None,
@@ -186,6 +189,7 @@ def zero_point_form(code: str, missing: list[str], year: int) -> None:
     st.caption(tr("council.setup.zero_help", year=year, n=len(missing)))
     with st.form("set_zero"):
         ind = st.selectbox(tr("gains.col.indicator"), order, key="set_z_ind",
+                           **start_values("set_z_ind", order),
                            format_func=lambda i: labels[i] + (" ⚠" if i in missing else ""))
         value = st.number_input(tr("council.setup.zero_value", year=year), value=None,
                                 key="set_z_value", format="%.2f")

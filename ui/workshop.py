@@ -35,7 +35,7 @@ from sdg.workshop import (
 )
 
 __all__ = ["subject_labels"]  # moved to sdg.workshop (the light participant page uses it)
-from ui.i18n import tr
+from ui.i18n import start_values, tr
 from ui.state import get_store, lang, show_error
 from ui.tables import show
 
@@ -158,7 +158,7 @@ def session_picker(sessions: pd.DataFrame, key: str, label: str, default: str | 
     names = dict(zip(sessions["code"], sessions["name"] + " · " + sessions["state"].map(state_label),
                      strict=True))
     index = codes.index(default) if default in codes else 0
-    return st.selectbox(label, codes, index=index, key=key,
+    return st.selectbox(label, codes, key=key, **start_values(key, codes, index=index),
                         format_func=lambda c: f"{c} · {names[c]}")
 
 

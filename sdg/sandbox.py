@@ -11,8 +11,9 @@ use, ending with its parent) has imported :data:`PRELOAD` once, run :data:`WARM_
 small parse) and is single-threaded.
 For each parse the caller connects to its Unix socket (in a private folder) and sends
 the function's module and name and the arguments. The broker keeps one child forked
-ahead of the next connection; that child accepts the connection itself (the broker
-then forks the next one), and it
+ahead of the next connection, which runs :data:`SPARE_WARM_UP` while it waits; that
+child accepts the connection itself (the broker forks the next one when it has ended,
+or at once for another caller waiting), and it
 
 - sends its process id (so the caller can kill it),
 - sets ``RLIMIT_AS`` so that its address space may grow by at most ``memory_mb`` minus
@@ -70,10 +71,14 @@ PRELOAD = ("sdg.ingest", "sdg.survey")
 #: Module and function the broker runs once after :data:`PRELOAD`: a small parse,
 #: so that each child starts with what a parse sets up on first use already done.
 WARM_UP = ("sdg.ingest.parse", "warm_up")
+#: The same function and its argument for each child forked ahead of a request, run
+#: while it waits (:func:`_spare`).
+SPARE_WARM_UP = ("sdg.ingest.parse", "warm_up", 6_000)
 _lock = threading.Lock()
 _broker: dict[str, Any] = {}
 _in_child = False
 _warmed_up = False
+_spare_warmed_up = False
 
 
 @dataclass(frozen=True)
@@ -335,28 +340,44 @@ def _preload() -> None:
 def _serve_forever(server: socket.socket, parent: int) -> None:
     """Keep a child forked ahead of the next connection, until the process ``parent``
     ends: the child accepts that connection itself (:func:`_spare`), so a caller finds
-    its child running instead of waiting for a fork (~0.01 s); once it has taken one,
-    the next child is forked."""
+    its child running instead of waiting for a fork (~0.01 s). Once it has taken one,
+    the next child is forked when it has ended, or at once when another caller is
+    waiting: the new child's warm-up does not take a core from the parse."""
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
     broker = os.getpid()
+    first = True
     while os.getppid() == parent:
         taken, told = os.pipe()
         if os.fork() == 0:
             os.close(taken)
-            _spare(server, told, broker)
+            _spare(server, told, broker, warm=not first)
             os._exit(0)
+        first = False
         os.close(told)
-        # a byte: the child took a connection; end of file: it ended without one
+        # a byte: the child took a connection; end of file: it has ended
         while os.getppid() == parent and not select.select([taken], [], [], 1.0)[0]:
             pass
         if os.getppid() == parent and not os.read(taken, 1):
             time.sleep(0.1)  # (a child that keeps dying is not forked again at once)
+        else:
+            while (os.getppid() == parent
+                   and not select.select([taken, server], [], [], 1.0)[0]):
+                pass
         os.close(taken)
 
 
-def _spare(server: socket.socket, told: int, broker: int) -> None:
-    """A child forked ahead: wait for a connection (while the broker lives), tell the
-    broker through the pipe ``told`` that it has one, serve it (:func:`_serve_one`)."""
+def _spare(server: socket.socket, told: int, broker: int, *, warm: bool) -> None:
+    """A child forked ahead: run :data:`SPARE_WARM_UP` (if ``warm``: not the first
+    child, whose caller, the command line's one parse, is on its way) unless a caller
+    is waiting already, wait for a connection (while the broker lives), tell the broker through
+    the pipe ``told`` that it has one (the pipe closes when this process ends), serve
+    it (:func:`_serve_one`)."""
+    global _spare_warmed_up  # (tests/test_sandbox.py)
+    if warm and not select.select([server], [], [], 0)[0]:
+        module, name, *args = SPARE_WARM_UP
+        with contextlib.suppress(Exception):  # a speed-up only: it must not stop the child
+            getattr(importlib.import_module(module), name)(*args)
+            _spare_warmed_up = True
     while os.getppid() == broker:
         if not select.select([server], [], [], 1.0)[0]:
             continue
@@ -365,7 +386,6 @@ def _spare(server: socket.socket, told: int, broker: int) -> None:
         except OSError:  # (only this process accepts; a connection given up on)
             continue
         os.write(told, b"1")
-        os.close(told)
         server.close()
         _widen(conn)
         _serve_one(conn)

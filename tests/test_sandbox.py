@@ -214,3 +214,40 @@ def _warmed_up() -> bool:
 def test_the_broker_has_run_its_warm_up_before_the_children_start():
     assert sandbox.WARM_UP == ("sdg.ingest.parse", "warm_up") and not sandbox._warmed_up
     assert sandbox.run_isolated(_warmed_up, file="x")  # the broker's state, inherited
+
+
+def _spare_warmed_up() -> bool:
+    return sandbox._spare_warmed_up
+
+
+def test_a_child_forked_ahead_warms_up_while_it_waits():
+    import time
+
+    sandbox.run_isolated(divmod, 1, 1, file="x")
+    time.sleep(1.0)  # the next child is forked and warms up before anyone asks
+    assert sandbox.run_isolated(_spare_warmed_up, file="x")
+    assert sandbox.SPARE_WARM_UP[:2] == sandbox.WARM_UP
+
+
+def _meet(folder: str, me: str, other: str) -> str:
+    """Leave a mark, then wait (up to 20 s) for the other child's: only two children
+    running at once both return."""
+    import time
+    from pathlib import Path
+
+    (Path(folder) / me).touch()
+    deadline = time.monotonic() + 20
+    while not (Path(folder) / other).exists():
+        if time.monotonic() > deadline:
+            return "alone"
+        time.sleep(0.01)
+    return "met"
+
+
+def test_a_second_caller_gets_a_child_while_the_first_still_parses(tmp_path):
+    """The next child is forked when the last one has ended, or at once when another
+    caller is waiting: two callers run side by side."""
+    with ThreadPoolExecutor(2) as pool:
+        got = list(pool.map(lambda ab: sandbox.run_isolated(
+            _meet, str(tmp_path), *ab, file="x"), [("a", "b"), ("b", "a")]))
+    assert got == ["met", "met"]

@@ -202,23 +202,31 @@ def _result(outcomes: list[ParsedTable | Explanation], problems: Problems,
                        sheets or tuple(read_rows), hidden)
 
 
-def warm_up() -> ParseResult:
-    """Parse a small Statbank CSV once, so that what a parse sets up on first use
-    (pandas' and NumPy's lazily imported parts, compiled patterns, caches) is in
-    place: the parse broker (:mod:`sdg.sandbox`) calls this before it forks its
-    children, which then start from that state (~0.007 s of a 200,000-row CSV's
-    parse). Small enough (< 5,000 lines) to be read by the :mod:`csv` module, so
-    no Arrow thread pool is running in the broker when it forks.
+def warm_up(lines: int = 400) -> ParseResult:
+    """Parse a small Statbank CSV of ``lines`` rows once, so that what a parse sets up
+    on first use is in place.
+
+    The parse broker (:mod:`sdg.sandbox`) calls it before it forks its children, which
+    then start from that state (pandas' and NumPy's lazily imported parts, compiled
+    patterns, caches: ~0.007 s of a 200,000-row CSV's parse); 400 rows are read by the
+    :mod:`csv` module, so no Arrow thread pool is running in the broker when it forks.
+    Each child forked ahead of a request calls it again with 6,000 rows (Arrow's
+    reader) while it waits: the memory a parse allocates and the broker's pages it
+    writes are then this process's own before the request comes (~4,000 page faults,
+    ~0.02 s of a 200,000-row CSV's parse on a virtual machine).
 
     >>> result = warm_up()
     >>> len(result.tables), len(result.tables[0].data)
     (1, 400)
+    >>> len(warm_up(6_000).tables[0].data)
+    6000
     """
-    lines = ['"region";"kjønn";"år";"Personer"']
-    lines += [f'"{code} {name}";"{sex}";"{year}";{n}'
-              for n, (code, name, sex, year) in enumerate(
-                  (code, name, sex, year) for code, name in (("0301", "Oslo"),
-                                                             ("3203", "Asker"))
-                  for sex in ("1 Menn", "2 Kvinner") for year in range(1920, 2020))]
-    return parse_file("\r\n".join(lines).encode("latin-1"), "varm.csv",
+    places = (("0301", "Oslo"), ("3203", "Asker"))
+    rows = [f'"{code} {name}";"{sex}";"{age:03d} år";"{year}";{n}'
+            for n, (code, name, sex, age, year) in enumerate(
+                (code, name, sex, age, year) for age in range(100) for code, name in places
+                for sex in ("1 Menn", "2 Kvinner") for year in range(1920, 2020))
+            if n < lines]
+    text = "\r\n".join(['"region";"kjønn";"alder";"år";"Personer"', *rows])
+    return parse_file(text.encode("latin-1"), "varm.csv",
                       known_codes={"Oslo": "0301", "Asker": "3203"})

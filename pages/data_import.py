@@ -103,9 +103,12 @@ except SdgError as err:
 if plan.same_file:
     st.warning(tr("importer.same_file", batches=", ".join(map(str, plan.same_file))))
 if not plan.problems.empty:
-    st.error(tr("importer.problems", n=len(plan.problems)))
+    st.error(tr("importer.problems", n=Count(len(plan.problems) + plan.unlisted)))
+    if plan.unlisted:
+        st.caption(tr("importer.problems_unlisted", shown=Count(len(plan.problems)),
+                      more=Count(plan.unlisted)))
     show(problems_table(plan), "importproblemer.csv", key="import_problems")
-    rest = st.checkbox(tr("importer.partial", n=len(plan.problems)),
+    rest = st.checkbox(tr("importer.partial", n=Count(len(plan.problems) + plan.unlisted)),
                        key=f"partial_{form_prefix(fr)}", help=tr("importer.partial_help"))
     if not rest:
         reconciliation(fr, plan)

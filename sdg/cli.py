@@ -203,7 +203,7 @@ def _import(args: argparse.Namespace) -> int:
     reconciliation), then a one-line summary or the problem table."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from sdg.i18n import t
+    from sdg.i18n import Count, t
     from sdg.importer import column_notes, import_file, read_file, reconcile, reconciliation_lines
     from sdg.sandbox import fork_broker
 
@@ -253,9 +253,14 @@ def _import(args: argparse.Namespace) -> int:
     for e in fr.result.explanations:
         print(e.message("nb"))
     if not plan.problems.empty:
-        print(t("importer.cli.problems", file=path.name, n=len(plan.problems)), file=sys.stderr)
+        print(t("importer.cli.problems", file=path.name,
+                n=Count(len(plan.problems) + plan.unlisted)), file=sys.stderr)
         table = plan.problems[["sheet", "row", "column", "value", "reason"]]
         print(table.to_string(index=False), file=sys.stderr)
+        if plan.unlisted:
+            print(t("importer.problems_unlisted", shown=Count(len(plan.problems)),
+                    more=Count(plan.unlisted)),
+                  file=sys.stderr)
         print(t("importer.cli.partial_hint"), file=sys.stderr)
         return 1
     if not plan.left_out.empty:

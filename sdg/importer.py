@@ -575,6 +575,15 @@ class Plan:
         """True when the plan can be committed (no problems, at least one row)."""
         return self.problems.empty and not self.rows.empty
 
+    @property
+    def unlisted(self) -> int:
+        """Cells left out with a problem past the list (the first
+        :data:`LISTED_PER_KIND` problems of a kind are listed): the wizard and the
+        command line count them with the listed ones."""
+        if self.skipped.empty:
+            return 0
+        return int((self.skipped["reason_key"] == "importer.skip.problem_unlisted").sum())
+
     def summary(self) -> pd.DataFrame:
         """Rows per indicator (for the preview and the CLI's one-line summary)."""
         return (self.rows.groupby("indicator").size().rename("rows").reset_index()
@@ -787,6 +796,29 @@ def _valid_in(history: pd.DataFrame) -> dict[str, tuple[int, int]]:
     return spans
 
 
+def invalid_code_reason(code: str, year: int, spans: dict[str, tuple[int, int]]
+                        ) -> tuple[str, dict[str, int]]:
+    """The problem of a figure under a code that did not exist in ``year``
+    (``spans``: :func:`_valid_in`): a code that came later (the figures are likely
+    recalculated to later borders, as Udir and SSB's "b2024" tables do), one that had
+    ended, or neither (a period reaching outside the code's years).
+
+    >>> spans = {"1108": (2020, 10_000), "0220": (-10_000, 2019)}
+    >>> invalid_code_reason("1108", 2005, spans)
+    ('importer.problem.code_later', {'year': 2005, 'since': 2020})
+    >>> invalid_code_reason("0220", 2021, spans)
+    ('importer.problem.code_ended', {'year': 2021, 'until': 2019})
+    >>> invalid_code_reason("1108", 2021, spans)[0]
+    'importer.problem.code_not_valid'
+    """
+    first, last = spans.get(code, (-10_000, 10_000))
+    if year < first:
+        return "importer.problem.code_later", {"year": year, "since": first}
+    if year > last:
+        return "importer.problem.code_ended", {"year": year, "until": last}
+    return "importer.problem.code_not_valid", {"year": year}
+
+
 def period_start(period: object, year: int) -> int:
     """First year of a period as written (``2023-24`` → 2023, ``2011_2013`` → 2011).
 
@@ -925,12 +957,20 @@ _REASON_KEYS = {"unknown_code": "importer.problem.unknown_code",
                 "ambiguous": "importer.problem.ambiguous_name"}
 
 
+#: How many problems of a kind are listed; the rows past it are left out all the same
+#: and counted as ``importer.skip.problem_unlisted``.
+LISTED_PER_KIND = 1000
+
+
 def _add_rows(problems: Problems, rows: pd.DataFrame, col: str, value: str, key: str,
-              **params: object) -> None:
-    """One problem per row of ``rows`` (capped: the first 1000 of a kind are listed)."""
-    for r in rows.head(1000).itertuples(index=False):
+              **params: object) -> pd.Index:
+    """One problem per row of ``rows`` (capped: the first :data:`LISTED_PER_KIND` of a
+    kind are listed); the index of the rows listed."""
+    listed = rows.head(LISTED_PER_KIND)
+    for r in listed.itertuples(index=False):
         problems.add(r.sheet, int(r.src_row), getattr(r, col), getattr(r, value), key,
                      **params)
+    return listed.index
 
 
 #: Columns of the rows :func:`validate` returns (before ``note``), in order.
@@ -1026,6 +1066,8 @@ def validate(fr: FileRead, series: pd.DataFrame, mapping: Mapping, history: pd.D
     problems = Problems(fr.file_name)
     chosen = series[series["key"].isin(mapping.assign)]
     data, indicator, region, regions, label, labels = _mapped_rows(fr, chosen, mapping)
+    mapped = data  # every row of the mapped series: each ends as a row, skipped or a problem
+    listed: list[pd.Index] = []  # rows with a problem in the list
     sheets = set(chosen["sheet"])
     reader = fr.result.problems
     reader = reader[reader["sheet"].isin(sheets)] if not reader.empty else reader
@@ -1039,13 +1081,15 @@ def validate(fr: FileRead, series: pd.DataFrame, mapping: Mapping, history: pd.D
             break
         bad = data[why_of_row == REGION_REASONS.index(why)].drop_duplicates(
             ["sheet", "region_label"])
-        _add_rows(problems, bad.assign(no_col=None), "no_col", "region_label", key)
+        listed.append(_add_rows(problems, bad.assign(no_col=None), "no_col", "region_label",
+                                key))
     hi = year_max(today)
     year = data["year"].to_numpy()
     out_of_range = (year < YEAR_MIN) | (year > hi)
     if out_of_range.any():
-        _add_rows(problems, data[out_of_range], "src_col", "year",
-                  "importer.problem.year_range", first=YEAR_MIN, last=hi)
+        listed.append(_add_rows(problems, data[out_of_range], "src_col", "year",
+                                "importer.problem.year_range", first=YEAR_MIN, last=hi))
+        fine = fine & ~out_of_range  # (with the problem in the list, or past it)
     skipped_parts = []
     aggregate = why_of_row == REGION_REASONS.index("aggregate")
     if aggregate.any():
@@ -1081,9 +1125,11 @@ def validate(fr: FileRead, series: pd.DataFrame, mapping: Mapping, history: pd.D
             reason_key="importer.skip.not_existing"))
         skipped_parts.append(gone.loc[other, ["sheet", "src_row", "src_col"]].assign(
             reason_key="importer.skip.renumbered_empty"))
-        for r in gone[~empty].head(1000).itertuples(index=False):
-            problems.add(r.sheet, int(r.src_row), r.src_col, r.municipality,
-                         "importer.problem.code_not_valid", year=int(r.year))
+        shown = gone[~empty].head(LISTED_PER_KIND)
+        for r in shown.itertuples(index=False):
+            key, params = invalid_code_reason(r.municipality, int(r.year), spans)
+            problems.add(r.sheet, int(r.src_row), r.src_col, r.municipality, key, **params)
+        listed.append(shown.index)
         data, codes, indicator = data[exists], codes[exists], indicator[exists]
     repeated, again = _repeated_keys(codes, indicator, data["year"].to_numpy())
     if repeated.any():
@@ -1091,11 +1137,17 @@ def validate(fr: FileRead, series: pd.DataFrame, mapping: Mapping, history: pd.D
         dup = data[repeated]
         clash = dup.groupby(key)[["value", "status_symbol"]].transform("nunique", dropna=False)
         differing = dup[(clash > 1).any(axis=1)]
-        _add_rows(problems, differing, "src_col", "value", "importer.problem.duplicate")
-        skip = again & ~data.index.isin(differing.index)
-        skipped_parts.append(data.loc[skip, ["sheet", "src_row", "src_col"]].assign(
+        listed.append(_add_rows(problems, differing, "src_col", "value",
+                                "importer.problem.duplicate"))
+        clashing = data.index.isin(differing.index)
+        skipped_parts.append(data.loc[again & ~clashing, ["sheet", "src_row", "src_col"]].assign(
             reason_key="importer.skip.duplicate"))
-        data = data[~again]  # the first row of each key is kept
+        data = data[~again & ~clashing]  # the first row of each key is kept, if one value
+    if len(data) < len(mapped):  # the rows left out past the list: counted, not lost
+        accounted = data.index.append([*listed, *(p.index for p in skipped_parts)])
+        lost = mapped.index[~mapped.index.isin(accounted)]
+        skipped_parts.append(mapped.loc[lost, ["sheet", "src_row", "src_col"]].assign(
+            reason_key="importer.skip.problem_unlisted"))
     out = pd.concat([reader, problems.frame()], ignore_index=True)
     frames = [p for p in skipped_parts if not p.empty]
     skipped_rows = (pd.concat(frames, ignore_index=True) if frames
@@ -1302,10 +1354,12 @@ def _skip_reasons(plan: Plan | None) -> dict[str, dict[int, str]]:
     if plan is None:
         return {}
     parts = []
-    if not plan.left_out.empty:
-        left = plan.left_out.dropna(subset=["row"])
-        parts.append(pd.DataFrame({"sheet": left["sheet"], "row": left["row"].astype(np.int64),
-                                   "reason": "importer.skip.problem"}))
+    for problems, reason in ((plan.left_out, "importer.skip.problem"),
+                             (plan.problems, "importer.skip.has_problem")):
+        if not problems.empty:
+            left = problems.dropna(subset=["row"])
+            parts.append(pd.DataFrame({"sheet": left["sheet"],
+                                       "row": left["row"].astype(np.int64), "reason": reason}))
     if not plan.skipped.empty:
         parts.append(pd.DataFrame({"sheet": plan.skipped["sheet"],
                                    "row": plan.skipped["src_row"].astype(np.int64),
@@ -1327,9 +1381,11 @@ def _reconcile_reference(fr: FileRead, plan: Plan | None) -> pd.DataFrame:
             imported[sheet] = set(group["src_row"].astype(int))
         for r in plan.skipped.itertuples(index=False):
             skipped.setdefault((r.sheet, int(r.src_row)), r.reason_key)
-        if not plan.left_out.empty:
-            for r in plan.left_out.dropna(subset=["row"]).itertuples(index=False):
-                skipped[(r.sheet, int(r.row))] = "importer.skip.problem"
+        for problems, reason in ((plan.problems, "importer.skip.has_problem"),
+                                 (plan.left_out, "importer.skip.problem")):
+            if not problems.empty:
+                for r in problems.dropna(subset=["row"]).itertuples(index=False):
+                    skipped[(r.sheet, int(r.row))] = reason
     chosen = set(plan.rows["sheet"]) if plan is not None else set()
     notes: dict[str, dict[int, str]] = {}
     data_rows: dict[str, set[int]] = {}

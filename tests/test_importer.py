@@ -341,7 +341,7 @@ def test_udir_grunnskolepoeng_as_two_indicators(store, shared_data):
     # Udir gives merged municipalities (0712 Larvik 2018, 3026 Aurskog-Høland 2020,
     # 5056 Hitra 2020 …) figures for years before they existed: later borders, listed
     assert set(plan.problems["value"]) == {"0712", "3026", "3805", "5001", "5056"}
-    assert set(plan.problems["reason_key"]) == {"importer.problem.code_not_valid"}
+    assert set(plan.problems["reason_key"]) == {"importer.problem.code_later"}
     plan = partial_plan(plan)
     assert plan.problems.empty and len(plan.left_out) == 28
     asker = plan.rows[(plan.rows.municipality == "0220") & (plan.rows.year == 2019)]
@@ -379,3 +379,32 @@ def test_template_round_trip_maps_to_existing_indicators(store):
     assert sorted(plan.rows.indicator) == ["befolkning", "grunnskolepoeng"]
     sym = plan.rows.set_index("indicator").loc["befolkning"]
     assert pd.isna(sym["value"]) and sym["status_symbol"] == ".."
+
+
+def test_rows_past_the_listed_problems_are_counted_and_never_imported(store, monkeypatch):
+    """Only the first LISTED_PER_KIND problems of a kind are listed; the rows past them
+    were left out as "no figure in the row" (population on 2024 borders: 577 of 702),
+    and a partial import dropped them without a word. Now each is counted."""
+    import sdg.importer as importer
+    from sdg.importer import reconcile
+
+    monkeypatch.setattr(importer, "LISTED_PER_KIND", 2)
+    rows = [HEAD, ["0301", "Grunnskolepoeng", 2015, 40.0],
+            *[["3203", "Grunnskolepoeng", y, 41.0] for y in range(2015, 2020)],   # 3203: 2024–
+            *[["3201", "Grunnskolepoeng", y, 42.0] for y in (1980, 1981, 1982)],  # years out
+            *[["9999", "Grunnskolepoeng", 2015, 1.0]] * 2]                         # unknown
+    read: list = []
+    plan, _ = import_file(store, xlsx(rows), "b.xlsx", actor=ANALYST, dry_run=True, read=read)
+    keys = plan.problems["reason_key"].str.rsplit(".", n=1).str[-1].value_counts().to_dict()
+    assert keys == {"code_later": 2, "year_range": 2, "unknown_code": 1}
+    later = plan.problems[plan.problems.reason_key.str.endswith("code_later")].iloc[0]
+    assert "først fra 2024" in later["reason"]
+    assert plan.unlisted == 5  # the wizard and the CLI say 10 problems, 5 of them listed
+    counts = reconcile(read[0], plan).set_index("outcome")["rows"].to_dict()
+    assert counts == {"ingest.skip.header": 1, "imported": 1, "importer.skip.has_problem": 5,
+                      "importer.skip.problem_unlisted": 5}
+    whole = partial_plan(plan)
+    assert whole.rows["municipality"].tolist() == ["0301"]  # nothing past the list
+    counts = reconcile(read[0], whole).set_index("outcome")["rows"].to_dict()
+    assert counts == {"ingest.skip.header": 1, "imported": 1, "importer.skip.problem": 5,
+                      "importer.skip.problem_unlisted": 5}

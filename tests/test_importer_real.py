@@ -196,7 +196,13 @@ def test_19_20_21_with_the_users_year(store):
     assert _fact(plan, "0101", 2015, "has_propertytax") == [1.0]        # B2: 0/1, a figure
     plan, fr = _run(store, "19", year=2024)
     assert _fact(plan, "1820", 2024, "antall") == [4348.0]  # Alstahaug, B3
-    assert "importer.skip.not_existing" in _counts(plan, fr)    # "Alta (2020-2023)": 0
+    # row 4, "Alta (2020-2023)": its 0 (B4) for a year the code did not exist is not
+    # stored; its changes (C4, D4) are real figures under that code: problems, and the
+    # row counts as having a problem
+    cells = plan.skipped.set_index(["src_row", "src_col"])["reason_key"]
+    assert cells[(4, "B")] == "importer.skip.not_existing"
+    assert set(plan.problems.loc[plan.problems.row == 4, "column"]) == {"C", "D"}
+    assert _counts(plan, fr)["importer.skip.has_problem"] == 114
 
 
 def test_22_23_fhi_xls_names_only(store):
@@ -215,3 +221,4 @@ def test_25_nvdb_without_period_and_with_year(store):
     assert plan.problems.empty
     assert _fact(plan, "0301", 2020, "e") == [96.0]  # C2
     _no_aggregates(plan)
+

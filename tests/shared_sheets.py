@@ -13,8 +13,8 @@ from sdg.ingest import read
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 #: Every CSV and workbook under ``shared/data/real`` and ``shared/data/xlsx`` (empty
 #: when ``shared/`` is absent: the tests using it then skip).
-FILES = sorted(p for folder in ("real", "xlsx") if (DATA / folder).is_dir()
-               for p in (DATA / folder).iterdir() if p.suffix.lower() in {".csv", ".xlsx", ".xls"})
+FILES = sorted(p for folder in ("real", "xlsx", "indicators") if (DATA / folder).is_dir()
+               for p in (DATA / folder).rglob("*") if p.suffix.lower() in {".csv", ".xlsx", ".xls"})
 
 
 def raw_sheets(path: Path) -> list[read.RawSheet]:

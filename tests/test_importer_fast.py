@@ -41,7 +41,8 @@ def test_existing_in_period_equals_reference(rows: list, with_period: bool) -> N
 # ------------------------------------------------------------------ reconcile
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 FILES = sorted([*(SHARED / "real").glob("[0-9]*_*"), *(SHARED / "xlsx").glob("*.xlsx"),
-                *(SHARED / "xlsx").glob("*.csv")]) if SHARED.is_dir() else []
+                *(SHARED / "xlsx").glob("*.csv"), *(SHARED / "indicators").rglob("*.csv"),
+                *(SHARED / "indicators").rglob("*.json")]) if SHARED.is_dir() else []
 ANALYST = Actor("analytiker", "analyst")
 
 

@@ -222,3 +222,32 @@ def test_25_nvdb_without_period_and_with_year(store):
     assert _fact(plan, "0301", 2020, "e") == [96.0]  # C2
     _no_aggregates(plan)
 
+
+INDICATORS = DATA / "indicators"
+
+
+@pytest.mark.skipif(not INDICATORS.is_dir(), reason="../shared/data/indicators is absent")
+def test_udir_long_grunnskolepoeng_two_figures_not_its_year_flag_and_notes(store):
+    """The zero-point file of the presentation: `aar_slutt` beside `skoleaar` is a
+    second year column, `prikket` a true/false flag and the two `brudd_…` columns
+    remarks. Before, all three became series: 168 indicators, one of them the years."""
+    path = INDICATORS / "udir" / "grunnskolepoeng_kommuner_2016-2021_long.csv"
+    read: list = []
+    plan, _ = import_file(store, path.read_bytes(), path.name, actor=ANALYST,
+                          dry_run=True, read=read, partial=True)
+    fr = read[0]
+    notes = fr.result.tables[0].col_notes
+    assert notes["D"] == "ingest.skip.col_year" and notes["E"] == "ingest.skip.col_year_extra"
+    assert notes["H"] == "ingest.skip.col_flag"
+    assert notes["I"] == notes["J"] == "ingest.skip.col_note"
+    assert plan.rows["indicator"].nunique() == 2  # grunnskolepoeng and antall_elever
+    points = plan.rows[plan.rows.indicator == "grunnskolepoeng"]
+    at = points.set_index(["municipality", "year"])["value"]
+    # rows 101, 423, 427 and 1900 of the file: Asker, Røyken, Hurum 2018-19; Asker 2019-20
+    assert (at[("0220", 2019)], at[("0627", 2019)], at[("0628", 2019)]) == (43.6, 42.5, 41.0)
+    assert at[("3025", 2020)] == 43.8
+    pupils = plan.rows[plan.rows.indicator != "grunnskolepoeng"]
+    assert pupils.set_index(["municipality", "year"]).at[("0220", 2019), "value"] == 751.0
+    years = plan.rows.groupby("indicator")["value"].apply(lambda v: v.between(2016, 2021).all())
+    assert not years.any()  # no series of the years themselves
+    _no_aggregates(plan)

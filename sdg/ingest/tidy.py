@@ -44,6 +44,7 @@ from sdg.ingest.cells import (
     to_values,
     values_of_read,
 )
+from sdg.ingest.columns import is_note_header
 from sdg.ingest.model import Explanation
 
 _HEADER_SCAN = 40
@@ -119,6 +120,42 @@ def is_geo_header(header: str) -> bool:
 
 def _is_category_header(header: str) -> bool:
     return any(w.startswith(CATEGORY_WORDS) for w in _words(header))
+
+
+#: Texts of a true/false flag (Udir's ``prikket``: suppressed or not), compared folded.
+FLAG_TEXTS = frozenset({"true", "false", "sann", "usann"})
+
+
+def _is_flag_column(uniques: np.ndarray) -> bool:
+    """A column of true/false flags (its distinct non-blank cells ``uniques``): a mark
+    on each row, not a category to split the figures by.
+
+    >>> _is_flag_column(np.array(["False", "True"], dtype=object))
+    True
+    >>> _is_flag_column(np.array(["1 Menn", "2 Kvinner"], dtype=object)), _is_flag_column(np.array([]))
+    (False, False)
+    """
+    return len(uniques) > 0 and all(
+        isinstance(x, str) and x.strip().casefold() in FLAG_TEXTS for x in uniques)
+
+
+def _is_other_year_column(header: str, values: np.ndarray) -> bool:
+    """A second period column beside the table's year column (``aar_slutt`` beside
+    ``skoleaar``): a header naming a year and whole years 1900–2100 as the only
+    numbers (``values``: the column's distinct cells read as numbers). Its numbers
+    are years with the header's evidence, not figures.
+
+    >>> _is_other_year_column("aar_slutt", np.array([2016.0, 2017.0]))
+    True
+    >>> _is_other_year_column("antall_aar", np.array([3.0, 12.0])), _is_other_year_column("antall", np.array([2016.0]))
+    (False, False)
+    """
+    words = _words(header) - {header} or {header}
+    if not any(w in YEAR_HEADERS or w.endswith(("år", "aar")) for w in words):
+        return False
+    numbers = values[~np.isnan(values)]
+    return bool(len(numbers) and (numbers == np.round(numbers)).all()
+                and (numbers >= 1900).all() and (numbers <= 2100).all())
 
 
 def _is_code_column(header: str, cells: np.ndarray) -> bool:
@@ -346,6 +383,12 @@ def _parse_tidy_reference(grid: np.ndarray, sheet: str, year: int | None = None
             continue
         present = cells[nonblank]
         distinct = pd.Series(present, dtype=object).nunique()
+        if is_note_header(h):
+            col_notes[c] = "ingest.skip.col_note"
+            continue
+        if _is_flag_column(pd.unique(pd.Series(present, dtype=object))):
+            col_notes[c] = "ingest.skip.col_flag"
+            continue
         if _is_category_header(h) and header_period(str(raw_header[c])) is None and (
             distinct <= 20
         ):
@@ -360,6 +403,9 @@ def _parse_tidy_reference(grid: np.ndarray, sheet: str, year: int | None = None
         numeric |= np.array([bool(_NUMBERISH.match(str(x).strip())) for x in uniques],
                             dtype=bool)  # a malformed number is a problem, not a label
         if numeric[index].mean() >= 0.9 and (~np.isnan(parsed.value)).any():
+            if year_col is not None and _is_other_year_column(h, parsed.value):
+                col_notes[c] = "ingest.skip.col_year_extra"
+                continue
             values.append(c)
             continue
         per_region = pd.DataFrame({"r": region_labels[nonblank], "v": present}).groupby(
@@ -705,6 +751,12 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
         seen = np.flatnonzero(counts)
         uniques, counts = cols.uniques[c][seen], counts[seen]
         distinct = len(seen)
+        if is_note_header(h):
+            col_notes[c] = "ingest.skip.col_note"
+            continue
+        if _is_flag_column(uniques):
+            col_notes[c] = "ingest.skip.col_flag"
+            continue
         if _is_category_header(h) and header_period(str(raw_header[c])) is None and (
             distinct <= 20
         ):
@@ -719,6 +771,9 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
         other = np.flatnonzero(~numeric)
         numeric[other] = [bool(_NUMBERISH.match(str(x).strip())) for x in uniques[other]]
         if counts[numeric].sum() / counts.sum() >= 0.9 and number.any():
+            if year_col is not None and _is_other_year_column(h, parsed.value[seen]):
+                col_notes[c] = "ingest.skip.col_year_extra"
+                continue
             values.append(c)
             continue
         if distinct <= 1:

@@ -293,3 +293,18 @@ def test_template_lists_its_columns_by_role() -> None:
         "F": "ingest.skip.col_unit", "G": "ingest.skip.col_source",
         "H": "ingest.skip.col_status", "I": "ingest.skip.col_note",
     }  # fmt: skip
+
+
+def test_tidy_table_keeps_a_number_under_a_remark_word_and_skips_flags_remarks_years() -> None:
+    """A second year column, a true/false flag and a remark column are not figures
+    (Udir's `aar_slutt`, `prikket`, `brudd_…`); a number column whose header holds a
+    remark word ("antall brudd": breaches) still is."""
+    csv = ("kommune;år;antall brudd;merknad;prikket;aar_slutt\n"
+           "3203;2020;5;ny kommune;False;2020\n0301;2020;7;;True;2020\n"
+           "4601;2020;2;;False;2020\n5001;2020;4;;False;2020\n").encode()
+    result = parse_file(csv, "brudd.csv")
+    (table,) = result.tables
+    assert table.col_notes == {"A": "ingest.skip.col_region", "B": "ingest.skip.col_year",
+                               "D": "ingest.skip.col_note", "E": "ingest.skip.col_flag",
+                               "F": "ingest.skip.col_year_extra"}
+    assert sorted(table.data["value"].tolist()) == [2.0, 4.0, 5.0, 7.0]

@@ -383,12 +383,6 @@ def _parse_tidy_reference(grid: np.ndarray, sheet: str, year: int | None = None
             continue
         present = cells[nonblank]
         distinct = pd.Series(present, dtype=object).nunique()
-        if is_note_header(h):
-            col_notes[c] = "ingest.skip.col_note"
-            continue
-        if _is_flag_column(pd.unique(pd.Series(present, dtype=object))):
-            col_notes[c] = "ingest.skip.col_flag"
-            continue
         if _is_category_header(h) and header_period(str(raw_header[c])) is None and (
             distinct <= 20
         ):
@@ -407,6 +401,12 @@ def _parse_tidy_reference(grid: np.ndarray, sheet: str, year: int | None = None
                 col_notes[c] = "ingest.skip.col_year_extra"
                 continue
             values.append(c)
+            continue
+        if is_note_header(h):  # text under a remark header (``brudd_…``, ``Merknad``)
+            col_notes[c] = "ingest.skip.col_note"
+            continue
+        if _is_flag_column(uniques):
+            col_notes[c] = "ingest.skip.col_flag"
             continue
         per_region = pd.DataFrame({"r": region_labels[nonblank], "v": present}).groupby(
             "r", sort=False)["v"].nunique()
@@ -751,12 +751,6 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
         seen = np.flatnonzero(counts)
         uniques, counts = cols.uniques[c][seen], counts[seen]
         distinct = len(seen)
-        if is_note_header(h):
-            col_notes[c] = "ingest.skip.col_note"
-            continue
-        if _is_flag_column(uniques):
-            col_notes[c] = "ingest.skip.col_flag"
-            continue
         if _is_category_header(h) and header_period(str(raw_header[c])) is None and (
             distinct <= 20
         ):
@@ -775,6 +769,12 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
                 col_notes[c] = "ingest.skip.col_year_extra"
                 continue
             values.append(c)
+            continue
+        if is_note_header(h):  # text under a remark header (``brudd_…``, ``Merknad``)
+            col_notes[c] = "ingest.skip.col_note"
+            continue
+        if _is_flag_column(uniques):
+            col_notes[c] = "ingest.skip.col_flag"
             continue
         if distinct <= 1:
             col_notes[c] = "ingest.skip.col_constant"

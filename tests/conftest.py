@@ -151,6 +151,27 @@ def sign_in(page, base_url: str, name: str, password: str = TEST_PASSWORD) -> No
     page.get_by_text("Du er logget inn som").wait_for()
 
 
+def pick_option(page, box: str, option: str, typed: str | None = None) -> None:
+    """Choose ``option`` in the selectbox labelled ``box`` as a user would: open it (and
+    type ``typed`` to filter a long list), click the option. Again, up to five times,
+    when a rerun of the page closed the list first (a busy machine: CI)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    combo = page.get_by_role("combobox", name=box, exact=True).first
+    for _ in range(5):
+        combo.click()
+        if typed:
+            combo.press_sequentially(typed)
+        try:
+            page.get_by_role("option").filter(has_text=option).first.click(timeout=5_000)
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            page.wait_for_timeout(500)
+            continue
+        return
+    raise AssertionError(f"{option!r} could not be chosen in {box!r}")
+
+
 @pytest.fixture
 def fresh_app(seeded_db, tmp_path):
     """A server of its own, started for one test (e.g. to test its very first request).

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import sign_in
+from tests.conftest import pick_option, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -86,8 +86,7 @@ def test_the_mapping_form_follows_a_language_switch_and_keeps_the_choices(
     year.fill("2015")
     year.press("Enter")
     page.get_by_text("3 Koble til indikatorer").wait_for(timeout=60_000)
-    page.get_by_role("combobox", name="Ønsket retning").first.click()  # the analyst picks
-    page.get_by_role("option", name="Høyere er bedre").click()
+    pick_option(page, "Ønsket retning", "Høyere er bedre")  # the analyst picks
     _wait_for_choices(page, ["Ny indikator", "Høyere er bedre", "Ingen (beregnes ikke)"])
 
     page.get_by_text("English", exact=True).click()

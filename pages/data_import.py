@@ -103,12 +103,12 @@ except SdgError as err:
 if plan.same_file:
     st.warning(tr("importer.same_file", batches=", ".join(map(str, plan.same_file))))
 if not plan.problems.empty:
-    st.error(tr("importer.problems", n=Count(len(plan.problems) + plan.unlisted)))
+    st.error(tr("importer.problems", n=Count(plan.problem_cells)))
     if plan.unlisted:
         st.caption(tr("importer.problems_unlisted", shown=Count(len(plan.problems)),
                       more=Count(plan.unlisted)))
     show(problems_table(plan), "importproblemer.csv", key="import_problems")
-    rest = st.checkbox(tr("importer.partial", n=Count(len(plan.problems) + plan.unlisted)),
+    rest = st.checkbox(tr("importer.partial", n=Count(plan.problem_cells)),
                        key=f"partial_{form_prefix(fr)}", help=tr("importer.partial_help"))
     if not rest:
         reconciliation(fr, plan)

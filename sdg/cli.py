@@ -254,7 +254,7 @@ def _import(args: argparse.Namespace) -> int:
         print(e.message("nb"))
     if not plan.problems.empty:
         print(t("importer.cli.problems", file=path.name,
-                n=Count(len(plan.problems) + plan.unlisted)), file=sys.stderr)
+                n=Count(plan.problem_cells)), file=sys.stderr)
         table = plan.problems[["sheet", "row", "column", "value", "reason"]]
         print(table.to_string(index=False), file=sys.stderr)
         if plan.unlisted:

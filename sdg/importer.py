@@ -584,6 +584,11 @@ class Plan:
             return 0
         return int((self.skipped["reason_key"] == "importer.skip.problem_unlisted").sum())
 
+    @property
+    def problem_cells(self) -> int:
+        """Every cell with a problem: the listed ones and :attr:`unlisted`."""
+        return len(self.problems) + self.unlisted
+
     def summary(self) -> pd.DataFrame:
         """Rows per indicator (for the preview and the CLI's one-line summary)."""
         return (self.rows.groupby("indicator").size().rename("rows").reset_index()

@@ -47,3 +47,22 @@ def test_a_value_no_longer_among_the_options_gets_the_defaults():
     assert not at.exception
     assert at.session_state["kwargs"] == {"index": 2}
     assert at.selectbox(key="pick").value == "d"
+
+
+def _empty_script():
+    import streamlit as st
+
+    from ui.i18n import start_values
+
+    kwargs = start_values("sheet", ["a", "b"], index=None)
+    st.session_state["kwargs"] = kwargs
+    st.selectbox("Sheet", ["a", "b"], key="sheet", **kwargs)
+
+
+def test_a_widget_left_empty_keeps_no_start_index():
+    """A selectbox with no choice must keep ``index=None``: an empty choice sent back
+    is read as the start index (it became the first sheet)."""
+    at = AppTest.from_function(_empty_script).run()
+    at.run()
+    assert at.session_state["kwargs"] == {"index": None}
+    assert at.selectbox(key="sheet").value is None

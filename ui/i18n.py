@@ -50,8 +50,13 @@ def start_values(key: str, options: Iterable | None = None, **defaults: object) 
     switch (:func:`relabel`).
 
     Use as ``st.selectbox(label, options, key=k, **start_values(k, options, index=2))``.
+    A start of None (no choice: ``index=None``) is always kept: Streamlit reads an
+    empty choice sent back from the browser as the widget's start index, so without
+    it an unchosen sheet would become the first one on the next rerun.
     """
-    return {} if relabel(key, options) else defaults
+    if relabel(key, options):
+        return {k: v for k, v in defaults.items() if v is None}
+    return defaults
 
 
 def _among(value: object, options: list) -> bool:

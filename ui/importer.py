@@ -12,7 +12,7 @@ from sdg.importer import FileRead, Mapping, NewIndicator, Plan, read_file, sha25
 from sdg.importer import suggest_targets as _suggest_targets
 from sdg.tables import batch_rows, detected_series, import_conflicts, import_problems
 from sdg.template import template_workbook
-from ui.i18n import relabel, tr
+from ui.i18n import start_values, tr
 from ui.state import lang
 from ui.tables import show
 
@@ -82,9 +82,8 @@ def mapping_form(series: pd.DataFrame, default: Mapping, indicators: pd.DataFram
         chosen = default.assign.get(s.key)
         start = chosen if chosen in names else NEW
         field = f"{prefix}_{n}_{s.key}"
-        held = relabel(f"map_{field}")
-        pick = st.selectbox(md(s.label), options, index=0 if held else options.index(start),
-                            format_func=label.get, key=f"map_{field}")
+        pick = st.selectbox(md(s.label), options, format_func=label.get, key=f"map_{field}",
+                            **start_values(f"map_{field}", index=options.index(start)))
         if pick == SKIP:
             continue
         if pick != NEW:
@@ -112,23 +111,23 @@ def _new_indicator(field: str, s, proposed: NewIndicator | None, names: dict[str
         unit = c1.text_input(tr("importer.map.unit"), s.unit or "", key=f"unit_{field}")
         ident = c2.text_input(tr("importer.map.id"), proposed.id if proposed else slug(s.label),
                               key=f"id_{field}")
-        relabel(f"dir_{field}"), relabel(f"agg_{field}")  # (their default: the first)
         direction = c1.selectbox(tr("importer.map.direction"), [0, 1, -1], key=f"dir_{field}",
-                                 format_func=lambda d: tr(f"direction.{d}"))
+                                 format_func=lambda d: tr(f"direction.{d}"),
+                                 **start_values(f"dir_{field}"))
         aggregation = c2.selectbox(tr("importer.map.aggregation"), ["none", "sum", "weighted"],
                                    key=f"agg_{field}",
-                                   format_func=lambda a: tr(f"importer.agg.{a}"))
+                                   format_func=lambda a: tr(f"importer.agg.{a}"),
+                                   **start_values(f"agg_{field}"))
         denominator = None
         if aggregation == "weighted":
-            relabel(f"den_{field}")  # (its default: none)
-            denominator = st.selectbox(tr("importer.map.denominator"), list(names), index=None,
+            denominator = st.selectbox(tr("importer.map.denominator"), list(names),
                                        key=f"den_{field}", format_func=names.get,
+                                       **start_values(f"den_{field}", index=None),
                                        placeholder=tr("importer.map.denominator_none"))
         suggested = [t for t in _suggest_targets(s.label, ks, min_score=GOOD_MATCH)
                      if t in titles]
-        held = relabel(f"tg_{field}")
         chosen = st.multiselect(tr("importer.map.targets"), list(titles),
-                                default=None if held else suggested,
+                                **start_values(f"tg_{field}", default=suggested),
                                 key=f"tg_{field}", help=tr("importer.map.targets_help"),
                                 format_func=lambda t: f"{t} {titles.get(t, '')}".strip(),
                                 placeholder=tr("a11y.multiselect.placeholder"))

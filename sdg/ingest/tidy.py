@@ -139,6 +139,26 @@ def _is_flag_column(uniques: np.ndarray) -> bool:
         isinstance(x, str) and x.strip().casefold() in FLAG_TEXTS for x in uniques)
 
 
+def _mark_column(header: str, uniques: np.ndarray) -> str | None:
+    """The reason of a column of text that marks each row instead of naming a
+    category: remarks under a remark header (``brudd_…``, ``Merknad``), or true/false
+    flags (``prikket``); None for any other column (``uniques``: its distinct
+    non-blank cells).
+
+    >>> _mark_column("brudd_antall_elever", np.array(["Longyearbyen …"], dtype=object))
+    'ingest.skip.col_note'
+    >>> _mark_column("prikket", np.array(["False", "True"], dtype=object))
+    'ingest.skip.col_flag'
+    >>> _mark_column("kjønn", np.array(["Menn", "Kvinner"], dtype=object)) is None
+    True
+    """
+    if is_note_header(header):
+        return "ingest.skip.col_note"
+    if _is_flag_column(uniques):
+        return "ingest.skip.col_flag"
+    return None
+
+
 def _is_other_year_column(header: str, values: np.ndarray) -> bool:
     """A second period column beside the table's year column (``aar_slutt`` beside
     ``skoleaar``): a header naming a year and whole years 1900–2100 as the only
@@ -402,11 +422,9 @@ def _parse_tidy_reference(grid: np.ndarray, sheet: str, year: int | None = None
                 continue
             values.append(c)
             continue
-        if is_note_header(h):  # text under a remark header (``brudd_…``, ``Merknad``)
-            col_notes[c] = "ingest.skip.col_note"
-            continue
-        if _is_flag_column(uniques):
-            col_notes[c] = "ingest.skip.col_flag"
+        mark = _mark_column(h, uniques)
+        if mark is not None:
+            col_notes[c] = mark
             continue
         per_region = pd.DataFrame({"r": region_labels[nonblank], "v": present}).groupby(
             "r", sort=False)["v"].nunique()
@@ -770,11 +788,9 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
                 continue
             values.append(c)
             continue
-        if is_note_header(h):  # text under a remark header (``brudd_…``, ``Merknad``)
-            col_notes[c] = "ingest.skip.col_note"
-            continue
-        if _is_flag_column(uniques):
-            col_notes[c] = "ingest.skip.col_flag"
+        mark = _mark_column(h, uniques)
+        if mark is not None:
+            col_notes[c] = mark
             continue
         if distinct <= 1:
             col_notes[c] = "ingest.skip.col_constant"

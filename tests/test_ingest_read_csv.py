@@ -46,7 +46,8 @@ def check_arrow(text: str, raw: bytes, codec: str, delimiter: str) -> bool:
     found = read._arrow_csv((raw, codec), delimiter, width)
     if found is None:
         return False
-    grid, columns = found
+    columns = found
+    grid = read.grid_of(columns)
     fast = read._fast_csv(text, delimiter, width)
     assert fast is not None
     _same_grid(grid, fast)

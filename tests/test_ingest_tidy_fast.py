@@ -21,7 +21,18 @@ from sdg.errors import InvalidInput
 from sdg.ingest import read
 from sdg.ingest.blocks import Block
 from sdg.ingest.model import Explanation
-from sdg.ingest.tidy import _NOT_TEXT, _parse_tidy_columnar, _parse_tidy_reference, parse_tidy
+from sdg.ingest.tidy import (
+    _NEEDS_BODY,
+    _NOT_TEXT,
+    HEAD_ROWS,
+    MUNICIPAL_WORDS,
+    _long_header,
+    _parse_tidy_columnar,
+    _parse_tidy_reference,
+    _words,
+    is_geo_header,
+    parse_tidy,
+)
 from tests.shared_sheets import DATA, FILES, as_text, columns_of, raw_sheets
 from tests.test_ingest_finish_fast import compare
 
@@ -79,7 +90,21 @@ def _compare(grid: np.ndarray, sheet: str, year: int | None = None,
             assert_same(parse_tidy(grid, sheet, year, coded), ref)
             if isinstance(found, list):  # its codes and reads through finish_all
                 compare(found, sheet, {})
+            # from the first rows and the columns alone: the same, or "needs the body"
+            head = _parse_tidy_columnar(grid[:HEAD_ROWS], sheet, year, coded, len(grid))
+            if head is not _NEEDS_BODY:
+                assert_same(head, ref)
+            else:
+                assert not _municipal_header(grid), "only a table without a municipality"
     return True
+
+
+def _municipal_header(grid: np.ndarray) -> bool:
+    """True when the long header of ``grid`` labels a municipality column."""
+    found = _long_header(grid)
+    return found is not None and any(
+        is_geo_header(h) and any(w.startswith(MUNICIPAL_WORDS) for w in _words(h))
+        for h in found[2] if h)
 
 
 @pytest.mark.shared

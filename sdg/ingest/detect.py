@@ -15,9 +15,19 @@ import pandas as pd
 
 from sdg.ingest.blocks import Block
 from sdg.ingest.cells import parse_years, to_values
-from sdg.ingest.layouts import norm, parse_kostra_blocks, parse_long, parse_udir, parse_wide
+from sdg.ingest.layouts import (
+    HEAD_ROWS,
+    norm,
+    parse_kostra_blocks,
+    parse_long,
+    parse_udir,
+    parse_wide,
+    udir_or_template,
+)
 from sdg.ingest.model import Explanation
+from sdg.ingest.read import RawSheet
 from sdg.ingest.regions import classify_label, code_from_label
+from sdg.ingest.tidy import HEAD_ROWS as _TIDY_HEAD_ROWS
 from sdg.ingest.tidy import figure_free_region_table, parse_tidy
 
 PARSERS = (parse_udir, parse_long, parse_tidy, parse_kostra_blocks, parse_wide)
@@ -46,6 +56,32 @@ def detect(grid: np.ndarray, sheet: str, known: Mapping[str, str], year: int | N
         elif blocks:
             return blocks
     return soft or explain(grid, sheet, known)
+
+
+def detect_sheet(raw: RawSheet, known: Mapping[str, str], year: int | None = None
+                 ) -> list[Block] | Explanation:
+    """:func:`detect` of a sheet as read. A sheet read as columns (a large CSV,
+    :attr:`~sdg.ingest.read.RawSheet.columns`) is first tried as a long table from its
+    first rows and its columns, without building its grid: when its first rows hold
+    no Udir or template header (:func:`~sdg.ingest.layouts.udir_or_template`, the
+    parsers tried before) and :func:`parse_tidy` finds a table there, those blocks
+    are what :func:`detect` of the grid gives (``tests/test_ingest_detect.py``);
+    anything else is detected from the grid.
+
+    >>> from sdg.ingest.read import read_csv
+    >>> rows = "\\n".join(f"{3201 + i % 3} Kommune;{2000 + i // 3};{i}" for i in range(6000))
+    >>> raw = read_csv(("kommune;år;antall\\n" + rows).encode(), "a.csv")
+    >>> blocks = detect_sheet(raw, {})
+    >>> len(blocks[0].cells), "grid" in raw.__dict__
+    (6000, False)
+    """
+    if raw.columns is not None:
+        head = raw.head(max(HEAD_ROWS, _TIDY_HEAD_ROWS))
+        if has_content(head) and not udir_or_template(head, raw.name):
+            blocks = parse_tidy(head, raw.name, year, raw.columns, raw.shape[0])
+            if isinstance(blocks, list) and blocks:
+                return blocks
+    return detect(raw.grid, raw.name, known, year, raw.columns)
 
 
 def has_content(grid: np.ndarray) -> bool:

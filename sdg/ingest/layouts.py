@@ -292,18 +292,45 @@ def _first_text(body: np.ndarray, col: int | None, sel: np.ndarray) -> str | Non
 # --- udir ------------------------------------------------------------------------------
 
 
+def _udir_header(grid: np.ndarray) -> int | None:
+    """The header row of a Udir export among the first 40: ``Kommunekode`` and a
+    ``<skoleår>.<…>`` column."""
+    for r in range(min(_HEADER_SCAN, grid.shape[0])):
+        header = [norm(c) for c in grid[r]]
+        if "kommunekode" in header and any(_UDIR_COLUMN.match(str(c)) for c in grid[r]):
+            return r
+    return None
+
+
+#: Rows of a sheet that :func:`parse_udir` and :func:`parse_long` look at before
+#: they know whether the sheet is theirs (see :func:`udir_or_template`).
+HEAD_ROWS = _HEADER_SCAN
+
+
+def udir_or_template(head: np.ndarray, sheet: str) -> bool:
+    """True when :func:`parse_udir` or :func:`parse_long` may read a sheet whose first
+    :data:`HEAD_ROWS` rows (or all, when fewer) are ``head``: each looks for its header
+    there, and a sheet without one is not theirs whatever the rows below hold. (A
+    second value or year column in the template's header raises, as it does from
+    :func:`parse_long`.)
+
+    >>> head = np.array([["kommunenummer", "år", "verdi"], ["3203", "2024", "1"]], dtype=object)
+    >>> udir_or_template(head, "a.csv"), udir_or_template(head[:, :2], "a.csv")
+    (True, False)
+    """
+    return _udir_header(head) is not None or _long_header(head, sheet) is not None
+
+
 def parse_udir(grid: np.ndarray, sheet: str) -> list[Block] | None:
     """Udir statistikkbank export: ``Kommunekode`` + ``<skoleår>.<…>.<måltall>`` columns.
 
     Municipality rows are those with ``EnhetNivaa`` = 3 (1 nation, 2 county, 4 school).
     Columns ending ``.Brudd`` hold break notes and are skipped.
     """
-    for r in range(min(_HEADER_SCAN, grid.shape[0])):
-        header = [norm(c) for c in grid[r]]
-        if "kommunekode" in header and any(_UDIR_COLUMN.match(str(c)) for c in grid[r]):
-            break
-    else:
+    r = _udir_header(grid)
+    if r is None:
         return None
+    header = [norm(c) for c in grid[r]]
     code_col = header.index("kommunekode")
     body = grid[r + 1 :]
     notes = {i: "ingest.skip.title" for i in range(r) if (grid[i] != "").any()}

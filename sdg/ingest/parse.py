@@ -10,7 +10,7 @@ import numpy as np
 from sdg.errors import InvalidInput
 from sdg.ingest import read
 from sdg.ingest.blocks import Context, finish, finish_all
-from sdg.ingest.detect import detect, has_content
+from sdg.ingest.detect import detect_sheet, has_content
 from sdg.ingest.jsonstat import parse_jsonstat
 from sdg.ingest.limits import Limits
 from sdg.ingest.model import Explanation, ParsedTable, ParseResult
@@ -99,7 +99,7 @@ def parse_file(
     hidden = tuple(s.name for s in sheets if s.hidden)
     unread = [s for s in sheets if s.unread]
     sheets = [s for s in sheets if not s.unread]
-    if not any(has_content(s.grid) for s in sheets) and (sheet is not None or not unread):
+    if not any(_has_content(s) for s in sheets) and (sheet is not None or not unread):
         raise InvalidInput("ingest.err.empty_workbook", file=name)
     if sheet is not None:
         chosen = [s for s in sheets if s.name == sheet]
@@ -113,8 +113,9 @@ def parse_file(
     hidden_notes = [Explanation(s.name, "ingest.explain.hidden_sheet",
                                 {"sheet": s.name, "file": name}) for s in unread]
     known = _known(known_codes)
-    detected = [(raw, detect(raw.grid, raw.name, known, year, raw.columns)) for raw in sheets]
-    read_rows = {raw.name: filled_rows(raw.grid, raw.columns) for raw in sheets}
+    detected = [(raw, detect_sheet(raw, known, year)) for raw in sheets]
+    read_rows = {raw.name: filled_rows(None if raw.columns is not None else raw.grid,
+                                       raw.columns) for raw in sheets}
     formulas = None
     outcomes: list[ParsedTable | Explanation] = []
     for raw, found in detected:
@@ -133,15 +134,16 @@ def parse_file(
     return _result(outcomes + hidden_notes, problems, read_rows, all_sheets, hidden)
 
 
-def filled_rows(grid: np.ndarray,
+def filled_rows(grid: np.ndarray | None,
                 columns: tuple[tuple[np.ndarray, np.ndarray], ...] | None = None) -> np.ndarray:
     """1-based numbers of the rows of ``grid`` with a non-empty cell.
 
     A column at a time, each looking only at the rows still empty (a template sheet
     is done after its first column: an eighth of the comparisons), through the
     column's codes when the reader gives them (``columns``,
-    :attr:`sdg.ingest.read.RawSheet.columns`: each distinct cell compared once);
-    tested against :func:`_filled_rows_reference`.
+    :attr:`sdg.ingest.read.RawSheet.columns`: each distinct cell compared once; then
+    ``grid`` is not looked at and may be None); tested against
+    :func:`_filled_rows_reference`.
 
     Examples
     --------
@@ -150,7 +152,9 @@ def filled_rows(grid: np.ndarray,
     >>> filled_rows(np.empty((0, 0), dtype=object)).tolist()
     []
     """
-    if not grid.size:
+    height, width = grid.shape if columns is None else (
+        len(columns[0][0]) if columns else 0, len(columns))
+    if not height or not width:
         return np.empty(0, dtype=int)
     if columns is not None:
         def filled_in(c: int, rows: np.ndarray | slice) -> np.ndarray:
@@ -161,7 +165,7 @@ def filled_rows(grid: np.ndarray,
             return grid[rows, c] != ""
     filled = filled_in(0, slice(None))
     empty = np.flatnonzero(~filled)
-    for c in range(1, grid.shape[1]):
+    for c in range(1, width):
         if not len(empty):
             break
         hit = filled_in(c, empty)
@@ -175,6 +179,14 @@ def _filled_rows_reference(grid: np.ndarray) -> np.ndarray:
     if not grid.size:
         return np.empty(0, dtype=int)
     return np.flatnonzero((grid != "").any(axis=1)) + 1
+
+
+def _has_content(raw: read.RawSheet) -> bool:
+    """:func:`~sdg.ingest.detect.has_content` of a sheet's grid (of a sheet read as
+    columns: from their distinct cells, which all occur, without the grid)."""
+    if raw.columns is None:
+        return has_content(raw.grid)
+    return any((distinct != "").any() for _, distinct in raw.columns)
 
 
 def _known(known_codes: Mapping[str, str] | Callable[[], Mapping[str, str]] | None

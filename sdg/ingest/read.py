@@ -72,10 +72,11 @@ class RawSheet:
     empty cells are ``""``. Merged ranges are filled with their top-left value
     (except one-row ranges starting in column A: titles and footnotes).
     ``formula_no_value`` lists 0-based (row, col) of formulas without a cached value.
+    A sheet read as :attr:`columns` is made with ``grid=None`` (see there).
     """
 
     name: str
-    grid: np.ndarray
+    grid: np.ndarray | None
     formula_no_value: list[tuple[int, int]] = field(default_factory=list)
     #: 0-based (row, col) → range (``"B3:D3"``) of each cell filled from the top-left
     #: cell of a merged range (a value there is a copy, not a figure of its own).
@@ -87,8 +88,72 @@ class RawSheet:
     unread: bool = False
     #: The grid's columns as (codes, distinct cells), ``grid[:, c] == distinct[codes]``
     #: with the distinct cells (text) in order of first appearance, when the reader
-    #: has them anyway (a large CSV, :func:`_arrow_csv`); else None.
+    #: has them anyway (a large CSV, :func:`_arrow_csv`); else None. A sheet made
+    #: with ``grid=None`` and its columns builds its grid on first use
+    #: (:func:`grid_of`): a long table is found from :meth:`head` and the columns
+    #: alone (:func:`sdg.ingest.detect.detect_sheet`), and 200,000 rows' grid of
+    #: Python objects was ~0.006 s of the parse.
     columns: tuple[tuple[np.ndarray, np.ndarray], ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.grid is None:
+            if self.columns is None:
+                raise ValueError("a sheet needs its grid or its columns")
+            del self.__dict__["grid"]  # (frozen: not through __delattr__)
+
+    def __getattr__(self, name: str) -> object:
+        """``grid`` of a sheet made from its columns, built on first use."""
+        columns = self.__dict__.get("columns")
+        if name != "grid" or columns is None:
+            raise AttributeError(name)
+        grid = grid_of(columns)
+        object.__setattr__(self, "grid", grid)
+        return grid
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """Rows and columns of the grid (without building it).
+
+        >>> column = (np.array([0, 1]), np.array(["x", "y"], dtype=object))
+        >>> sheet = RawSheet("a.csv", None, columns=(column,))
+        >>> sheet.shape, "grid" in sheet.__dict__, sheet.grid.tolist(), sheet.shape
+        ((2, 1), False, [['x'], ['y']], (2, 1))
+        """
+        if "grid" in self.__dict__:
+            return self.grid.shape
+        return (len(self.columns[0][0]) if self.columns else 0), len(self.columns)
+
+    def head(self, n: int) -> np.ndarray:
+        """The first ``n`` rows of the grid (all when fewer), without building it.
+
+        >>> columns = ((np.array([0, 1, 0]), np.array(["x", "y"], dtype=object)),)
+        >>> RawSheet("a.csv", None, columns=columns).head(2).tolist()
+        [['x'], ['y']]
+        """
+        if "grid" in self.__dict__:
+            return self.grid[:n]
+        return grid_of(self.columns, n)
+
+
+def grid_of(columns: tuple[tuple[np.ndarray, np.ndarray], ...], rows: int | None = None
+            ) -> np.ndarray:
+    """The grid of :attr:`RawSheet.columns` (its first ``rows`` rows, when given): each
+    cell ``distinct[codes]`` of its column, in one take from every column's distinct
+    cells (faster than a take per column into an object array, which NumPy first
+    fills with None).
+
+    >>> grid_of(((np.array([0, 1, 0]), np.array(["a", "b"], dtype=object)),
+    ...          (np.array([0, 0, 1]), np.array(["", "c"], dtype=object)))).tolist()
+    [['a', ''], ['b', ''], ['a', 'c']]
+    """
+    if not columns:
+        return np.empty((0, 0), dtype=object)
+    height = len(columns[0][0]) if rows is None else min(rows, len(columns[0][0]))
+    offsets = np.cumsum([0] + [len(distinct) for _, distinct in columns[:-1]])
+    index = np.empty((len(columns), height), dtype=np.intp)
+    for c, (codes, _) in enumerate(columns):
+        np.add(codes[:height], offsets[c], out=index[c])
+    return np.concatenate([distinct for _, distinct in columns])[index].T
 
 
 def sniff_kind(data: bytes, filename: str) -> str:
@@ -931,7 +996,7 @@ def read_csv(data: bytes, filename: str, limits: Limits | None = None) -> RawShe
                            delimiter, width, lone_cr,
                            None if other is None else bool(other) or b"\x00" in data)
         if found is not None:
-            return RawSheet(name, found[0], columns=found[1])
+            return RawSheet(name, None, columns=found)
         text = decode_text(data) if text is None else text
         grid = _fast_csv(text, delimiter, width)
         if grid is not None:
@@ -1098,9 +1163,10 @@ def _raw_text(data: bytes, codec: str) -> tuple[memoryview, str] | None:
 
 def _arrow_csv(raw: tuple[bytes | memoryview, str], delimiter: str, width: int,
                lone_cr: int | None = None, odd: bool | None = None
-               ) -> tuple[np.ndarray, tuple[tuple[np.ndarray, np.ndarray], ...]] | None:
-    """A large *plain* CSV split by pyarrow, each column dictionary-encoded: the grid
-    and its columns (:attr:`RawSheet.columns`); None when the file is not plain.
+               ) -> tuple[tuple[np.ndarray, np.ndarray], ...] | None:
+    """A large *plain* CSV split by pyarrow, each column dictionary-encoded: the
+    grid's columns (:attr:`RawSheet.columns`; the grid: :func:`grid_of`); None when
+    the file is not plain.
 
     Plain: no NUL, no line break but ``\\n`` and ``\\r\\n`` (:meth:`str.splitlines`
     splits on more), no BOM at the start, every line ``width`` fields (an empty line
@@ -1112,8 +1178,8 @@ def _arrow_csv(raw: tuple[bytes | memoryview, str], delimiter: str, width: int,
     bytes without quoting; the distinct fields are checked, unquoted and decoded,
     so no cell is boxed as a Python string but the distinct ones.
 
-    >>> grid, columns = _arrow_csv((b'"a";"b"\\n1;"2,5"\\n\\n3;4', "utf-8"), ";", 2)
-    >>> grid.tolist(), columns[1][0].tolist(), columns[1][1].tolist()
+    >>> columns = _arrow_csv((b'"a";"b"\\n1;"2,5"\\n\\n3;4', "utf-8"), ";", 2)
+    >>> grid_of(columns).tolist(), columns[1][0].tolist(), columns[1][1].tolist()
     ([['a', 'b'], ['1', '2,5'], ['', ''], ['3', '4']], [0, 1, 2, 3], ['b', '2,5', '', '4'])
     >>> _arrow_csv((b'"a;b";c\\n', "utf-8"), ";", 2) is None  # quoted delimiter
     True
@@ -1157,15 +1223,7 @@ def _arrow_csv(raw: tuple[bytes | memoryview, str], delimiter: str, width: int,
             columns.append((codes if found[0] is None else found[0][codes], found[1]))
     except pa.ArrowException:  # a line of another width (or out of memory: pandas tries)
         return None
-    rows = table.num_rows
-    del table
-    # The grid in one take from every column's distinct cells (faster than a take per
-    # column into an object array, which NumPy first fills with None).
-    offsets = np.cumsum([0] + [len(distinct) for _, distinct in columns[:-1]])
-    index = np.empty((width, rows), dtype=np.intp)
-    for c, (codes, _) in enumerate(columns):
-        np.add(codes, offsets[c], out=index[c])
-    return np.concatenate([distinct for _, distinct in columns])[index].T, tuple(columns)
+    return tuple(columns)
 
 
 def _block_size(size: int) -> int:

@@ -48,6 +48,8 @@ from sdg.ingest.columns import is_note_header
 from sdg.ingest.model import Explanation
 
 _HEADER_SCAN = 40
+#: The first rows :func:`parse_tidy` needs of a sheet given as columns (``height``).
+HEAD_ROWS = _HEADER_SCAN
 #: Header words that label a region column (compared with the header's words).
 GEO_WORDS = frozenset({"kommune", "kommunenr", "kommunenummer", "kommunekode", "kommuneid",
                        "knr", "region", "geografi", "municipality", "kommune_nr", "komnr",
@@ -545,8 +547,8 @@ def _parse_tidy_reference(grid: np.ndarray, sheet: str, year: int | None = None
 
 
 def parse_tidy(grid: np.ndarray, sheet: str, year: int | None = None,
-               columns: tuple[tuple[np.ndarray, np.ndarray], ...] | None = None
-               ) -> list[Block] | Explanation | None:
+               columns: tuple[tuple[np.ndarray, np.ndarray], ...] | None = None,
+               height: int | None = None) -> list[Block] | Explanation | None:
     """A long table (see the module); None when the sheet has no labelled header.
 
     A sheet whose body cells are all text (every CSV) takes the columnar path
@@ -554,7 +556,10 @@ def parse_tidy(grid: np.ndarray, sheet: str, year: int | None = None,
     distinct cells); any other sheet the plain one (:func:`_parse_tidy_reference`).
     Both give the same result (``tests/test_ingest_tidy_fast.py``). ``columns``: the
     grid's columns as codes into their distinct text cells, when the reader has them
-    (:attr:`sdg.ingest.read.RawSheet.columns`): then no column is factorized here.
+    (:attr:`sdg.ingest.read.RawSheet.columns`): then no column is factorized here,
+    and ``grid`` may be the sheet's first rows only (at least :data:`_HEADER_SCAN`,
+    or all) with ``height`` its number of rows: None is then also returned where the
+    cells of the rows below would be needed (a table without a municipality column).
 
     >>> grid = np.array([["kommune", "år", "antall"], ["3203 Asker", "2024", "12"],
     ...                  ["3203 Asker", "2023", ".."]], dtype=object)
@@ -562,12 +567,16 @@ def parse_tidy(grid: np.ndarray, sheet: str, year: int | None = None,
     >>> block.years.tolist(), block.cells.tolist(), block.col_notes
     ([2024.0, 2023.0], ['12', '..'], {0: 'ingest.skip.col_region', 1: 'ingest.skip.col_year'})
     """
-    found = _parse_tidy_columnar(grid, sheet, year, columns)
+    found = _parse_tidy_columnar(grid, sheet, year, columns, height)
+    if found is _NEEDS_BODY:
+        return None
     return _parse_tidy_reference(grid, sheet, year) if found is _NOT_TEXT else found
 
 
 #: What :func:`_parse_tidy_columnar` returns for a body with a cell that is not text.
 _NOT_TEXT = object()
+#: What it returns, given only the first rows, where the body's cells are needed.
+_NEEDS_BODY = object()
 
 
 class _TextColumns:
@@ -707,12 +716,15 @@ def _region_column_columnar(header: list[str], geo: list[int], cols: _TextColumn
 
 
 def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
-                         columns: tuple[tuple[np.ndarray, np.ndarray], ...] | None = None
+                         columns: tuple[tuple[np.ndarray, np.ndarray], ...] | None = None,
+                         height: int | None = None
                          ) -> list[Block] | Explanation | None | object:
     """:func:`_parse_tidy_reference` with every test on each column's distinct cells
     (:class:`_TextColumns`: of the body, or below the header from ``columns``, see
     :func:`parse_tidy`), the result taken back through the codes; ``_NOT_TEXT``
-    when a body cell is not text."""
+    when a body cell is not text, ``_NEEDS_BODY`` when ``grid`` is the first rows of
+    ``height`` (see :func:`parse_tidy`) and the body's cells are needed. Past the
+    header, the body is only looked at through ``cols``."""
     found = _long_header(grid)
     if found is None:
         return None
@@ -740,6 +752,8 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
     if not municipal:  # only districts or counties are labelled: not municipal figures
         key = ("ingest.explain.districts_only" if any("bydel" in header[c] for c in geo)
                else "ingest.explain.aggregates_only")
+        if height is not None:
+            return _NEEDS_BODY
         if not _has_figure_column(body[rows], header, geo):
             return None  # explained by sdg.ingest.detect (no figure columns)
         return Explanation(sheet, key, {"sheet": sheet})
@@ -748,7 +762,7 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
     col_notes: dict[int, str] = {}
     values: list[int] = []
     categories: list[int] = []
-    every_row = len(rows) == len(body)  # then rows is 0, 1, …: no copies through it
+    every_row = len(rows) == body_rows  # then rows is 0, 1, …: no copies through it
     region_codes = cols.codes[region] if every_row else cols.codes[region][rows]
     for c in range(grid.shape[1]):
         if c in (region, year_col):
@@ -814,7 +828,7 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
             return found
         values, col_period = found
     # Rows: the region label (or, for a subtotal row without a code, its name).
-    labels = body[rows, region]
+    labels = cols.uniques[region][region_codes]  # (a new array: changed below)
     name_cols = [c for c, key in col_notes.items() if key == "ingest.skip.col_region_name"]
     blank = cols.blank(region)[region_codes]
     other_geo = [c for c in geo if c != region and "navn" not in header[c]
@@ -830,7 +844,7 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
     offset = len(cols.uniques[region])
     for c in name_cols:
         use = blank & ~other_level & ~cols.blank(c)[cols.codes[c][rows]]
-        labels[use] = body[rows[use], c]
+        labels[use] = cols.uniques[c][cols.codes[c][rows[use]]]
         label_codes[use] = cols.codes[c][rows[use]] + offset
         label_parts.append(cols.uniques[c])
         offset += len(cols.uniques[c])
@@ -842,7 +856,7 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
         keep = ~other_level
         rows, labels, label_codes = rows[keep], labels[keep], label_codes[keep]
     n = len(rows)
-    in_rows = (lambda a: a) if n == len(body) else (lambda a: a[rows])  # rows: all?
+    in_rows = (lambda a: a) if n == body_rows else (lambda a: a[rows])  # rows: all?
     # Each row's (category text, period kind) as one code into `texts` and `kinds`.
     combo, texts = np.zeros(n, dtype=np.int64), np.array([""], dtype=object)
     parts = [cols.distinct(c, lambda x: "" if x == "" else str(x).strip(), object)

@@ -181,7 +181,14 @@ def sniff_kind(data: bytes, filename: str) -> str:
 
 
 def check_size(data: bytes, filename: str, max_bytes: int = MAX_BYTES) -> None:
-    """Refuse files larger than ``max_bytes`` and empty files."""
+    """Refuse files larger than ``max_bytes`` and empty files (nothing but whitespace).
+
+    >>> check_size(b"a;b\\r\\n", "a.csv")
+    >>> check_size(b" \\r\\n\\t", "a.csv")
+    Traceback (most recent call last):
+    ...
+    sdg.errors.InvalidInput: Filen a.csv er tom: ingen ark inneholder data.
+    """
     if len(data) > max_bytes:
         raise InvalidInput(
             "ingest.err.too_large",
@@ -189,7 +196,7 @@ def check_size(data: bytes, filename: str, max_bytes: int = MAX_BYTES) -> None:
             size_mb=round(len(data) / MB, 1),
             max_mb=round(max_bytes / MB, 1),
         )
-    if not data.strip():
+    if not data or data.isspace():  # (``not data.strip()``, without copying the file)
         raise InvalidInput("ingest.err.empty_workbook", file=filename)
 
 

@@ -732,18 +732,25 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
     cols = _TextColumns.of(body) if columns is None else _TextColumns.below(columns, r + 1)
     if cols is None:
         return _NOT_TEXT
-    filled = np.zeros(len(body), dtype=bool)
-    for c in range(body.shape[1]):
+    body_rows = (grid.shape[0] if height is None else height) - r - 1
+    filled = np.zeros(body_rows, dtype=bool)
+    for c in range(grid.shape[1]):
         filled |= (cols.uniques[c] != "")[cols.codes[c]]
     notes: dict[int, str] = {i: "ingest.skip.title" for i in range(r) if (grid[i] != "").any()}
     notes[r] = "ingest.skip.header"
     labelled = [c for c, h in enumerate(header) if h]
-    same = np.zeros(len(body), dtype=int)
-    for c in labelled:
+    same = np.zeros(body_rows, dtype=int)
+    need = max(2, len(labelled) // 2)
+    # The columns with the fewest distinct cells first; the rest is not looked at once
+    # no row can reach ``need`` (a column of figures: thousands of texts normalised).
+    by_size = sorted(labelled, key=lambda c: len(cols.uniques[c]))
+    for k, c in enumerate(by_size):
+        if need - (len(by_size) - k) > 0 and not (same >= need - (len(by_size) - k)).any():
+            break
         match = _norm_texts(cols.uniques[c]) == header[c]
         if match.any():  # (most columns: no cell repeats the header)
             same += match[cols.codes[c]]
-    repeated = same >= max(2, len(labelled) // 2)
+    repeated = same >= need
     for i in np.flatnonzero(repeated):
         notes[r + 1 + int(i)] = "ingest.skip.repeated_header"
     rows = np.flatnonzero(filled & ~repeated)

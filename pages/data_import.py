@@ -39,7 +39,7 @@ st.download_button(tr("importer.template.download"), template_bytes(indicators, 
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 if done := st.session_state.pop("import_done", None):
-    st.success(tr("importer.done", batch=done["batch"], rows=done["rows"]))
+    st.success(tr("importer.done", batch=done["batch"], rows=Count(done["rows"])))
 
 st.subheader(tr("importer.step.upload"))
 upload = st.file_uploader(tr("importer.upload"), type=["xlsx", "xlsm", "xls", "csv", "json"],
@@ -118,7 +118,7 @@ st.success(tr("importer.valid", rows=Count(len(plan.rows)), unchanged=Count(plan
               skipped=Count(plan.skipped_aggregates)))
 reconciliation(fr, plan)
 if not plan.conflicts.empty:
-    st.warning(tr("importer.conflicts", n=len(plan.conflicts)))
+    st.warning(tr("importer.conflicts", n=Count(len(plan.conflicts))))
     show(conflicts_table(plan), "importendringer.csv", key="import_conflicts")
 
 st.subheader(tr("importer.step.preview"))
@@ -127,7 +127,7 @@ if plan.new_indicators:
                    names=", ".join(f"{md(s.id)} ({md(s.name_nb)})" for s in plan.new_indicators)))
 show(rows_per_indicator(plan.summary(), lang()), None, key="import_summary")
 show(preview_table(plan, indicators), "importforhandsvisning.csv", key="import_preview")
-if st.button(tr("importer.import", rows=len(plan.rows)), type="primary", key="import_go"):
+if st.button(tr("importer.import", rows=Count(len(plan.rows))), type="primary", key="import_go"):
     try:
         with st.status(tr("importer.working")) as status:
             batch = commit(store, plan, actor())

@@ -288,3 +288,22 @@ def test_the_history_writes_times_and_numbers_in_the_language(app_db, lang, valu
 def _csv_buttons(at) -> int:
     return sum(b.proto.label in ("Last ned CSV", "Download CSV")
                for b in at.get("download_button"))
+
+
+def test_counts_on_the_button_and_after_the_import_read_the_norwegian_way(app_db):
+    """37736 on the button next to "37 736 rader er klare" was the way a count was
+    written before: every count the wizard shows is written as the reader reads it."""
+    seed = pd.read_csv("data/seed/municipalities.csv", dtype=str)
+    today = seed["valid_to"].isna() & (seed["valid_from"].astype(int) <= 2024)
+    codes = seed.loc[today, "code"]  # the 357 municipalities of 2024–2026: 1,071 rows
+    lines = ['"kommunenummer";"indikator";"år";"verdi"'] + [
+        f'"{code}";"Lekeplasser";{year};{n}'
+        for n, (code, year) in enumerate((c, y) for c in codes for y in (2024, 2025, 2026))]
+    at = run_app(PAGE, role="analyst")
+    at.file_uploader[0].set_value(("mange.csv", "\n".join(lines).encode(), "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    rows = len(lines) - 1
+    label = at.button(key="import_go").label
+    assert label == f"Importer {rows // 1000}\u00a0{rows % 1000:03d} rader", label
+    at.button(key="import_go").click().run()
+    assert f"Importerte {rows // 1000}\u00a0{rows % 1000:03d} rader som import" in texts(at)

@@ -29,7 +29,7 @@ from sdg.charts import chart_data, matrix_chart, ranking_table  # noqa: F401 (re
 from sdg.errors import SdgError
 from sdg.escape import md
 from sdg.exports import About, matrix_context, source_provenance, view_settings, with_context
-from sdg.i18n import LANGS, t
+from sdg.i18n import LANGS, Count, t
 from sdg.report import B_ROBUSTNESS, matrix_from_ratings
 from ui.a11y import upload_instruction
 from ui.i18n import start_values, tr
@@ -497,7 +497,7 @@ def survey_panel(code: str, known_targets: tuple[str, ...]) -> None:
             st.error(tr("materiality.err.import_has_errors", count=len(errors)))
         st.dataframe(problem_table(parsed.problems), hide_index=True)
     respondents = parsed.ratings["respondent"].nunique() if len(parsed.ratings) else 0
-    st.markdown(tr("innspill.summary", ratings=len(parsed.ratings), respondents=respondents))
+    st.markdown(tr("innspill.summary", ratings=Count(len(parsed.ratings)), respondents=Count(respondents)))
     if st.button(tr("innspill.import"), type="primary", disabled=bool(len(errors)),
                  key="inn_import"):
         try:
@@ -509,7 +509,7 @@ def survey_panel(code: str, known_targets: tuple[str, ...]) -> None:
             show_error(err)
             return
         clear_caches()
-        st.success(tr("innspill.imported", id=source_id, ratings=len(parsed.ratings)))
+        st.success(tr("innspill.imported", id=source_id, ratings=Count(len(parsed.ratings))))
         st.info(tr("council.src.not_yet"))
 
 

@@ -163,7 +163,7 @@ def join_reads(reads: list[tuple]) -> tuple:
             np.concatenate([r[2] for r in reads]), problems, styles)
 
 
-def to_values_parts(cells: np.ndarray, starts: np.ndarray,
+def to_values_parts(cells: np.ndarray | None, starts: np.ndarray,
                     coded: tuple[np.ndarray, np.ndarray] | None = None,
                     read: tuple | None = None) -> tuple[Cells, list[list]]:
     """:func:`to_values` of each part ``cells[starts[k]:starts[k + 1]]``, read in one
@@ -172,7 +172,8 @@ def to_values_parts(cells: np.ndarray, starts: np.ndarray,
     own: its mixed decimal commas and points are its own problems). ``coded`` is
     (codes, distinct cells) with ``cells == distinct[codes]``, from a parser that has
     them: text cells are then read one distinct cell at a time without factorizing
-    (``read``: their :func:`read_distinct`, when the parser has it).
+    (``read``: their :func:`read_distinct`, when the parser has it), and ``cells``
+    may be None (:func:`text_codes`).
 
     >>> cells = np.array(["1,5", "2.5", "x", "3.5", "4.5"], dtype=object)
     >>> whole, parts = to_values_parts(cells, np.array([0, 2, 5]))
@@ -181,9 +182,7 @@ def to_values_parts(cells: np.ndarray, starts: np.ndarray,
     >>> [[(i, k.split(".")[-1]) for i, k, _ in p] for p in parts]
     [[(0, 'mixed_decimal_column')], [(2, 'not_a_number')]]
     """
-    if coded is not None and len(coded[0]) and coded[0].min() >= 0 and set(
-        map(type, coded[1])
-    ) == {str}:
+    if text_codes(coded):
         value, status, empty, problems, styles = _read_coded(*coded, read)
     else:
         value, status, empty, problems, styles = _raw_values(cells)
@@ -197,6 +196,20 @@ def to_values_parts(cells: np.ndarray, starts: np.ndarray,
         parts.append(_with_mixed_decimals(value, status, empty,
                                           problems[cut[k]:cut[k + 1]], own).problems)
     return Cells(value, status, empty, []), parts
+
+
+def text_codes(coded: tuple[np.ndarray, np.ndarray] | None) -> bool:
+    """True when ``coded`` (codes, distinct cells) gives every cell as a text, so that
+    :func:`to_values_parts` reads the cells through it alone (``cells`` may then be
+    None).
+
+    >>> text_codes((np.array([0, 1]), np.array(["1", "x"], dtype=object)))
+    True
+    >>> text_codes((np.array([0, -1]), np.array(["1"], dtype=object))), text_codes(None)
+    (False, False)
+    """
+    return coded is not None and bool(len(coded[0])) and bool(coded[0].min() >= 0) and set(
+        map(type, coded[1])) == {str}
 
 
 def _raw_values(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, list,

@@ -33,7 +33,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from sdg.ingest.blocks import Block, map_unique
+from sdg.ingest.blocks import Block, from_codes, map_unique
 from sdg.ingest.cells import (
     YEAR_MAX,
     YEAR_MIN,
@@ -835,7 +835,6 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
             return found
         values, col_period = found
     # Rows: the region label (or, for a subtotal row without a code, its name).
-    labels = cols.uniques[region][region_codes]  # (a new array: changed below)
     name_cols = [c for c, key in col_notes.items() if key == "ingest.skip.col_region_name"]
     blank = cols.blank(region)[region_codes]
     other_geo = [c for c in geo if c != region and "navn" not in header[c]
@@ -851,17 +850,15 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
     offset = len(cols.uniques[region])
     for c in name_cols:
         use = blank & ~other_level & ~cols.blank(c)[cols.codes[c][rows]]
-        labels[use] = cols.uniques[c][cols.codes[c][rows[use]]]
         label_codes[use] = cols.codes[c][rows[use]] + offset
         label_parts.append(cols.uniques[c])
         offset += len(cols.uniques[c])
         blank &= ~use
-    labels[blank] = ""
     label_codes[blank] = offset
     label_distinct = np.concatenate(label_parts + [np.array([""], dtype=object)])
     if other_level.any():
         keep = ~other_level
-        rows, labels, label_codes = rows[keep], labels[keep], label_codes[keep]
+        rows, label_codes = rows[keep], label_codes[keep]
     n = len(rows)
     in_rows = (lambda a: a) if n == body_rows else (lambda a: a[rows])  # rows: all?
     # Each row's (category text, period kind) as one code into `texts` and `kinds`.
@@ -986,16 +983,16 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
              "measures": (measure_codes, names.ravel()),
              "periods": period_codes}
     return [
-        Block(
+        from_codes(Block(
             layout=layout, title=title, unit=None, source=source,
-            labels=pick(labels), label_cols=np.full(size, region),
-            years=years, cells=cell_distinct[cell_codes],
-            rows=out_rows + r + 1, cols=value_cols, measures=names.ravel()[measure_codes],
+            labels=None, label_cols=np.full(size, region),  # (labels, cells and
+            years=years, cells=None,  # measures: from `coded` when read)
+            rows=out_rows + r + 1, cols=value_cols, measures=None,
             year_cells=period_codes[1][period_codes[0]] if year_col is not None else None,
             year_cols=np.full(size, year_col) if year_col is not None else None,
             periods=periods_out, notes=notes, col_notes=col_notes, coded=coded,
             cell_reads=cell_reads,
-        )
+        ))
     ]  # fmt: skip
 
 

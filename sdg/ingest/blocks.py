@@ -100,7 +100,8 @@ def from_codes(block: Block) -> Block:
     """
     for name in _FROM_CODES:
         codes = block.coded[name][0]
-        assert block.__dict__[name] is None and not (len(codes) and codes.min() < 0), name
+        if block.__dict__[name] is not None or len(codes) and codes.min() < 0:
+            raise ValueError(f"{name}: not None, or a code -1 (a missing value)")
         del block.__dict__[name]
     block.__dict__["_from_codes"] = _FROM_CODES
     return block

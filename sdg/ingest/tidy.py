@@ -745,7 +745,8 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
     # no row can reach ``need`` (a column of figures: thousands of texts normalised).
     by_size = sorted(labelled, key=lambda c: len(cols.uniques[c]))
     for k, c in enumerate(by_size):
-        if need - (len(by_size) - k) > 0 and not (same >= need - (len(by_size) - k)).any():
+        short = need - (len(by_size) - k)  # matches a row needs before this column
+        if short > 0 and not (same >= short).any():
             break
         match = _norm_texts(cols.uniques[c]) == header[c]
         if match.any():  # (most columns: no cell repeats the header)

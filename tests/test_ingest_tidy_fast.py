@@ -25,12 +25,11 @@ from sdg.ingest.tidy import (
     _NEEDS_BODY,
     _NOT_TEXT,
     HEAD_ROWS,
-    MUNICIPAL_WORDS,
     _long_header,
     _parse_tidy_columnar,
     _parse_tidy_reference,
-    _words,
     is_geo_header,
+    is_municipal_header,
     parse_tidy,
 )
 from tests.shared_sheets import DATA, FILES, as_text, columns_of, raw_sheets
@@ -102,9 +101,8 @@ def _compare(grid: np.ndarray, sheet: str, year: int | None = None,
 def _municipal_header(grid: np.ndarray) -> bool:
     """True when the long header of ``grid`` labels a municipality column."""
     found = _long_header(grid)
-    return found is not None and any(
-        is_geo_header(h) and any(w.startswith(MUNICIPAL_WORDS) for w in _words(h))
-        for h in found[2] if h)
+    return found is not None and any(is_geo_header(h) and is_municipal_header(h)
+                                     for h in found[2] if h)
 
 
 @pytest.mark.shared

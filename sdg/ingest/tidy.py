@@ -102,6 +102,15 @@ def _norm_texts(texts: np.ndarray) -> np.ndarray:
     return out
 
 
+def is_municipal_header(header: str) -> bool:
+    """True when a (normalised) header has a word for a municipality column.
+
+    >>> is_municipal_header("kommune nr navn"), is_municipal_header("bydel")
+    (True, False)
+    """
+    return any(w.startswith(MUNICIPAL_WORDS) for w in _words(header))
+
+
 def _words(header: str) -> set[str]:
     """Words of a header, split on spaces, dots and underscores, plus the whole.
 
@@ -262,7 +271,7 @@ def _region_column(header: list[str], geo: list[int], body: np.ndarray,
         cells = body[rows, c]
         filled = cells[cells != ""]
         codes = sum(code_from_label(x) is not None for x in pd.unique(filled)) if len(filled) else 0
-        named = any(w.startswith(MUNICIPAL_WORDS) for w in _words(header[c]))
+        named = is_municipal_header(header[c])
         return int(named), codes / max(len(pd.unique(filled)), 1)
 
     return max(geo, key=lambda c: (score(c), -c))
@@ -376,7 +385,7 @@ def _parse_tidy_reference(grid: np.ndarray, sheet: str, year: int | None = None
         notes[r + 1 + int(i)] = "ingest.skip.repeated_header"
     rows = np.flatnonzero(filled.any(axis=1) & ~repeated)
     geo = [c for c in labelled if is_geo_header(header[c])]
-    municipal = [c for c in geo if any(w.startswith(MUNICIPAL_WORDS) for w in _words(header[c]))]
+    municipal = [c for c in geo if is_municipal_header(header[c])]
     if not municipal:  # only districts or counties are labelled: not municipal figures
         key = ("ingest.explain.districts_only" if any("bydel" in header[c] for c in geo)
                else "ingest.explain.aggregates_only")
@@ -709,7 +718,7 @@ def _region_column_columnar(header: list[str], geo: list[int], cols: _TextColumn
         present = cols.uniques[c][cols.seen(c, cols.codes[c][rows]) > 0]
         filled = present[present != ""]
         codes = sum(code_from_label(x) is not None for x in filled) if len(filled) else 0
-        named = any(w.startswith(MUNICIPAL_WORDS) for w in _words(header[c]))
+        named = is_municipal_header(header[c])
         return int(named), codes / max(len(filled), 1)
 
     return max(geo, key=lambda c: (score(c), -c))
@@ -756,7 +765,7 @@ def _parse_tidy_columnar(grid: np.ndarray, sheet: str, year: int | None = None,
         notes[r + 1 + int(i)] = "ingest.skip.repeated_header"
     rows = np.flatnonzero(filled & ~repeated)
     geo = [c for c in labelled if is_geo_header(header[c])]
-    municipal = [c for c in geo if any(w.startswith(MUNICIPAL_WORDS) for w in _words(header[c]))]
+    municipal = [c for c in geo if is_municipal_header(header[c])]
     if not municipal:  # only districts or counties are labelled: not municipal figures
         key = ("ingest.explain.districts_only" if any("bydel" in header[c] for c in geo)
                else "ingest.explain.aggregates_only")

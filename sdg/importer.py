@@ -86,7 +86,8 @@ class FileRead:
     def codes(self) -> tuple[TableCodes, ...]:
         """:func:`table_codes` of each table of :attr:`result`, computed on first use:
         the detection (:func:`detected_series`) and the validation share them."""
-        return tuple(table_codes(i, t.data, t.coded) for i, t in enumerate(self.result.tables))
+        return tuple(table_codes(i, t.column, t.coded)
+                     for i, t in enumerate(self.result.tables))
 
 
 def sha256_of(data: bytes) -> str:
@@ -222,11 +223,14 @@ def factorized(values: pd.Series, coded: tuple[np.ndarray, np.ndarray] | None = 
     return again[dense], np.asarray(uniques, dtype=object)
 
 
-def table_codes(table: int, data: pd.DataFrame,
+def table_codes(table: int, data: pd.DataFrame | Callable[[str], pd.Series],
                 coded: dict[str, tuple[np.ndarray, np.ndarray]] | None = None) -> TableCodes:
     """The series (:func:`_measure_codes`) and the written municipality of each row of
     table number ``table`` as codes: each column is factorized once per file read
     (from the reader's codes where it gave them, ``coded``: :func:`factorized`).
+    ``data`` is the table's frame, or gives its columns by name
+    (:meth:`~sdg.ingest.model.ParsedTable.column`: a column the codes give is not
+    built).
 
     >>> c = table_codes(0, pd.DataFrame({"measure": ["a", None, "a"],
     ...                                  "municipality": ["0301", "0301", None],
@@ -237,9 +241,14 @@ def table_codes(table: int, data: pd.DataFrame,
     ([0, 1, 2], ['Oslo', '0301', 'Landet'])
     """
     coded = coded or {}
-    codes, keys, measures = _measure_codes(table, data["measure"], coded.get("measure"))
-    region, regions = factorized(data["municipality"], coded.get("municipality"))
-    label, labels = factorized(data["region_label"], coded.get("region_label"))
+    column = data.__getitem__ if isinstance(data, pd.DataFrame) else data
+
+    def of(name: str) -> tuple[pd.Series | None, tuple[np.ndarray, np.ndarray] | None]:
+        return (None, coded[name]) if name in coded else (column(name), None)
+
+    codes, keys, measures = _measure_codes(table, *of("measure"))
+    region, regions = factorized(*of("municipality"))
+    label, labels = factorized(*of("region_label"))
     return TableCodes(np.where(codes < 0, len(keys) - 1, codes), keys, measures, region,
                       regions, label, labels)
 
@@ -255,11 +264,10 @@ def series_table(result: ParseResult, codes: tuple[TableCodes, ...] | None = Non
     """
     rows = []
     for i, table in enumerate(result.tables):
-        data = table.data
-        c = codes[i] if codes is not None else table_codes(i, data)
+        c = codes[i] if codes is not None else table_codes(i, table.column, table.coded)
         names, measures = c.keys, c.measures
         count, first, last, regions = _group_counts(
-            c.series, len(names), data["year"].to_numpy(), c.region, len(c.regions))
+            c.series, len(names), table.column("year").to_numpy(), c.region, len(c.regions))
         code_of = {name: c for c, name in enumerate(names)}
         for key, measure in measures.items():
             c = code_of[key]
@@ -981,6 +989,9 @@ def _add_rows(problems: Problems, rows: pd.DataFrame, col: str, value: str, key:
 #: Columns of the rows :func:`validate` returns (before ``note``), in order.
 ROW_COLUMNS = ("region_label", "municipality", "year", "value", "status_symbol", "src_row",
                "src_col", "sheet", "indicator", "period")
+#: The columns of :data:`ROW_COLUMNS` a parsed table has (the others: its sheet and
+#: the mapped indicator).
+TABLE_ROW_COLUMNS = tuple(c for c in ROW_COLUMNS if c not in ("sheet", "indicator"))
 #: Columns of :attr:`Plan.skipped`.
 SKIPPED_COLUMNS = ("sheet", "src_row", "src_col", "reason_key")
 
@@ -1002,14 +1013,15 @@ def _mapped_rows(fr: FileRead, chosen: pd.DataFrame, mapping: Mapping) -> _Mappe
 
     The ``sheet`` and ``indicator`` columns are pandas' Arrow strings, taken from
     the few distinct names by code (not one Python string per row converted). The
-    codes come from :attr:`FileRead.codes` (each table's columns factorized once).
+    codes come from :attr:`FileRead.codes` (each table's columns factorized once);
+    only the table's columns needed are built (:meth:`ParsedTable.column`).
     """
     frames, indicators = [], []
     coded: dict[str, tuple[list, list]] = {"region": ([], []), "label": ([], [])}
     index: dict[str, int] = {}  # indicator id → its code
     for t in chosen["table"].unique():
         table = fr.result.tables[int(t)]
-        data = table.data
+        data = pd.DataFrame({c: table.column(c) for c in TABLE_ROW_COLUMNS}, copy=False)
         c = fr.codes[int(t)]
         codes, region, label = c.series, c.region, c.label
         ids = [mapping.assign.get(n) for n in c.keys]
@@ -1017,9 +1029,10 @@ def _mapped_rows(fr: FileRead, chosen: pd.DataFrame, mapping: Mapping) -> _Mappe
         if not indicator.all():  # a table of several series, some left out
             data, codes = data[indicator], codes[indicator]
             region, label = region[indicator], label[indicator]
-        frames.append(data.assign(
-            sheet=_strings([table.sheet], np.zeros(len(data), dtype=np.intp)),
-            indicator=_strings(ids, codes)))
+        added = {"sheet": _strings([table.sheet], np.zeros(len(data), dtype=np.intp)),
+                 "indicator": _strings(ids, codes)}
+        frames.append(pd.DataFrame({c: added[c] if c in added else data[c]
+                                    for c in ROW_COLUMNS}, index=data.index, copy=False))
         ident = [-1 if i is None else index.setdefault(i, len(index)) for i in ids]
         indicators.append(np.array(ident, dtype=np.intp)[codes])
         for (rows, distinct), part, values in ((coded["region"], region, c.regions),
@@ -1040,7 +1053,7 @@ def _mapped_rows(fr: FileRead, chosen: pd.DataFrame, mapping: Mapping) -> _Mappe
             codes = np.where(codes < 0, -1, np.append(canonical, -1)[codes])
             names = np.asarray(uniq, dtype=object)
         joined += [codes, names]
-    return _Mapped(data.loc[:, list(ROW_COLUMNS)], np.concatenate(indicators), *joined)
+    return _Mapped(data, np.concatenate(indicators), *joined)
 
 
 def _strings(names: list, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
@@ -1048,9 +1061,17 @@ def _strings(names: list, codes: np.ndarray) -> pd.api.extensions.ExtensionArray
 
     >>> list(_strings(["a", "b"], np.array([1, 0, -1])))
     ['b', 'a', 'b']
+    >>> list(_strings(["a", None], np.array([1, 1]))), list(_strings(["a"], np.zeros(0, int)))
+    ([nan, nan], [])
+
+    One name for every row (a sheet's name; a table of one series) is repeated, not
+    taken (~1 ms less for 200,000 rows).
     """
-    taken = pa.array(names, type=pa.large_string()).take(
-        pa.array(np.where(codes < 0, len(names) - 1, codes)))
+    codes = np.where(codes < 0, len(names) - 1, codes)
+    if len(codes) and codes.min() == codes.max():
+        taken = pa.repeat(pa.scalar(names[codes[0]], type=pa.large_string()), len(codes))
+    else:
+        taken = pa.array(names, type=pa.large_string()).take(pa.array(codes))
     return pd.array(taken, dtype=pd.StringDtype(na_value=np.nan))
 
 
@@ -1326,7 +1347,7 @@ def reconcile(fr: FileRead, plan: Plan | None) -> pd.DataFrame:
     data_rows: dict[str, list[np.ndarray]] = {}
     for table in result.tables:
         notes.setdefault(table.sheet, {}).update(table.notes)
-        data_rows.setdefault(table.sheet, []).append(table.data["src_row"].to_numpy(np.int64))
+        data_rows.setdefault(table.sheet, []).append(table.column("src_row").to_numpy(np.int64))
     explained = {e.sheet for e in result.explanations}
     out = []
     for sheet, rows in result.read_rows.items():
@@ -1466,7 +1487,7 @@ def column_notes(fr: FileRead, lang: str = "nb") -> list[str]:
     params: dict[str, dict[str, dict]] = {}
     figures: dict[str, set[str]] = {}
     for table in fr.result.tables:
-        figures.setdefault(table.sheet, set()).update(table.data["src_col"].dropna())
+        figures.setdefault(table.sheet, set()).update(table.column("src_col").dropna())
         for col, key in table.col_notes.items():
             notes.setdefault(table.sheet, {}).setdefault(col, key)
             if col in table.col_params:

@@ -303,3 +303,16 @@ def test_factorized_from_codes_is_pandas_factorize(distinct, index):
     assert codes.tolist() == ref_codes.tolist()
     assert [repr(x) for x in uniques] == [repr(x) for x in ref_uniques]
     assert codes.dtype == ref_codes.dtype
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(max_size=4)), min_size=1, max_size=4),
+       st.data())
+def test_strings_equal_the_names_taken_by_code(names: list, data) -> None:
+    """:func:`importer._strings` (one name repeated, or taken) is ``names[codes]``."""
+    codes = np.array(data.draw(st.lists(st.integers(-1, len(names) - 1), max_size=30)),
+                     dtype=np.intp)
+    expected = [names[c] for c in codes]
+    got = importer._strings(names, codes)
+    assert str(got.dtype) == "str" and len(got) == len(codes)
+    assert [None if pd.isna(v) else v for v in got] == expected

@@ -75,3 +75,22 @@ def test_parts_from_a_read_of_the_distinct_cells(cells: list[str], extra: list[s
     if not extra and len(set(cells)) == len(cells):  # distinct cells: their own values
         assert values_of_read(read_distinct(np.array(cells, dtype=object))).problems == (
             to_values(np.array(cells, dtype=object)).problems)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["1,5", ".", "..", ":", "-", "x", "2", "*", "", "3.5"]),
+                min_size=1, max_size=6, unique=True), st.data())
+def test_cells_read_from_codes_give_their_status_as_codes(distinct: list, data) -> None:
+    """``status_codes`` of cells read from codes: ``status == distinct[index]``, the
+    same status as the cells read one by one."""
+    from sdg.ingest.cells import to_values_parts
+
+    index = np.array(data.draw(st.lists(st.integers(0, len(distinct) - 1), min_size=1,
+                                        max_size=30)), dtype=np.intp)
+    uniques = np.array(distinct, dtype=object)
+    cells, _ = to_values_parts(None, np.array([0, len(index)]), (index, uniques))
+    statuses, codes = cells.status_codes
+    assert statuses[codes].tolist() == cells.status.tolist()
+    assert cells.status.tolist() == to_values(uniques[index]).status.tolist()
+    plain, _ = to_values_parts(uniques[index], np.array([0, len(index)]))
+    assert plain.status_codes is None

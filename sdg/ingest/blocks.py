@@ -306,12 +306,15 @@ def finish_all(blocks: list[Block], ctx: Context) -> list[ParsedTable | Explanat
              "src_col": _column_letters(at(joined("cols")), coded=True)}
     if periods is not None:
         coded["period"] = (_mapped(period_distinct, _period_of), at(period_index))
+    if values.status_codes is not None:  # (cells read from their codes)
+        coded["status_symbol"] = (values.status_codes[0], at(values.status_codes[1]))
     # In a parse child the text columns are left to their codes (the tables are
     # pickled as codes: lean_table); elsewhere they are built here.
     lean = sandbox.in_child()
     texts = {} if lean else {c: d[i] for c, (d, i) in coded.items() if c != "region_label"}
     year = at(years).astype(np.int64)
-    value, status = at(values.value), at(values.status)
+    value = at(values.value)
+    status = None if "status_symbol" in coded else at(values.status)
     src_row = at(joined("rows")).astype(np.int64) + 1
     if periods is None:
         texts["period"] = year.astype(str).astype(object)
@@ -321,7 +324,8 @@ def finish_all(blocks: list[Block], ctx: Context) -> list[ParsedTable | Explanat
         part = slice(bounds[k], bounds[k + 1])
         columns = {"region_label": region.part(part), "municipality": None,
                    "year": year[part], "value": value[part],
-                   "status_symbol": _objects(status[part]), "measure": None,
+                   "status_symbol": None if status is None else _objects(status[part]),
+                   "measure": None,
                    "src_row": src_row[part], "src_col": None, "period": None}
         for c, text in texts.items():
             columns[c] = _objects(text[part])

@@ -57,6 +57,10 @@ class Cells:
     status: np.ndarray
     empty: np.ndarray
     problems: list[tuple[int, str, dict[str, object]]] = field(default_factory=list)
+    #: ``status`` as ``(distinct, index)``, ``status == distinct[index]``, when the
+    #: cells were read from codes (:func:`to_values_parts`): the column can travel as
+    #: codes (:attr:`sdg.ingest.model.ParsedTable.coded`).
+    status_codes: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def text_number(text: str) -> tuple[float, str | None, str | None, str | None]:
@@ -182,8 +186,11 @@ def to_values_parts(cells: np.ndarray | None, starts: np.ndarray,
     >>> [[(i, k.split(".")[-1]) for i, k, _ in p] for p in parts]
     [[(0, 'mixed_decimal_column')], [(2, 'not_a_number')]]
     """
+    status_codes = None
     if text_codes(coded):
+        read = _read_cells(coded[1]) if read is None else read
         value, status, empty, problems, styles = _read_coded(*coded, read)
+        status_codes = (read[1], coded[0])
     else:
         value, status, empty, problems, styles = _raw_values(cells)
     at = np.array([i for i, _, _ in problems], dtype=np.int64)
@@ -195,7 +202,7 @@ def to_values_parts(cells: np.ndarray | None, starts: np.ndarray,
         own = {s: v[style_cut[s][k]:style_cut[s][k + 1]] for s, v in styles.items()}
         parts.append(_with_mixed_decimals(value, status, empty,
                                           problems[cut[k]:cut[k + 1]], own).problems)
-    return Cells(value, status, empty, []), parts
+    return Cells(value, status, empty, [], status_codes), parts
 
 
 def text_codes(coded: tuple[np.ndarray, np.ndarray] | None) -> bool:
